@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const MiB = 1024 * 1024;
+
+const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Every setting, from the environment, with the embedded defaults a fresh machine runs on. */
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  SESSION_SECRET: z.string().min(32).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_UPDATE_BYTES: count(1 * MiB),
+  MAX_STATE_BYTES: count(8 * MiB),
+  HISTORY_MAX_ENTRIES: count(1000),
+  HISTORY_MAX_BYTES: count(4 * MiB),
+  MAX_ARRAY_DIFF_CELLS: count(250_000),
+  SNAPSHOT_EVERY: count(500),
+  UPDATES_PER_SECOND: count(30),
+  UPDATES_BURST: count(60),
+  ACTIVITY_DIST: z.string().default('activity/dist'),
+});
+
+export type Config = ReturnType<typeof toConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return toConfig(parsed.data);
+}
+
+function toConfig(env: z.infer<typeof configSchema>) {
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: path.resolve(env.DATA_DIR),
+    sessionSecret: env.SESSION_SECRET,
+    logLevel: env.LOG_LEVEL,
+    activityDist: path.resolve(env.ACTIVITY_DIST),
+    limits: {
+      maxUpdateBytes: env.MAX_UPDATE_BYTES,
+      maxStateBytes: env.MAX_STATE_BYTES,
+      historyMaxEntries: env.HISTORY_MAX_ENTRIES,
+      historyMaxBytes: env.HISTORY_MAX_BYTES,
+      maxArrayDiffCells: env.MAX_ARRAY_DIFF_CELLS,
+      snapshotEvery: env.SNAPSHOT_EVERY,
+    },
+    rates: {
+      updatesPerSecond: env.UPDATES_PER_SECOND,
+      updatesBurst: env.UPDATES_BURST,
+    },
+  };
+}

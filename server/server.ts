@@ -1,0 +1,50 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDiffer } from '../shared/diff';
+import type { Config } from './config';
+import { createHttpApp } from './http-app';
+import type { Logger } from './logger';
+import { loadSecret } from './secret';
+import { SessionRegistry } from './session-registry';
+import { createGateway } from './socket-gateway';
+import type { SessionStore } from './storage/session-store';
+import { TokenService } from './tokens';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  tokens: TokenService;
+  registry: SessionRegistry;
+  /** Stops taking connections, lets in-flight work finish, closes the store. */
+  close(): Promise<void>;
+}
+
+/** Wires the product together on one HTTP port: API, sockets and the activity. */
+export async function startServer(config: Config, store: SessionStore, logger: Logger): Promise<RunningServer> {
+  const tokens = new TokenService(await loadSecret(config.dataDir, config.sessionSecret));
+  let ready = false;
+  const app = createHttpApp({ tokens, logger, activityDist: config.activityDist, isReady: () => ready });
+  const httpServer = createServer(app);
+  const maxMessageBytes = 2 * config.limits.maxUpdateBytes + 64 * 1024;
+  const gateway = createGateway(httpServer, { tokens, logger, maxMessageBytes });
+  const differ = createDiffer({ maxArrayDiffCells: config.limits.maxArrayDiffCells });
+  const registry = new SessionRegistry({ store, channel: gateway.channel, limits: config.limits, differ, logger });
+  gateway.attach({ registry, logger, rates: config.rates });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, resolve);
+  });
+  ready = true;
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  logger.info({ port, dataDir: config.dataDir }, 'Gamebook Studio is serving');
+
+  const close = async () => {
+    ready = false;
+    await new Promise<void>((resolve) => gateway.io.close(() => resolve()));
+    await registry.drain();
+    await store.close();
+  };
+  return { url: `http://${host}:${port}`, port, tokens, registry, close };
+}

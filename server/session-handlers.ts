@@ -1,0 +1,83 @@
+import type { Server, Socket } from 'socket.io';
+import { z } from 'zod';
+import { ProtocolError } from '../shared/errors';
+import {
+  ClientEvent,
+  joinSessionSchema,
+  type JoinSession,
+  requestMissingUpdatesSchema,
+  ServerEvent,
+  updateGameStateSchema,
+} from '../shared/protocol';
+import type { GameSession } from './game-session';
+import type { Logger } from './logger';
+import { RateLimiter } from './rate-limiter';
+import type { SessionRegistry } from './session-registry';
+import type { Reply } from './socket-events';
+import type { SocketUser } from './socket-auth';
+
+export interface HandlerContext {
+  io: Server;
+  registry: SessionRegistry;
+  logger: Logger;
+  rates: { updatesPerSecond: number; updatesBurst: number };
+}
+
+export function roomOf(sessionId: string): string {
+  return `session:${sessionId}`;
+}
+
+type Register = (event: string, schema: z.ZodType, handler: (payload: never, reply: Reply) => unknown) => void;
+
+/** The session events of one socket: create, join, update, catch up. */
+export function registerSessionHandlers(socket: Socket, user: SocketUser, context: HandlerContext, on: Register): void {
+  const { registry } = context;
+  const updates = new RateLimiter(context.rates.updatesPerSecond, context.rates.updatesBurst);
+  let joined: GameSession | undefined;
+
+  const member = (): GameSession => {
+    if (!joined) throw new ProtocolError('not-in-session', 'join a session first');
+    return joined;
+  };
+
+  on(ClientEvent.createSession, z.unknown(), async () => {
+    const session = await registry.create(user.id);
+    return { sessionId: session.id };
+  });
+
+  on(ClientEvent.joinSession, joinSessionSchema, async ({ sessionId, fromVersion }: JoinSession, reply: Reply) => {
+    const session = await registry.get(sessionId);
+    await session.exclusive(async () => {
+      if (joined && joined !== session) await socket.leave(roomOf(joined.id));
+      await socket.join(roomOf(session.id));
+      joined = session;
+      socket.data.sessionId = session.id;
+      // inside the session's turn: the ack, then the full state, then any later delta
+      reply({ sessionId: session.id, role: session.roleOf(user.id) });
+      sendCatchUp(socket, session, fromVersion);
+    });
+  });
+
+  on(ClientEvent.updateGameState, updateGameStateSchema, async (payload: z.output<typeof updateGameStateSchema>) => {
+    const session = member();
+    if (!updates.tryTake()) throw new ProtocolError('rate-limited', 'too many updates: slow down and send again');
+    const result = await session.applyUpdate(payload);
+    return { version: result.version };
+  });
+
+  on(
+    ClientEvent.requestMissingUpdates,
+    requestMissingUpdatesSchema,
+    (payload: z.output<typeof requestMissingUpdatesSchema>) => {
+      const session = member();
+      return session.exclusive(() => sendCatchUp(socket, session, payload.full ? undefined : payload.fromVersion));
+    },
+  );
+}
+
+/** What a client at `fromVersion` misses, as deltas when the history has them, else the full state. */
+function sendCatchUp(socket: Socket, session: GameSession, fromVersion: number | undefined): void {
+  const deltas = fromVersion === undefined ? null : session.deltasSince(fromVersion);
+  if (deltas) socket.emit(ServerEvent.missingUpdates, { deltas });
+  else socket.emit(ServerEvent.fullGameState, session.fullState());
+}

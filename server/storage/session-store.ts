@@ -1,0 +1,33 @@
+import type { GameStateDelta } from '../../shared/protocol';
+import type { JsonObject } from '../../shared/json';
+
+export interface SessionMeta {
+  id: string;
+  hostId: string;
+  createdAt: number;
+}
+
+export interface Snapshot {
+  version: number;
+  state: JsonObject;
+}
+
+export interface StoredSession {
+  meta: SessionMeta;
+  snapshot: Snapshot;
+  /** Logged deltas in version order: every one after the snapshot, and possibly some before it. */
+  log: GameStateDelta[];
+}
+
+/**
+ * Where sessions live between restarts. Every write resolves only once it is committed: the
+ * session acknowledges and broadcasts an update after `appendUpdate` resolves, never before.
+ */
+export interface SessionStore {
+  createSession(meta: SessionMeta): Promise<void>;
+  /** The session, with at most `historyEntries` of the log before the snapshot; null if unknown. */
+  loadSession(id: string, historyEntries: number): Promise<StoredSession | null>;
+  appendUpdate(id: string, entry: GameStateDelta): Promise<void>;
+  saveSnapshot(id: string, snapshot: Snapshot): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { Delta } from './diff';
+import type { ErrorBody } from './errors';
+import type { JsonObject, JsonValue } from './json';
+import { isSafeJson } from './json-shape';
+
+/** Event names of the wire contract (docs/protocol.md). */
+export const ClientEvent = {
+  createSession: 'create-session',
+  joinSession: 'join-session',
+  updateGameState: 'update-game-state',
+  requestMissingUpdates: 'request-missing-updates',
+} as const;
+
+export const ServerEvent = {
+  fullGameState: 'full-game-state',
+  gameStateDelta: 'game-state-delta',
+  missingUpdates: 'missing-updates',
+  sessionError: 'session-error',
+} as const;
+
+export const sessionIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, 'a session id is made of letters, digits, - and _');
+
+export const versionSchema = z.number().int().min(0);
+
+/**
+ * `join-session` takes the bare id (the contract's form) or `{ sessionId, fromVersion? }`: a client
+ * that rejoins with the version it holds gets `missing-updates` instead of the full state when
+ * the history still covers it.
+ */
+export const joinSessionSchema = z.union([
+  sessionIdSchema.transform((sessionId) => ({ sessionId, fromVersion: undefined })),
+  z.object({ sessionId: sessionIdSchema, fromVersion: versionSchema.optional() }),
+]);
+export type JoinSession = z.output<typeof joinSessionSchema>;
+
+export const jsonValueSchema = z.custom<JsonValue>((value) => isSafeJson(value), {
+  message: 'must be plain JSON, at most 64 levels deep, without __proto__ keys',
+});
+
+const stateKeySchema = z.string().min(1).max(256);
+
+export const updateGameStateSchema = z.object({
+  updates: z.record(stateKeySchema, jsonValueSchema),
+  baseVersion: versionSchema.optional(),
+  /** Our client's idempotency key: a resend after a reconnect is applied once. */
+  updateId: z.string().min(1).max(64).optional(),
+});
+export type UpdateGameState = z.infer<typeof updateGameStateSchema>;
+
+export const requestMissingUpdatesSchema = z.object({
+  fromVersion: versionSchema,
+  /** Ask for the full state whatever the history holds (after a CRC mismatch). */
+  full: z.boolean().optional(),
+});
+export type RequestMissingUpdates = z.infer<typeof requestMissingUpdatesSchema>;
+
+export const guestLoginSchema = z.object({
+  name: z.string().trim().min(1).max(64),
+});
+
+export type Role = 'host' | 'player';
+
+export interface PageView {
+  pdfId: string;
+  currentPage: number;
+  scale: number;
+}
+
+export interface FullGameState {
+  sessionId: string;
+  state: JsonObject;
+  version: number;
+  crc: number;
+  layers: Record<string, Record<string, JsonValue>>;
+  pdfs: JsonValue[];
+  view: PageView | null;
+}
+
+export interface GameStateDelta {
+  delta: Delta;
+  version: number;
+  fromVersion: number;
+  crc: number;
+}
+
+export interface MissingUpdates {
+  deltas: GameStateDelta[];
+}
+
+export interface SessionErrorEvent extends ErrorBody {
+  event: string;
+}
+
+export type AckOk<T extends object = object> = { ok: true } & T;
+export type AckError = { ok: false; error: ErrorBody };
+export type Ack<T extends object = object> = AckOk<T> | AckError;
+
+export type CreateSessionAck = Ack<{ sessionId: string }>;
+export type JoinSessionAck = Ack<{ sessionId: string; role: Role }>;
+export type UpdateGameStateAck = Ack<{ version: number }>;

@@ -1,0 +1,95 @@
+import { canonicalJson } from './canonical-json';
+import { crc32Combine, crc32Utf8, utf8Length } from './crc32';
+import type { JsonObject, JsonValue } from './json';
+
+export interface Segment {
+  crc: number;
+  bytes: number;
+}
+
+const OPEN = { crc: crc32Utf8('{'), bytes: 1 };
+const COMMA = { crc: crc32Utf8(','), bytes: 1 };
+const CLOSE = { crc: crc32Utf8('}'), bytes: 1 };
+
+/**
+ * The whole game state with its contract CRC kept up to date key by key: changing one top-level
+ * key re-serializes only that key, and the document's CRC is combined from the cached parts.
+ * Values are replaced, never mutated in place, so callers may share them.
+ */
+export class StateDocument {
+  private readonly values: JsonObject = {};
+  private readonly segments = new Map<string, Segment>();
+  private cachedCrc: number | undefined;
+  private totalBytes = 2;
+
+  constructor(initial: JsonObject = {}) {
+    for (const [key, value] of Object.entries(initial)) this.set(key, value);
+  }
+
+  get state(): Readonly<JsonObject> {
+    return this.values;
+  }
+
+  get(key: string): JsonValue | undefined {
+    return Object.hasOwn(this.values, key) ? this.values[key] : undefined;
+  }
+
+  /** Replaces (or, with undefined, removes) one top-level key; `segment` if already measured. */
+  set(key: string, value: JsonValue | undefined, segment?: Segment): void {
+    this.remove(key);
+    if (value === undefined) return;
+    segment ??= segmentOf(key, value);
+    this.values[key] = value;
+    this.segments.set(key, segment);
+    this.totalBytes += segment.bytes + (this.segments.size > 1 ? 1 : 0);
+  }
+
+  /** CRC-32 of the canonical JSON of the whole state, unsigned. */
+  crc(): number {
+    this.cachedCrc ??= this.combineSegments();
+    return this.cachedCrc;
+  }
+
+  /** Byte length of the canonical JSON of the whole state. */
+  byteLength(): number {
+    return this.totalBytes;
+  }
+
+  /** Byte length the state would have with `key` set to a value of `bytes` canonical bytes. */
+  byteLengthWith(key: string, segmentBytes: number): number {
+    const old = this.segments.get(key);
+    const separator = old || this.segments.size === 0 ? 0 : 1;
+    return this.totalBytes - (old?.bytes ?? 0) + segmentBytes + separator;
+  }
+
+  /** A deep, independent copy of the state (for callers that need to mutate). */
+  snapshot(): JsonObject {
+    return structuredClone(this.values);
+  }
+
+  private remove(key: string): void {
+    const old = this.segments.get(key);
+    this.cachedCrc = undefined;
+    if (!old) return;
+    delete this.values[key];
+    this.segments.delete(key);
+    this.totalBytes -= old.bytes + (this.segments.size > 0 ? 1 : 0);
+  }
+
+  private combineSegments(): number {
+    let crc = OPEN.crc;
+    const keys = [...this.segments.keys()].sort();
+    keys.forEach((key, index) => {
+      if (index > 0) crc = crc32Combine(crc, COMMA.crc, COMMA.bytes);
+      const segment = this.segments.get(key) as Segment;
+      crc = crc32Combine(crc, segment.crc, segment.bytes);
+    });
+    return crc32Combine(crc, CLOSE.crc, CLOSE.bytes);
+  }
+}
+
+/** The canonical bytes of `"key":value` as it stands inside the whole state. */
+export function segmentOf(key: string, value: JsonValue): Segment {
+  const text = `${JSON.stringify(key)}:${canonicalJson(value)}`;
+  return { crc: crc32Utf8(text), bytes: utf8Length(text) };
+}

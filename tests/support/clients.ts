@@ -1,0 +1,56 @@
+import type { Socket } from 'socket.io-client';
+import { SyncClient, type SyncClientOptions, type SyncSocket } from '../../shared/sync-client';
+import { guestToken, openSocket } from './harness';
+
+/**
+ * Wraps a real socket so a test can drop or alter chosen incoming packets, as a flaky network
+ * or a buggy peer would. Everything else passes through to the real socket.
+ */
+export class LossySocket implements SyncSocket {
+  /** Return false to drop the packet; may alter it in place. */
+  filter: (event: string, payload: any) => boolean = () => true;
+  private readonly wrapped = new Map<(...args: any[]) => void, (...args: any[]) => void>();
+
+  constructor(readonly socket: Socket) {}
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  on(event: string, listener: (...args: any[]) => void): unknown {
+    const wrapper = (...args: any[]) => {
+      if (this.filter(event, args[0])) listener(...args);
+    };
+    this.wrapped.set(listener, wrapper);
+    return this.socket.on(event, wrapper);
+  }
+
+  off(event: string, listener?: (...args: any[]) => void): unknown {
+    return this.socket.off(event, listener ? this.wrapped.get(listener) : undefined);
+  }
+
+  emit(event: string, ...args: any[]): unknown {
+    return this.socket.emit(event, ...args);
+  }
+
+  disconnect(): unknown {
+    return this.socket.disconnect();
+  }
+}
+
+export interface TestClient {
+  client: SyncClient;
+  socket: Socket;
+  lossy: LossySocket;
+}
+
+export async function syncClient(
+  baseUrl: string,
+  name: string,
+  options: Omit<SyncClientOptions, 'socket'> = {},
+): Promise<TestClient> {
+  const socket = await openSocket(baseUrl, await guestToken(baseUrl, name), { reconnection: true });
+  const lossy = new LossySocket(socket);
+  const client = new SyncClient({ debounceMs: { default: 0, counter: 0, sheet: 0, notes: 0 }, ...options, socket: lossy });
+  return { client, socket, lossy };
+}

@@ -1,0 +1,84 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { io as connect, type Socket } from 'socket.io-client';
+import { loadConfig } from '../../server/config';
+import { createLogger } from '../../server/logger';
+import { startServer, type RunningServer } from '../../server/server';
+import { MemorySessionStore } from '../../server/storage/memory-store';
+import type { SessionStore } from '../../server/storage/session-store';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** The real server on a free loopback port, with its own data folder. */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  store: SessionStore = new MemorySessionStore(),
+): Promise<TestServer> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamebook-test-'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  const server = await startServer(config, store, createLogger(config.logLevel));
+  return {
+    ...server,
+    dataDir,
+    stop: async () => {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function guestToken(baseUrl: string, name = 'Tester'): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/auth/guest`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (!response.ok) throw new Error(`guest login failed: ${response.status}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** A real socket.io-client socket, connected (or refused) before it returns. */
+export async function openSocket(baseUrl: string, token: string | undefined, options: { reconnection?: boolean } = {}): Promise<Socket> {
+  const socket = connect(baseUrl, {
+    auth: token === undefined ? {} : { token },
+    transports: ['websocket'],
+    reconnection: options.reconnection ?? false,
+    reconnectionDelay: 50,
+    reconnectionDelayMax: 200,
+    forceNew: true,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (error) => reject(error));
+  });
+  return socket;
+}
+
+/** Emits with an ack and resolves with the ack's answer. */
+export function request<T = any>(socket: Socket, event: string, ...args: unknown[]): Promise<T> {
+  return socket.timeout(5000).emitWithAck(event, ...args) as Promise<T>;
+}
+
+/** Resolves with the next `event` the socket receives. */
+export function nextEvent<T = any>(socket: Socket, event: string, timeoutMs = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    socket.once(event, (payload: T) => {
+      clearTimeout(timer);
+      resolve(payload);
+    });
+  });
+}
+
+/** Polls `condition` until it holds (or fails after `timeoutMs`). */
+export async function eventually(condition: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
