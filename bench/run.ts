@@ -1,0 +1,24 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { formatTable, type BenchSuite, type BenchTable } from './report';
+import { suites } from './suites/index';
+
+/** Runs every suite (or those named on the command line), prints the tables, writes docs/benchmarks.md. */
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const tables: BenchTable[] = [];
+  for (const [name, suite] of Object.entries(suites) as Array<[string, BenchSuite]>) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    console.error(`running ${name}...`);
+    for (const table of await suite()) {
+      console.log(formatTable(table));
+      tables.push(table);
+    }
+  }
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const header = `# Benchmarks\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${machine}).\nEvery ratio compares with a baseline measured in the same run.\n\n`;
+  await mkdir('docs', { recursive: true });
+  if (only.length === 0) await writeFile('docs/benchmarks.md', header + tables.map(formatTable).join('\n'));
+}
+
+await main();
