@@ -53,12 +53,11 @@ export class GameSession {
     this.id = stored.meta.id;
     this.meta = stored.meta;
     this.history = new DeltaHistory(deps.limits.historyMaxEntries, deps.limits.historyMaxBytes);
-    let replayed: JsonValue | undefined = structuredClone(stored.snapshot.state);
+    this.doc = new StateDocument(structuredClone(stored.snapshot.state));
     for (const entry of stored.log) {
-      if (entry.version > stored.snapshot.version) replayed = deps.differ.patch(replayed, structuredClone(entry.delta));
-      this.history.push(entry);
+      if (entry.version > stored.snapshot.version) this.history.push(entry, this.replay(entry));
+      else this.history.push(entry);
     }
-    this.doc = new StateDocument(replayed as JsonObject);
     this.version = stored.log.at(-1)?.version ?? stored.snapshot.version;
     this.snapshotVersion = stored.snapshot.version;
   }
@@ -92,6 +91,17 @@ export class GameSession {
     };
   }
 
+  /** Applies a logged delta key by key, without mutating shared values; returns what it replaced. */
+  private replay(entry: GameStateDelta): Map<string, JsonValue | undefined> {
+    const before = new Map<string, JsonValue | undefined>();
+    for (const [key, keyDelta] of Object.entries(entry.delta as Record<string, never>)) {
+      const old = this.doc.get(key);
+      before.set(key, old);
+      this.doc.set(key, this.deps.differ.patch(structuredClone(old), structuredClone(keyDelta)));
+    }
+    return before;
+  }
+
   /** The deltas after `fromVersion`, or null when the history no longer holds them all. */
   deltasSince(fromVersion: number): GameStateDelta[] | null {
     return this.history.since(fromVersion, this.version);
@@ -109,18 +119,18 @@ export class GameSession {
     const delta = this.diffAgainstState(values);
     if (Object.keys(delta).length === 0) return this.remember(update, { version: this.version });
 
-    const previous = Object.fromEntries(Object.keys(values).map((key) => [key, this.doc.get(key)]));
-    for (const [key, value] of Object.entries(values)) this.doc.set(key, value, segments.get(key));
+    const previous = new Map(Object.keys(delta).map((key) => [key, this.doc.get(key)]));
+    for (const key of previous.keys()) this.doc.set(key, values[key], segments.get(key));
     const entry: GameStateDelta = { delta: delta as Delta, version: this.version + 1, fromVersion: this.version, crc: this.doc.crc() };
     try {
       await this.deps.store.appendUpdate(this.id, entry);
     } catch (error) {
-      for (const [key, value] of Object.entries(previous)) this.doc.set(key, value);
+      for (const [key, value] of previous) this.doc.set(key, value);
       this.deps.logger.error({ err: error, sessionId: this.id, version: entry.version }, 'could not store an update');
       throw new ProtocolError('internal', 'the update could not be stored; nothing was changed');
     }
     this.version = entry.version;
-    this.history.push(entry);
+    this.history.push(entry, previous);
     this.deps.channel.broadcast(this.id, ServerEvent.gameStateDelta, entry);
     await this.snapshotIfDue();
     return this.remember(update, { version: entry.version, delta: entry });
@@ -132,8 +142,9 @@ export class GameSession {
     if (baseVersion > this.version) {
       throw new ProtocolError('invalid-payload', `baseVersion ${baseVersion} is ahead of the session (${this.version})`);
     }
-    const newer = requireMergeBase(this.history.since(baseVersion, this.version), baseVersion);
-    return mergeUpdates(this.doc, updates, newer, this.deps.differ);
+    const current = (key: string) => this.doc.get(key);
+    const base = this.history.valuesAt(baseVersion, this.version, current, Object.keys(updates));
+    return mergeUpdates(updates, requireMergeBase(base, baseVersion), current);
   }
 
   /** Canonical size of each value, checked against the update and state limits. */

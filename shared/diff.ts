@@ -28,18 +28,16 @@ export interface Differ {
   diff(left: JsonValue | undefined, right: JsonValue | undefined): Delta;
   /** Applies `delta` to `target`, mutating it where it can; use the returned value. */
   patch(target: JsonValue | undefined, delta: Delta): JsonValue | undefined;
-  /** Reverts `delta` from `target`, mutating it where it can; use the returned value. */
-  unpatch(target: JsonValue | undefined, delta: Delta): JsonValue | undefined;
 }
 
 /** The one jsondiffpatch configuration that the server and every client use. */
 export function createDiffer(options: DiffOptions = DEFAULT_DIFF_OPTIONS): Differ {
-  const patcher = create({ objectHash, arrays: { detectMove: true, includeValueOnMove: false } });
+  // Moves off: a move is sent as remove + add, which every client can patch without ambiguity.
+  const patcher = create({ objectHash, arrays: { detectMove: false } });
   patcher.processor.pipes.diff.before('arrays', costlyArrayFilter(options.maxArrayDiffCells));
   return {
     diff: (left, right) => patcher.diff(left, right),
     patch: (target, delta) => patcher.patch(target, delta) as JsonValue | undefined,
-    unpatch: (target, delta) => patcher.unpatch(target, delta) as JsonValue | undefined,
   };
 }
 

@@ -37,24 +37,32 @@ export class EditQueue {
     return new Set(this.edits.flatMap((edit) => [...edit.value.keys()]));
   }
 
-  /** Adds the user's new values; `view` reads a key's shown value before this edit. */
-  record(updates: JsonObject, view: (key: string) => Maybe, dueAt: number): void {
-    let open = this.edits.at(-1);
-    if (!open || open.sent) {
+  /**
+   * Adds the user's new values (derived from the shown state) to the open batch. Its base becomes
+   * what is shown without the open batch now: since the batch is unsent, all of its effect is the
+   * difference, and others' changes that arrived meanwhile are not mistaken for the user's.
+   */
+  record(updates: JsonObject, confirmed: (key: string) => Maybe, dueAt: number): void {
+    let open = this.open();
+    if (!open) {
       open = { id: `${this.idPrefix}-${++this.counter}`, base: new Map(), value: new Map(), dueAt, sent: false };
       this.edits.push(open);
     }
     for (const [key, value] of Object.entries(updates)) {
-      if (!open.base.has(key)) open.base.set(key, view(key));
+      open.base.set(key, this.shown(key, confirmed(key), open, false));
       open.value.set(key, value);
     }
     open.dueAt = Math.min(open.dueAt, dueAt);
   }
 
-  /** The shown value of `key`: the confirmed value with every unconfirmed batch merged on top. */
-  shown(key: string, confirmed: Maybe, upTo: Edit | undefined = undefined): Maybe {
+  /**
+   * The shown value of `key`: the confirmed value with the unconfirmed batches merged on top, up to
+   * `upTo` (all by default), including `upTo` itself unless `inclusive` is false.
+   */
+  shown(key: string, confirmed: Maybe, upTo: Edit | undefined = undefined, inclusive = true): Maybe {
     let value = confirmed;
     for (const edit of this.edits) {
+      if (edit === upTo && !inclusive) break;
       if (edit.value.has(key)) value = merge3(edit.base.get(key), value, edit.value.get(key));
       if (edit === upTo) break;
     }
@@ -67,24 +75,36 @@ export class EditQueue {
     return last && !last.sent ? last : undefined;
   }
 
-  /** Sent batches whose fate the server has not told yet (to send again after a reconnect). */
-  unacknowledged(): Edit[] {
-    return this.edits.filter((edit) => edit.sent && edit.ackVersion === undefined);
+  /**
+   * The newest sent batch whose fate the server has not told yet. Its payload covers every
+   * unacknowledged batch before it, so after a reconnect or a refusal it alone is sent again.
+   */
+  lastUnacknowledged(): Edit | undefined {
+    return this.edits.findLast((edit) => edit.sent && edit.ackVersion === undefined);
   }
 
-  /** The updates to send for `edit`: every key it touches, as shown including it. */
+  /**
+   * The updates to send for `edit`: every key it or an earlier unacknowledged batch touches, as
+   * shown up to it. An ack of this batch therefore confirms all of those batches.
+   */
   payloadOf(edit: Edit, confirmed: (key: string) => Maybe): JsonObject {
+    const keys = new Set<string>();
+    for (const candidate of this.edits) {
+      if (candidate.ackVersion === undefined) for (const key of candidate.value.keys()) keys.add(key);
+      if (candidate === edit) break;
+    }
     const updates: JsonObject = {};
-    for (const key of edit.value.keys()) {
+    for (const key of keys) {
       const value = this.shown(key, confirmed(key), edit);
       if (value !== undefined) updates[key] = value;
     }
     return updates;
   }
 
+  /** Records the server's ack of `id`, which also covers every unacknowledged batch before it. */
   acknowledge(id: string, version: number): void {
-    const edit = this.edits.find((candidate) => candidate.id === id);
-    if (edit) edit.ackVersion = version;
+    const index = this.edits.findIndex((candidate) => candidate.id === id);
+    for (const edit of this.edits.slice(0, index + 1)) edit.ackVersion ??= version;
   }
 
   /** Forgets the batches the confirmed state at `version` already holds; true if any. */

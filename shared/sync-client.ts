@@ -134,7 +134,7 @@ export class SyncClient extends Emitter<SyncEvents> {
   /** Records the user's new values of top-level keys; sent after the debounce window of `kind`. */
   update(updates: JsonObject, kind = 'default'): void {
     const window = this.debounce[kind] ?? this.debounce.default;
-    this.edits.record(updates, (key) => this.state[key], Date.now() + window);
+    this.edits.record(updates, (key) => this.confirmed.get(key), Date.now() + window);
     this.stateChanged();
     this.scheduleFlush();
   }
@@ -183,7 +183,7 @@ export class SyncClient extends Emitter<SyncEvents> {
   private resumeSending(): void {
     if (!this.resendOnSync || !this.canSend()) return;
     this.resendOnSync = false;
-    for (const edit of this.edits.unacknowledged()) this.send(edit);
+    this.resendUnacknowledged();
     this.flush();
   }
 
@@ -281,9 +281,13 @@ export class SyncClient extends Emitter<SyncEvents> {
   private scheduleRetry(): void {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
-      if (!this.canSend()) return;
-      for (const edit of this.edits.unacknowledged()) this.send(edit);
+      if (this.canSend()) this.resendUnacknowledged();
     }, this.retryMs);
+  }
+
+  private resendUnacknowledged(): void {
+    const last = this.edits.lastUnacknowledged();
+    if (last) this.send(last);
   }
 
   private scheduleFlush(): void {
