@@ -54,11 +54,12 @@ describe('three-way merge', () => {
 
 describe('the shared diff', () => {
   it('D1: deltas match array items by id and patch exactly', () => {
-    const left = { items: [{ id: 'x', v: 1 }, { id: 'y', v: 2 }, { id: 'z', v: 3 }] };
-    const right = { items: [{ id: 'z', v: 3 }, { id: 'x', v: 1 }, { id: 'y', v: 20 }] };
-    const delta = differ.diff(left, right);
-    assert.ok(JSON.stringify(delta).length < JSON.stringify(right).length, 'the delta is smaller than the state');
-    assert.deepEqual(differ.patch(structuredClone(left), structuredClone(delta)), right);
+    const items = Array.from({ length: 50 }, (_, i) => ({ id: `i${i}`, name: `item ${i}`, v: i }));
+    const right = items.map((item) => (item.id === 'i20' ? { ...item, v: -1 } : item)).filter((item) => item.id !== 'i30');
+    right.unshift({ id: 'new', name: 'new item', v: 0 });
+    const delta = differ.diff({ items }, { items: right });
+    assert.ok(JSON.stringify(delta).length < JSON.stringify(right).length / 10, 'the delta is far smaller than the state');
+    assert.deepEqual(differ.patch(structuredClone({ items }), structuredClone(delta)), { items: right });
   });
 
   it('D2: a costly array diff falls back to replacing the array, and still patches exactly', () => {
