@@ -10,7 +10,8 @@ import { guestToken, nextEvent, openSocket, request, startTestServer, type TestS
 import { tempDir } from './support/temp-dir';
 import { joinAndRead } from './support/update-stream';
 
-const SQLITE = { STORAGE: 'sqlite', SESSION_IDLE_SECONDS: '0.05', HOUSEKEEPING_SECONDS: '3600' };
+// a snapshot every 2 versions: reloads go through snapshot + log, as they do after 500 in production
+const SQLITE = { STORAGE: 'sqlite', SESSION_IDLE_SECONDS: '0.05', HOUSEKEEPING_SECONDS: '3600', SNAPSHOT_EVERY: '2' };
 const DAY_S = 24 * 60 * 60;
 
 async function client(server: TestServer): Promise<Socket> {
