@@ -105,7 +105,8 @@ export class SessionRegistry {
     this.entries.set(id, entry);
     entry.loading.then(
       (session) => (entry.session = session),
-      () => this.entries.delete(id),
+      // the caller of get() gets the error; a later get() tries again
+      () => this.entries.get(id) === entry && this.entries.delete(id),
     );
     return entry;
   }
