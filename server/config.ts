@@ -4,6 +4,9 @@ import { z } from 'zod';
 const MiB = 1024 * 1024;
 
 const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const amount = (fallback: number) => z.coerce.number().positive().default(fallback);
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Every setting, from the environment, with the embedded defaults a fresh machine runs on. */
 const configSchema = z.object({
@@ -21,6 +24,13 @@ const configSchema = z.object({
   UPDATES_PER_SECOND: count(30),
   UPDATES_BURST: count(60),
   ACTIVITY_DIST: z.string().default('activity/dist'),
+  /** `sqlite` keeps everything in DATA_DIR; `memory` keeps nothing across restarts. */
+  STORAGE: z.enum(['sqlite', 'memory']).default('sqlite'),
+  SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
+  STORAGE_MAX_BYTES: z.coerce.number().int().positive().optional(),
+  SESSION_TTL_DAYS: amount(30),
+  SESSION_IDLE_SECONDS: amount(600),
+  HOUSEKEEPING_SECONDS: amount(60),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -49,6 +59,17 @@ function toConfig(env: z.infer<typeof configSchema>) {
       historyMaxBytes: env.HISTORY_MAX_BYTES,
       maxArrayDiffCells: env.MAX_ARRAY_DIFF_CELLS,
       snapshotEvery: env.SNAPSHOT_EVERY,
+    },
+    storage: {
+      kind: env.STORAGE,
+      file: path.resolve(env.DATA_DIR, 'gamebook.sqlite'),
+      sync: env.SQLITE_SYNCHRONOUS,
+      maxBytes: env.STORAGE_MAX_BYTES,
+    },
+    housekeeping: {
+      idleMs: env.SESSION_IDLE_SECONDS * 1000,
+      ttlMs: env.SESSION_TTL_DAYS * DAY_MS,
+      everyMs: env.HOUSEKEEPING_SECONDS * 1000,
     },
     rates: {
       updatesPerSecond: env.UPDATES_PER_SECOND,

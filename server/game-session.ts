@@ -74,6 +74,11 @@ export class GameSession {
     return userId === this.meta.hostId ? 'host' : 'player';
   }
 
+  /** True when no task of this session is queued or running: it may leave memory now. */
+  get idle(): boolean {
+    return this.queue.idle;
+  }
+
   /** Runs `task` when every earlier task of this session has finished: nothing interleaves. */
   exclusive<T>(task: () => T | Promise<T>): Promise<T> {
     return this.queue.run(task);
@@ -185,7 +190,9 @@ export class GameSession {
   private async snapshotIfDue(): Promise<void> {
     if (this.version - this.snapshotVersion < this.deps.limits.snapshotEvery) return;
     try {
-      await this.deps.store.saveSnapshot(this.id, { version: this.version, state: this.doc.snapshot() });
+      const snapshot = { version: this.version, state: this.doc.snapshot() };
+      // the log keeps what the history may serve, so clients just behind still catch up after a reload
+      await this.deps.store.saveSnapshot(this.id, snapshot, this.deps.limits.historyMaxEntries);
       this.snapshotVersion = this.version;
     } catch (error) {
       // the log still holds every update: a missed snapshot only makes the next load longer

@@ -1,13 +1,24 @@
 import { loadConfig } from './config';
 import { createLogger } from './logger';
-import { startServer } from './server';
-import { MemorySessionStore } from './storage/memory-store';
+import { startServer, type RunningServer } from './server';
+import { openStore } from './storage/open-store';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 
-const server = await startServer(config, new MemorySessionStore(), logger).catch((error: unknown) => {
-  logger.fatal({ err: error }, 'could not start');
+async function start(): Promise<RunningServer> {
+  const store = openStore(config.storage, logger);
+  try {
+    return await startServer(config, store, logger);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+const server = await start().catch((error: unknown) => {
+  const code = (error as { code?: unknown } | null)?.code;
+  logger.fatal({ err: error, code }, `could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
 
@@ -18,7 +29,10 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     stopping = true;
     logger.info({ signal }, 'stopping');
     server.close().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped cleanly');
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'unclean stop');
         process.exit(1);

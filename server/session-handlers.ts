@@ -40,6 +40,20 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
     return joined;
   };
 
+  /** Moves this socket's membership, as the registry counts it: a session nobody is in may leave memory. */
+  const moveTo = async (session: GameSession): Promise<void> => {
+    const previous = joined;
+    if (previous === session) return;
+    // counted at once, before any await, so a disconnect meanwhile leaves the right session
+    if (previous) registry.leave(previous.id);
+    registry.enter(session.id);
+    joined = session;
+    if (previous) await socket.leave(roomOf(previous.id));
+  };
+  socket.on('disconnect', () => {
+    if (joined) registry.leave(joined.id);
+  });
+
   on(ClientEvent.createSession, z.unknown(), async () => {
     const session = await registry.create(user.id);
     return { sessionId: session.id };
@@ -48,9 +62,10 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
   on(ClientEvent.joinSession, joinSessionSchema, async ({ sessionId, fromVersion }: JoinSession, reply: Reply) => {
     const session = await registry.get(sessionId);
     await session.exclusive(async () => {
-      if (joined && joined !== session) await socket.leave(roomOf(joined.id));
+      // gone while waiting for its turn: counting it as joined would keep the session in memory forever
+      if (socket.disconnected) throw new ProtocolError('not-in-session', 'the socket disconnected before it joined');
+      await moveTo(session);
       await socket.join(roomOf(session.id));
-      joined = session;
       socket.data.sessionId = session.id;
       // inside the session's turn: the ack, then the full state, then any later delta
       reply({ sessionId: session.id, role: session.roleOf(user.id) });
@@ -60,6 +75,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
 
   on(ClientEvent.updateGameState, updateGameStateSchema, async (payload: z.output<typeof updateGameStateSchema>) => {
     const session = member();
+    if (!registry.accepting) throw new ProtocolError('internal', 'the server is stopping: send the update again once reconnected');
     if (!updates.tryTake()) throw new ProtocolError('rate-limited', 'too many updates: slow down and send again');
     const result = await session.applyUpdate(payload);
     return { version: result.version };

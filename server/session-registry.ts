@@ -2,43 +2,122 @@ import { randomBytes } from 'node:crypto';
 import { ProtocolError } from '../shared/errors';
 import { GameSession, type GameSessionDeps } from './game-session';
 
-/** The sessions this server holds: creates them, and loads each once from the store when asked. */
-export class SessionRegistry {
-  private readonly loaded = new Map<string, Promise<GameSession>>();
+interface Entry {
+  loading: Promise<GameSession>;
+  /** Set once loaded: only loaded sessions can leave memory. */
+  session?: GameSession;
+  /** Sockets joined to the session. */
+  members: number;
+  lastUsedAt: number;
+}
 
-  constructor(private readonly deps: GameSessionDeps) {}
+/**
+ * The sessions this server holds in memory: creates them, loads each once from the store when
+ * asked, counts who is joined, and lets idle ones go (they are loaded again on the next join).
+ */
+export class SessionRegistry {
+  private readonly entries = new Map<string, Entry>();
+  private stopped = false;
+
+  constructor(
+    private readonly deps: GameSessionDeps,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** False once the server is stopping: no session is loaded or created, no update taken. */
+  get accepting(): boolean {
+    return !this.stopped;
+  }
 
   async create(hostId: string): Promise<GameSession> {
+    this.requireAccepting();
     // 128 random bits: a standalone session's id is its invitation, so it must not be guessable
     const id = randomBytes(16).toString('base64url');
-    const meta = { id, hostId, createdAt: Date.now() };
+    const meta = { id, hostId, createdAt: this.now() };
     await this.deps.store.createSession(meta);
     const session = new GameSession({ meta, snapshot: { version: 0, state: {} }, log: [] }, this.deps);
-    this.loaded.set(id, Promise.resolve(session));
+    this.entries.set(id, { loading: Promise.resolve(session), session, members: 0, lastUsedAt: this.now() });
     return session;
   }
 
   get(id: string): Promise<GameSession> {
-    let session = this.loaded.get(id);
-    if (!session) {
-      session = this.load(id);
-      this.loaded.set(id, session);
-      session.catch(() => this.loaded.delete(id));
+    let entry = this.entries.get(id);
+    if (!entry) {
+      this.requireAccepting();
+      entry = this.startLoading(id);
     }
-    return session;
+    entry.lastUsedAt = this.now();
+    return entry.loading;
+  }
+
+  /** A socket has joined the session (it must be loaded). */
+  enter(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) throw new Error(`session ${id} is not loaded`);
+    entry.members++;
+    entry.lastUsedAt = this.now();
+  }
+
+  /** A socket has left the session, or disconnected. */
+  leave(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.members = Math.max(0, entry.members - 1);
+    entry.lastUsedAt = this.now();
+  }
+
+  /**
+   * Lets go of the sessions nobody is joined to, with no work queued, unused for `idleMs`.
+   * Synchronous on purpose: no event can join or queue work between the check and the removal,
+   * and everything they committed is in the store already.
+   */
+  evictIdle(idleMs: number): string[] {
+    const evicted: string[] = [];
+    const cutoff = this.now() - idleMs;
+    for (const [id, entry] of this.entries) {
+      if (!entry.session || entry.members > 0 || !entry.session.idle || entry.lastUsedAt > cutoff) continue;
+      this.entries.delete(id);
+      evicted.push(id);
+    }
+    return evicted;
+  }
+
+  /** Ids of the sessions in memory, loaded or loading. */
+  loadedIds(): Set<string> {
+    return new Set(this.entries.keys());
+  }
+
+  /** Stops loading and creating sessions and taking updates; what is queued still runs. */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** Resolves when every loaded session has finished the work queued so far. */
   async drain(): Promise<void> {
-    const sessions = await Promise.allSettled(this.loaded.values());
+    const sessions = await Promise.allSettled([...this.entries.values()].map((entry) => entry.loading));
     await Promise.all(
       sessions.map((result) => (result.status === 'fulfilled' ? result.value.exclusive(() => undefined) : undefined)),
     );
+  }
+
+  private startLoading(id: string): Entry {
+    const entry: Entry = { loading: this.load(id), members: 0, lastUsedAt: this.now() };
+    this.entries.set(id, entry);
+    entry.loading.then(
+      (session) => (entry.session = session),
+      // the caller of get() gets the error; a later get() tries again
+      () => this.entries.get(id) === entry && this.entries.delete(id),
+    );
+    return entry;
   }
 
   private async load(id: string): Promise<GameSession> {
     const stored = await this.deps.store.loadSession(id, this.deps.limits.historyMaxEntries);
     if (!stored) throw new ProtocolError('unknown-session', `there is no session ${id}`);
     return new GameSession(stored, this.deps);
+  }
+
+  private requireAccepting(): void {
+    if (this.stopped) throw new ProtocolError('internal', 'the server is stopping: try again once it is back');
   }
 }

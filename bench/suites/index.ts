@@ -1,4 +1,7 @@
 import type { BenchSuite } from '../report';
+import { durabilitySuite } from './durability';
 
 /** Every benchmark suite, by the name `npm run bench -- NAME` selects. */
-export const suites: Record<string, BenchSuite> = {};
+export const suites: Record<string, BenchSuite> = {
+  durability: durabilitySuite,
+};

@@ -4,29 +4,29 @@ import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
-import { startServer, type RunningServer } from '../../server/server';
-import { MemorySessionStore } from '../../server/storage/memory-store';
-import type { SessionStore } from '../../server/storage/session-store';
+import { startServer, type RunningServer, type ServerExtras } from '../../server/server';
+import { openStore } from '../../server/storage/open-store';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
   stop(): Promise<void>;
 }
 
-/** The real server on a free loopback port, with its own data folder. */
-export async function startTestServer(
-  env: Record<string, string> = {},
-  store: SessionStore = new MemorySessionStore(),
-): Promise<TestServer> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamebook-test-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
-  const server = await startServer(config, store, createLogger(config.logLevel));
+/**
+ * The real server on a free loopback port. Its data folder is DATA_DIR when given (kept), else
+ * a fresh one (removed by stop()); its store is the memory store unless STORAGE says otherwise.
+ */
+export async function startTestServer(env: Record<string, string> = {}, extras: ServerExtras = {}): Promise<TestServer> {
+  const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(os.tmpdir(), 'gamebook-test-')));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', STORAGE: 'memory', ...env, DATA_DIR: dataDir });
+  const logger = createLogger(config.logLevel);
+  const server = await startServer(config, openStore(config.storage, logger), logger, extras);
   return {
     ...server,
     dataDir,
     stop: async () => {
       await server.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (env.DATA_DIR === undefined) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,45 @@
+/**
+ * Stable codes of storage failures. They stay inside the server (logs, start-up errors, tests);
+ * a client whose write failed is told `internal` with "nothing was changed".
+ */
+export type StorageErrorCode =
+  /** The database file exists but is not a readable, intact SQLite database. */
+  | 'storage-corrupt'
+  /** The database file or its folder cannot be opened (permissions, missing mount, ...). */
+  | 'storage-unavailable'
+  /** The database was written by a newer version of the server, with migrations this one lacks. */
+  | 'storage-too-new'
+  /** The disk (or STORAGE_MAX_BYTES) is full: the write was rolled back. */
+  | 'storage-full'
+  /** The store is closed: the server is stopping. */
+  | 'storage-closed'
+  /** Any other failed write; the message carries SQLite's own. */
+  | 'storage-failed';
+
+export class StorageError extends Error {
+  constructor(
+    readonly code: StorageErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StorageError';
+  }
+}
+
+/** SQLite's result code of a better-sqlite3 error (`SQLITE_FULL`, ...), if it is one. */
+export function sqliteCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
+}
+
+/** A failed write, as the StorageError that says what happened. */
+export function writeFailure(error: unknown): StorageError {
+  if (error instanceof StorageError) return error;
+  const code = sqliteCode(error);
+  const reason = error instanceof Error ? error.message : String(error);
+  if (code === 'SQLITE_FULL') {
+    return new StorageError('storage-full', `the disk holding the database is full (${reason}); the write was rolled back`, { cause: error });
+  }
+  return new StorageError('storage-failed', `the database could not commit a write (${code ?? 'error'}: ${reason})`, { cause: error });
+}

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import type { Socket } from 'socket.io-client';
+import { eventually, guestToken, nextEvent, openSocket, request } from './support/harness';
+import { freePort, startServerProcess, type ServerProcess } from './support/server-process';
+import { tempDir } from './support/temp-dir';
+import { assertDurable, joinAndRead, keyOf, newRecord, streamUpdates, type StreamRecord } from './support/update-stream';
+
+/** No rate limit in the way of a client streaming as fast as it can. */
+const UNLIMITED = { UPDATES_PER_SECOND: '1000000', UPDATES_BURST: '1000000' };
+
+async function serverEnv(): Promise<Record<string, string>> {
+  return { PORT: String(await freePort()), DATA_DIR: await tempDir('gamebook-crash-'), ...UNLIMITED };
+}
+
+async function connect(server: ServerProcess): Promise<Socket> {
+  return openSocket(server.url, await guestToken(server.url));
+}
+
+/** Streams until `acks` more acknowledgements came in, then sends `signal`; returns once the process is gone. */
+async function streamThenSignal(
+  server: ServerProcess,
+  socket: Socket,
+  record: StreamRecord,
+  first: number,
+  acks: number,
+  signal: NodeJS.Signals,
+): Promise<{ sent: number; exitCode: number | null }> {
+  const ackedBefore = record.acked.size;
+  const stream = streamUpdates(socket, record, first, 16);
+  await eventually(() => record.acked.size - ackedBefore >= acks, 10_000, `${acks} acknowledgements`);
+  const disconnected = nextEvent(socket, 'disconnect', 10_000);
+  server.child.kill(signal);
+  // acks the server sent before it died still arrive: the disconnect comes after them
+  await disconnected;
+  stream.stop();
+  socket.close();
+  return { sent: stream.sent, exitCode: await server.exited };
+}
+
+describe('durability across real server processes', () => {
+  it('C1: every acknowledged update survives kill -9, at different moments, again and again', async () => {
+    const env = await serverEnv();
+    const record = newRecord();
+    let sessionId: string | undefined;
+    let next = 1;
+    // 0: killed right after the first updates went out, before any ack; then ever later
+    for (const acks of [0, 3, 40, 150]) {
+      const server = await startServerProcess(env);
+      const socket = await connect(server);
+      sessionId ??= (await request(socket, 'create-session')).sessionId as string;
+      assertDurable(await joinAndRead(socket, sessionId), record);
+      const { sent, exitCode } = await streamThenSignal(server, socket, record, next, acks, 'SIGKILL');
+      assert.equal(exitCode, null, 'killed by the signal');
+      next += sent;
+    }
+    assert.ok(record.acked.size >= 193, `acknowledged ${record.acked.size}`);
+
+    const server = await startServerProcess(env);
+    const socket = await connect(server);
+    const full = await joinAndRead(socket, sessionId as string);
+    assertDurable(full, record);
+    const ack = await request(socket, 'update-game-state', { updates: { [keyOf(next)]: next } });
+    assert.deepEqual(ack, { ok: true, version: full.version + 1 }, 'versions continue where they were');
+    socket.close();
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited, 0);
+  });
+
+  it('C2: SIGTERM answers what is in flight, flushes, and exits 0', async () => {
+    const env = await serverEnv();
+    const record = newRecord();
+    const server = await startServerProcess(env);
+    const socket = await connect(server);
+    const { sessionId } = await request(socket, 'create-session');
+    await joinAndRead(socket, sessionId);
+    const { exitCode } = await streamThenSignal(server, socket, record, 1, 30, 'SIGTERM');
+    assert.equal(exitCode, 0, server.output());
+    const wal = await stat(path.join(env.DATA_DIR as string, 'gamebook.sqlite-wal')).catch(() => null);
+    assert.ok(!wal || wal.size === 0, 'the WAL was checkpointed into the database file');
+
+    const again = await startServerProcess(env);
+    const reader = await connect(again);
+    assertDurable(await joinAndRead(reader, sessionId), record);
+    reader.close();
+    again.child.kill('SIGTERM');
+    assert.equal(await again.exited, 0);
+  });
+});

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import type { GameStateDelta } from '../shared/protocol';
+import { StorageError } from '../server/storage/storage-error';
+import { SqliteSessionStore } from '../server/storage/sqlite/sqlite-store';
+import { MIGRATIONS } from '../server/storage/sqlite/migrations';
+import { tempDir } from './support/temp-dir';
+
+function entry(version: number): GameStateDelta {
+  return { delta: { hp: [version - 1, version] }, version, fromVersion: version - 1, crc: version * 7 };
+}
+
+async function fileIn(name = 'store.sqlite'): Promise<string> {
+  return path.join(await tempDir('gamebook-store-'), name);
+}
+
+function open(file: string, maxBytes?: number): SqliteSessionStore {
+  return SqliteSessionStore.open({ file, sync: 'full', maxBytes });
+}
+
+async function withSession(store: SqliteSessionStore, id: string, versions: number): Promise<void> {
+  await store.createSession({ id, hostId: 'host-1', createdAt: 1000 });
+  for (let v = 1; v <= versions; v++) await store.appendUpdate(id, entry(v));
+}
+
+async function rejects(promise: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => error instanceof StorageError && error.code === code);
+}
+
+describe('SQLite session store on a real file', () => {
+  it('keeps sessions, host, snapshot and log across a reopen; the snapshot bounds the log', async () => {
+    const file = await fileIn();
+    const first = open(file);
+    assert.deepEqual(first.migrated, MIGRATIONS.map((m) => m.version));
+    await withSession(first, 's1', 30);
+    await first.saveSnapshot('s1', { version: 25, state: { hp: 25 } }, 10);
+    await first.close();
+
+    const second = open(file);
+    assert.deepEqual(second.migrated, [], 'an up-to-date schema is not migrated again');
+    const loaded = await second.loadSession('s1', 4);
+    assert.ok(loaded);
+    assert.deepEqual(loaded.meta, { id: 's1', hostId: 'host-1', createdAt: 1000 });
+    assert.deepEqual(loaded.snapshot, { version: 25, state: { hp: 25 } });
+    assert.deepEqual(loaded.log.map((e) => e.version), [22, 23, 24, 25, 26, 27, 28, 29, 30], 'four before the snapshot, all after');
+    assert.deepEqual(loaded.log[0], entry(22));
+    const all = await second.loadSession('s1', 1000);
+    assert.equal(all?.log[0]?.version, 16, 'entries older than snapshot minus 10 were pruned');
+    assert.equal(await second.loadSession('nope', 10), null);
+    await second.close();
+  });
+
+  it('commits appends that arrive together in one group, each resolved only once committed', async () => {
+    const file = await fileIn();
+    const store = open(file);
+    const ids = Array.from({ length: 20 }, (_, i) => `s${i}`);
+    await Promise.all(ids.map((id) => store.createSession({ id, hostId: 'h', createdAt: 1 })));
+    // a second connection sees only what was committed, and counts the frames each batch wrote to the WAL
+    const reader = new BetterSqlite3(file);
+    const walFramesOf = async (append: () => Promise<unknown>): Promise<number> => {
+      reader.pragma('wal_checkpoint(TRUNCATE)');
+      await append();
+      return (reader.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]?.log ?? -1;
+    };
+    const together = await walFramesOf(() => Promise.all(ids.map((id) => store.appendUpdate(id, entry(1)))));
+    const oneByOne = await walFramesOf(async () => {
+      for (const id of ids) await store.appendUpdate(id, entry(2));
+    });
+    assert.equal((reader.prepare('SELECT count(*) AS n FROM deltas').get() as { n: number }).n, 40);
+    assert.ok(together * 4 < oneByOne, `one commit for the group: ${together} WAL frames, against ${oneByOne} one by one`);
+    reader.close();
+    await store.close();
+  });
+
+  it('a write that fails inside a group fails alone; the others commit', async () => {
+    const store = open(await fileIn());
+    await withSession(store, 'ok', 0);
+    const results = await Promise.allSettled([
+      store.appendUpdate('ok', entry(1)),
+      store.appendUpdate('missing', entry(1)),
+      store.appendUpdate('ok', entry(1)),
+      store.appendUpdate('ok', entry(2)),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    assert.equal((results[1] as PromiseRejectedResult).reason.code, 'storage-failed');
+    assert.deepEqual((await store.loadSession('ok', 10))?.log.map((e) => e.version), [1, 2]);
+    await store.close();
+  });
+
+  it('a full disk fails the write with storage-full and keeps what was stored', async () => {
+    const file = await fileIn();
+    const store = open(file, 96 * 1024);
+    await store.createSession({ id: 's', hostId: 'h', createdAt: 1 });
+    const big = (version: number): GameStateDelta => ({ ...entry(version), delta: { text: ['x'.repeat(20_000)] } });
+    let stored = 0;
+    for (;;) {
+      const result = await store.appendUpdate('s', big(stored + 1)).then(() => null, (error: unknown) => error);
+      if (result) {
+        assert.ok(result instanceof StorageError && result.code === 'storage-full', String(result));
+        break;
+      }
+      stored++;
+      assert.ok(stored < 20, 'the limit was never reached');
+    }
+    assert.ok(stored >= 1);
+    await store.close();
+    const reopened = open(file);
+    assert.equal((await reopened.loadSession('s', 100))?.log.length, stored);
+    await reopened.close();
+  });
+
+  it('refuses a file that is not a database, and leaves it untouched', async () => {
+    const file = await fileIn();
+    await writeFile(file, 'these are not the pages you are looking for'.repeat(200));
+    const before = await readFile(file);
+    assert.throws(() => open(file), (error: unknown) => error instanceof StorageError && error.code === 'storage-corrupt');
+    assert.deepEqual(await readFile(file), before);
+  });
+
+  it('refuses a damaged database, and leaves it untouched', async () => {
+    const file = await fileIn();
+    const store = open(file);
+    await withSession(store, 's', 200);
+    await store.close();
+    const bytes = await readFile(file);
+    // garble the middle pages but keep the header: the file still opens, its b-trees do not hold
+    bytes.fill(0xa5, 4096, bytes.length - 4096);
+    await writeFile(file, bytes);
+    assert.throws(() => open(file), (error: unknown) => error instanceof StorageError && error.code === 'storage-corrupt');
+    assert.deepEqual(await readFile(file), bytes);
+  });
+
+  it('refuses a database from a newer schema', async () => {
+    const file = await fileIn();
+    const db = new BetterSqlite3(file);
+    db.pragma('user_version = 99');
+    db.close();
+    assert.throws(() => open(file), (error: unknown) => error instanceof StorageError && error.code === 'storage-too-new');
+  });
+
+  it('removes sessions unused since a cutoff, with their log, sparing those asked', async () => {
+    const store = open(await fileIn());
+    for (const id of ['old', 'kept', 'loaded']) await withSession(store, id, 3);
+    const cutoff = Date.now() + 1;
+    const removed = await store.removeUnusedSince(cutoff, new Set(['loaded']));
+    assert.deepEqual(removed.sort(), ['kept', 'old']);
+    assert.equal(await store.loadSession('old', 10), null);
+    assert.equal((await store.loadSession('loaded', 10))?.log.length, 3);
+    assert.deepEqual(await store.removeUnusedSince(0, new Set()), []);
+    await store.close();
+    await rejects(store.appendUpdate('loaded', entry(4)), 'storage-closed');
+  });
+});
