@@ -1,19 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { ProtocolError } from '../shared/errors';
 import { GameSession, type GameSessionDeps } from './game-session';
+import type { TableLoader } from './session-table';
 
 /** The sessions this server holds: creates them, and loads each once from the store when asked. */
 export class SessionRegistry {
   private readonly loaded = new Map<string, Promise<GameSession>>();
 
-  constructor(private readonly deps: GameSessionDeps) {}
+  constructor(
+    private readonly deps: GameSessionDeps,
+    private readonly tables: TableLoader,
+  ) {}
 
   async create(hostId: string): Promise<GameSession> {
     // 128 random bits: a standalone session's id is its invitation, so it must not be guessable
     const id = randomBytes(16).toString('base64url');
     const meta = { id, hostId, createdAt: Date.now() };
     await this.deps.store.createSession(meta);
-    const session = new GameSession({ meta, snapshot: { version: 0, state: {} }, log: [] }, this.deps);
+    const session = new GameSession({ meta, snapshot: { version: 0, state: {} }, log: [] }, this.deps, this.tables.empty(id));
     this.loaded.set(id, Promise.resolve(session));
     return session;
   }
@@ -39,6 +43,6 @@ export class SessionRegistry {
   private async load(id: string): Promise<GameSession> {
     const stored = await this.deps.store.loadSession(id, this.deps.limits.historyMaxEntries);
     if (!stored) throw new ProtocolError('unknown-session', `there is no session ${id}`);
-    return new GameSession(stored, this.deps);
+    return new GameSession(stored, this.deps, await this.tables.load(id));
   }
 }
