@@ -5,6 +5,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { startServer, type RunningServer } from '../../server/server';
+import type { TableStores } from '../../server/session-table';
 import { MemorySessionStore } from '../../server/storage/memory-store';
 import type { SessionStore } from '../../server/storage/session-store';
 
@@ -17,10 +18,11 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(
   env: Record<string, string> = {},
   store: SessionStore = new MemorySessionStore(),
+  tableStores?: TableStores,
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamebook-test-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
-  const server = await startServer(config, store, createLogger(config.logLevel));
+  const server = await startServer(config, store, createLogger(config.logLevel), tableStores);
   return {
     ...server,
     dataDir,
@@ -31,14 +33,23 @@ export async function startTestServer(
   };
 }
 
-export async function guestToken(baseUrl: string, name = 'Tester'): Promise<string> {
+export interface Guest {
+  token: string;
+  user: { id: string; name: string };
+}
+
+export async function guest(baseUrl: string, name = 'Tester'): Promise<Guest> {
   const response = await fetch(`${baseUrl}/api/auth/guest`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name }),
   });
   if (!response.ok) throw new Error(`guest login failed: ${response.status}`);
-  return ((await response.json()) as { token: string }).token;
+  return (await response.json()) as Guest;
+}
+
+export async function guestToken(baseUrl: string, name = 'Tester'): Promise<string> {
+  return (await guest(baseUrl, name)).token;
 }
 
 /** A real socket.io-client socket, connected (or refused) before it returns. */
