@@ -49,8 +49,14 @@ export function createPdfRoutes(options: PdfRoutesOptions): Router {
   router.get('/api/sessions/:sessionId/pdfs/:pdfId', async (req, res) => {
     const session = await options.registry.get(sessionIdOf(req));
     const pdf = memberPdf(session, readerOf(req, options), pdfIdOf(req));
-    res.set({ ETag: `"${pdf.sha256}"`, 'Cache-Control': CACHE_CONTROL, 'Content-Type': 'application/pdf' });
-    // send (behind sendFile) answers Range with 206, If-None-Match with 304, and keeps our headers
+    const etag = `"${pdf.sha256}"`;
+    res.set({ ETag: etag, 'Cache-Control': CACHE_CONTROL, 'Content-Type': 'application/pdf' });
+    // answered here: send would ignore If-None-Match when the request also says no-cache, as fetch() does
+    if (matchesEtag(req.get('if-none-match'), etag)) {
+      res.status(304).end();
+      return;
+    }
+    // send (behind sendFile) answers Range with 206 and If-Range, and keeps our headers
     res.sendFile(options.files.pathOf(pdf.sha256), { acceptRanges: true, cacheControl: false, etag: false });
   });
 
@@ -63,6 +69,15 @@ export function createPdfRoutes(options: PdfRoutesOptions): Router {
 
   router.use(protocolErrors(options.logger));
   return router;
+}
+
+/** RFC 9110 If-None-Match: weak comparison against any of the listed tags, or `*`. */
+function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  return ifNoneMatch.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
+  });
 }
 
 function sessionIdOf(req: Request): string {

@@ -61,9 +61,9 @@ export function minimalPdf(note = '', padding = 0): Buffer {
   return Buffer.from(body, 'latin1');
 }
 
-export function uploadPdf(baseUrl: string, sessionId: string, token: string | undefined, bytes: Uint8Array<ArrayBuffer>, filename = 'book.pdf') {
+export function uploadPdf(baseUrl: string, sessionId: string, token: string | undefined, bytes: Uint8Array, filename = 'book.pdf') {
   const form = new FormData();
-  form.append('file', new Blob([bytes], { type: 'application/pdf' }), filename);
+  form.append('file', new Blob([new Uint8Array(bytes)], { type: 'application/pdf' }), filename);
   return fetch(`${baseUrl}/api/sessions/${sessionId}/pdfs`, {
     method: 'POST',
     headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
