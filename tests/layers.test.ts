@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { deflate } from 'pako';
-import { encodeBinary } from '../shared/binary-codec';
+import { decodeBinary, encodeBinary, InflateLimitError } from '../shared/binary-codec';
 import { MemoryLayerStore } from '../server/storage/memory-layer-store';
 import { MemoryPdfStore } from '../server/storage/memory-pdf-store';
 import { MemorySessionStore } from '../server/storage/memory-store';
@@ -154,5 +154,15 @@ describe('page layers over real sockets', () => {
     const notJoined = await request(outsider.socket, 'update-layers', encodeBinary({ pdfId: BOOK, pageNum: 1, layers: {} }));
     assert.equal(notJoined.error?.code, 'not-in-session');
     closeAll([...players, outsider]);
+  });
+
+  it('L8: the shared codec round-trips UTF-8 and stops a bomb while inflating', () => {
+    const value = { pdfId: BOOK, pageNum: 1, layers: { notes: [{ id: 'n', text: 'über 🐉' }] } };
+    assert.deepEqual(decodeBinary(encodeBinary(value), 1024), value);
+    const bomb = deflateSync(Buffer.alloc(50 * 1024 * 1024), { level: 9 });
+    const started = performance.now();
+    assert.throws(() => decodeBinary(bomb, 1024 * 1024), InflateLimitError);
+    assert.ok(performance.now() - started < 500, 'stopped near the limit, not after 50 MB');
+    assert.throws(() => decodeBinary(Buffer.from('not deflate'), 1024), /not a deflate payload/);
   });
 });
