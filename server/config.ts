@@ -31,6 +31,15 @@ const configSchema = z.object({
   SESSION_TTL_DAYS: amount(30),
   SESSION_IDLE_SECONDS: amount(600),
   HOUSEKEEPING_SECONDS: amount(60),
+  MAX_LAYER_BYTES: count(1 * MiB),
+  MAX_SESSION_LAYER_BYTES: count(32 * MiB),
+  LAYER_HISTORY_ENTRIES: count(256),
+  LAYER_HISTORY_BYTES: count(8 * MiB),
+  MAX_LIVE_BYTES: count(64 * 1024),
+  LIVE_UPDATES_PER_SECOND: count(60),
+  LIVE_UPDATES_BURST: count(120),
+  MAX_PDF_BYTES: count(200 * MiB),
+  PDF_LINK_SECONDS: count(6 * 60 * 60),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -74,6 +83,21 @@ function toConfig(env: z.infer<typeof configSchema>) {
     rates: {
       updatesPerSecond: env.UPDATES_PER_SECOND,
       updatesBurst: env.UPDATES_BURST,
+    },
+    layers: {
+      maxLayerBytes: env.MAX_LAYER_BYTES,
+      maxSessionLayerBytes: env.MAX_SESSION_LAYER_BYTES,
+      historyEntries: env.LAYER_HISTORY_ENTRIES,
+      historyBytes: env.LAYER_HISTORY_BYTES,
+    },
+    live: {
+      maxBytes: env.MAX_LIVE_BYTES,
+      perSecond: env.LIVE_UPDATES_PER_SECOND,
+      burst: env.LIVE_UPDATES_BURST,
+    },
+    pdfs: {
+      maxBytes: env.MAX_PDF_BYTES,
+      linkSeconds: env.PDF_LINK_SECONDS,
     },
   };
 }

@@ -13,6 +13,7 @@ import { segmentOf, StateDocument, type Segment } from '../shared/state-document
 import { DeltaHistory } from './delta-history';
 import type { SessionLimits } from './limits';
 import type { SessionChannel } from './session-channel';
+import type { SessionTable } from './session-table';
 import type { SessionMeta, SessionStore, StoredSession } from './storage/session-store';
 import { mergeUpdates, requireMergeBase } from './update-merge';
 import { TaskQueue } from './task-queue';
@@ -45,10 +46,13 @@ export class GameSession {
   private readonly history: DeltaHistory;
   private readonly appliedUpdateIds = new RecentIds<number>(1024);
   private readonly queue = new TaskQueue();
+  /** Users who joined since this server loaded the session: with the host, who may read its PDFs. */
+  private readonly members = new Set<string>();
 
   constructor(
     stored: StoredSession,
     private readonly deps: GameSessionDeps,
+    readonly table: SessionTable,
   ) {
     this.id = stored.meta.id;
     this.meta = stored.meta;
@@ -79,6 +83,14 @@ export class GameSession {
     return this.queue.idle;
   }
 
+  admit(userId: string): void {
+    this.members.add(userId);
+  }
+
+  isMember(userId: string): boolean {
+    return userId === this.meta.hostId || this.members.has(userId);
+  }
+
   /** Runs `task` when every earlier task of this session has finished: nothing interleaves. */
   exclusive<T>(task: () => T | Promise<T>): Promise<T> {
     return this.queue.run(task);
@@ -90,9 +102,7 @@ export class GameSession {
       state: this.doc.state as JsonObject,
       version: this.version,
       crc: this.doc.crc(),
-      layers: {},
-      pdfs: [],
-      view: null,
+      ...this.table.snapshot(),
     };
   }
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import { guestLoginSchema } from '../shared/protocol';
 import type { Logger } from './logger';
 import type { TokenService } from './tokens';
@@ -11,6 +11,8 @@ export interface HttpAppOptions {
   logger: Logger;
   activityDist: string;
   isReady: () => boolean;
+  /** More API routes (the PDFs), mounted ahead of the API's 404. */
+  routes: Router;
 }
 
 /** The HTTP side: health, guest identity, and the built activity. */
@@ -33,6 +35,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.json({ token, user });
   });
 
+  app.use(options.routes);
   serveActivity(app, options.activityDist);
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'not-found', message: 'no such API route' } });

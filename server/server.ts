@@ -1,13 +1,21 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Router } from 'express';
 import { createDiffer } from '../shared/diff';
 import type { Config } from './config';
 import { createHttpApp } from './http-app';
 import type { Logger } from './logger';
+import { AccessLinks } from './access-links';
 import { Housekeeping } from './housekeeping';
+import { PdfFiles } from './pdf-files';
+import { createPdfRoutes } from './pdf-routes';
 import { loadSecret } from './secret';
 import { SessionRegistry } from './session-registry';
+import { TableLoader, type TableStores } from './session-table';
 import { createGateway } from './socket-gateway';
+import { MemoryLayerStore } from './storage/memory-layer-store';
+import { MemoryPdfStore } from './storage/memory-pdf-store';
 import type { SessionDependent } from './storage/session-dependent';
 import type { SessionStore } from './storage/session-store';
 import { TokenService } from './tokens';
@@ -28,6 +36,8 @@ export interface RunningServer {
 export interface ServerExtras {
   /** Per-session data kept elsewhere (layers, PDFs), removed when a session expires. */
   dependents?: SessionDependent[];
+  /** Where layers and PDF records live; in memory unless given. */
+  tableStores?: TableStores;
 }
 
 /** Wires the product together on one HTTP port: API, sockets and the activity. */
@@ -37,15 +47,31 @@ export async function startServer(
   logger: Logger,
   extras: ServerExtras = {},
 ): Promise<RunningServer> {
-  const tokens = new TokenService(await loadSecret(config.dataDir, config.sessionSecret));
+  const tableStores = extras.tableStores ?? { layers: new MemoryLayerStore(), pdfs: new MemoryPdfStore() };
+  const secret = await loadSecret(config.dataDir, config.sessionSecret);
+  const tokens = new TokenService(secret);
+  const files = new PdfFiles(path.join(config.dataDir, 'pdfs'));
+  await files.init();
   let ready = false;
-  const app = createHttpApp({ tokens, logger, activityDist: config.activityDist, isReady: () => ready });
+  // filled in below, once the registry exists: the app must be built first, ahead of Socket.IO
+  const pdfRoutes = Router();
+  const app = createHttpApp({ tokens, logger, activityDist: config.activityDist, isReady: () => ready, routes: pdfRoutes });
   const httpServer = createServer(app);
-  const maxMessageBytes = 2 * config.limits.maxUpdateBytes + 64 * 1024;
+  // a binary update-layers may come nearly uncompressed
+  const maxMessageBytes = 2 * Math.max(config.limits.maxUpdateBytes, config.layers.maxLayerBytes) + 64 * 1024;
   const gateway = createGateway(httpServer, { tokens, logger, maxMessageBytes });
   const differ = createDiffer({ maxArrayDiffCells: config.limits.maxArrayDiffCells });
-  const registry = new SessionRegistry({ store, channel: gateway.channel, limits: config.limits, differ, logger });
-  gateway.attach({ registry, logger, rates: config.rates });
+  const tables = new TableLoader(tableStores, config.layers);
+  const registry = new SessionRegistry({ store, channel: gateway.channel, limits: config.limits, differ, logger }, tables);
+  const { channel } = gateway;
+  gateway.attach(
+    { registry, logger, rates: config.rates },
+    { registry, channel, layerStore: tableStores.layers, layers: config.layers, rates: config.rates, live: config.live },
+  );
+  const links = new AccessLinks(secret, config.pdfs.linkSeconds * 1000);
+  pdfRoutes.use(
+    createPdfRoutes({ registry, channel, tokens, links, files, store: tableStores.pdfs, maxPdfBytes: config.pdfs.maxBytes, logger }),
+  );
   const housekeeping = new Housekeeping(registry, store, extras.dependents ?? [], config.housekeeping, logger);
 
   await new Promise<void>((resolve, reject) => {

@@ -27,7 +27,7 @@ export function roomOf(sessionId: string): string {
   return `session:${sessionId}`;
 }
 
-type Register = (event: string, schema: z.ZodType, handler: (payload: never, reply: Reply) => unknown) => void;
+export type Register = (event: string, schema: z.ZodType, handler: (payload: never, reply: Reply) => unknown) => void;
 
 /** The session events of one socket: create, join, update, catch up. */
 export function registerSessionHandlers(socket: Socket, user: SocketUser, context: HandlerContext, on: Register): void {
@@ -67,6 +67,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
       await moveTo(session);
       await socket.join(roomOf(session.id));
       socket.data.sessionId = session.id;
+      session.admit(user.id);
       // inside the session's turn: the ack, then the full state, then any later delta
       reply({ sessionId: session.id, role: session.roleOf(user.id) });
       sendCatchUp(socket, session, fromVersion);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ProtocolError } from '../shared/errors';
 import { GameSession, type GameSessionDeps } from './game-session';
+import type { TableLoader } from './session-table';
 
 interface Entry {
   loading: Promise<GameSession>;
@@ -21,6 +22,7 @@ export class SessionRegistry {
 
   constructor(
     private readonly deps: GameSessionDeps,
+    private readonly tables: TableLoader,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -35,7 +37,7 @@ export class SessionRegistry {
     const id = randomBytes(16).toString('base64url');
     const meta = { id, hostId, createdAt: this.now() };
     await this.deps.store.createSession(meta);
-    const session = new GameSession({ meta, snapshot: { version: 0, state: {} }, log: [] }, this.deps);
+    const session = new GameSession({ meta, snapshot: { version: 0, state: {} }, log: [] }, this.deps, this.tables.empty(id));
     this.entries.set(id, { loading: Promise.resolve(session), session, members: 0, lastUsedAt: this.now() });
     return session;
   }
@@ -114,7 +116,7 @@ export class SessionRegistry {
   private async load(id: string): Promise<GameSession> {
     const stored = await this.deps.store.loadSession(id, this.deps.limits.historyMaxEntries);
     if (!stored) throw new ProtocolError('unknown-session', `there is no session ${id}`);
-    return new GameSession(stored, this.deps);
+    return new GameSession(stored, this.deps, await this.tables.load(id));
   }
 
   private requireAccepting(): void {

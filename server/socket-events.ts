@@ -42,7 +42,8 @@ export function onEvent<S extends z.ZodType, R extends object | void>(
   });
 }
 
-function invalidPayload(event: string, error: z.ZodError): ProtocolError {
+/** The contract's `invalid-payload` error for a payload `schema` refused, naming where. */
+export function invalidPayload(event: string, error: z.ZodError): ProtocolError {
   const issue = error.issues[0];
   const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
   return new ProtocolError('invalid-payload', `${event}: ${issue?.message ?? 'invalid payload'}${where}`);

@@ -1,10 +1,14 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import { registerLayerHandlers } from './layer-handlers';
+import { registerLiveHandlers } from './live-handlers';
 import type { Logger } from './logger';
+import { registerPageHandlers } from './page-handlers';
 import type { SessionChannel } from './session-channel';
-import { registerSessionHandlers, roomOf, type HandlerContext } from './session-handlers';
+import { registerSessionHandlers, roomOf, type HandlerContext, type Register } from './session-handlers';
 import { onEvent } from './socket-events';
 import { socketAuth, type SocketUser } from './socket-auth';
+import type { TableContext } from './table-context';
 import type { TokenService } from './tokens';
 
 export interface GatewayOptions {
@@ -21,16 +25,19 @@ export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
   const channel: SessionChannel = {
     broadcast: (sessionId, event, payload) => io.to(roomOf(sessionId)).emit(event, payload),
   };
-  const attach = (context: Omit<HandlerContext, 'io'>) => {
+  const attach = (context: Omit<HandlerContext, 'io'>, table: Omit<TableContext, 'logger'>) => {
     io.on('connection', (socket: Socket) => {
       const user = socket.data.user as SocketUser;
       const log = options.logger.child({ socketId: socket.id, userId: user.id });
       log.debug('socket connected');
       socket.on('disconnect', (reason) => log.debug({ reason }, 'socket disconnected'));
       const full = { ...context, io, logger: log };
-      registerSessionHandlers(socket, user, full, (event, schema, handler) =>
-        onEvent(socket, event, schema, handler as never, log),
-      );
+      const on: Register = (event, schema, handler) => onEvent(socket, event, schema, handler as never, log);
+      registerSessionHandlers(socket, user, full, on);
+      const tableContext = { ...table, logger: log };
+      registerLayerHandlers(socket, tableContext, on);
+      registerLiveHandlers(socket, user, tableContext, on);
+      registerPageHandlers(socket, tableContext, on);
     });
   };
   return { io, channel, attach };

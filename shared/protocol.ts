@@ -3,6 +3,9 @@ import type { Delta } from './diff';
 import type { ErrorBody } from './errors';
 import type { JsonObject, JsonValue } from './json';
 import { isSafeJson } from './json-shape';
+import type { TableSnapshot } from './layers-protocol';
+
+export type { PageView } from './layers-protocol';
 
 /** Event names of the wire contract (docs/protocol.md). */
 export const ClientEvent = {
@@ -65,20 +68,12 @@ export const guestLoginSchema = z.object({
 
 export type Role = 'host' | 'player';
 
-export interface PageView {
-  pdfId: string;
-  currentPage: number;
-  scale: number;
-}
-
-export interface FullGameState {
+/** The complete picture: game state, and the table's layers, PDFs and last view (TableSnapshot). */
+export interface FullGameState extends TableSnapshot {
   sessionId: string;
   state: JsonObject;
   version: number;
   crc: number;
-  layers: Record<string, Record<string, JsonValue>>;
-  pdfs: JsonValue[];
-  view: PageView | null;
 }
 
 export interface GameStateDelta {

@@ -6,6 +6,7 @@ import { guestToken, nextEvent, openSocket, request, startTestServer, type TestS
 const LIMITS = {
   MAX_UPDATE_BYTES: String(64 * 1024),
   MAX_STATE_BYTES: String(160 * 1024),
+  MAX_LAYER_BYTES: String(64 * 1024),
   UPDATES_PER_SECOND: '5',
   UPDATES_BURST: '8',
 };

@@ -31,14 +31,23 @@ export async function startTestServer(env: Record<string, string> = {}, extras: 
   };
 }
 
-export async function guestToken(baseUrl: string, name = 'Tester'): Promise<string> {
+export interface Guest {
+  token: string;
+  user: { id: string; name: string };
+}
+
+export async function guest(baseUrl: string, name = 'Tester'): Promise<Guest> {
   const response = await fetch(`${baseUrl}/api/auth/guest`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name }),
   });
   if (!response.ok) throw new Error(`guest login failed: ${response.status}`);
-  return ((await response.json()) as { token: string }).token;
+  return (await response.json()) as Guest;
+}
+
+export async function guestToken(baseUrl: string, name = 'Tester'): Promise<string> {
+  return (await guest(baseUrl, name)).token;
 }
 
 /** A real socket.io-client socket, connected (or refused) before it returns. */

@@ -1,0 +1,24 @@
+import type { Socket } from 'socket.io';
+import { ProtocolError } from '../shared/errors';
+import { pageViewSchema, TableClientEvent, TableServerEvent, type PageView } from '../shared/layers-protocol';
+import { RateLimiter } from './rate-limiter';
+import { roomOf, type Register } from './session-handlers';
+import { joinedSessionId, type TableContext } from './table-context';
+
+/** `navigate-page` (and the spec's `Maps-page`): kept as the session's view, sent to the others. */
+export function registerPageHandlers(socket: Socket, context: TableContext, on: Register): void {
+  // zooming fires often: navigation shares the live updates' budget figures, in a bucket of its own
+  const limiter = new RateLimiter(context.live.perSecond, context.live.burst);
+  const navigate = async (view: PageView) => {
+    const sessionId = joinedSessionId(socket);
+    if (!limiter.tryTake()) throw new ProtocolError('rate-limited', 'too many page changes: slow down');
+    const session = await context.registry.get(sessionId);
+    // in the session's turn, so a joiner gets either this view in its full state or the event
+    await session.exclusive(() => {
+      session.table.view = view;
+      socket.to(roomOf(sessionId)).emit(TableServerEvent.pageNavigated, view);
+    });
+  };
+  on(TableClientEvent.navigatePage, pageViewSchema, navigate);
+  on(TableClientEvent.mapsPage, pageViewSchema, navigate);
+}

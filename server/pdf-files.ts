@@ -1,0 +1,86 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ProtocolError } from '../shared/errors';
+
+const PDF_MAGIC = Buffer.from('%PDF-', 'latin1');
+
+export interface SavedFile {
+  sha256: string;
+  size: number;
+}
+
+/**
+ * PDF bytes in DATA_DIR/pdfs, named by their SHA-256: the same book uploaded to two sessions is
+ * one file. An upload is written to tmp/ and renamed into place only once it is whole and checked,
+ * so a failed or aborted upload never leaves a partial file where it could be served.
+ */
+export class PdfFiles {
+  private readonly tempDir: string;
+
+  constructor(private readonly dir: string) {
+    this.tempDir = path.join(dir, 'tmp');
+  }
+
+  /** Creates the folders and removes what a crash mid-upload left in tmp/. */
+  async init(): Promise<void> {
+    await mkdir(this.tempDir, { recursive: true });
+    for (const name of await readdir(this.tempDir)) await rm(path.join(this.tempDir, name), { force: true });
+  }
+
+  pathOf(sha256: string): string {
+    return path.join(this.dir, `${sha256}.pdf`);
+  }
+
+  /** Streams `source` to disk, checking it starts as a PDF; its SHA-256 and size once in place. */
+  async save(source: Readable): Promise<SavedFile> {
+    const temp = path.join(this.tempDir, `${randomUUID()}.part`);
+    const inspector = new PdfInspector();
+    try {
+      await pipeline(source, inspector, createWriteStream(temp, { flags: 'wx' }));
+      const saved = { sha256: inspector.sha256(), size: inspector.size };
+      // same content, same name: replacing a copy another session uploaded is harmless and atomic
+      await rename(temp, this.pathOf(saved.sha256));
+      return saved;
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+}
+
+/** Passes bytes through while hashing them and checking the `%PDF-` magic at the very start. */
+class PdfInspector extends Transform {
+  size = 0;
+  private readonly hash = createHash('sha256');
+  private head = Buffer.alloc(0);
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.size += chunk.length;
+    this.hash.update(chunk);
+    if (this.head.length < PDF_MAGIC.length) {
+      this.head = Buffer.concat([this.head, chunk.subarray(0, PDF_MAGIC.length - this.head.length)]);
+      // refuse as soon as the first bytes disagree, not after the whole file
+      if (!PDF_MAGIC.subarray(0, this.head.length).equals(this.head)) {
+        callback(notPdf());
+        return;
+      }
+    }
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    callback(this.head.length < PDF_MAGIC.length ? notPdf() : null);
+  }
+
+  sha256(): string {
+    return this.hash.digest('hex');
+  }
+}
+
+function notPdf(): ProtocolError {
+  return new ProtocolError('unsupported-media-type', 'the file is not a PDF: it does not start with %PDF-');
+}

@@ -1,0 +1,134 @@
+import { Router, type Request } from 'express';
+import { ProtocolError } from '../shared/errors';
+import { pdfIdSchema, TableServerEvent, type PdfData, type PdfLink, type Sender } from '../shared/layers-protocol';
+import { sessionIdSchema } from '../shared/protocol';
+import type { AccessLinks } from './access-links';
+import type { GameSession } from './game-session';
+import { bearerToken, requireUser, userOf } from './http-auth';
+import { protocolErrors } from './http-errors';
+import type { Logger } from './logger';
+import type { PdfFiles } from './pdf-files';
+import { receivePdf, type ReceivedPdf } from './pdf-upload';
+import type { SessionChannel } from './session-channel';
+import type { SessionRegistry } from './session-registry';
+import type { PdfStore } from './storage/pdf-store';
+import type { TokenService } from './tokens';
+
+export interface PdfRoutesOptions {
+  registry: SessionRegistry;
+  channel: SessionChannel;
+  tokens: TokenService;
+  links: AccessLinks;
+  files: PdfFiles;
+  store: PdfStore;
+  maxPdfBytes: number;
+  logger: Logger;
+}
+
+/**
+ * Content-addressed and never changed: a reader may keep it for good. `private` because only
+ * members may read it; `no-transform` so no proxy on the way compresses it, which would break
+ * byte ranges.
+ */
+const CACHE_CONTROL = 'private, max-age=31536000, immutable, no-transform';
+
+/** The PDFs of a session over HTTP: upload by the host, reads by members, viewer links. */
+export function createPdfRoutes(options: PdfRoutesOptions): Router {
+  const router = Router();
+  const auth = requireUser(options.tokens);
+
+  router.post('/api/sessions/:sessionId/pdfs', auth, async (req, res) => {
+    const user = userOf(res);
+    const session = await options.registry.get(sessionIdOf(req));
+    if (session.roleOf(user.id) !== 'host') throw new ProtocolError('not-host', 'only the host of the session may add PDFs');
+    const received = await receivePdf(req, options.files, options.maxPdfBytes);
+    const { pdf, added } = await session.exclusive(() => addPdf(session, received, user, options));
+    res.status(added ? 201 : 200).json(pdf);
+  });
+
+  router.get('/api/sessions/:sessionId/pdfs/:pdfId', async (req, res) => {
+    const session = await options.registry.get(sessionIdOf(req));
+    const pdf = memberPdf(session, readerOf(req, options), pdfIdOf(req));
+    const etag = `"${pdf.sha256}"`;
+    res.set({ ETag: etag, 'Cache-Control': CACHE_CONTROL, 'Content-Type': 'application/pdf' });
+    // answered here: send would ignore If-None-Match when the request also says no-cache, as fetch() does
+    if (matchesEtag(req.get('if-none-match'), etag)) {
+      res.status(304).end();
+      return;
+    }
+    // send (behind sendFile) answers Range with 206 and If-Range, and keeps our headers
+    res.sendFile(options.files.pathOf(pdf.sha256), { acceptRanges: true, cacheControl: false, etag: false });
+  });
+
+  router.post('/api/sessions/:sessionId/pdfs/:pdfId/link', auth, async (req, res) => {
+    const session = await options.registry.get(sessionIdOf(req));
+    const pdf = memberPdf(session, userOf(res).id, pdfIdOf(req));
+    const { access, expiresAt } = options.links.issue({ userId: userOf(res).id, sessionId: session.id, pdfId: pdf.id });
+    res.json({ url: `${pdf.url}?access=${encodeURIComponent(access)}`, expiresAt } satisfies PdfLink);
+  });
+
+  router.use(protocolErrors(options.logger));
+  return router;
+}
+
+/** RFC 9110 If-None-Match: weak comparison against any of the listed tags, or `*`. */
+function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  return ifNoneMatch.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
+  });
+}
+
+function sessionIdOf(req: Request): string {
+  const parsed = sessionIdSchema.safeParse(req.params.sessionId);
+  if (!parsed.success) throw new ProtocolError('unknown-session', 'there is no such session');
+  return parsed.data;
+}
+
+function pdfIdOf(req: Request): string {
+  const parsed = pdfIdSchema.safeParse(req.params.pdfId);
+  if (!parsed.success) throw new ProtocolError('not-found', 'the session has no such PDF');
+  return parsed.data;
+}
+
+/** The PDF `pdfId` of the session, when `userId` is one of its members. */
+function memberPdf(session: GameSession, userId: string, pdfId: string): PdfData {
+  if (!session.isMember(userId)) throw new ProtocolError('not-in-session', 'only members of the session may read its PDFs');
+  const pdf = session.table.pdf(pdfId);
+  if (!pdf) throw new ProtocolError('not-found', 'the session has no such PDF');
+  return pdf;
+}
+
+/** Who reads: the bearer of a token, or of an `?access=` link made for this session and PDF. */
+function readerOf(req: Request, options: PdfRoutesOptions): string {
+  const { access } = req.query;
+  if (typeof access === 'string') {
+    const userId = options.links.verify(access, { sessionId: sessionIdOf(req), pdfId: pdfIdOf(req) });
+    if (userId === null) throw new ProtocolError('unauthorized', 'the access link is not valid or has expired');
+    return userId;
+  }
+  const claims = options.tokens.verify(bearerToken(req));
+  if (!claims) throw new ProtocolError('unauthorized', 'send Authorization: Bearer <token> or use an access link');
+  return claims.sub;
+}
+
+async function addPdf(
+  session: GameSession,
+  received: ReceivedPdf,
+  user: Sender,
+  options: PdfRoutesOptions,
+): Promise<{ pdf: PdfData; added: boolean }> {
+  const existing = session.table.pdf(received.sha256);
+  if (existing) return { pdf: existing, added: false };
+  const record = { id: received.sha256, name: received.name, size: received.size, sha256: received.sha256, addedBy: user.id, addedAt: Date.now() };
+  try {
+    await options.store.addPdf(session.id, record);
+  } catch (error) {
+    options.logger.error({ err: error, sessionId: session.id, sha256: record.sha256 }, 'could not store a PDF record');
+    throw new ProtocolError('internal', 'the PDF could not be added; try again');
+  }
+  const pdf = session.table.addPdf(record);
+  options.channel.broadcast(session.id, TableServerEvent.pdfAdded, pdf);
+  return { pdf, added: true };
+}

@@ -1,0 +1,70 @@
+import type { Request } from 'express';
+import busboy, { type Busboy } from 'busboy';
+import { ProtocolError } from '../shared/errors';
+import type { PdfFiles, SavedFile } from './pdf-files';
+
+export interface ReceivedPdf extends SavedFile {
+  name: string;
+}
+
+/**
+ * Streams the multipart field `file` of `req` into `files`, at most `maxBytes` of it, never
+ * buffering it whole. Resolves once the file is in place; on any failure (too large, not a PDF,
+ * malformed, aborted) rejects only after the partial upload is gone.
+ */
+export function receivePdf(req: Request, files: PdfFiles, maxBytes: number): Promise<ReceivedPdf> {
+  const parser = multipartParser(req, maxBytes);
+  return new Promise((resolve, reject) => {
+    let saving: Promise<ReceivedPdf> | undefined;
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      req.unpipe(parser);
+      parser.destroy();
+      const cleanedUp = saving?.then(noop, noop) ?? Promise.resolve();
+      void cleanedUp.then(() => reject(error));
+    };
+    parser.on('file', (field, stream, info) => {
+      if (field !== 'file' || saving) {
+        stream.resume();
+        return;
+      }
+      stream.once('limit', () => stream.destroy(new ProtocolError('too-large', `a PDF may have at most ${maxBytes} bytes`)));
+      saving = files.save(stream).then((saved) => ({ ...saved, name: cleanName(info.filename) }));
+      saving.catch(fail);
+    });
+    parser.once('close', () => {
+      if (saving) saving.then(resolve, fail);
+      else fail(new ProtocolError('invalid-payload', 'send the PDF in the multipart field "file"'));
+    });
+    parser.once('error', (error: Error) => fail(new ProtocolError('invalid-payload', `malformed multipart body: ${error.message}`)));
+    req.once('error', () => fail(aborted()));
+    req.once('close', () => {
+      if (!req.complete) fail(aborted());
+    });
+    req.pipe(parser);
+  });
+}
+
+function multipartParser(req: Request, maxBytes: number): Busboy {
+  try {
+    // one byte over the limit: busboy signals 'limit' on reaching it, and a file of maxBytes is fine
+    return busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes + 1, fields: 16, parts: 32, fieldSize: 4096 } });
+  } catch (error) {
+    throw new ProtocolError('unsupported-media-type', `send multipart/form-data with the PDF in field "file" (${(error as Error).message})`);
+  }
+}
+
+function aborted(): ProtocolError {
+  return new ProtocolError('invalid-payload', 'the upload was aborted before its end');
+}
+
+/** The file's own name, without any folders or control characters; for display only. */
+function cleanName(filename: string | undefined): string {
+  const base = (filename ?? '').split(/[\\/]/).pop() ?? '';
+  const name = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  return name || 'document.pdf';
+}
+
+function noop(): void {}

@@ -1,0 +1,19 @@
+import type { LayerStore, StoredPage } from './layer-store';
+
+/** Page layers kept in this process only: for tests and benchmarks; lost on restart. */
+export class MemoryLayerStore implements LayerStore {
+  private readonly sessions = new Map<string, Map<string, StoredPage>>();
+
+  async loadPages(sessionId: string): Promise<StoredPage[]> {
+    return structuredClone([...(this.sessions.get(sessionId)?.values() ?? [])]);
+  }
+
+  async savePage(sessionId: string, page: StoredPage): Promise<void> {
+    let pages = this.sessions.get(sessionId);
+    if (!pages) {
+      pages = new Map();
+      this.sessions.set(sessionId, pages);
+    }
+    pages.set(`${page.pdfId}/${page.pageNum}`, structuredClone(page));
+  }
+}

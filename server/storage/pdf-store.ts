@@ -1,0 +1,16 @@
+/** What the server keeps of a PDF added to a session; the bytes live in DATA_DIR by their SHA-256. */
+export interface PdfRecord {
+  id: string;
+  name: string;
+  size: number;
+  sha256: string;
+  addedBy: string;
+  addedAt: number;
+}
+
+/** Which PDFs each session has, between restarts. Writes resolve once committed. */
+export interface PdfStore {
+  /** The session's PDFs in the order they were added; empty for an unknown session. */
+  listPdfs(sessionId: string): Promise<PdfRecord[]>;
+  addPdf(sessionId: string, pdf: PdfRecord): Promise<void>;
+}
