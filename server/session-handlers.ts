@@ -6,6 +6,7 @@ import {
   joinSessionSchema,
   type JoinSession,
   requestMissingUpdatesSchema,
+  SERVER_OWNED_KEYS,
   ServerEvent,
   updateGameStateSchema,
 } from '../shared/protocol';
@@ -27,7 +28,7 @@ export function roomOf(sessionId: string): string {
   return `session:${sessionId}`;
 }
 
-type Register = (event: string, schema: z.ZodType, handler: (payload: never, reply: Reply) => unknown) => void;
+export type Register = (event: string, schema: z.ZodType, handler: (payload: never, reply: Reply) => unknown) => void;
 
 /** The session events of one socket: create, join, update, catch up. */
 export function registerSessionHandlers(socket: Socket, user: SocketUser, context: HandlerContext, on: Register): void {
@@ -61,6 +62,8 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
   on(ClientEvent.updateGameState, updateGameStateSchema, async (payload: z.output<typeof updateGameStateSchema>) => {
     const session = member();
     if (!updates.tryTake()) throw new ProtocolError('rate-limited', 'too many updates: slow down and send again');
+    const owned = Object.keys(payload.updates).find((key) => SERVER_OWNED_KEYS.has(key));
+    if (owned) throw new ProtocolError('forbidden', `only the server writes "${owned}"`);
     const result = await session.applyUpdate(payload);
     return { version: result.version };
   });
