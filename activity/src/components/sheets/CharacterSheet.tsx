@@ -4,6 +4,7 @@ import { useItemEditor } from '../../store/hooks';
 import { useTable } from '../../store/table-store';
 import { Stepper } from '../Stepper';
 import { Inventory } from './Inventory';
+import { sheetTitle } from './sheet-part';
 import { StatList } from './StatList';
 import { Icon } from '../Icon';
 
@@ -11,7 +12,7 @@ import { Icon } from '../Icon';
 export function CharacterSheet({ character }: { character: Character }) {
   const edit = useItemEditor('characters', character.id);
   const editList = useTable((s) => s.editList);
-  const title = character.name || 'Unnamed adventurer';
+  const title = sheetTitle(character);
   const remove = () => {
     if (confirm(`Remove the sheet of ${title}?`)) editList('characters', (list) => removeItem(list, character.id));
   };
@@ -24,7 +25,7 @@ export function CharacterSheet({ character }: { character: Character }) {
           <Icon name="trash" size={18} />
         </button>
       </header>
-      <StatList character={character} edit={edit} />
+      <StatList character={character} title={title} edit={edit} />
       <div className="purse">
         <div className="purse-item">
           <span className="small-caps">Gold</span>
@@ -35,7 +36,7 @@ export function CharacterSheet({ character }: { character: Character }) {
           <Stepper label={`${title} provisions`} value={character.provisions} min={0} onChange={(value) => edit((c) => setField(c, 'provisions', value))} />
         </div>
       </div>
-      <Inventory character={character} edit={edit} />
+      <Inventory character={character} title={title} edit={edit} />
       <label className="field">
         <span className="small-caps">Notes</span>
         <textarea aria-label={`${title} notes`} value={character.notes} rows={3} placeholder="Clues, codewords, paragraphs visited…" onChange={(e) => edit((c) => setField(c, 'notes', e.target.value))} />

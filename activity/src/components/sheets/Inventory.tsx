@@ -1,14 +1,8 @@
-import { addPossession, removePossession, type Character } from '../../model/characters';
-import type { ItemEdit } from '../../store/hooks';
+import { addPossession, removePossession } from '../../model/characters';
 import { AddForm } from '../AddForm';
+import type { SheetPartProps } from './sheet-part';
 
-interface Props {
-  character: Character;
-  edit: ItemEdit;
-}
-
-export function Inventory({ character, edit }: Props) {
-  const title = character.name || 'Unnamed adventurer';
+export function Inventory({ character, title, edit }: SheetPartProps) {
   return (
     <section className="inventory" aria-label="Possessions">
       <span className="small-caps">Possessions</span>

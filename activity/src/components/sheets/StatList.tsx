@@ -1,16 +1,10 @@
-import { addStat, removeStat, setStat, type Character } from '../../model/characters';
-import type { ItemEdit } from '../../store/hooks';
+import { addStat, removeStat, setStat } from '../../model/characters';
 import { AddForm } from '../AddForm';
 import { Stepper } from '../Stepper';
-
-interface Props {
-  character: Character;
-  edit: ItemEdit;
-}
+import type { SheetPartProps } from './sheet-part';
 
 /** The scores: current value with −/+, and the initial score beside it when the stat has one. */
-export function StatList({ character, edit }: Props) {
-  const title = character.name || 'Unnamed adventurer';
+export function StatList({ character, title, edit }: SheetPartProps) {
   return (
     <section className="stats" aria-label="Stats">
       {character.stats.map((stat) => (
