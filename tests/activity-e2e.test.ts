@@ -132,7 +132,7 @@ describe('the activity in headless Chromium, two players against the real server
 
   it('E4: an edit made while the server is down arrives once it is back', async () => {
     const port = server.port;
-    await server.close();
+    await server.stop();
     await textOf(connection(host), /Offline/, 'host sees it is offline');
     await tab(guest, 'Counters');
     await tab(host, 'Counters');
