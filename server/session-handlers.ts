@@ -6,6 +6,7 @@ import {
   joinSessionSchema,
   type JoinSession,
   requestMissingUpdatesSchema,
+  SERVER_OWNED_KEYS,
   ServerEvent,
   updateGameStateSchema,
 } from '../shared/protocol';
@@ -78,6 +79,8 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
     const session = member();
     if (!registry.accepting) throw new ProtocolError('internal', 'the server is stopping: send the update again once reconnected');
     if (!updates.tryTake()) throw new ProtocolError('rate-limited', 'too many updates: slow down and send again');
+    const owned = Object.keys(payload.updates).find((key) => SERVER_OWNED_KEYS.has(key));
+    if (owned) throw new ProtocolError('forbidden', `only the server writes "${owned}"`);
     const result = await session.applyUpdate(payload);
     return { version: result.version };
   });

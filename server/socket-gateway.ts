@@ -1,9 +1,11 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import { registerDiceHandlers } from './dice-handlers';
 import { registerLayerHandlers } from './layer-handlers';
 import { registerLiveHandlers } from './live-handlers';
 import type { Logger } from './logger';
 import { registerPageHandlers } from './page-handlers';
+import { trackPresence } from './presence';
 import type { SessionChannel } from './session-channel';
 import { registerSessionHandlers, roomOf, type HandlerContext, type Register } from './session-handlers';
 import { onEvent } from './socket-events';
@@ -26,6 +28,7 @@ export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
     broadcast: (sessionId, event, payload) => io.to(roomOf(sessionId)).emit(event, payload),
   };
   const attach = (context: Omit<HandlerContext, 'io'>, table: Omit<TableContext, 'logger'>) => {
+    trackPresence(io, context.registry, options.logger);
     io.on('connection', (socket: Socket) => {
       const user = socket.data.user as SocketUser;
       const log = options.logger.child({ socketId: socket.id, userId: user.id });
@@ -34,6 +37,7 @@ export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
       const full = { ...context, io, logger: log };
       const on: Register = (event, schema, handler) => onEvent(socket, event, schema, handler as never, log);
       registerSessionHandlers(socket, user, full, on);
+      registerDiceHandlers(socket, user, full, on);
       const tableContext = { ...table, logger: log };
       registerLayerHandlers(socket, tableContext, on);
       registerLiveHandlers(socket, user, tableContext, on);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DICE_LOG_KEY } from './dice';
 import type { Delta } from './diff';
 import type { ErrorBody } from './errors';
 import type { JsonObject, JsonValue } from './json';
@@ -46,6 +47,9 @@ export const jsonValueSchema = z.custom<JsonValue>((value) => isSafeJson(value),
 });
 
 const stateKeySchema = z.string().min(1).max(256);
+
+/** Top-level state keys that only the server writes: the dice log, so that nobody can fake a roll. */
+export const SERVER_OWNED_KEYS: ReadonlySet<string> = new Set([DICE_LOG_KEY]);
 
 export const updateGameStateSchema = z.object({
   updates: z.record(stateKeySchema, jsonValueSchema),

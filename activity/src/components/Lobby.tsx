@@ -1,0 +1,59 @@
+import { useState, type FormEvent } from 'react';
+import { sessionFromLocation } from '../platform/platform';
+import { useTable } from '../store/table-store';
+import { Splash } from './Splash';
+
+/** Choose a table: create one as its host, or paste a join link. Also shown while joining. */
+export function Lobby() {
+  const [link, setLink] = useState('');
+  const { identity, phase, busy, createTable, openTable, signOut } = useTable();
+  const status = useTable((s) => s.status);
+
+  if (phase === 'joining') {
+    const waiting = status === 'offline' || status === 'connecting';
+    return (
+      <Splash lead="Joining the table…">
+        <p className="muted" role="status">
+          {waiting ? 'Waiting for the server to answer.' : 'Fetching the table.'}
+        </p>
+      </Splash>
+    );
+  }
+
+  const join = (event: FormEvent) => {
+    event.preventDefault();
+    const sessionId = linkTarget(link);
+    if (sessionId) void openTable(sessionId);
+    else useTable.getState().say('That does not look like a table link.');
+  };
+
+  return (
+    <Splash lead={`Welcome, ${identity?.user.name ?? 'traveller'}.`}>
+      <div className="stack">
+        <button className="primary" onClick={() => void createTable()} disabled={busy}>
+          Create a table
+        </button>
+        <div className="divider">or join one</div>
+        <form className="row" onSubmit={join}>
+          <input aria-label="Table link" value={link} onChange={(e) => setLink(e.target.value)} placeholder="Paste a table link" />
+          <button type="submit" disabled={!link.trim()}>
+            Join
+          </button>
+        </form>
+        <button className="link" onClick={signOut}>
+          Not {identity?.user.name}? Change name
+        </button>
+      </div>
+    </Splash>
+  );
+}
+
+/** The table id of a pasted link (full URL or bare path), or null. */
+function linkTarget(text: string): string | null {
+  try {
+    const url = new URL(text.trim(), location.origin);
+    return sessionFromLocation(url.pathname, url.search);
+  } catch {
+    return null;
+  }
+}

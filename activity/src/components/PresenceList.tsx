@@ -1,0 +1,55 @@
+import type { PresenceMember } from '../../../shared/presence';
+import { useTable } from '../store/table-store';
+
+const STRIP_MAX = 4;
+
+function initials(name: string): string {
+  return name.trim().split(/\s+/).slice(0, 2).map((word) => word[0]?.toUpperCase() ?? '').join('') || '?';
+}
+
+/** A stable hue per player, so a face keeps its colour for everyone at the table. */
+function hueOf(id: string): number {
+  let hash = 0;
+  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) % 360;
+  return hash;
+}
+
+function Avatar({ member }: { member: PresenceMember }) {
+  return (
+    <span className="avatar" style={{ '--hue': hueOf(member.id) } as React.CSSProperties} title={member.name} aria-hidden="true">
+      {initials(member.name)}
+    </span>
+  );
+}
+
+/** The faces in the top bar (wide screens). */
+export function PresenceStrip() {
+  const members = useTable((s) => s.members);
+  const shown = members.slice(0, STRIP_MAX);
+  return (
+    <div className="presence-strip" aria-label={`${members.length} at the table`}>
+      {shown.map((member) => (
+        <Avatar key={member.id} member={member} />
+      ))}
+      {members.length > STRIP_MAX && <span className="avatar more">+{members.length - STRIP_MAX}</span>}
+    </div>
+  );
+}
+
+/** Everyone at the table, by name, with the host marked and "you" beside the player's own name. */
+export function PresenceList() {
+  const members = useTable((s) => s.members);
+  const me = useTable((s) => s.identity?.user.id);
+  return (
+    <ul className="presence-list" aria-label="Players at the table">
+      {members.map((member) => (
+        <li key={member.id}>
+          <Avatar member={member} />
+          <span className="member-name">{member.name}</span>
+          {member.id === me && <span className="badge">you</span>}
+          {member.role === 'host' && <span className="badge host">host</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}

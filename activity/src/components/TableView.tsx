@@ -1,0 +1,43 @@
+import { useTable, type Tab } from '../store/table-store';
+import { BookPlaceholder } from './BookPlaceholder';
+import { CountersPanel } from './CountersPanel';
+import { DicePanel } from './DicePanel';
+import { NotesPanel } from './NotesPanel';
+import { PeoplePanel } from './PeoplePanel';
+import { SheetsPanel } from './sheets/SheetsPanel';
+import { TabBar } from './TabBar';
+import { TopBar } from './TopBar';
+
+const PANELS: Record<Exclude<Tab, 'book'>, () => React.JSX.Element> = {
+  sheets: SheetsPanel,
+  dice: DicePanel,
+  notes: NotesPanel,
+  counters: CountersPanel,
+  people: PeoplePanel,
+};
+
+/**
+ * The table: the book on the left and the side panels on the right on a wide screen; on a
+ * phone one column, where the tab bar (at the bottom) also switches to the book.
+ */
+export function TableView() {
+  const tab = useTable((s) => s.tab);
+  // the book tab only exists on a phone; a wide screen shows the book and the sheets beside it
+  const Panel = PANELS[tab === 'book' ? 'sheets' : tab];
+  return (
+    <div className="table-app" data-tab={tab}>
+      <TopBar />
+      <main className="table-layout">
+        <section className="book-area" aria-label="Book">
+          <BookPlaceholder />
+        </section>
+        <aside className="side-area">
+          <TabBar />
+          <section className="side-panel">
+            <Panel />
+          </section>
+        </aside>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { TableError, tableErrorFrom } from '../sync/table-error';
+
+const identitySchema = z.object({
+  token: z.string().min(1),
+  user: z.object({ id: z.string(), name: z.string() }),
+});
+
+export type Identity = z.infer<typeof identitySchema>;
+
+const STORAGE_KEY = 'gamebook-studio.identity';
+
+/** The browser's guest identity, kept across reloads so a player stays the same person. */
+export function loadIdentity(storage: Storage): Identity | null {
+  try {
+    const parsed = identitySchema.safeParse(JSON.parse(storage.getItem(STORAGE_KEY) ?? 'null'));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveIdentity(storage: Storage, identity: Identity): void {
+  storage.setItem(STORAGE_KEY, JSON.stringify(identity));
+}
+
+export function forgetIdentity(storage: Storage): void {
+  storage.removeItem(STORAGE_KEY);
+}
+
+/** POST /api/auth/guest: a name in, a token and user out. */
+export async function guestSignIn(name: string): Promise<Identity> {
+  let response: Response;
+  try {
+    response = await fetch('/api/auth/guest', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name }),
+    });
+  } catch {
+    throw new TableError('network', 'the server cannot be reached; try again in a moment');
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) throw tableErrorFrom(body, `sign-in failed (${response.status})`);
+  const parsed = identitySchema.safeParse(body);
+  if (!parsed.success) throw new TableError('internal', 'the server answered sign-in oddly');
+  return parsed.data;
+}

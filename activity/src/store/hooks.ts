@@ -1,0 +1,20 @@
+import { useCallback, useMemo } from 'react';
+import type { JsonObject, JsonValue } from '../../../shared/json';
+import { replaceItem, type Item } from '../model/collection';
+import { LISTS, type ListName } from '../model/lists';
+import { useTable } from './table-store';
+
+/** The items of shared list `name`, read for display by `reader`; re-read only when the list changes. */
+export function useList<T>(name: ListName, reader: (value: JsonValue | undefined) => T[]): T[] {
+  const raw = useTable((s) => s.game[LISTS[name].key]);
+  return useMemo(() => reader(raw), [raw, reader]);
+}
+
+/** Rewrites one item of a shared list from its current raw value. */
+export type ItemEdit = (change: (item: Item) => JsonObject) => void;
+
+/** An editor of one item of list `name` (see `ItemEdit`). */
+export function useItemEditor(name: ListName, id: string): ItemEdit {
+  const editList = useTable((s) => s.editList);
+  return useCallback((change) => editList(name, (list) => replaceItem(list, id, change)), [editList, name, id]);
+}

@@ -1,0 +1,196 @@
+import { create } from 'zustand';
+import type { JsonObject } from '../../../shared/json';
+import type { PresenceMember } from '../../../shared/presence';
+import type { Role } from '../../../shared/protocol';
+import type { SyncStatus } from '../../../shared/sync-client';
+import type { Item } from '../model/collection';
+import { listUpdate, type ListName } from '../model/lists';
+import { forgetIdentity, guestSignIn, loadIdentity, saveIdentity, type Identity } from '../platform/guest-identity';
+import { detectPlatform, sessionFromLocation, tablePath, type Platform } from '../platform/platform';
+import { TableConnection } from '../sync/connection';
+
+export type Tab = 'book' | 'sheets' | 'dice' | 'notes' | 'counters' | 'people';
+
+/** Where the player is: naming themselves, choosing a table, waiting for it, or at it. */
+export type Phase = 'signed-out' | 'lobby' | 'joining' | 'table';
+
+export type Notice = { id: number; text: string };
+
+export interface TableData {
+  platform: Platform;
+  phase: Phase;
+  identity: Identity | null;
+  /** The table joined, or being joined (from a join link before the player has a name). */
+  sessionId: string | null;
+  role: Role | null;
+  status: SyncStatus;
+  pendingEdits: number;
+  /** The shared state as this player sees it: confirmed, with their unconfirmed edits on top. */
+  game: JsonObject;
+  members: PresenceMember[];
+  notice: Notice | null;
+  tab: Tab;
+  busy: boolean;
+}
+
+export interface TableActions {
+  start(): void;
+  signIn(name: string): Promise<void>;
+  signOut(): void;
+  createTable(): Promise<void>;
+  openTable(sessionId: string): Promise<void>;
+  leaveTable(): void;
+  /** Applies `change` to the current items of a shared list (others' edits included) and sends the whole list. */
+  editList(name: ListName, change: (list: Item[]) => Item[]): void;
+  /** Asks the server for a roll; true when it was made (it then shows in the shared log). */
+  rollDice(expression: string): Promise<boolean>;
+  setTab(tab: Tab): void;
+  say(text: string): void;
+  dismissNotice(): void;
+  /** Sends waiting edits now, without their debounce (the page is being hidden or closed). */
+  flush(): void;
+}
+
+export type TableStore = TableData & TableActions;
+
+const AT_NO_TABLE = { sessionId: null, role: null, game: {}, members: [], pendingEdits: 0 } satisfies Partial<TableData>;
+
+export const useTable = create<TableStore>()((set, get) => {
+  let connection: TableConnection | null = null;
+  let detach: Array<() => void> = [];
+  let noticeCount = 0;
+
+  const say = (text: string) => set({ notice: { id: ++noticeCount, text } });
+  const messageOf = (error: unknown) => (error instanceof Error ? error.message : 'something went wrong');
+
+  const connect = (identity: Identity): TableConnection => {
+    if (connection) return connection;
+    const opened = new TableConnection(identity.token);
+    const { client } = opened;
+    const mirror = () => set({ game: client.state, pendingEdits: client.pendingEdits, status: client.status });
+    detach = [
+      client.on('state', mirror),
+      client.on('status', mirror),
+      client.on('error', (error) => say(error.message)),
+      opened.onPresence((event) => {
+        if (event.sessionId === get().sessionId) set({ members: event.members });
+      }),
+      opened.onRefused(() => {
+        get().signOut();
+        say('The server no longer knows you: enter your name again.');
+      }),
+    ];
+    connection = opened;
+    return opened;
+  };
+
+  const disconnect = () => {
+    for (const stop of detach) stop();
+    detach = [];
+    connection?.close();
+    connection = null;
+  };
+
+  const showPath = (path: string) => {
+    if (location.pathname + location.search !== path) history.replaceState(null, '', path);
+  };
+
+  return {
+    platform: { kind: 'browser' },
+    phase: 'signed-out',
+    identity: null,
+    status: 'connecting',
+    notice: null,
+    tab: 'sheets',
+    busy: false,
+    ...AT_NO_TABLE,
+
+    start() {
+      // Discord (issue 6) will sign in through its handshake here; until then both platforms use a guest name
+      const platform = detectPlatform(location.search);
+      const identity = loadIdentity(localStorage);
+      const sessionId = sessionFromLocation(location.pathname, location.search);
+      set({ platform, identity, sessionId, phase: identity ? 'lobby' : 'signed-out' });
+      if (identity && sessionId) void get().openTable(sessionId);
+    },
+
+    async signIn(name) {
+      set({ busy: true });
+      try {
+        const identity = await guestSignIn(name);
+        saveIdentity(localStorage, identity);
+        set({ identity, phase: 'lobby' });
+        const { sessionId } = get();
+        if (sessionId) await get().openTable(sessionId);
+      } catch (error) {
+        say(messageOf(error));
+      } finally {
+        set({ busy: false });
+      }
+    },
+
+    signOut() {
+      disconnect();
+      forgetIdentity(localStorage);
+      set({ identity: null, phase: 'signed-out', ...AT_NO_TABLE });
+    },
+
+    async createTable() {
+      const { identity } = get();
+      if (!identity) return;
+      set({ busy: true });
+      try {
+        const created = connect(identity);
+        await created.connected();
+        await get().openTable(await created.createSession());
+      } catch (error) {
+        say(messageOf(error));
+      } finally {
+        set({ busy: false });
+      }
+    },
+
+    async openTable(sessionId) {
+      const { identity } = get();
+      if (!identity) return;
+      set({ ...AT_NO_TABLE, phase: 'joining', sessionId });
+      try {
+        const role = await connect(identity).join(sessionId);
+        set({ phase: 'table', role });
+        showPath(tablePath(sessionId));
+      } catch (error) {
+        set({ ...AT_NO_TABLE, phase: 'lobby' });
+        showPath('/');
+        say(messageOf(error));
+      }
+    },
+
+    leaveTable() {
+      disconnect();
+      set({ ...AT_NO_TABLE, phase: get().identity ? 'lobby' : 'signed-out' });
+      showPath('/');
+    },
+
+    editList(name, change) {
+      if (!connection) return;
+      const { updates, kind } = listUpdate(connection.client.state, name, change);
+      connection.client.update(updates, kind);
+    },
+
+    async rollDice(expression) {
+      if (!connection) return false;
+      try {
+        await connection.rollDice(expression);
+        return true;
+      } catch (error) {
+        say(messageOf(error));
+        return false;
+      }
+    },
+
+    setTab: (tab) => set({ tab }),
+    say,
+    dismissNotice: () => set({ notice: null }),
+    flush: () => connection?.client.flush(),
+  };
+});

@@ -1,0 +1,79 @@
+import { io, type Socket } from 'socket.io-client';
+import { ROLL_DICE_EVENT, type DiceRoll } from '../../../shared/dice';
+import { PRESENCE_EVENT, type PresenceEvent } from '../../../shared/presence';
+import { ClientEvent, type Ack, type Role } from '../../../shared/protocol';
+import { SyncClient } from '../../../shared/sync-client';
+import { TableError } from './table-error';
+
+const REQUEST_TIMEOUT_MS = 8000;
+
+/**
+ * One player's link to the server: the Socket.IO socket and the sync client on it, plus the
+ * few request/answer events that are not state edits. The store is its only user.
+ */
+export class TableConnection {
+  readonly client: SyncClient;
+  private readonly socket: Socket;
+
+  constructor(token: string) {
+    this.socket = io({
+      auth: { token },
+      transports: ['websocket', 'polling'],
+      // a table is a conversation: come back quickly once the server answers again
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 3000,
+    });
+    this.client = new SyncClient({ socket: this.socket });
+  }
+
+  /** Resolves once connected, so that the first join is not sent twice (SyncClient rejoins on connect). */
+  connected(): Promise<void> {
+    if (this.socket.connected) return Promise.resolve();
+    return new Promise((resolve) => this.socket.once('connect', () => resolve()));
+  }
+
+  async createSession(): Promise<string> {
+    return (await this.request<{ sessionId: string }>(ClientEvent.createSession)).sessionId;
+  }
+
+  async join(sessionId: string): Promise<Role> {
+    await this.connected();
+    const ack = await this.client.join(sessionId);
+    if (!ack.ok) throw new TableError(ack.error.code, ack.error.message);
+    return ack.role;
+  }
+
+  async rollDice(expression: string): Promise<DiceRoll> {
+    return (await this.request<{ roll: DiceRoll }>(ROLL_DICE_EVENT, { expression })).roll;
+  }
+
+  onPresence(listener: (event: PresenceEvent) => void): () => void {
+    this.socket.on(PRESENCE_EVENT, listener);
+    return () => this.socket.off(PRESENCE_EVENT, listener);
+  }
+
+  /** The server refused the token (expired, or signed with another secret): sign in again. */
+  onRefused(listener: () => void): () => void {
+    const handler = (error: Error & { data?: { code?: string } }) => {
+      if (error.data?.code === 'unauthorized') listener();
+    };
+    this.socket.on('connect_error', handler);
+    return () => this.socket.off('connect_error', handler);
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  private async request<T extends object>(event: string, payload?: unknown): Promise<T> {
+    let ack: Ack<T>;
+    try {
+      const timed = this.socket.timeout(REQUEST_TIMEOUT_MS);
+      ack = await (payload === undefined ? timed.emitWithAck(event) : timed.emitWithAck(event, payload));
+    } catch {
+      throw new TableError('timeout', 'the server did not answer in time');
+    }
+    if (!ack.ok) throw new TableError(ack.error.code, ack.error.message);
+    return ack;
+  }
+}

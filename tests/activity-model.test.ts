@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { JsonObject } from '../shared/json';
+import { merge3 } from '../shared/merge';
+import { addPossession, addStat, newCharacter, readCharacters, removeStat, setField, setStat } from '../activity/src/model/characters';
+import { itemsOf, replaceItem, wholeNumber, type Item } from '../activity/src/model/collection';
+import { connectionLabel } from '../activity/src/model/connection-label';
+import { adjustCounter, readCounters } from '../activity/src/model/counters';
+import { readDiceLog } from '../activity/src/model/dice-log';
+import { listUpdate } from '../activity/src/model/lists';
+import { forgetIdentity, loadIdentity, saveIdentity } from '../activity/src/platform/guest-identity';
+import { detectPlatform, sessionFromLocation, tableLink } from '../activity/src/platform/platform';
+
+describe('activity model: shared lists', () => {
+  it('reads only objects with a unique string id', () => {
+    const items = itemsOf([{ id: 'a' }, { id: 1 }, null, 'x', { id: 'a', dup: true }, { id: 'b' }] as never);
+    assert.deepEqual(items, [{ id: 'a' }, { id: 'b' }]);
+    assert.deepEqual(itemsOf(undefined), []);
+    assert.deepEqual(itemsOf({ id: 'not a list' }), []);
+  });
+
+  it('an edit of one item leaves every other item untouched, to the reference', () => {
+    const list: Item[] = [{ id: 'a', n: 1 }, { id: 'b', n: 2 }];
+    const next = replaceItem(list, 'b', (item) => ({ ...item, n: 3, id: 'hijacked' }));
+    assert.equal(next[0], list[0]);
+    assert.deepEqual(next[1], { id: 'b', n: 3 }, 'the id cannot be changed by an edit');
+  });
+
+  it('sends the whole list under its key with the debounce kind of its list', () => {
+    const state: JsonObject = { characters: [{ id: 'c1', name: 'Ayla' }], counters: [{ id: 't', value: 1 }] };
+    assert.deepEqual(
+      listUpdate(state, 'counters', (list) => list.map((c) => adjustCounter(c, 2) as Item)),
+      { updates: { counters: [{ id: 't', value: 3 }] }, kind: 'counter' },
+    );
+    assert.equal(listUpdate(state, 'characters', (l) => l).kind, 'sheet');
+    assert.equal(listUpdate(state, 'notes', (l) => l).kind, 'notes');
+  });
+
+  it('two players editing different sheets from the same state both keep their edit once merged', () => {
+    const base: JsonObject = { characters: [newCharacter('Ayla'), newCharacter('Bron')] };
+    const [ayla, bron] = itemsOf(base.characters) as [Item, Item];
+    const skill = itemsOf(ayla.stats)[0] as Item;
+    const fromA = listUpdate(base, 'characters', (list) => replaceItem(list, ayla.id, (c) => setStat(c, skill.id, { value: 11 })));
+    const fromB = listUpdate(base, 'characters', (list) => replaceItem(list, bron.id, (c) => setField(c, 'gold', 30)));
+    // the server applied A's edit first; B's, made from the same base, is merged on top
+    const merged = merge3(base.characters, fromA.updates.characters, fromB.updates.characters);
+    const [a, b] = readCharacters(merged);
+    assert.equal(a?.stats[0]?.value, 11);
+    assert.equal(b?.gold, 30);
+  });
+});
+
+describe('activity model: sheets, counters, dice log', () => {
+  it('a new sheet has the classic scores, and stats and possessions can be added and removed', () => {
+    let sheet = newCharacter('Ayla') as JsonObject;
+    const read = () => readCharacters([sheet])[0];
+    assert.deepEqual(read()?.stats.map((s) => s.label), ['Skill', 'Stamina', 'Luck']);
+    sheet = addStat(sheet as Item, 'Honour');
+    const honour = read()?.stats[3];
+    assert.deepEqual([honour?.label, honour?.initial], ['Honour', null]);
+    sheet = setStat(sheet as Item, honour?.id ?? '', { value: 4 });
+    assert.equal(read()?.stats[3]?.value, 4);
+    sheet = removeStat(sheet as Item, honour?.id ?? '');
+    assert.equal(read()?.stats.length, 3);
+    sheet = addPossession(sheet as Item, 'Lantern');
+    assert.deepEqual(read()?.inventory.map((p) => p.text), ['Lantern']);
+  });
+
+  it('shows a sheet someone wrote oddly with defaults instead of failing', () => {
+    const [odd] = readCharacters([{ id: 'x', name: 7, gold: 'lots', stats: [{ id: 's', label: 'Skill', value: 'high' }, 'junk'], inventory: 'none' }]);
+    assert.deepEqual(odd, { id: 'x', name: '', gold: 0, provisions: 0, notes: '', stats: [{ id: 's', label: 'Skill', value: 0 }], inventory: [] });
+  });
+
+  it('counters move by steps from their current value, clamped to whole numbers', () => {
+    assert.deepEqual(adjustCounter({ id: 't', label: 'Time', value: 2 }, -3), { id: 't', label: 'Time', value: -1 });
+    assert.deepEqual(adjustCounter({ id: 't', value: 'bad' }, 1), { id: 't', value: 1 });
+    assert.deepEqual(readCounters([{ id: 't', value: 5 }]), [{ id: 't', label: '', value: 5 }]);
+    assert.equal(wholeNumber(Number.NaN, 7), 7);
+    assert.equal(wholeNumber(-5.7, 0, 0), 0);
+    assert.equal(wholeNumber(3.9, 0), 3);
+  });
+
+  it('lists rolls newest first and skips entries that are not rolls', () => {
+    const roll = (id: string, at: number) => ({ id, at, expression: '1d6', by: { id: 'u', name: 'U' }, groups: [{ sign: 1, sides: 6, results: [4] }], modifier: 0, total: 4 });
+    const log = readDiceLog([roll('old', 1), { id: 'fake', total: 12 }, roll('new', 2)]);
+    assert.deepEqual(log.map((r) => r.id), ['new', 'old']);
+  });
+});
+
+describe('activity platform and status', () => {
+  it('tells Discord from a browser by the query Discord adds', () => {
+    assert.deepEqual(detectPlatform('?frame_id=f1&instance_id=i1&platform=desktop'), { kind: 'discord', frameId: 'f1', instanceId: 'i1' });
+    assert.deepEqual(detectPlatform('?frame_id=f1'), { kind: 'browser' });
+    assert.deepEqual(detectPlatform(''), { kind: 'browser' });
+  });
+
+  it('finds the table of a join link in either form, and refuses malformed ids', () => {
+    assert.equal(sessionFromLocation('/t/abc_DEF-1', ''), 'abc_DEF-1');
+    assert.equal(sessionFromLocation('/', '?session=xyz'), 'xyz');
+    assert.equal(sessionFromLocation('/', ''), null);
+    assert.equal(sessionFromLocation('/t/bad%20id', ''), null);
+    assert.equal(sessionFromLocation('/', '?session=../../etc'), null);
+    assert.equal(tableLink('https://table.example', 'abc'), 'https://table.example/t/abc');
+  });
+
+  it('says when edits wait and the connection is gone', () => {
+    assert.deepEqual(connectionLabel('offline', 2), { tone: 'bad', text: 'Offline, reconnecting · 2 edits waiting' });
+    assert.deepEqual(connectionLabel('offline', 1).text, 'Offline, reconnecting · 1 edit waiting');
+    assert.deepEqual(connectionLabel('connected', 0), { tone: 'good', text: 'In sync' });
+    assert.equal(connectionLabel('catching-up', 0).tone, 'busy');
+  });
+
+  it('keeps the guest identity across reloads and ignores a damaged one', () => {
+    const data = new Map<string, string>();
+    const storage = {
+      getItem: (key: string) => data.get(key) ?? null,
+      setItem: (key: string, value: string) => void data.set(key, value),
+      removeItem: (key: string) => void data.delete(key),
+    } as Storage;
+    assert.equal(loadIdentity(storage), null);
+    const identity = { token: 't.sig', user: { id: 'guest:1', name: 'Ayla' } };
+    saveIdentity(storage, identity);
+    assert.deepEqual(loadIdentity(storage), identity);
+    data.set([...data.keys()][0] as string, '{not json');
+    assert.equal(loadIdentity(storage), null);
+    forgetIdentity(storage);
+    assert.equal(data.size, 0);
+  });
+});
