@@ -1,7 +1,11 @@
 import type { BenchSuite } from '../report';
 import { durabilitySuite } from './durability';
+import { fanoutSuite } from './fanout';
+import { updateCostSuite } from './update-cost';
 
 /** Every benchmark suite, by the name `npm run bench -- NAME` selects. */
 export const suites: Record<string, BenchSuite> = {
+  'update-cost': updateCostSuite,
+  fanout: fanoutSuite,
   durability: durabilitySuite,
 };
