@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, unlinkSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -50,12 +50,15 @@ export class PdfFiles {
     const inspector = new PdfInspector();
     try {
       await pipeline(source, inspector, createWriteStream(temp, { flags: 'wx' }));
+      // on disk before its record is committed: the record must never name a file a power loss took
+      await fsync(temp);
       const sha256 = inspector.sha256();
       // pinned before it is in place: the collector never sees it unpinned and unrecorded
       const release = this.pin(sha256);
       try {
         // same content, same name: replacing a copy another session uploaded is harmless and atomic
         await rename(temp, this.pathOf(sha256));
+        await fsync(this.dir);
       } catch (error) {
         release();
         throw error;
@@ -97,6 +100,16 @@ export class PdfFiles {
       if (left > 0) this.pins.set(sha256, left);
       else this.pins.delete(sha256);
     };
+  }
+}
+
+/** Flushes a file, or a folder's entries (a rename), to the disk. */
+async function fsync(file: string): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 
