@@ -33,7 +33,7 @@ async function commitLayers(session: GameSession, edit: UpdateLayers, context: T
   if (!change.changed) return { revision: change.revision };
   const { page } = change;
   try {
-    await context.layerStore.savePage(session.id, { pdfId: page.pdfId, pageNum: page.pageNum, revision: page.revision, layers: page.layers });
+    await context.stores.layers.savePage(session.id, { pdfId: page.pdfId, pageNum: page.pageNum, revision: page.revision, layers: page.layers });
   } catch (error) {
     context.logger.error({ err: error, sessionId: session.id, pdfId: page.pdfId, pageNum: page.pageNum }, 'could not store layers');
     throw new ProtocolError('internal', 'the layers could not be stored; nothing was changed');

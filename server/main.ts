@@ -1,17 +1,17 @@
 import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { startServer, type RunningServer } from './server';
-import { openStore } from './storage/open-store';
+import { openStorage } from './storage/open-store';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 
 async function start(): Promise<RunningServer> {
-  const store = openStore(config.storage, logger);
+  const storage = openStorage(config.storage, logger);
   try {
-    return await startServer(config, store, logger);
+    return await startServer(config, storage.sessions, logger, storage);
   } catch (error) {
-    await store.close();
+    await storage.sessions.close();
     throw error;
   }
 }

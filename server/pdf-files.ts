@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { createWriteStream, unlinkSync } from 'node:fs';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,7 +11,14 @@ const PDF_MAGIC = Buffer.from('%PDF-', 'latin1');
 export interface SavedFile {
   sha256: string;
   size: number;
+  /**
+   * The file is kept from the collector until this is called: call it once the record naming
+   * it is committed, or has failed. Calling it again does nothing.
+   */
+  release(): void;
 }
+
+const FILE_NAME = /^([0-9a-f]{64})\.pdf$/;
 
 /**
  * PDF bytes in DATA_DIR/pdfs, named by their SHA-256: the same book uploaded to two sessions is
@@ -20,6 +27,8 @@ export interface SavedFile {
  */
 export class PdfFiles {
   private readonly tempDir: string;
+  /** sha256 -> uploads holding the file until their record is committed. */
+  private readonly pins = new Map<string, number>();
 
   constructor(private readonly dir: string) {
     this.tempDir = path.join(dir, 'tmp');
@@ -41,14 +50,66 @@ export class PdfFiles {
     const inspector = new PdfInspector();
     try {
       await pipeline(source, inspector, createWriteStream(temp, { flags: 'wx' }));
-      const saved = { sha256: inspector.sha256(), size: inspector.size };
-      // same content, same name: replacing a copy another session uploaded is harmless and atomic
-      await rename(temp, this.pathOf(saved.sha256));
-      return saved;
+      // on disk before its record is committed: the record must never name a file a power loss took
+      await fsync(temp);
+      const sha256 = inspector.sha256();
+      // pinned before it is in place: the collector never sees it unpinned and unrecorded
+      const release = this.pin(sha256);
+      try {
+        // same content, same name: replacing a copy another session uploaded is harmless and atomic
+        await rename(temp, this.pathOf(sha256));
+        await fsync(this.dir);
+      } catch (error) {
+        release();
+        throw error;
+      }
+      return { sha256, size: inspector.size, release };
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
     }
+  }
+
+  /**
+   * Deletes the files no session uses (`isReferenced` false) and no upload holds; returns their
+   * SHA-256s. Each file is checked and unlinked in one synchronous step, so no record can be
+   * committed, nor an upload renamed into place, between the check and the deletion.
+   */
+  async removeUnreferenced(isReferenced: (sha256: string) => boolean): Promise<string[]> {
+    const removed: string[] = [];
+    for (const name of await readdir(this.dir)) {
+      const sha256 = FILE_NAME.exec(name)?.[1];
+      if (sha256 === undefined || this.pins.has(sha256) || isReferenced(sha256)) continue;
+      try {
+        unlinkSync(this.pathOf(sha256));
+        removed.push(sha256);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    return removed;
+  }
+
+  private pin(sha256: string): () => void {
+    this.pins.set(sha256, (this.pins.get(sha256) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.pins.get(sha256) ?? 1) - 1;
+      if (left > 0) this.pins.set(sha256, left);
+      else this.pins.delete(sha256);
+    };
+  }
+}
+
+/** Flushes a file, or a folder's entries (a rename), to the disk. */
+async function fsync(file: string): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

@@ -42,8 +42,13 @@ export function createPdfRoutes(options: PdfRoutesOptions): Router {
     const session = await options.registry.get(sessionIdOf(req));
     if (session.roleOf(user.id) !== 'host') throw new ProtocolError('not-host', 'only the host of the session may add PDFs');
     const received = await receivePdf(req, options.files, options.maxPdfBytes);
-    const { pdf, added } = await session.exclusive(() => addPdf(session, received, user, options));
-    res.status(added ? 201 : 200).json(pdf);
+    try {
+      const { pdf, added } = await session.exclusive(() => addPdf(session, received, user, options));
+      res.status(added ? 201 : 200).json(pdf);
+    } finally {
+      // recorded (or refused): from now on the collector goes by the records
+      received.release();
+    }
   });
 
   router.get('/api/sessions/:sessionId/pdfs/:pdfId', async (req, res) => {

@@ -10,19 +10,22 @@ export interface ReceivedPdf extends SavedFile {
 /**
  * Streams the multipart field `file` of `req` into `files`, at most `maxBytes` of it, never
  * buffering it whole. Resolves once the file is in place; on any failure (too large, not a PDF,
- * malformed, aborted) rejects only after the partial upload is gone.
+ * malformed, aborted) rejects only after the partial upload is gone. The caller releases the
+ * resolved file (`release`) once its record is stored; a failure after the save releases it here.
  */
 export function receivePdf(req: Request, files: PdfFiles, maxBytes: number): Promise<ReceivedPdf> {
   const parser = multipartParser(req, maxBytes);
   return new Promise((resolve, reject) => {
     let saving: Promise<ReceivedPdf> | undefined;
     let failed = false;
+    let done = false;
     const fail = (error: unknown) => {
-      if (failed) return;
+      if (failed || done) return;
       failed = true;
       req.unpipe(parser);
       parser.destroy();
-      const cleanedUp = saving?.then(noop, noop) ?? Promise.resolve();
+      // a file saved whole but not wanted: unpinned, the collector removes it unless a session uses it
+      const cleanedUp = saving?.then((saved) => saved.release(), noop) ?? Promise.resolve();
       void cleanedUp.then(() => reject(error));
     };
     parser.on('file', (field, stream, info) => {
@@ -35,8 +38,12 @@ export function receivePdf(req: Request, files: PdfFiles, maxBytes: number): Pro
       saving.catch(fail);
     });
     parser.once('close', () => {
-      if (saving) saving.then(resolve, fail);
-      else fail(new ProtocolError('invalid-payload', 'send the PDF in the multipart field "file"'));
+      if (saving) {
+        saving.then((received) => {
+          done = true;
+          resolve(received);
+        }, fail);
+      } else fail(new ProtocolError('invalid-payload', 'send the PDF in the multipart field "file"'));
     });
     parser.once('error', (error: Error) => fail(new ProtocolError('invalid-payload', `malformed multipart body: ${error.message}`)));
     req.once('error', () => fail(aborted()));

@@ -8,16 +8,16 @@ import { createHttpApp } from './http-app';
 import type { Logger } from './logger';
 import { AccessLinks } from './access-links';
 import { Housekeeping } from './housekeeping';
+import { PdfFileCollector } from './pdf-file-collector';
 import { PdfFiles } from './pdf-files';
 import { createPdfRoutes } from './pdf-routes';
 import { loadSecret } from './secret';
 import { SessionRegistry } from './session-registry';
-import { TableLoader, type TableStores } from './session-table';
+import { TableLoader } from './session-table';
 import { createGateway } from './socket-gateway';
-import { MemoryLayerStore } from './storage/memory-layer-store';
-import { MemoryPdfStore } from './storage/memory-pdf-store';
 import type { SessionDependent } from './storage/session-dependent';
 import type { SessionStore } from './storage/session-store';
+import { memoryTableStores, type TableStores } from './storage/table-stores';
 import { TokenService } from './tokens';
 
 export interface RunningServer {
@@ -36,7 +36,7 @@ export interface RunningServer {
 export interface ServerExtras {
   /** Per-session data kept elsewhere (layers, PDFs), removed when a session expires. */
   dependents?: SessionDependent[];
-  /** Where layers and PDF records live; in memory unless given. */
+  /** Where layers, PDF records and views live; in memory (with their dependents) unless given. */
   tableStores?: TableStores;
 }
 
@@ -47,11 +47,17 @@ export async function startServer(
   logger: Logger,
   extras: ServerExtras = {},
 ): Promise<RunningServer> {
-  const tableStores = extras.tableStores ?? { layers: new MemoryLayerStore(), pdfs: new MemoryPdfStore() };
+  const given = extras.tableStores;
+  const { tableStores, dependents: tableDependents } = given ? { tableStores: given, dependents: [] } : memoryTableStores();
   const secret = await loadSecret(config.dataDir, config.sessionSecret);
   const tokens = new TokenService(secret);
   const files = new PdfFiles(path.join(config.dataDir, 'pdfs'));
   await files.init();
+  const collector = new PdfFileCollector(files, tableStores.pdfs, logger);
+  // files a crash or a failed record left behind; the records are gone with their sessions already
+  await collector.collect();
+  // in this order: the records of expired sessions go before the files are checked against them
+  const dependents = [...tableDependents, ...(extras.dependents ?? []), collector];
   let ready = false;
   // filled in below, once the registry exists: the app must be built first, ahead of Socket.IO
   const pdfRoutes = Router();
@@ -66,13 +72,13 @@ export async function startServer(
   const { channel } = gateway;
   gateway.attach(
     { registry, logger, rates: config.rates },
-    { registry, channel, layerStore: tableStores.layers, layers: config.layers, rates: config.rates, live: config.live },
+    { registry, channel, stores: tableStores, layers: config.layers, rates: config.rates, live: config.live },
   );
   const links = new AccessLinks(secret, config.pdfs.linkSeconds * 1000);
   pdfRoutes.use(
     createPdfRoutes({ registry, channel, tokens, links, files, store: tableStores.pdfs, maxPdfBytes: config.pdfs.maxBytes, logger }),
   );
-  const housekeeping = new Housekeeping(registry, store, extras.dependents ?? [], config.housekeeping, logger);
+  const housekeeping = new Housekeeping(registry, store, dependents, config.housekeeping, logger);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

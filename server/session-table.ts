@@ -1,7 +1,7 @@
 import type { PageView, PdfData, TableSnapshot } from '../shared/layers-protocol';
 import { PageLayers, type LayerLimits } from './page-layers';
-import type { LayerStore } from './storage/layer-store';
-import type { PdfRecord, PdfStore } from './storage/pdf-store';
+import type { PdfRecord } from './storage/pdf-store';
+import type { TableStores } from './storage/table-stores';
 
 /** Where a session's PDF is read from: the members-only route of pdf-routes.ts. */
 export function pdfUrl(sessionId: string, pdfId: string): string {
@@ -18,14 +18,14 @@ export function toPdfData(sessionId: string, record: PdfRecord): PdfData {
  * page view. Changed only inside the session's turn (GameSession.exclusive).
  */
 export class SessionTable {
-  /** The last page view anyone navigated to; kept in memory only (a restart forgets it). */
-  view: PageView | null = null;
   private readonly pdfs: PdfData[];
 
   constructor(
     private readonly sessionId: string,
     readonly layers: PageLayers,
     pdfs: PdfRecord[],
+    /** The last page view anyone navigated to (stored behind, see page-handlers.ts). */
+    public view: PageView | null = null,
   ) {
     this.pdfs = pdfs.map((record) => toPdfData(sessionId, record));
   }
@@ -45,11 +45,6 @@ export class SessionTable {
   }
 }
 
-export interface TableStores {
-  layers: LayerStore;
-  pdfs: PdfStore;
-}
-
 /** Builds each session's table, from the stores when the session already exists. */
 export class TableLoader {
   constructor(
@@ -62,7 +57,8 @@ export class TableLoader {
   }
 
   async load(sessionId: string): Promise<SessionTable> {
-    const [pages, pdfs] = await Promise.all([this.stores.layers.loadPages(sessionId), this.stores.pdfs.listPdfs(sessionId)]);
-    return new SessionTable(sessionId, new PageLayers(pages, this.limits), pdfs);
+    const { layers, pdfs, views } = this.stores;
+    const [pages, records, view] = await Promise.all([layers.loadPages(sessionId), pdfs.listPdfs(sessionId), views.loadView(sessionId)]);
+    return new SessionTable(sessionId, new PageLayers(pages, this.limits), records, view);
   }
 }

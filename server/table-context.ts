@@ -4,13 +4,14 @@ import type { Logger } from './logger';
 import type { LayerLimits } from './page-layers';
 import type { SessionChannel } from './session-channel';
 import type { SessionRegistry } from './session-registry';
-import type { LayerStore } from './storage/layer-store';
+import type { TableStores } from './storage/table-stores';
 
 /** What the table's socket handlers (layers, live updates, pages) need of the server. */
 export interface TableContext {
   registry: SessionRegistry;
   channel: SessionChannel;
-  layerStore: LayerStore;
+  /** Layers are stored before they are acknowledged; views are stored behind. */
+  stores: TableStores;
   logger: Logger;
   layers: LayerLimits;
   /** update-layers shares the budget figures of update-game-state, in a bucket of its own. */

@@ -6,7 +6,18 @@ import type { Socket } from 'socket.io-client';
 import { eventually, guestToken, nextEvent, openSocket, request } from './support/harness';
 import { freePort, startServerProcess, type ServerProcess } from './support/server-process';
 import { tempDir } from './support/temp-dir';
-import { assertDurable, joinAndRead, keyOf, newRecord, streamUpdates, type StreamRecord } from './support/update-stream';
+import {
+  assertDurable,
+  assertLayersDurable,
+  gameStateUpdate,
+  joinAndRead,
+  keyOf,
+  layerUpdate,
+  newRecord,
+  streamUpdates,
+  type NumberedUpdate,
+  type StreamRecord,
+} from './support/update-stream';
 
 /** No rate limit in the way of a client streaming as fast as it can. */
 const UNLIMITED = { UPDATES_PER_SECOND: '1000000', UPDATES_BURST: '1000000' };
@@ -27,9 +38,10 @@ async function streamThenSignal(
   first: number,
   acks: number,
   signal: NodeJS.Signals,
+  send: NumberedUpdate = gameStateUpdate,
 ): Promise<{ sent: number; exitCode: number | null }> {
   const ackedBefore = record.acked.size;
-  const stream = streamUpdates(socket, record, first, 16);
+  const stream = streamUpdates(socket, record, first, 16, send);
   await eventually(() => record.acked.size - ackedBefore >= acks, 10_000, `${acks} acknowledgements`);
   const disconnected = nextEvent(socket, 'disconnect', 10_000);
   server.child.kill(signal);
@@ -87,5 +99,30 @@ describe('durability across real server processes', () => {
     reader.close();
     again.child.kill('SIGTERM');
     assert.equal(await again.exited, 0);
+  });
+
+  it('C3: every acknowledged update-layers survives kill -9', async () => {
+    const env = await serverEnv();
+    const record = newRecord();
+    let sessionId: string | undefined;
+    let next = 1;
+    for (const acks of [5, 60]) {
+      const server = await startServerProcess(env);
+      const socket = await connect(server);
+      sessionId ??= (await request(socket, 'create-session')).sessionId as string;
+      assertLayersDurable(await joinAndRead(socket, sessionId), record);
+      const { sent, exitCode } = await streamThenSignal(server, socket, record, next, acks, 'SIGKILL', layerUpdate);
+      assert.equal(exitCode, null, 'killed by the signal');
+      next += sent;
+    }
+    assert.ok(record.acked.size >= 65, `acknowledged ${record.acked.size}`);
+    assert.equal(record.refused.size, 0, 'nothing was refused');
+
+    const server = await startServerProcess(env);
+    const socket = await connect(server);
+    assertLayersDurable(await joinAndRead(socket, sessionId as string), record);
+    socket.close();
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited, 0);
   });
 });

@@ -5,7 +5,7 @@ import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { startServer, type RunningServer } from '../../server/server';
-import { openStore } from '../../server/storage/open-store';
+import { openStorage } from '../../server/storage/open-store';
 import type { UpdateGameStateAck } from '../../shared/protocol';
 import { percentile, type BenchTable } from '../report';
 
@@ -60,7 +60,8 @@ async function withServer<T>(env: Record<string, string>, run: (server: RunningS
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamebook-bench-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', UPDATES_PER_SECOND: '1000000', UPDATES_BURST: '1000000', ...env });
   const logger = createLogger(config.logLevel);
-  const server = await startServer(config, openStore(config.storage, logger), logger);
+  const storage = openStorage(config.storage, logger);
+  const server = await startServer(config, storage.sessions, logger, storage);
   try {
     return await run(server);
   } finally {

@@ -1,7 +1,9 @@
 import type { PdfRecord, PdfStore } from './pdf-store';
+import type { SessionDependent } from './session-dependent';
 
 /** PDF records kept in this process only: for tests and benchmarks; lost on restart. */
-export class MemoryPdfStore implements PdfStore {
+export class MemoryPdfStore implements PdfStore, SessionDependent {
+  readonly name = 'PDF records (memory)';
   private readonly sessions = new Map<string, PdfRecord[]>();
 
   async listPdfs(sessionId: string): Promise<PdfRecord[]> {
@@ -12,5 +14,13 @@ export class MemoryPdfStore implements PdfStore {
     const pdfs = this.sessions.get(sessionId) ?? [];
     pdfs.push(structuredClone(pdf));
     this.sessions.set(sessionId, pdfs);
+  }
+
+  isReferenced(sha256: string): boolean {
+    return [...this.sessions.values()].some((pdfs) => pdfs.some((pdf) => pdf.sha256 === sha256));
+  }
+
+  async removeSessions(sessionIds: readonly string[]): Promise<void> {
+    for (const id of sessionIds) this.sessions.delete(id);
   }
 }

@@ -13,4 +13,9 @@ export interface PdfStore {
   /** The session's PDFs in the order they were added; empty for an unknown session. */
   listPdfs(sessionId: string): Promise<PdfRecord[]>;
   addPdf(sessionId: string, pdf: PdfRecord): Promise<void>;
+  /**
+   * Whether any session's committed record names this file. Synchronous on purpose: the file
+   * collector checks it and deletes the file in one turn, so no record can be committed between.
+   */
+  isReferenced(sha256: string): boolean;
 }

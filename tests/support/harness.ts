@@ -5,7 +5,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { startServer, type RunningServer, type ServerExtras } from '../../server/server';
-import { openStore } from '../../server/storage/open-store';
+import { openStorage } from '../../server/storage/open-store';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -14,13 +14,16 @@ export interface TestServer extends RunningServer {
 
 /**
  * The real server on a free loopback port. Its data folder is DATA_DIR when given (kept), else
- * a fresh one (removed by stop()); its store is the memory store unless STORAGE says otherwise.
+ * a fresh one (removed by stop()); its stores (sessions, layers, PDF records, views) are in
+ * memory unless STORAGE says otherwise, as with `npm start`.
  */
 export async function startTestServer(env: Record<string, string> = {}, extras: ServerExtras = {}): Promise<TestServer> {
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(os.tmpdir(), 'gamebook-test-')));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', STORAGE: 'memory', ...env, DATA_DIR: dataDir });
   const logger = createLogger(config.logLevel);
-  const server = await startServer(config, openStore(config.storage, logger), logger, extras);
+  const storage = openStorage(config.storage, logger);
+  const dependents = [...storage.dependents, ...(extras.dependents ?? [])];
+  const server = await startServer(config, storage.sessions, logger, { ...storage, ...extras, dependents });
   return {
     ...server,
     dataDir,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'socket.io-client';
 import { canonicalJson } from '../../shared/canonical-json';
 import { crc32Utf8 } from '../../shared/crc32';
+import { encodeBinary } from '../../shared/binary-codec';
 import type { FullGameState, UpdateGameStateAck } from '../../shared/protocol';
 import { nextEvent, request } from './harness';
 
@@ -20,18 +21,37 @@ export function newRecord(): StreamRecord {
 /** Update number `n` sets its own top-level key, so every acknowledged one can be found later. */
 export const keyOf = (n: number) => `k${n}`;
 
+/** Sends update number `n` on the socket; `acked` gets the server's acknowledgement. */
+export type NumberedUpdate = (socket: Socket, n: number, acked: (ack: NumberedAck) => void) => void;
+type NumberedAck = { ok: true; version?: number; revision?: number } | { ok: false };
+
+/** update-game-state number `n` sets its own top-level key. */
+export const gameStateUpdate: NumberedUpdate = (socket, n, acked) => {
+  socket.emit('update-game-state', { updates: { [keyOf(n)]: n } }, (ack: UpdateGameStateAck) => acked(ack));
+};
+
+/** The PDF id the layer updates of `layerUpdate` draw on. */
+export const STREAM_BOOK = 'stream-book';
+const layersOf = (n: number) => ({ tokens: [{ id: keyOf(n), n }] });
+
+/** update-layers number `n` puts its own token on page `n` of STREAM_BOOK. */
+export const layerUpdate: NumberedUpdate = (socket, n, acked) => {
+  socket.emit('update-layers', encodeBinary({ pdfId: STREAM_BOOK, pageNum: n, layers: layersOf(n) }), acked);
+};
+
 /**
- * Streams update-game-state as fast as acks come back, `window` of them in flight at any time,
- * numbering them from `first`, until the socket disconnects or stop() is called.
+ * Streams numbered updates (update-game-state unless `send` says otherwise) as fast as acks come
+ * back, `window` of them in flight at any time, numbering them from `first`, until the socket
+ * disconnects or stop() is called.
  */
-export function streamUpdates(socket: Socket, record: StreamRecord, first: number, window = 8) {
+export function streamUpdates(socket: Socket, record: StreamRecord, first: number, window = 8, send = gameStateUpdate) {
   let next = first;
   let stopped = false;
   const sendOne = () => {
     if (stopped || !socket.connected) return;
     const n = next++;
-    socket.emit('update-game-state', { updates: { [keyOf(n)]: n } }, (ack: UpdateGameStateAck) => {
-      if (ack.ok) record.acked.set(n, ack.version);
+    send(socket, n, (ack) => {
+      if (ack.ok) record.acked.set(n, ack.version ?? ack.revision ?? 0);
       else record.refused.add(n);
       sendOne();
     });
@@ -60,4 +80,15 @@ export function assertDurable(full: FullGameState, record: StreamRecord): void {
   for (const n of record.refused) assert.equal(full.state[keyOf(n)], undefined, `refused update ${n} is not`);
   const lastAcked = Math.max(0, ...record.acked.values());
   assert.ok(full.version >= lastAcked, `version ${full.version} >= last acknowledged ${lastAcked}`);
+}
+
+/** Every acknowledged layer update is on its page at its revision; no refused one is. */
+export function assertLayersDurable(full: FullGameState, record: StreamRecord): void {
+  const pages = full.layers[STREAM_BOOK] ?? {};
+  const revisions = full.layerRevisions[STREAM_BOOK] ?? {};
+  for (const [n, revision] of record.acked) {
+    assert.deepEqual(pages[n], layersOf(n), `acknowledged layer update ${n} is on its page`);
+    assert.equal(revisions[n], revision, `page ${n} at the acknowledged revision`);
+  }
+  for (const n of record.refused) assert.equal(pages[n], undefined, `refused layer update ${n} is not`);
 }

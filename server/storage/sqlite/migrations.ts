@@ -43,6 +43,44 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'page layers',
+    // a rowid table: one page's layers may be large, which WITHOUT ROWID tables handle badly
+    sql: `
+      CREATE TABLE layers (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        pdf_id TEXT NOT NULL,
+        page_num INTEGER NOT NULL,
+        revision INTEGER NOT NULL,
+        layers TEXT NOT NULL,
+        PRIMARY KEY (session_id, pdf_id, page_num)
+      ) STRICT;
+    `,
+  },
+  {
+    version: 3,
+    name: 'PDF records',
+    sql: `
+      CREATE TABLE pdfs (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        added_by TEXT NOT NULL,
+        added_at INTEGER NOT NULL,
+        PRIMARY KEY (session_id, id)
+      ) STRICT;
+      -- is a file still used by some session, before it is deleted
+      CREATE INDEX pdfs_by_sha256 ON pdfs (sha256);
+    `,
+  },
+  {
+    version: 4,
+    name: 'last page view of each session',
+    sql: `ALTER TABLE sessions ADD COLUMN view TEXT;`,
+  },
 ];
 
 /** Brings the schema up to the newest version; refuses a database newer than this code. */

@@ -3,8 +3,8 @@ import type { Delta } from '../../../shared/diff';
 import type { JsonObject } from '../../../shared/json';
 import type { GameStateDelta } from '../../../shared/protocol';
 import type { SessionMeta, SessionStore, Snapshot, StoredSession } from '../session-store';
-import { GroupCommit } from './group-commit';
-import { openDatabase, type OpenOptions } from './open-database';
+import { SqliteConnection } from './connection';
+import type { OpenOptions } from './open-database';
 
 interface SessionRow {
   id: string;
@@ -39,7 +39,7 @@ function prepare(db: Database) {
     ),
     pruneDeltas: db.prepare('DELETE FROM deltas WHERE session_id = ? AND version <= ?'),
     unusedSince: db.prepare<[number], { id: string }>('SELECT id FROM sessions WHERE last_used_at < ?'),
-    // deltas and snapshots go with it (ON DELETE CASCADE)
+    // snapshots, deltas, page layers and PDF records go with it (ON DELETE CASCADE)
     removeSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
   };
 }
@@ -51,21 +51,22 @@ function prepare(db: Database) {
  */
 export class SqliteSessionStore implements SessionStore {
   private readonly sql: ReturnType<typeof prepare>;
-  private readonly writes: GroupCommit;
+  private readonly writes: SqliteConnection['writes'];
 
-  private constructor(
-    private readonly db: Database,
-    /** Schema versions migrated to when this store was opened. */
-    readonly migrated: number[],
-  ) {
-    this.sql = prepare(db);
-    this.writes = new GroupCommit(db);
+  /** Closing this store closes `connection`, which the other SQLite stores may share. */
+  constructor(private readonly connection: SqliteConnection) {
+    this.sql = prepare(connection.db);
+    this.writes = connection.writes;
   }
 
-  /** Opens the database file; throws a StorageError when it is unusable (nothing written to it then). */
+  /** Opens the database file for this store alone; throws a StorageError when it is unusable. */
   static open(options: OpenOptions): SqliteSessionStore {
-    const { db, migrated } = openDatabase(options);
-    return new SqliteSessionStore(db, migrated);
+    return new SqliteSessionStore(SqliteConnection.open(options));
+  }
+
+  /** Schema versions migrated to when the database was opened. */
+  get migrated(): number[] {
+    return this.connection.migrated;
   }
 
   createSession(meta: SessionMeta): Promise<void> {
@@ -114,11 +115,8 @@ export class SqliteSessionStore implements SessionStore {
     });
   }
 
-  async close(): Promise<void> {
-    await this.writes.close();
-    // fold the WAL into the main file, so a copy of the .sqlite file alone is a complete backup
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
-    this.db.close();
+  close(): Promise<void> {
+    return this.connection.close();
   }
 }
 

@@ -1,0 +1,33 @@
+import type { Database } from 'better-sqlite3';
+import { GroupCommit } from './group-commit';
+import { openDatabase, type OpenOptions } from './open-database';
+
+/**
+ * The one database connection of a server and its group commit, shared by every SQLite store
+ * (sessions, layers, PDF records, views): their writes queued in one turn commit together.
+ */
+export class SqliteConnection {
+  readonly writes: GroupCommit;
+
+  private constructor(
+    readonly db: Database,
+    /** Schema versions migrated to when the database was opened. */
+    readonly migrated: number[],
+  ) {
+    this.writes = new GroupCommit(db);
+  }
+
+  /** Opens the database file; throws a StorageError when it is unusable (nothing written to it then). */
+  static open(options: OpenOptions): SqliteConnection {
+    const { db, migrated } = openDatabase(options);
+    return new SqliteConnection(db, migrated);
+  }
+
+  /** Commits what is queued, folds the WAL into the database file, and closes it. */
+  async close(): Promise<void> {
+    await this.writes.close();
+    // so that a copy of the .sqlite file alone is a complete backup
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.close();
+  }
+}

@@ -1,0 +1,51 @@
+import type { Layers } from '../../../shared/layers-protocol';
+import type { LayerStore, StoredPage } from '../layer-store';
+import type { SqliteConnection } from './connection';
+
+interface PageRow {
+  pdf_id: string;
+  page_num: number;
+  revision: number;
+  layers: string;
+}
+
+/**
+ * The newest revision of each page's layers, in the `layers` table of the shared database. A save
+ * resolves once its (group) commit is done, so layers-updated goes out only for committed pages;
+ * a page goes with its session (ON DELETE CASCADE).
+ */
+export class SqliteLayerStore implements LayerStore {
+  private readonly sql;
+
+  constructor(private readonly connection: SqliteConnection) {
+    const { db } = connection;
+    this.sql = {
+      pages: db.prepare<[string], PageRow>(
+        'SELECT pdf_id, page_num, revision, layers FROM layers WHERE session_id = ? ORDER BY pdf_id, page_num',
+      ),
+      save: db.prepare(
+        `INSERT INTO layers (session_id, pdf_id, page_num, revision, layers) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (session_id, pdf_id, page_num) DO UPDATE SET revision = excluded.revision, layers = excluded.layers`,
+      ),
+      touch: db.prepare('UPDATE sessions SET last_used_at = ? WHERE id = ?'),
+    };
+  }
+
+  async loadPages(sessionId: string): Promise<StoredPage[]> {
+    return this.sql.pages.all(sessionId).map((row) => ({
+      pdfId: row.pdf_id,
+      pageNum: row.page_num,
+      revision: row.revision,
+      layers: JSON.parse(row.layers) as Layers,
+    }));
+  }
+
+  savePage(sessionId: string, page: StoredPage): Promise<void> {
+    const layers = JSON.stringify(page.layers);
+    return this.connection.writes.run(() => {
+      this.sql.save.run(sessionId, page.pdfId, page.pageNum, page.revision, layers);
+      // a session written to counts as used, as for game-state updates
+      this.sql.touch.run(Date.now(), sessionId);
+    });
+  }
+}

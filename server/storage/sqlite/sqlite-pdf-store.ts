@@ -1,0 +1,57 @@
+import type { PdfRecord, PdfStore } from '../pdf-store';
+import type { SqliteConnection } from './connection';
+
+interface PdfRow {
+  id: string;
+  name: string;
+  size: number;
+  sha256: string;
+  added_by: string;
+  added_at: number;
+}
+
+/**
+ * The records of each session's PDFs, in the `pdfs` table of the shared database; they go with
+ * their session (ON DELETE CASCADE). The bytes are files named by SHA-256 (PdfFiles).
+ */
+export class SqlitePdfStore implements PdfStore {
+  private readonly sql;
+
+  constructor(private readonly connection: SqliteConnection) {
+    const { db } = connection;
+    this.sql = {
+      // rowids grow: the order they were added in
+      list: db.prepare<[string], PdfRow>(
+        'SELECT id, name, size, sha256, added_by, added_at FROM pdfs WHERE session_id = ? ORDER BY rowid',
+      ),
+      insert: db.prepare(
+        'INSERT INTO pdfs (session_id, id, name, size, sha256, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      touch: db.prepare('UPDATE sessions SET last_used_at = ? WHERE id = ?'),
+      referenced: db.prepare<[string], { found: number }>('SELECT 1 AS found FROM pdfs WHERE sha256 = ? LIMIT 1'),
+    };
+  }
+
+  async listPdfs(sessionId: string): Promise<PdfRecord[]> {
+    return this.sql.list.all(sessionId).map((row) => ({
+      id: row.id,
+      name: row.name,
+      size: row.size,
+      sha256: row.sha256,
+      addedBy: row.added_by,
+      addedAt: row.added_at,
+    }));
+  }
+
+  addPdf(sessionId: string, pdf: PdfRecord): Promise<void> {
+    return this.connection.writes.run(() => {
+      this.sql.insert.run(sessionId, pdf.id, pdf.name, pdf.size, pdf.sha256, pdf.addedBy, pdf.addedAt);
+      this.sql.touch.run(Date.now(), sessionId);
+    });
+  }
+
+  isReferenced(sha256: string): boolean {
+    // between two turns no transaction is open: this reads what is committed
+    return this.sql.referenced.get(sha256) !== undefined;
+  }
+}

@@ -1,0 +1,23 @@
+import type { LayerStore } from './layer-store';
+import { MemoryLayerStore } from './memory-layer-store';
+import { MemoryPdfStore } from './memory-pdf-store';
+import { MemoryViewStore } from './memory-view-store';
+import type { PdfStore } from './pdf-store';
+import type { SessionDependent } from './session-dependent';
+import type { ViewStore } from './view-store';
+
+/** Where a session's table lives besides its game state: page layers, PDF records, last view. */
+export interface TableStores {
+  layers: LayerStore;
+  pdfs: PdfStore;
+  views: ViewStore;
+}
+
+/**
+ * Table stores kept in this process only, with the dependents that forget an expired session's
+ * data in them (SQLite drops it with the session row instead).
+ */
+export function memoryTableStores(): { tableStores: TableStores; dependents: SessionDependent[] } {
+  const stores = { layers: new MemoryLayerStore(), pdfs: new MemoryPdfStore(), views: new MemoryViewStore() };
+  return { tableStores: stores, dependents: [stores.layers, stores.pdfs, stores.views] };
+}
