@@ -8,8 +8,7 @@ import { GameSession } from '../../server/game-session';
 import { createLogger } from '../../server/logger';
 import { MemorySessionStore } from '../../server/storage/memory-store';
 import { TableLoader } from '../../server/session-table';
-import { MemoryLayerStore } from '../../server/storage/memory-layer-store';
-import { MemoryPdfStore } from '../../server/storage/memory-pdf-store';
+import { memoryTableStores } from '../../server/storage/table-stores';
 import { loadConfig } from '../../server/config';
 import type { BenchTable } from '../report';
 
@@ -38,7 +37,7 @@ async function sessionWith(state: JsonObject): Promise<GameSession> {
   const store = new MemorySessionStore();
   const meta = { id: 'bench', hostId: 'host', createdAt: Date.now() };
   await store.createSession(meta);
-  const tables = new TableLoader({ layers: new MemoryLayerStore(), pdfs: new MemoryPdfStore() }, config.layers);
+  const tables = new TableLoader(memoryTableStores().tableStores, config.layers);
   const deps = { store, channel: { broadcast: () => undefined }, limits: config.limits, differ, logger: createLogger('silent') };
   return new GameSession({ meta, snapshot: { version: 0, state }, log: [] }, deps, tables.empty(meta.id));
 }
