@@ -1,4 +1,5 @@
-import type { Differ } from './diff';
+import type { Delta, Differ } from './diff';
+import { patchImmutably } from './immutable-patch';
 import type { JsonObject, JsonValue } from './json';
 import type { GameStateDelta } from './protocol';
 import { StateDocument } from './state-document';
@@ -37,15 +38,17 @@ export class ConfirmedState {
   }
 
   /**
-   * Applies one delta when it follows the current version. Only the keys the delta touches are
-   * copied and re-checksummed, so the cost follows the change, not the size of the state.
+   * Applies one delta when it follows the current version. Only the parts the delta touches are
+   * copied, and only the keys it touches re-checksummed: the cost follows the change, not the
+   * size of the state.
    */
   apply(entry: GameStateDelta): ApplyOutcome {
     if (this.currentVersion === null || entry.version <= this.currentVersion) return 'stale';
     if (entry.fromVersion !== this.currentVersion) return 'gap';
-    for (const [key, keyDelta] of Object.entries(entry.delta as Record<string, never>)) {
-      // patch a copy: the previous value may still be shown somewhere (React keeps references)
-      this.doc.set(key, this.differ.patch(structuredClone(this.doc.get(key)), keyDelta));
+    const fallback = (value: JsonValue | undefined, delta: Delta) => this.differ.patch(value, delta);
+    for (const [key, keyDelta] of Object.entries(entry.delta as Record<string, Delta>)) {
+      // never in place: the previous value may still be shown somewhere (React keeps references)
+      this.doc.set(key, patchImmutably(this.doc.get(key), keyDelta, fallback));
     }
     this.currentVersion = entry.version;
     return this.doc.crc() === entry.crc ? 'applied' : 'crc-mismatch';

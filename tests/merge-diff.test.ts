@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createDiffer, differ } from '../shared/diff';
+import { createDiffer, differ, type Delta } from '../shared/diff';
 import { merge3 } from '../shared/merge';
 import { deepEqual, type JsonValue } from '../shared/json';
 import { seededRandom } from './support/random';
+import { patchImmutably } from '../shared/immutable-patch';
 
 describe('three-way merge', () => {
   const base: JsonValue = { characters: [{ id: 'a', hp: 10, name: 'Ayla' }, { id: 'b', hp: 8 }] };
@@ -96,6 +97,37 @@ describe('the shared diff', () => {
     }
   });
 });
+
+describe('patching without mutating', () => {
+  it('D5: patchImmutably gives what jsondiffpatch gives, leaves the old value untouched, and shares what did not change', () => {
+    const random = seededRandom(5);
+    const fallback = (value: JsonValue | undefined, delta: Delta) => differ.patch(value, delta);
+    for (let round = 0; round < 3000; round++) {
+      const items = Array.from({ length: Math.floor(random() * 30) }, (_, i) => ({ id: `i${i}`, value: i, tags: { a: i % 3 } }));
+      const left = deepFreeze({ items, meta: { title: 't', n: 1 }, flag: true }) as unknown as JsonValue;
+      const right = structuredClone(left) as { items: Array<{ id: string; value: number; tags?: { a: number } }>; meta: Record<string, unknown>; flag?: boolean };
+      for (let k = Math.floor(random() * 10); k > 0; k--) mutate(right.items, random, `n${round}-${k}`);
+      if (random() < 0.3 && right.items[0]) delete right.items[0].tags;
+      if (random() < 0.3) right.meta.n = round;
+      if (random() < 0.2) delete right.flag;
+      const delta = differ.diff(left, right as unknown as JsonValue);
+      if (delta === undefined) continue;
+      const patched = patchImmutably(left, delta, fallback);
+      assert.ok(deepEqual(patched, right), `round ${round}`);
+      if (deepEqual((left as { meta: unknown }).meta, right.meta)) {
+        assert.equal((patched as { meta: unknown }).meta, (left as { meta: unknown }).meta, 'an untouched branch is shared');
+      }
+    }
+  });
+});
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
 
 function mutate(items: Array<{ id: string; value: number }>, random: () => number, newId: string): void {
   const at = (length: number) => Math.floor(random() * length);

@@ -1,7 +1,8 @@
 import { canonicalJson } from '../../shared/canonical-json';
 import { ConfirmedState } from '../../shared/confirmed-state';
 import { crc32Utf8 } from '../../shared/crc32';
-import { differ } from '../../shared/diff';
+import { differ, type Delta } from '../../shared/diff';
+import { patchImmutably } from '../../shared/immutable-patch';
 import type { JsonObject } from '../../shared/json';
 import type { GameStateDelta } from '../../shared/protocol';
 import { GameSession } from '../../server/game-session';
@@ -27,13 +28,19 @@ function stateOf(bytes: number): JsonObject {
   return { counters, notes, characters: [{ id: 'hero', name: 'Ayla', skill: 11, stamina: 20, luck: 9 }] };
 }
 
+function withNote(state: JsonObject, value: number): JsonObject {
+  const notes = (state.notes as JsonObject[]).map((n, i) => (i === 7 ? { ...n, title: `Note 7, edit ${value}` } : n));
+  return { notes };
+}
+
 function withCounter(state: JsonObject, value: number): JsonObject {
   const counters = (state.counters as JsonObject[]).map((c) => (c.id === 'c3' ? { ...c, value } : c));
   return { counters };
 }
 
 async function sessionWith(state: JsonObject): Promise<GameSession> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', MAX_STATE_BYTES: String(64 * 1024 * 1024), SNAPSHOT_EVERY: '1000000' });
+  const big = String(64 * 1024 * 1024);
+  const config = loadConfig({ LOG_LEVEL: 'silent', MAX_STATE_BYTES: big, MAX_UPDATE_BYTES: big, SNAPSHOT_EVERY: '1000000' });
   const store = new MemorySessionStore();
   const meta = { id: 'bench', hostId: 'host', createdAt: Date.now() };
   await store.createSession(meta);
@@ -54,32 +61,20 @@ function timeEach(count: number, run: (i: number) => unknown): number {
  * whole state canonically and CRC it on every update).
  */
 export async function updateCostSuite(): Promise<BenchTable[]> {
-  const rows: Array<Array<string | number>> = [];
+  const counterRows: Array<Array<string | number>> = [];
+  const noteRows: Array<Array<string | number>> = [];
   for (const size of SIZES) {
     const state = stateOf(size);
     const stateBytes = Buffer.byteLength(canonicalJson(state));
-    const session = await sessionWith(state);
-    const deltas: GameStateDelta[] = [];
-    const started = performance.now();
-    for (let i = 1; i <= UPDATES; i++) {
-      const result = await session.applyUpdate({ updates: withCounter(session.state as JsonObject, i), baseVersion: session.currentVersion });
-      if (result.delta) deltas.push(result.delta);
-    }
-    const serverMs = (performance.now() - started) / UPDATES;
-    const client = new ConfirmedState(differ);
-    client.reset(structuredClone(state), 0, 0);
-    const clientMs = timeEach(deltas.length, (i) => client.apply(deltas[i] as GameStateDelta));
+    const label = `${(stateBytes / 1000).toFixed(0)} KB`;
+    const counter = await measureUpdates(state, withCounter);
     const naiveMs = timeEach(20, (i) => crc32Utf8(canonicalJson({ ...state, ...withCounter(state, i) })));
-    const wireBytes = Buffer.byteLength(JSON.stringify(deltas.at(-1)));
-    rows.push([
-      `${(stateBytes / 1000).toFixed(0)} KB`,
-      serverMs,
-      clientMs,
-      naiveMs,
-      naiveMs / serverMs,
-      wireBytes,
-      stateBytes / wireBytes,
-    ]);
+    counterRows.push([label, counter.serverMs, counter.clientMs, naiveMs, naiveMs / counter.serverMs, counter.wireBytes, stateBytes / counter.wireBytes]);
+    const note = await measureUpdates(state, withNote);
+    const notesDelta = (note.lastDelta.delta as Record<string, Delta>).notes;
+    const patchMs = timeEach(20, () => patchImmutably(state.notes, notesDelta, (value, delta) => differ.patch(value, delta)));
+    const deepCopyMs = timeEach(20, () => differ.patch(structuredClone(state.notes), structuredClone(notesDelta)));
+    noteRows.push([label, note.serverMs, note.clientMs, patchMs, deepCopyMs, deepCopyMs / patchMs, note.wireBytes]);
   }
   return [
     {
@@ -87,7 +82,30 @@ export async function updateCostSuite(): Promise<BenchTable[]> {
       description:
         `Mean over ${UPDATES} updates of one counter in GameSession (merge from baseVersion, diff, CRC, memory store) and in a client's ConfirmedState (patch, CRC check); the naive baseline serializes the whole state canonically and CRCs it, once per update, in the same run. Wire bytes: the JSON of one game-state-delta event.`,
       columns: ['state', 'server ms/update', 'client ms/delta', 'naive ms/update', 'naive ÷ server', 'delta bytes on the wire', 'state ÷ delta bytes'],
-      rows,
+      rows: counterRows,
+    },
+    {
+      title: 'One note edited inside the large notes array, by state size',
+      description:
+        `Mean over ${UPDATES} edits of one note's title; the notes array holds nearly all of the state. The client's patch copies only the path the delta touches; the baseline, in the same run, deep-copies the notes before patching (what a client that must not mutate shown values does naively). Server and client both still re-serialize the whole notes key for its CRC part, so their totals grow with that key: the next step is a CRC kept per array item.`,
+      columns: ['state', 'server ms/update', 'client ms/delta (with CRC)', 'client patch ms', 'deep-copy patch ms', 'deep copy ÷ patch', 'delta bytes on the wire'],
+      rows: noteRows,
     },
   ];
+}
+
+async function measureUpdates(state: JsonObject, edit: (state: JsonObject, value: number) => JsonObject) {
+  const session = await sessionWith(state);
+  const deltas: GameStateDelta[] = [];
+  const started = performance.now();
+  for (let i = 1; i <= UPDATES; i++) {
+    const result = await session.applyUpdate({ updates: edit(session.state as JsonObject, i), baseVersion: session.currentVersion });
+    if (result.delta) deltas.push(result.delta);
+  }
+  const serverMs = (performance.now() - started) / UPDATES;
+  const client = new ConfirmedState(differ);
+  client.reset(structuredClone(state), 0, 0);
+  const clientMs = timeEach(deltas.length, (i) => client.apply(deltas[i] as GameStateDelta));
+  const lastDelta = deltas.at(-1) as GameStateDelta;
+  return { serverMs, clientMs, lastDelta, wireBytes: Buffer.byteLength(JSON.stringify(lastDelta)) };
 }
