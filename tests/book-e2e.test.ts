@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, screenshot, textOf, until } from './support/browser';
+import { createTable, player, startE2eTable, type E2eTable } from './support/e2e-table';
+import { samplePdf } from './support/sample-pdf';
+
+/**
+ * Pixels of a canvas that are not blank: drawn (opaque, not white) for the PDF, any alpha for the
+ * overlay; with `red`, only the default ink's red (strokes and tokens, not others' name tags).
+ */
+function inked(page: Page, selector: string, red = false): Promise<number> {
+  return page.locator(selector).evaluate((element, red) => {
+    const canvas = element as HTMLCanvasElement;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const overlay = canvas.classList.contains('book-overlay');
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b, a] = [data[i]!, data[i + 1]!, data[i + 2]!, data[i + 3]!];
+      if (red ? a > 200 && r > 150 && g < 90 && b < 90 : overlay ? a > 0 : a > 0 && r + g + b < 600) count++;
+    }
+    return count;
+  }, red);
+}
+
+/** The colour at a point of the overlay, in CSS pixels from its top left. */
+function overlayColour(page: Page, x: number, y: number): Promise<string> {
+  return page.locator('canvas.book-overlay').evaluate(
+    (element, at) => {
+      const canvas = element as HTMLCanvasElement;
+      const ratio = canvas.width / canvas.getBoundingClientRect().width;
+      const [r, g, b, a] = canvas.getContext('2d')!.getImageData(Math.round(at.x * ratio), Math.round(at.y * ratio), 1, 1).data;
+      return `${r},${g},${b},${a}`;
+    },
+    { x, y },
+  );
+}
+
+const rendered = (page: Page, expected: RegExp, what: string) =>
+  until(() => page.locator('.page-stage').getAttribute('data-rendered', { timeout: 1000 }), (value) => expected.test(value ?? ''), what, 15_000);
+
+describe('the book in headless Chromium: a PDF, following the host, drawings and tokens', () => {
+  let e2e: E2eTable;
+  let host: Page;
+  let guest: Page;
+
+  before(async () => {
+    e2e = await startE2eTable();
+  });
+
+  after(async () => {
+    await e2e?.close();
+  });
+
+  it('B1: the host uploads a PDF and both players see it render', async () => {
+    host = await player(e2e.browser, 'Hana', e2e.server.url);
+    const link = await createTable(host);
+    guest = await player(e2e.browser, 'Gil', link);
+    await guest.waitForURL(link);
+    const file = path.join(ARTIFACTS, 'gamebook.pdf');
+    await writeFile(file, await samplePdf(3));
+    await host.getByLabel('PDF file').setInputFiles(file);
+    for (const page of [host, guest]) {
+      await rendered(page, /\/1@1$/, 'page 1 rendered');
+      assert.ok((await inked(page, 'canvas.pdf-canvas')) > 1000, 'the PDF canvas shows the page');
+      await textOf(page.getByLabel('Page number'), /1 \/ 3/, 'three pages');
+    }
+  });
+
+  it('B2: page and zoom follow the host; a player can look around and come back', async () => {
+    await host.getByRole('button', { name: 'Next page' }).click();
+    await host.getByRole('button', { name: 'Zoom in' }).click();
+    await rendered(guest, /\/2@1\.25$/, 'the guest follows to page 2 at 125%');
+    await guest.getByRole('button', { name: 'Previous page' }).click();
+    await rendered(guest, /\/1@1\.25$/, 'the guest looks at page 1');
+    await host.getByRole('button', { name: 'Next page' }).click();
+    await rendered(host, /\/3@1\.25$/, 'the host on page 3');
+    await guest.waitForTimeout(300);
+    await rendered(guest, /\/1@1\.25$/, 'the guest stays where they looked');
+    await guest.getByRole('button', { name: 'Follow the host' }).click();
+    await rendered(guest, /\/3@1\.25$/, 'back with the host in one click');
+    await guest.getByRole('button', { name: 'Previous page' }).click();
+    await rendered(guest, /\/2@1\.25$/, 'the guest looks around again');
+    await host.getByRole('button', { name: 'Bring everyone here' }).click();
+    await rendered(guest, /\/3@1\.25$/, 'the host brings everyone');
+    await textOf(guest.getByLabel('Follow state'), /Following the host/, 'following again');
+  });
+
+  it('B3: a stroke and a token made in one browser appear in the other; undo touches only your own', async () => {
+    assert.equal(await inked(host, 'canvas.book-overlay'), 0, 'nothing drawn yet');
+    await guest.getByRole('button', { name: 'Pen', exact: true }).click();
+    const box = (await guest.locator('canvas.book-overlay').boundingBox())!;
+    await guest.mouse.move(box.x + 60, box.y + 200);
+    await guest.mouse.down();
+    for (let i = 1; i <= 20; i++) await guest.mouse.move(box.x + 60 + i * 10, box.y + 200 + i * 4);
+    await until(() => inked(host, 'canvas.book-overlay'), (n) => n > 50, 'the stroke seen live while it is drawn');
+    await guest.mouse.up();
+
+    await host.getByRole('button', { name: 'Token', exact: true }).click();
+    const hostBox = (await host.locator('canvas.book-overlay').boundingBox())!;
+    await host.mouse.click(hostBox.x + 300, hostBox.y + 420);
+    // the token sits in page units: the same place at the guest's zoom (both at 125% here)
+    await until(() => overlayColour(guest, 300, 420), (c) => c.endsWith(',255') && c !== '0,0,0,0', 'the token on the guest');
+    const withBoth = await until(() => inked(host, 'canvas.book-overlay'), (n) => n > 500, 'stroke and token on the host');
+
+    await guest.getByRole('button', { name: 'Undo' }).click();
+    const tokenOnly = await until(() => inked(host, 'canvas.book-overlay'), (n) => n > 0 && n < withBoth - 50, "the guest's undo removes their stroke");
+    assert.notEqual(await overlayColour(host, 300, 420), '0,0,0,0', "the host's token stays");
+    await guest.getByRole('button', { name: 'Redo' }).click();
+    await until(() => inked(host, 'canvas.book-overlay'), (n) => n > tokenOnly + 50, 'redo brings the stroke back');
+    await screenshot(guest, 'book-guest');
+    await screenshot(host, 'book-host', path.resolve('docs/screenshots/table.png'));
+  });
+
+  it('B4: a reload keeps the book, the page and the annotations', async () => {
+    const before = await inked(guest, 'canvas.book-overlay', true);
+    assert.ok(before > 500, 'the stroke and the token in red before the reload');
+    await guest.reload();
+    await rendered(guest, /\/3@1\.25$/, 'the host view after reload');
+    await until(() => overlayColour(guest, 300, 420), (c) => c !== '0,0,0,0', 'the token after reload');
+    await until(() => inked(guest, 'canvas.book-overlay', true), (n) => Math.abs(n - before) < before * 0.05, `the same drawings after reload (${before} red pixels)`);
+  });
+});
