@@ -96,7 +96,22 @@ export function toJson(layers: PageLayers): JsonObject {
 
 /** The topmost stroke that passes within `radius` page units of `point` (the eraser's target). */
 export function strokeAt(layers: PageLayers, point: Point, radius: number): Stroke | undefined {
-  return layers.strokes.findLast((stroke) => stroke.points.some(([x, y]) => distance({ x, y }, point) <= radius + stroke.width / 2));
+  return layers.strokes.findLast((stroke) => {
+    const reach = radius + stroke.width / 2;
+    // the segments between points, not only the points: a quick stroke has few of them
+    return stroke.points.some(([x, y], i) => {
+      const [px, py] = stroke.points[i - 1] ?? [x, y];
+      return segmentDistance(point, { x: px, y: py }, { x, y }) <= reach;
+    });
+  });
+}
+
+function segmentDistance(point: Point, a: Point, b: Point): number {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const length = dx * dx + dy * dy;
+  const t = length === 0 ? 0 : Math.max(0, Math.min(1, ((point.x - a.x) * dx + (point.y - a.y) * dy) / length));
+  return distance(point, { x: a.x + t * dx, y: a.y + t * dy });
 }
 
 export const TOKEN_RADIUS = 12;
