@@ -45,6 +45,7 @@ describe('the book in headless Chromium: a PDF, following the host, drawings and
   let e2e: E2eTable;
   let host: Page;
   let guest: Page;
+  let link: string;
 
   before(async () => {
     e2e = await startE2eTable();
@@ -56,7 +57,7 @@ describe('the book in headless Chromium: a PDF, following the host, drawings and
 
   it('B1: the host uploads a PDF and both players see it render', async () => {
     host = await player(e2e.browser, 'Hana', e2e.server.url);
-    const link = await createTable(host);
+    link = await createTable(host);
     guest = await player(e2e.browser, 'Gil', link);
     await guest.waitForURL(link);
     const file = path.join(ARTIFACTS, 'gamebook.pdf');
@@ -121,5 +122,43 @@ describe('the book in headless Chromium: a PDF, following the host, drawings and
     await rendered(guest, /\/3@1\.25$/, 'the host view after reload');
     await until(() => overlayColour(guest, 300, 420), (c) => c !== '0,0,0,0', 'the token after reload');
     await until(() => inked(guest, 'canvas.book-overlay', true), (n) => Math.abs(n - before) < before * 0.05, `the same drawings after reload (${before} red pixels)`);
+  });
+
+  it('B5: a phone whose page forbids workers renders the book without one, and pinch-zooms it', async () => {
+    const context = await e2e.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    // Discord's CSP has been seen to forbid workers: pdf.js must fall back to its main-thread worker.
+    // Here workers refuse to start as a CSP refusal makes them (a routed document carrying a real
+    // CSP header loses its local address, and Chromium then blocks its sockets to 127.0.0.1).
+    await context.addInitScript(() => {
+      window.Worker = class {
+        constructor() {
+          throw new DOMException("Refused to create a worker: worker-src 'none'", 'SecurityError');
+        }
+      } as unknown as typeof Worker;
+    });
+    const phone = await context.newPage();
+    const warnings: string[] = [];
+    phone.on('console', (message) => warnings.push(message.text()));
+    await phone.goto(link);
+    await phone.getByLabel('Your name').fill('Pia');
+    await phone.getByRole('button', { name: /Continue|Join the table/ }).click();
+    await phone.getByRole('tab', { name: /Book/ }).tap();
+    await rendered(phone, /\/3@1\.25$/, 'the book on the phone, on the host page');
+    assert.ok((await inked(phone, 'canvas.pdf-canvas')) > 1000, 'the page is drawn without a worker');
+    assert.ok(warnings.some((text) => /fake worker/i.test(text)), `pdf.js used its fallback: ${warnings.join(' | ')}`);
+
+    const box = (await phone.locator('canvas.book-overlay').boundingBox())!;
+    const cdp = await context.newCDPSession(phone);
+    const fingers = (spread: number) => [
+      { x: box.x + 150 - spread, y: box.y + 200, id: 1 },
+      { x: box.x + 150 + spread, y: box.y + 200, id: 2 },
+    ];
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: fingers(40) });
+    for (let spread = 45; spread <= 80; spread += 5) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: fingers(spread) });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    const zoomed = await until(() => phone.locator('.page-stage').getAttribute('data-rendered'), (value) => Number(/@([\d.]+)$/.exec(value ?? '')?.[1]) > 2, 'pinched to about twice the zoom');
+    assert.match(zoomed ?? '', /^[^/]+\/3@/, 'still page 3');
+    await phone.getByRole('button', { name: 'Follow the host' }).waitFor();
+    await screenshot(phone, 'book-phone');
   });
 });
