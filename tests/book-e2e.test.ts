@@ -159,6 +159,10 @@ describe('the book in headless Chromium: a PDF, following the host, drawings and
     const zoomed = await until(() => phone.locator('.page-stage').getAttribute('data-rendered'), (value) => Number(/@([\d.]+)$/.exec(value ?? '')?.[1]) > 2, 'pinched to about twice the zoom');
     assert.match(zoomed ?? '', /^[^/]+\/3@/, 'still page 3');
     await phone.getByRole('button', { name: 'Follow the host' }).waitFor();
+    const follow = (await phone.getByRole('button', { name: 'Follow the host' }).boundingBox())!;
+    assert.ok(follow.x >= 0 && follow.x + follow.width <= 390, `the toolbar wraps within the phone: ${JSON.stringify(follow)}`);
+    const area = (await phone.getByRole('region', { name: 'Book' }).boundingBox())!;
+    assert.ok(area.x >= 0 && area.width <= 390, `a zoomed page scrolls inside the book, the book stays phone-wide: ${JSON.stringify(area)}`);
     await screenshot(phone, 'book-phone');
   });
 });
