@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { clampPage, clampScale, follow, startFollowing, type FollowState } from '../activity/src/book/follow';
 import { applies, applyEdit, EMPTY_LAYERS, invertEdit, readLayers, strokeAt, tokenAt, type PageLayers, type Stroke, type Token } from '../activity/src/book/layer-items';
-import { applyLive, LASER_FADE_MS, pointerOpacity, type LiveMark } from '../activity/src/book/live-marks';
+import { applyLive, CURSOR_FADE_MS, isMoving, LASER_FADE_MS, pointerOpacity, type LiveMark } from '../activity/src/book/live-marks';
 import { backingSize, pinch, toPage, toScreen } from '../activity/src/book/page-coords';
 import { UndoStack } from '../activity/src/book/undo-stack';
 
@@ -179,5 +179,15 @@ describe('live marks', () => {
     assert.equal(pointerOpacity(0), 1);
     assert.ok(pointerOpacity(LASER_FADE_MS * 0.7) < 1 && pointerOpacity(LASER_FADE_MS * 0.7) > 0);
     assert.equal(pointerOpacity(LASER_FADE_MS), 0);
+    assert.equal(pointerOpacity(LASER_FADE_MS, false), 1, 'a plain pointer stays longer');
+    assert.equal(pointerOpacity(CURSOR_FADE_MS, false), 0);
+  });
+
+  it('a mark moves while a stroke is drawn or a pointer is visible', () => {
+    const from = { id: 'u', name: 'U' };
+    const mark: LiveMark = { from, pdfId: 'b', pageNum: 1, pointer: { x: 0, y: 0, laser: true, at: 0 } };
+    assert.equal(isMoving(mark, 100), true);
+    assert.equal(isMoving(mark, LASER_FADE_MS + 1), false);
+    assert.equal(isMoving({ ...mark, stroke: { id: 's', color: '#000', width: 1, points: [] } }, LASER_FADE_MS + 1), true);
   });
 });

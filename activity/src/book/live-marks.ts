@@ -33,10 +33,24 @@ export function applyLive(marks: Map<string, LiveMark>, from: LiveMark['from'], 
   marks.set(from.id, mark);
 }
 
-/** The opacity of a pointer `age` ms after its last move: full, then fading out. */
-export function pointerOpacity(age: number): number {
-  if (age <= LASER_FADE_MS / 3) return 1;
-  return Math.max(0, 1 - (age - LASER_FADE_MS / 3) / ((LASER_FADE_MS * 2) / 3));
+/** How long another player's plain pointer (with their name) stays after its last move. */
+export const CURSOR_FADE_MS = 5000;
+
+/**
+ * The opacity of a pointer `age` ms after its last move: full for the first third of its time,
+ * then fading out. A laser fades quickly; a plain pointer stays a while, so someone who left or
+ * looked away does not leave their name on the page.
+ */
+export function pointerOpacity(age: number, laser = true): number {
+  const span = laser ? LASER_FADE_MS : CURSOR_FADE_MS;
+  if (age <= span / 3) return 1;
+  if (age >= span) return 0;
+  return Math.max(0, 1 - (age - span / 3) / ((span * 2) / 3));
+}
+
+/** Whether a mark still changes on screen (a stroke being drawn, a pointer not yet gone). */
+export function isMoving(mark: LiveMark, now: number): boolean {
+  return !!mark.stroke || (!!mark.pointer && pointerOpacity(now - mark.pointer.at, mark.pointer.laser) > 0);
 }
 
 export function isLiveData(value: unknown): value is LiveData {

@@ -60,7 +60,7 @@ function drawToken(context: CanvasRenderingContext2D, token: Token): void {
 function drawPointer(context: CanvasRenderingContext2D, mark: LiveMark, now: number, scale: number): void {
   const pointer = mark.pointer;
   if (!pointer) return;
-  const opacity = pointer.laser ? pointerOpacity(now - pointer.at) : 1;
+  const opacity = pointerOpacity(now - pointer.at, pointer.laser);
   if (opacity <= 0) return;
   const unit = 1 / scale; // one CSS pixel in page units: names keep their size at every zoom
   context.globalAlpha = opacity;

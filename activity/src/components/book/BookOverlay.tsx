@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef } from 'react';
 import type { PageView } from '../../../../shared/layers-protocol';
 import { backingSize } from '../../book/page-coords';
 import { drawOverlay } from '../../book/overlay-renderer';
-import { LASER_FADE_MS, type LiveMark } from '../../book/live-marks';
+import { isMoving, type LiveMark } from '../../book/live-marks';
 import { useBook } from '../../store/book-store';
 import { useTable } from '../../store/table-store';
 import { useOverlayInput } from './useOverlayInput';
@@ -36,7 +36,8 @@ export function BookOverlay({ view, width, height, scroller }: { view: PageView;
         .getState()
         .marks()
         .filter((mark) => mark.pdfId === view.pdfId && mark.pageNum === view.currentPage);
-      const moving = marks.some((mark) => mark.stroke || (mark.pointer && now - mark.pointer.at < LASER_FADE_MS + 100));
+      // redraw until the last fading pointer is gone (one more frame clears it)
+      const moving = marks.some((mark) => isMoving(mark, now - 100));
       if (!element || !context || (!dirty.current && !moving)) return;
       dirty.current = false;
       const { drawing, dragging, laser } = gesture.current;
