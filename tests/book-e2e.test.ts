@@ -91,6 +91,9 @@ describe('the book in headless Chromium: a PDF, following the host, drawings and
 
   it('B3: a stroke and a token made in one browser appear in the other; undo touches only your own', async () => {
     assert.equal(await inked(host, 'canvas.book-overlay'), 0, 'nothing drawn yet');
+    const renders = () => Promise.all([host, guest].map((page) => page.locator('canvas.pdf-canvas').getAttribute('data-renders')));
+    const rendersBefore = await renders();
+    assert.ok(rendersBefore.every((count) => Number(count) >= 1), `both pages rendered and counted: ${rendersBefore}`);
     await guest.getByRole('button', { name: 'Pen', exact: true }).click();
     const box = (await guest.locator('canvas.book-overlay').boundingBox())!;
     await guest.mouse.move(box.x + 60, box.y + 200);
@@ -111,6 +114,22 @@ describe('the book in headless Chromium: a PDF, following the host, drawings and
     assert.notEqual(await overlayColour(host, 300, 420), '0,0,0,0', "the host's token stays");
     await guest.getByRole('button', { name: 'Redo' }).click();
     await until(() => inked(host, 'canvas.book-overlay'), (n) => n > tokenOnly + 50, 'redo brings the stroke back');
+
+    // the host drags the token; the guest sees it move
+    await host.mouse.move(hostBox.x + 300, hostBox.y + 420);
+    await host.mouse.down();
+    for (let i = 1; i <= 10; i++) await host.mouse.move(hostBox.x + 300 - i * 10, hostBox.y + 420 - i * 10);
+    await host.mouse.up();
+    await until(() => overlayColour(guest, 200, 320), (c) => c.endsWith(',255'), 'the dragged token on the guest');
+    await until(() => overlayColour(guest, 300, 420), (c) => c === '0,0,0,0', 'gone from where it was');
+
+    // a laser shows on the other screen, then fades
+    await host.getByRole('button', { name: 'Laser', exact: true }).click();
+    await host.mouse.move(hostBox.x + 350, hostBox.y + 150);
+    await host.mouse.move(hostBox.x + 351, hostBox.y + 150);
+    await until(() => overlayColour(guest, 351, 150), (c) => Number(c.split(',')[0]) > 200 && c.endsWith(',255'), "the host's laser on the guest");
+    await until(() => overlayColour(guest, 351, 150), (c) => c === '0,0,0,0', 'the laser fades', 4000);
+    assert.deepEqual(await renders(), rendersBefore, 'strokes, tokens and pointers never redrew the PDF canvas');
     await screenshot(guest, 'book-guest');
     await screenshot(host, 'book-host', path.resolve('docs/screenshots/table.png'));
   });
@@ -120,7 +139,7 @@ describe('the book in headless Chromium: a PDF, following the host, drawings and
     assert.ok(before > 500, 'the stroke and the token in red before the reload');
     await guest.reload();
     await rendered(guest, /\/3@1\.25$/, 'the host view after reload');
-    await until(() => overlayColour(guest, 300, 420), (c) => c !== '0,0,0,0', 'the token after reload');
+    await until(() => overlayColour(guest, 200, 320), (c) => c !== '0,0,0,0', 'the token after reload, where it was dragged');
     await until(() => inked(guest, 'canvas.book-overlay', true), (n) => Math.abs(n - before) < before * 0.05, `the same drawings after reload (${before} red pixels)`);
   });
 

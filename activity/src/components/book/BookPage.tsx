@@ -19,6 +19,8 @@ export function BookPage({ pdf, view, scroller }: { pdf: PdfData; view: PageView
     if (!loaded || 'error' in loaded || !canvas.current) return;
     setPageCount(loaded.pageCount);
     const element = canvas.current;
+    // counted for the tests: strokes and pointers must never cause a render of the page
+    element.dataset.renders = String(Number(element.dataset.renders ?? 0) + 1);
     const drawn = renderPage(loaded.page, element, view.scale, typeof devicePixelRatio === 'number' ? devicePixelRatio : 1);
     setSize({ width: drawn.width, height: drawn.height });
     drawn.done.then(() => setRendered(`${pdf.id}/${loaded.page.pageNumber}@${view.scale}`)).catch(() => undefined);
