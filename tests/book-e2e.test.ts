@@ -184,4 +184,25 @@ describe('the book in headless Chromium: a PDF, following the host, drawings and
     assert.ok(area.x >= 0 && area.width <= 390, `a zoomed page scrolls inside the book, the book stays phone-wide: ${JSON.stringify(area)}`);
     await screenshot(phone, 'book-phone');
   });
+
+  it('B6: the host opens a second, large book: everyone switches, and it loads in ranges, not whole', async () => {
+    const size = 3 * 1024 * 1024;
+    const file = path.join(ARTIFACTS, 'big-gamebook.pdf');
+    await writeFile(file, await samplePdf(2, size, 'Chapter'));
+    const ranges: string[] = [];
+    guest.on('request', (request) => {
+      if (/\/pdfs\//.test(request.url())) void request.headerValue('range').then((range) => range && ranges.push(range));
+    });
+    const firstId = await host.getByLabel('Book to show').inputValue();
+    await host.getByLabel('PDF file').setInputFiles(file);
+    const bigId = await until(() => host.getByLabel('Book to show').inputValue(), (id) => id !== firstId, 'the host on the new book');
+    await rendered(guest, new RegExp(`^${bigId}/1@1\\.25$`), 'the guest on the new book, page 1');
+    await textOf(guest.getByLabel('Page number'), /1 \/ 2/, 'two pages');
+    assert.ok(ranges.length > 0, 'pdf.js asked for ranges');
+    const fetched = ranges.map((range) => /bytes=(\d+)-(\d+)/.exec(range)).reduce((sum, m) => sum + (m ? Number(m[2]) - Number(m[1]) + 1 : size), 0);
+    assert.ok(fetched < size / 2, `only part of the ${size} bytes was read: ${fetched} in ${ranges.join(', ')}`);
+
+    await host.getByLabel('Book to show').selectOption({ label: 'gamebook.pdf' });
+    await rendered(guest, new RegExp(`^${firstId}/1@1\\.25$`), 'the guest back on the first book');
+  });
 });
