@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -129,6 +129,13 @@ describe('the book in headless Chromium: a PDF, following the host, drawings and
     await host.mouse.move(hostBox.x + 351, hostBox.y + 150);
     await until(() => overlayColour(guest, 351, 150), (c) => Number(c.split(',')[0]) > 200 && c.endsWith(',255'), "the host's laser on the guest");
     await until(() => overlayColour(guest, 351, 150), (c) => c === '0,0,0,0', 'the laser fades', 4000);
+    // the guest's eraser takes the stroke away for both; their undo brings it back
+    const redBefore = await inked(host, 'canvas.book-overlay', true);
+    await guest.getByRole('button', { name: 'Eraser', exact: true }).click();
+    await guest.mouse.click(box.x + 160, box.y + 240);
+    await until(() => inked(host, 'canvas.book-overlay', true), (n) => n < redBefore - 50, 'the stroke erased on the host');
+    await guest.getByRole('button', { name: 'Undo' }).click();
+    await until(() => inked(host, 'canvas.book-overlay', true), (n) => n >= redBefore - 5, "the guest's undo of their erase");
     assert.deepEqual(await renders(), rendersBefore, 'strokes, tokens and pointers never redrew the PDF canvas');
     await screenshot(guest, 'book-guest');
     await screenshot(host, 'book-host', path.resolve('docs/screenshots/table.png'));
@@ -194,10 +201,25 @@ describe('the book in headless Chromium: a PDF, following the host, drawings and
       if (/\/pdfs\//.test(request.url())) void request.headerValue('range').then((range) => range && ranges.push(range));
     });
     const firstId = await host.getByLabel('Book to show').inputValue();
-    await host.getByLabel('PDF file').setInputFiles(file);
+    // dropped on the book this time, with an eye on the progress bar while it goes up
+    const bytes = (await readFile(file)).toString('base64');
+    await host.evaluate((base64) => {
+      const seen: number[] = ((window as unknown as { progressSeen: number[] }).progressSeen = []);
+      new MutationObserver(() => {
+        const bar = document.querySelector<HTMLProgressElement>('progress.upload-progress');
+        if (bar) seen.push(bar.value);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([data], 'big-gamebook.pdf', { type: 'application/pdf' }));
+      document.querySelector('.book-drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, bytes);
     const bigId = await until(() => host.getByLabel('Book to show').inputValue(), (id) => id !== firstId, 'the host on the new book');
     await rendered(guest, new RegExp(`^${bigId}/1@1\\.25$`), 'the guest on the new book, page 1');
     await textOf(guest.getByLabel('Page number'), /1 \/ 2/, 'two pages');
+    const progress = await host.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
+    assert.ok(progress.length > 0, 'a progress bar showed during the upload');
+    assert.equal(await host.locator('progress.upload-progress').count(), 0, 'and left once it was done');
     assert.ok(ranges.length > 0, 'pdf.js asked for ranges');
     const fetched = ranges.map((range) => /bytes=(\d+)-(\d+)/.exec(range)).reduce((sum, m) => sum + (m ? Number(m[2]) - Number(m[1]) + 1 : size), 0);
     assert.ok(fetched < size / 2, `only part of the ${size} bytes was read: ${fetched} in ${ranges.join(', ')}`);
