@@ -99,7 +99,10 @@ export const useBook = create<BookStore>()((set, get) => {
   const reset = () => {
     if (!connection) return;
     const { table } = connection;
+    // the server's pages are the truth again (a join, a rejoin): answers still owed for edits sent
+    // before it will settle with the server's revision, so nothing waits on them
     local.clear();
+    inFlight.clear();
     set((s) => ({ pdfs: [...table.pdfs], follow: table.view ? follow(s.follow, { type: 'host-moved', view: table.view }) : s.follow }));
     tick();
   };
