@@ -73,6 +73,8 @@ export const useTable = create<TableStore>()((set, get) => {
       client.on('state', mirror),
       client.on('status', mirror),
       client.on('error', (error) => say(error.message)),
+      // a refused layer edit (too large, too fast) would otherwise just vanish from the page
+      opened.table.on('error', (error) => say(`The book: ${error.message}`)),
       opened.onPresence((event) => {
         if (event.sessionId === get().sessionId) set({ members: event.members });
       }),
