@@ -1,54 +1,31 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { build } from 'vite';
-import { launchChromium, screenshot, textOf, until, valueOf } from './support/browser';
-import { startTestServer, type TestServer } from './support/harness';
+import { screenshot, textOf, until, valueOf } from './support/browser';
+import { createTable, player as newPlayer, startE2eTable, type E2eTable } from './support/e2e-table';
+import type { TestServer } from './support/harness';
 
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
 describe('the activity in headless Chromium, two players against the real server', () => {
-  let dist: string;
+  let e2e: E2eTable;
   let server: TestServer;
   let browser: Browser;
-  let env: Record<string, string>;
   let host: Page;
   let guest: Page;
   let link: string;
 
   before(async () => {
-    dist = await mkdtemp(path.join(os.tmpdir(), 'gamebook-activity-'));
-    await build({ configFile: path.resolve('activity/vite.config.ts'), build: { outDir: dist, emptyOutDir: true }, logLevel: 'warn' });
-    // a fixed secret: the players' tokens stay valid across the server restart below
-    // SQLite in a kept folder, so the restarted server below finds the table again
-    env = {
-      ACTIVITY_DIST: dist,
-      SESSION_SECRET: 'e2e-secret-that-is-long-enough-for-the-config',
-      STORAGE: 'sqlite',
-      DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'gamebook-e2e-data-')),
-    };
-    server = await startTestServer(env);
-    browser = await launchChromium();
+    e2e = await startE2eTable();
+    server = e2e.server;
+    browser = e2e.browser;
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await rm(dist, { recursive: true, force: true });
-    if (env?.DATA_DIR) await rm(env.DATA_DIR, { recursive: true, force: true });
+    await e2e?.close();
   });
 
-  async function player(name: string, url: string, options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
-    const page = await context.newPage();
-    await page.goto(url);
-    await page.getByLabel('Your name').fill(name);
-    await page.getByRole('button', { name: /Continue|Join the table/ }).click();
-    return page;
-  }
+  const player = (name: string, url: string, options?: BrowserContextOptions) => newPlayer(browser, name, url, options);
 
   const tab = (page: Page, name: string) => page.getByRole('tab', { name: new RegExp(name) }).click();
   const connection = (page: Page) => page.getByRole('status', { name: 'Connection' });
@@ -56,9 +33,7 @@ describe('the activity in headless Chromium, two players against the real server
 
   it('E1: the host creates a table and a second player joins by its link', async () => {
     host = await player('Hana', server.url);
-    await host.getByRole('button', { name: 'Create a table' }).click();
-    await host.waitForURL(/\/t\/[A-Za-z0-9_-]+$/);
-    link = (await host.getByRole('button', { name: 'Share link' }).getAttribute('data-link')) ?? '';
+    link = await createTable(host);
     assert.equal(link, host.url());
     guest = await player('Gil', link);
     await guest.waitForURL(link);
@@ -114,7 +89,7 @@ describe('the activity in headless Chromium, two players against the real server
     await screenshot(host, 'host-dice');
     await tab(host, 'Sheets');
     assert.equal(await overflow(host), 0, 'nothing is wider than the window');
-    await screenshot(host, 'host-sheets', path.resolve('docs/screenshots/table.png'));
+    await screenshot(host, 'host-sheets');
   });
 
   it('E3: a reload keeps everything', async () => {
@@ -139,7 +114,7 @@ describe('the activity in headless Chromium, two players against the real server
     await host.getByRole('button', { name: 'Time plus one' }).click();
     await textOf(connection(host), /1 edit waiting/, 'the edit waits');
     await screenshot(host, 'host-offline');
-    server = await startTestServer({ ...env, PORT: String(port) });
+    server = await e2e.restart(port);
     await valueOf(guest.getByRole('textbox', { name: 'Time', exact: true }), '4', 'the offline edit reaches the guest', 20_000);
     await textOf(connection(host), /In sync/, 'host back in sync', 20_000);
   });

@@ -5,6 +5,7 @@ import { useTable } from './store/table-store';
 import './styles/base.css';
 import './styles/table.css';
 import './styles/panels.css';
+import './styles/book.css';
 
 // Edits wait out a short debounce; a closing or hidden page sends them at once instead.
 addEventListener('pagehide', () => useTable.getState().flush());

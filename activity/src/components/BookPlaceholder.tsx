@@ -1,7 +1,8 @@
 import { useTable } from '../store/table-store';
+import { PdfPickButton } from './book/PdfUpload';
 import { Icon } from './Icon';
 
-/** Where the shared book will render (issue 4's PDFs); until then it says so. */
+/** What the book area shows before the host opens a PDF. */
 export function BookPlaceholder() {
   const isHost = useTable((s) => s.role === 'host');
   return (
@@ -10,9 +11,8 @@ export function BookPlaceholder() {
         <Icon name="book" size={72} />
       </div>
       <h2>No book is open yet</h2>
-      <p className="muted">
-        {isHost ? 'Soon you will open a PDF gamebook here for everyone to read together.' : 'The book the host opens will appear here.'}
-      </p>
+      <p className="muted">{isHost ? 'Open a PDF gamebook, or drop one here, for everyone to read together.' : 'The book the host opens will appear here.'}</p>
+      {isHost && <PdfPickButton />}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useTable, type Tab } from '../store/table-store';
-import { BookPlaceholder } from './BookPlaceholder';
+import { BookView } from './book/BookView';
 import { CountersPanel } from './CountersPanel';
 import { DicePanel } from './DicePanel';
 import { NotesPanel } from './NotesPanel';
@@ -29,7 +29,7 @@ export function TableView() {
       <TopBar />
       <main className="table-layout">
         <section className="book-area" aria-label="Book">
-          <BookPlaceholder />
+          <BookView />
         </section>
         <aside className="side-area">
           <TabBar />

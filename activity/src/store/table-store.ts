@@ -8,6 +8,7 @@ import { listUpdate, type ListName } from '../model/lists';
 import { forgetIdentity, guestSignIn, loadIdentity, saveIdentity, type Identity } from '../platform/guest-identity';
 import { detectPlatform, sessionFromLocation, tablePath, type Platform } from '../platform/platform';
 import { TableConnection } from '../sync/connection';
+import { useBook } from './book-store';
 
 export type Tab = 'book' | 'sheets' | 'dice' | 'notes' | 'counters' | 'people';
 
@@ -72,6 +73,8 @@ export const useTable = create<TableStore>()((set, get) => {
       client.on('state', mirror),
       client.on('status', mirror),
       client.on('error', (error) => say(error.message)),
+      // a refused layer edit (too large, too fast) would otherwise just vanish from the page
+      opened.table.on('error', (error) => say(`The book: ${error.message}`)),
       opened.onPresence((event) => {
         if (event.sessionId === get().sessionId) set({ members: event.members });
       }),
@@ -85,6 +88,7 @@ export const useTable = create<TableStore>()((set, get) => {
   };
 
   const disconnect = () => {
+    useBook.getState().detach();
     for (const stop of detach) stop();
     detach = [];
     connection?.close();
@@ -155,7 +159,9 @@ export const useTable = create<TableStore>()((set, get) => {
       if (!identity) return;
       set({ ...AT_NO_TABLE, phase: 'joining', sessionId });
       try {
-        const role = await connect(identity).join(sessionId);
+        const opened = connect(identity);
+        const role = await opened.join(sessionId);
+        useBook.getState().attach(opened, { token: identity.token, userId: identity.user.id }, sessionId, role === 'host');
         set({ phase: 'table', role });
         showPath(tablePath(sessionId));
       } catch (error) {

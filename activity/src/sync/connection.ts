@@ -1,8 +1,9 @@
 import { io, type Socket } from 'socket.io-client';
 import { ROLL_DICE_EVENT, type DiceRoll } from '../../../shared/dice';
 import { PRESENCE_EVENT, type PresenceEvent } from '../../../shared/presence';
-import { ClientEvent, type Ack, type Role } from '../../../shared/protocol';
+import { ClientEvent, ServerEvent, type Ack, type Role } from '../../../shared/protocol';
 import { SyncClient } from '../../../shared/sync-client';
+import { TableClient } from '../../../shared/table-client';
 import { TableError } from './table-error';
 
 const REQUEST_TIMEOUT_MS = 8000;
@@ -13,6 +14,8 @@ const REQUEST_TIMEOUT_MS = 8000;
  */
 export class TableConnection {
   readonly client: SyncClient;
+  /** Page layers, live updates, navigation and PDFs, over the same socket. */
+  readonly table: TableClient;
   private readonly socket: Socket;
 
   constructor(token: string) {
@@ -24,6 +27,7 @@ export class TableConnection {
       reconnectionDelayMax: 3000,
     });
     this.client = new SyncClient({ socket: this.socket });
+    this.table = new TableClient({ socket: this.socket });
   }
 
   /** Resolves once connected, so that the first join is not sent twice (SyncClient rejoins on connect). */
@@ -52,6 +56,12 @@ export class TableConnection {
     return () => this.socket.off(PRESENCE_EVENT, listener);
   }
 
+  /** After the table client has taken in a full-game-state (a join, a rejoin, a resync). */
+  onTableReset(listener: () => void): () => void {
+    this.socket.on(ServerEvent.fullGameState, listener);
+    return () => this.socket.off(ServerEvent.fullGameState, listener);
+  }
+
   /** The server refused the token (expired, or signed with another secret): sign in again. */
   onRefused(listener: () => void): () => void {
     const handler = (error: Error & { data?: { code?: string } }) => {
@@ -62,6 +72,7 @@ export class TableConnection {
   }
 
   close(): void {
+    this.table.close();
     this.client.close();
   }
 

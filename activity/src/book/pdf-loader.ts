@@ -1,0 +1,61 @@
+import { getDocument, GlobalWorkerOptions, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist';
+// the worker is a file of our own build, served from our own origin (Discord's CSP allows no other)
+import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
+
+GlobalWorkerOptions.workerSrc = workerUrl;
+
+/**
+ * Where a page's content security policy forbids workers (Discord's has been seen to), pdf.js
+ * runs its worker's code on the main thread instead: it does so by itself when `new Worker`
+ * fails, by importing the same file; `?pdfWorker=off` (or no Worker at all) asks for it at once.
+ */
+async function useMainThreadWhenWorkersAreOff(): Promise<void> {
+  const off = typeof Worker === 'undefined' || new URLSearchParams(location.search).get('pdfWorker') === 'off';
+  const global = globalThis as { pdfjsWorker?: unknown };
+  if (off && !global.pdfjsWorker) global.pdfjsWorker = await import('pdfjs-dist/build/pdf.worker.min.mjs');
+}
+
+/**
+ * Opens a session's PDF by its URL with the player's bearer token on every request. pdf.js asks
+ * for ranges (the server answers `Accept-Ranges` without compression), so a large book starts
+ * showing before it has arrived.
+ */
+export async function openPdf(url: string, token: string): Promise<PDFDocumentProxy> {
+  await useMainThreadWhenWorkersAreOff();
+  return getDocument({
+    url,
+    httpHeaders: { Authorization: `Bearer ${token}` },
+    rangeChunkSize: 256 * 1024,
+    disableAutoFetch: true,
+    isEvalSupported: false,
+  }).promise;
+}
+
+export interface RenderedPage {
+  width: number;
+  height: number;
+  cancel(): void;
+  done: Promise<void>;
+}
+
+/** Draws a page at `scale` (CSS pixels per page unit) into `canvas`, sharp at `pixelRatio`. */
+export function renderPage(page: PDFPageProxy, canvas: HTMLCanvasElement, scale: number, pixelRatio: number): RenderedPage {
+  const viewport = page.getViewport({ scale });
+  canvas.width = Math.max(1, Math.floor(viewport.width * pixelRatio));
+  canvas.height = Math.max(1, Math.floor(viewport.height * pixelRatio));
+  canvas.style.width = `${viewport.width}px`;
+  canvas.style.height = `${viewport.height}px`;
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('no 2D canvas');
+  const task = page.render({ canvasContext: context, viewport, transform: pixelRatio === 1 ? undefined : [pixelRatio, 0, 0, pixelRatio, 0, 0] });
+  return {
+    width: viewport.width,
+    height: viewport.height,
+    cancel: () => task.cancel(),
+    done: task.promise.catch((error: Error) => {
+      if (error?.name !== 'RenderingCancelledException') throw error;
+    }),
+  };
+}
+
+export type { PDFDocumentProxy, PDFPageProxy };

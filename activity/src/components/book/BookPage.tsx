@@ -1,0 +1,38 @@
+import { useEffect, useRef, useState } from 'react';
+import type { PageView, PdfData } from '../../../../shared/layers-protocol';
+import { renderPage } from '../../book/pdf-loader';
+import { useBook } from '../../store/book-store';
+import { useTable } from '../../store/table-store';
+import { BookOverlay } from './BookOverlay';
+import { usePdfPage } from './usePdfPage';
+
+/** One page of the book: the PDF canvas, drawn once per page and zoom, and the overlay above it. */
+export function BookPage({ pdf, view, scroller }: { pdf: PdfData; view: PageView; scroller: () => HTMLElement | null }) {
+  const token = useTable((s) => s.identity?.token ?? '');
+  const setPageCount = useBook((s) => s.setPageCount);
+  const loaded = usePdfPage(pdf.url, token, view.currentPage);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
+  const [rendered, setRendered] = useState('');
+
+  useEffect(() => {
+    if (!loaded || 'error' in loaded || !canvas.current) return;
+    setPageCount(loaded.pageCount);
+    const element = canvas.current;
+    // counted for the tests: strokes and pointers must never cause a render of the page
+    element.dataset.renders = String(Number(element.dataset.renders ?? 0) + 1);
+    const drawn = renderPage(loaded.page, element, view.scale, typeof devicePixelRatio === 'number' ? devicePixelRatio : 1);
+    setSize({ width: drawn.width, height: drawn.height });
+    drawn.done.then(() => setRendered(`${pdf.id}/${loaded.page.pageNumber}@${view.scale}`)).catch(() => undefined);
+    return drawn.cancel;
+  }, [loaded, view.scale, pdf.id, setPageCount]);
+
+  if (loaded && 'error' in loaded) return <p className="book-error">This PDF could not be opened: {loaded.error}</p>;
+  return (
+    <div className="page-stage" style={size ?? undefined} data-rendered={rendered}>
+      <canvas ref={canvas} className="pdf-canvas" aria-label={`Page ${view.currentPage}`} />
+      {size && <BookOverlay view={view} width={size.width} height={size.height} scroller={scroller} />}
+      {!loaded && <p className="muted book-loading">Opening the book…</p>}
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import { useRef } from 'react';
+import { useBook } from '../../store/book-store';
+import { BookPlaceholder } from '../BookPlaceholder';
+import { BookPage } from './BookPage';
+import { BookToolbar } from './BookToolbar';
+import { DrawTools } from './DrawTools';
+import { PdfDropZone } from './PdfUpload';
+
+/** The shared book: the page everyone follows, with its drawings, tokens and pointers. */
+export function BookView() {
+  const view = useBook((s) => s.follow.view);
+  const pdfs = useBook((s) => s.pdfs);
+  const scroller = useRef<HTMLDivElement>(null);
+  const shown = view ?? (pdfs[0] ? { pdfId: pdfs[0].id, currentPage: 1, scale: 1 } : null);
+  const pdf = shown && pdfs.find((known) => known.id === shown.pdfId);
+  return (
+    <PdfDropZone>
+      {shown && pdf ? (
+        <div className="book-view">
+          <BookToolbar view={shown} />
+          <DrawTools />
+          <div className="book-scroll" ref={scroller}>
+            <BookPage key={pdf.id} pdf={pdf} view={shown} scroller={() => scroller.current} />
+          </div>
+        </div>
+      ) : (
+        <BookPlaceholder />
+      )}
+    </PdfDropZone>
+  );
+}

@@ -1,0 +1,238 @@
+import { create } from 'zustand';
+import type { JsonValue } from '../../../shared/json';
+import { pageViewSchema, type PageView, type PdfData } from '../../../shared/layers-protocol';
+import { clampPage, clampScale, follow, startFollowing, type FollowEvent, type FollowState } from '../book/follow';
+import { applyEdit, readLayers, toJson, type LayerEdit, type PageLayers } from '../book/layer-items';
+import { applyLive, isLiveData, type LiveData, type LiveMark } from '../book/live-marks';
+import { uploadPdf } from '../book/pdf-upload';
+import { UndoStack } from '../book/undo-stack';
+import type { TableConnection } from '../sync/connection';
+
+export type Tool = 'pen' | 'eraser' | 'token' | 'laser' | 'hand';
+
+export interface BookData {
+  pdfs: PdfData[];
+  follow: FollowState;
+  isHost: boolean;
+  pageCount: number;
+  tool: Tool;
+  color: string;
+  width: number;
+  /** Upload progress from 0 to 1, or null when nothing is being uploaded. */
+  upload: number | null;
+  /** Bumped when any page's layers change, so the overlay redraws. */
+  layersTick: number;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+export interface BookActions {
+  /** Called by the table store once a table is joined; `detach` when it is left. */
+  attach(connection: TableConnection, identity: { token: string; userId: string }, sessionId: string, isHost: boolean): void;
+  detach(): void;
+  uploadFile(file: File): Promise<void>;
+  openBook(pdfId: string): void;
+  goToPage(page: number): void;
+  zoomTo(scale: number): void;
+  resume(): void;
+  bringEveryone(): void;
+  setPageCount(count: number): void;
+  setTool(tool: Tool): void;
+  setColor(color: string): void;
+  setWidth(width: number): void;
+  layersOf(pdfId: string, pageNum: number): PageLayers;
+  edit(pdfId: string, pageNum: number, edit: LayerEdit): void;
+  undo(): void;
+  redo(): void;
+  sendLive(data: LiveData, now?: boolean): void;
+  /** Others' pointers and strokes in progress, read by the overlay on every frame. */
+  marks(): LiveMark[];
+  userId(): string;
+}
+
+export type BookStore = BookData & BookActions;
+
+const SUMMON = 'summon';
+const LIVE = 'mark';
+const LIVE_INTERVAL_MS = 33;
+
+const INITIAL: BookData = {
+  pdfs: [],
+  follow: startFollowing(null),
+  isHost: false,
+  pageCount: 1,
+  tool: 'hand',
+  color: '#b3261e',
+  width: 4,
+  upload: null,
+  layersTick: 0,
+  canUndo: false,
+  canRedo: false,
+};
+
+export const useBook = create<BookStore>()((set, get) => {
+  let connection: TableConnection | null = null;
+  let me = { token: '', userId: '', sessionId: '' };
+  let detach: Array<() => void> = [];
+  let undoStack = new UndoStack();
+  const local = new Map<string, PageLayers>();
+  const inFlight = new Map<string, number>();
+  const liveMarks = new Map<string, LiveMark>();
+  let lastLive = 0;
+
+  const key = (pdfId: string, pageNum: number) => `${pdfId}/${pageNum}`;
+  const tick = () => set((s) => ({ layersTick: s.layersTick + 1, canUndo: undoStack.canUndo, canRedo: undoStack.canRedo }));
+  const move = (event: FollowEvent) => set((s) => ({ follow: follow(s.follow, event) }));
+
+  /** Where this player is now, or the first book's first page when nobody has opened one. */
+  const currentView = (): PageView | null => {
+    const { follow: state, pdfs } = get();
+    return state.view ?? (pdfs[0] ? { pdfId: pdfs[0].id, currentPage: 1, scale: 1 } : null);
+  };
+
+  const navigate = (view: PageView) => {
+    const { isHost } = get();
+    move({ type: 'i-moved', view, isHost });
+    if (isHost) connection?.table.navigate(view);
+  };
+
+  const reset = () => {
+    if (!connection) return;
+    const { table } = connection;
+    // the server's pages are the truth again (a join, a rejoin): answers still owed for edits sent
+    // before it will settle with the server's revision, so nothing waits on them
+    local.clear();
+    inFlight.clear();
+    set((s) => ({ pdfs: [...table.pdfs], follow: table.view ? follow(s.follow, { type: 'host-moved', view: table.view }) : s.follow }));
+    tick();
+  };
+
+  const send = (pdfId: string, pageNum: number, layers: PageLayers) => {
+    if (!connection) return;
+    const { table } = connection;
+    const k = key(pdfId, pageNum);
+    local.set(k, layers);
+    inFlight.set(k, (inFlight.get(k) ?? 0) + 1);
+    void table.updateLayers(pdfId, pageNum, toJson(layers)).then((ack) => {
+      const left = (inFlight.get(k) ?? 1) - 1;
+      inFlight.set(k, left);
+      // refused: show the page as the server has it; accepted: once the broadcast is in, drop the copy
+      if (left === 0 && (!ack.ok || table.revisionOf(pdfId, pageNum) >= ack.revision)) local.delete(k);
+      tick();
+    });
+    tick();
+  };
+
+  return {
+    ...INITIAL,
+
+    attach(opened, identity, sessionId, isHost) {
+      get().detach();
+      connection = opened;
+      me = { token: identity.token, userId: identity.userId, sessionId };
+      set({ isHost });
+      const { table } = opened;
+      detach = [
+        opened.onTableReset(reset),
+        table.on('pdf', () => set({ pdfs: [...table.pdfs] })),
+        table.on('view', (view) => move({ type: 'host-moved', view })),
+        table.on('layers', (update) => {
+          const k = key(update.pdfId, update.pageNum);
+          if (!inFlight.get(k)) local.delete(k);
+          tick();
+        }),
+        table.on('live', (live) => {
+          const summoned = live.type === SUMMON && pageViewSchema.safeParse(live.data);
+          if (summoned && summoned.success) move({ type: 'summoned', view: summoned.data });
+          else if (live.type === LIVE && isLiveData(live.data)) {
+            applyLive(liveMarks, live.from, live.data, performance.now());
+          }
+        }),
+      ];
+      reset();
+    },
+
+    detach() {
+      for (const stop of detach) stop();
+      detach = [];
+      connection = null;
+      undoStack = new UndoStack();
+      local.clear();
+      inFlight.clear();
+      liveMarks.clear();
+      set(INITIAL);
+    },
+
+    async uploadFile(file) {
+      if (!connection) return;
+      set({ upload: 0 });
+      try {
+        const pdf = await uploadPdf(me.sessionId, me.token, file, (upload) => set({ upload }));
+        if (!get().pdfs.some((known) => known.id === pdf.id)) set((s) => ({ pdfs: [...s.pdfs, pdf] }));
+        get().openBook(pdf.id);
+      } finally {
+        set({ upload: null });
+      }
+    },
+
+    openBook(pdfId) {
+      navigate({ pdfId, currentPage: 1, scale: currentView()?.scale ?? 1 });
+    },
+
+    goToPage(page) {
+      const view = currentView();
+      if (view) navigate({ ...view, currentPage: clampPage(page, get().pageCount) });
+    },
+
+    zoomTo(scale) {
+      const view = currentView();
+      if (view) navigate({ ...view, scale: clampScale(scale) });
+    },
+
+    resume: () => move({ type: 'resume' }),
+
+    bringEveryone() {
+      const view = currentView();
+      if (!view || !connection) return;
+      connection.table.navigate(view);
+      connection.table.sendLive(SUMMON, view as unknown as JsonValue);
+      move({ type: 'summoned', view });
+    },
+
+    setPageCount: (pageCount) => set({ pageCount }),
+    setTool: (tool) => set({ tool }),
+    setColor: (color) => set({ color }),
+    setWidth: (width) => set({ width }),
+
+    layersOf(pdfId, pageNum) {
+      return local.get(key(pdfId, pageNum)) ?? readLayers(connection?.table.layersOf(pdfId, pageNum));
+    },
+
+    edit(pdfId, pageNum, change) {
+      const next = applyEdit(get().layersOf(pdfId, pageNum), change);
+      undoStack.record({ pdfId, pageNum, edit: change });
+      send(pdfId, pageNum, next);
+    },
+
+    undo() {
+      const step = undoStack.undo(get().layersOf);
+      if (step) send(step.pdfId, step.pageNum, applyEdit(get().layersOf(step.pdfId, step.pageNum), step.edit));
+    },
+
+    redo() {
+      const step = undoStack.redo(get().layersOf);
+      if (step) send(step.pdfId, step.pageNum, applyEdit(get().layersOf(step.pdfId, step.pageNum), step.edit));
+    },
+
+    sendLive(data, now = false) {
+      const at = performance.now();
+      // a pointer moves more often than the server relays (60 a second): every 33 ms is enough
+      if (!connection || (!now && at - lastLive < LIVE_INTERVAL_MS)) return;
+      lastLive = at;
+      connection.table.sendLive(LIVE, data as unknown as JsonValue);
+    },
+
+    marks: () => [...liveMarks.values()],
+    userId: () => me.userId,
+  };
+});

@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { clampPage, clampScale, follow, startFollowing, type FollowState } from '../activity/src/book/follow';
+import { applies, applyEdit, EMPTY_LAYERS, invertEdit, readLayers, strokeAt, tokenAt, type PageLayers, type Stroke, type Token } from '../activity/src/book/layer-items';
+import { applyLive, CURSOR_FADE_MS, isMoving, LASER_FADE_MS, pointerOpacity, type LiveMark } from '../activity/src/book/live-marks';
+import { backingSize, pinch, toPage, toScreen } from '../activity/src/book/page-coords';
+import { UndoStack } from '../activity/src/book/undo-stack';
+
+const view = (currentPage: number, scale = 1, pdfId = 'book') => ({ pdfId, currentPage, scale });
+const stroke = (id: string, by = 'me', points: Array<[number, number]> = [[10, 10], [20, 20]]): Stroke => ({ id, by, color: '#000', width: 4, points });
+const token = (id: string, x = 50, y = 50, by = 'me'): Token => ({ id, by, color: '#f00', label: 'H', x, y });
+
+describe('page coordinates', () => {
+  it('a point keeps its page position at every zoom', () => {
+    const box = { left: 100, top: 40 };
+    for (const scale of [0.5, 1, 1.25, 3]) {
+      const onScreen = toScreen({ x: 72, y: 144 }, scale);
+      assert.deepEqual(toPage({ x: box.left + onScreen.x, y: box.top + onScreen.y }, box, scale), { x: 72, y: 144 });
+    }
+  });
+
+  it('rounds to hundredths and sizes canvases in device pixels', () => {
+    assert.deepEqual(toPage({ x: 1 / 3, y: 2 / 3 }, { left: 0, top: 0 }, 1), { x: 0.33, y: 0.67 });
+    assert.equal(backingSize(400.4, 2), 801);
+    assert.equal(backingSize(0, 2), 1);
+  });
+
+  it('pinch: spread doubles, zoom doubles, around the midpoint', () => {
+    const result = pinch([{ x: 0, y: 0 }, { x: 100, y: 0 }], [{ x: -50, y: 0 }, { x: 150, y: 0 }]);
+    assert.equal(result.factor, 2);
+    assert.deepEqual(result.center, { x: 50, y: 0 });
+    assert.equal(pinch([{ x: 0, y: 0 }, { x: 0, y: 0 }], [{ x: 1, y: 0 }, { x: 2, y: 0 }]).factor, 1);
+  });
+});
+
+describe('following the host', () => {
+  it('follows the host until the player looks around, then comes back in one step', () => {
+    let state: FollowState = startFollowing(view(1));
+    state = follow(state, { type: 'host-moved', view: view(2, 1.5) });
+    assert.deepEqual(state.view, view(2, 1.5));
+    state = follow(state, { type: 'i-moved', view: view(5, 1.5), isHost: false });
+    assert.equal(state.following, false);
+    state = follow(state, { type: 'host-moved', view: view(3, 1.5) });
+    assert.deepEqual(state.view, view(5, 1.5), 'looking around: the host does not move this player');
+    assert.deepEqual(state.hostView, view(3, 1.5));
+    state = follow(state, { type: 'resume' });
+    assert.equal(state.following, true);
+    assert.deepEqual(state.view, view(3, 1.5));
+  });
+
+  it("the host's own moves are the table's view, and summoning brings everyone", () => {
+    let state = follow(startFollowing(null), { type: 'i-moved', view: view(4), isHost: true });
+    assert.equal(state.following, true);
+    assert.deepEqual(state.hostView, view(4));
+    state = follow({ ...state, following: false, view: view(9) }, { type: 'summoned', view: view(7, 2) });
+    assert.deepEqual(state, { view: view(7, 2), hostView: view(7, 2), following: true });
+  });
+
+  it('a player with nothing shown takes the host view even when not following', () => {
+    const state = follow({ view: null, hostView: null, following: false }, { type: 'host-moved', view: view(2) });
+    assert.deepEqual(state.view, view(2));
+  });
+
+  it('clamps pages and zoom', () => {
+    assert.equal(clampPage(0, 10), 1);
+    assert.equal(clampPage(11, 10), 10);
+    assert.equal(clampScale(100), 6);
+    assert.equal(clampScale(0.01), 0.25);
+    assert.equal(clampScale(1.23456), 1.235);
+  });
+});
+
+describe('layer items', () => {
+  it('reads layers tolerantly: odd items are skipped, missing lists are empty', () => {
+    const layers = readLayers({ strokes: [stroke('a') as never, { nope: true }, { id: 'b', points: 'x' }], tokens: 'no' } as never);
+    assert.deepEqual(layers.strokes.map((s) => s.id), ['a', 'b']);
+    assert.deepEqual(layers.strokes[1]!.points, []);
+    assert.deepEqual(layers.tokens, []);
+    assert.deepEqual(readLayers([]), EMPTY_LAYERS);
+    assert.deepEqual(readLayers(undefined), EMPTY_LAYERS);
+  });
+
+  it('adds, removes and moves items by id, and inverts each edit', () => {
+    let layers: PageLayers = EMPTY_LAYERS;
+    const add = { kind: 'add', list: 'tokens', item: token('t') } as const;
+    layers = applyEdit(layers, add);
+    assert.equal(applyEdit(layers, add), layers, 'adding an id twice changes nothing');
+    const move = { kind: 'move', id: 't', from: { x: 50, y: 50 }, to: { x: 80, y: 90 } } as const;
+    layers = applyEdit(layers, move);
+    assert.deepEqual([layers.tokens[0]!.x, layers.tokens[0]!.y], [80, 90]);
+    layers = applyEdit(layers, invertEdit(move));
+    assert.deepEqual([layers.tokens[0]!.x, layers.tokens[0]!.y], [50, 50]);
+    assert.equal(applies(layers, invertEdit(add)), true);
+    layers = applyEdit(layers, invertEdit(add));
+    assert.deepEqual(layers.tokens, []);
+    assert.equal(applies(layers, move), false, 'moving a token that is gone does not apply');
+  });
+
+  it('finds the topmost stroke near a point and the token under it', () => {
+    const layers: PageLayers = { strokes: [stroke('low', 'x', [[0, 0], [100, 0]]), stroke('top', 'y', [[50, 0], [50, 100]])], tokens: [token('t', 200, 200)] };
+    assert.equal(strokeAt(layers, { x: 50, y: 3 }, 2)?.id, 'top');
+    assert.equal(strokeAt(layers, { x: 10, y: 3 }, 2)?.id, 'low');
+    assert.equal(strokeAt(layers, { x: 10, y: 30 }, 2), undefined);
+    assert.equal(tokenAt(layers, { x: 205, y: 205 })?.id, 't');
+    assert.equal(tokenAt(layers, { x: 250, y: 250 }), undefined);
+  });
+});
+
+describe("undo stack: only this player's own edits", () => {
+  it('undoes and redoes in order, and a new edit clears redo', () => {
+    const stack = new UndoStack();
+    let layers: PageLayers = EMPTY_LAYERS;
+    const layersOf = () => layers;
+    for (const id of ['a', 'b']) {
+      const edit = { kind: 'add', list: 'strokes', item: stroke(id) } as const;
+      stack.record({ pdfId: 'book', pageNum: 1, edit });
+      layers = applyEdit(layers, edit);
+    }
+    let step = stack.undo(layersOf)!;
+    layers = applyEdit(layers, step.edit);
+    assert.deepEqual(layers.strokes.map((s) => s.id), ['a']);
+    step = stack.redo(layersOf)!;
+    layers = applyEdit(layers, step.edit);
+    assert.deepEqual(layers.strokes.map((s) => s.id), ['a', 'b']);
+    step = stack.undo(layersOf)!;
+    layers = applyEdit(layers, step.edit);
+    stack.record({ pdfId: 'book', pageNum: 1, edit: { kind: 'add', list: 'tokens', item: token('t') } });
+    assert.equal(stack.canRedo, false);
+  });
+
+  it("never touches someone else's items, and skips edits that no longer apply", () => {
+    const stack = new UndoStack();
+    const mine = stroke('mine');
+    stack.record({ pdfId: 'book', pageNum: 2, edit: { kind: 'add', list: 'strokes', item: mine } });
+    // someone else drew after, and someone removed my stroke: nothing of mine is left to undo
+    let layers: PageLayers = { strokes: [stroke('theirs', 'other')], tokens: [] };
+    assert.equal(stack.undo(() => layers), undefined);
+    assert.deepEqual(layers.strokes.map((s) => s.id), ['theirs']);
+    stack.record({ pdfId: 'book', pageNum: 2, edit: { kind: 'add', list: 'strokes', item: mine } });
+    layers = { strokes: [stroke('theirs', 'other'), mine], tokens: [] };
+    const step = stack.undo(() => layers)!;
+    assert.deepEqual(step.edit, { kind: 'remove', list: 'strokes', item: mine });
+    assert.deepEqual(applyEdit(layers, step.edit).strokes.map((s) => s.id), ['theirs']);
+  });
+
+  it('keeps at most its limit', () => {
+    const stack = new UndoStack(2);
+    let layers: PageLayers = EMPTY_LAYERS;
+    for (const id of ['a', 'b', 'c']) {
+      const edit = { kind: 'add', list: 'strokes', item: stroke(id) } as const;
+      stack.record({ pdfId: 'book', pageNum: 1, edit });
+      layers = applyEdit(layers, edit);
+    }
+    let undone = 0;
+    for (let step = stack.undo(() => layers); step; step = stack.undo(() => layers)) {
+      layers = applyEdit(layers, step.edit);
+      undone++;
+    }
+    assert.equal(undone, 2);
+    assert.deepEqual(layers.strokes.map((s) => s.id), ['a']);
+  });
+});
+
+describe('live marks', () => {
+  it('keeps one mark per sender and page; a finished stroke leaves, a new page starts over', () => {
+    const marks = new Map<string, LiveMark>();
+    const from = { id: 'u1', name: 'Gil' };
+    applyLive(marks, from, { pdfId: 'book', pageNum: 1, pointer: { x: 1, y: 2, laser: true }, stroke: { id: 's', color: '#000', width: 2, points: [[1, 2]] } }, 100);
+    assert.equal(marks.get('u1')?.stroke?.id, 's');
+    applyLive(marks, from, { pdfId: 'book', pageNum: 1, stroke: null }, 200);
+    assert.equal(marks.get('u1')?.stroke, undefined);
+    assert.equal(marks.get('u1')?.pointer?.at, 100);
+    applyLive(marks, from, { pdfId: 'book', pageNum: 2 }, 300);
+    assert.equal(marks.get('u1')?.pointer, undefined);
+    assert.equal(marks.size, 1);
+  });
+
+  it('a laser fades out', () => {
+    assert.equal(pointerOpacity(0), 1);
+    assert.ok(pointerOpacity(LASER_FADE_MS * 0.7) < 1 && pointerOpacity(LASER_FADE_MS * 0.7) > 0);
+    assert.equal(pointerOpacity(LASER_FADE_MS), 0);
+    assert.equal(pointerOpacity(LASER_FADE_MS, false), 1, 'a plain pointer stays longer');
+    assert.equal(pointerOpacity(CURSOR_FADE_MS, false), 0);
+  });
+
+  it('a mark moves while a stroke is drawn or a pointer is visible', () => {
+    const from = { id: 'u', name: 'U' };
+    const mark: LiveMark = { from, pdfId: 'b', pageNum: 1, pointer: { x: 0, y: 0, laser: true, at: 0 } };
+    assert.equal(isMoving(mark, 100), true);
+    assert.equal(isMoving(mark, LASER_FADE_MS + 1), false);
+    assert.equal(isMoving({ ...mark, stroke: { id: 's', color: '#000', width: 1, points: [] } }, LASER_FADE_MS + 1), true);
+  });
+});
