@@ -6,6 +6,7 @@ import type { SyncStatus } from '../../../shared/sync-client';
 import type { Item } from '../model/collection';
 import { listUpdate, type ListName } from '../model/lists';
 import { forgetIdentity, guestSignIn, loadIdentity, saveIdentity, type Identity } from '../platform/guest-identity';
+import { inviteFromLocation, redeemInvite } from '../platform/join-invite';
 import { detectPlatform, sessionFromLocation, tablePath, type Platform } from '../platform/platform';
 import { TableConnection } from '../sync/connection';
 
@@ -91,7 +92,31 @@ export const useTable = create<TableStore>()((set, get) => {
     connection = null;
   };
 
+  /** A bot's join link, waiting for the player's identity to be redeemed. */
+  let pendingInvite: string | null = null;
+
+  /** Opens the table the page points to: a join link's (redeemed first) or a table link's. */
+  const enter = async (identity: Identity, sessionId: string | null): Promise<void> => {
+    const invite = pendingInvite;
+    pendingInvite = null;
+    if (!invite) {
+      if (sessionId) await get().openTable(sessionId);
+      return;
+    }
+    try {
+      const joined = await redeemInvite(invite, identity);
+      saveIdentity(localStorage, joined.identity);
+      set({ identity: joined.identity });
+      await get().openTable(joined.sessionId);
+    } catch (error) {
+      showPath('/');
+      say(messageOf(error));
+    }
+  };
+
   const showPath = (path: string) => {
+    // inside Discord the page keeps its address: the SDK and a reload need its frame_id and instance_id
+    if (get().platform.kind === 'discord') return;
     if (location.pathname + location.search !== path) history.replaceState(null, '', path);
   };
 
@@ -106,12 +131,30 @@ export const useTable = create<TableStore>()((set, get) => {
     ...AT_NO_TABLE,
 
     start() {
-      // Discord (issue 6) will sign in through its handshake here; until then both platforms use a guest name
       const platform = detectPlatform(location.search);
+      if (platform.kind === 'discord') {
+        // inside Discord the handshake is the identity, and the voice channel picks the table
+        set({ platform, phase: 'joining', busy: true });
+        // the SDK is loaded only inside Discord: the browser table does without it
+        void import('../platform/discord-platform')
+          .then(({ discordHandshake }) => discordHandshake())
+          .then(
+          ({ identity, sessionId }) => {
+            set({ identity, busy: false });
+            return get().openTable(sessionId);
+          },
+          (error: unknown) => {
+            set({ phase: 'signed-out', busy: false });
+            say(`Discord sign-in failed: ${messageOf(error)}`);
+          },
+        );
+        return;
+      }
       const identity = loadIdentity(localStorage);
+      pendingInvite = inviteFromLocation(location.pathname);
       const sessionId = sessionFromLocation(location.pathname, location.search);
       set({ platform, identity, sessionId, phase: identity ? 'lobby' : 'signed-out' });
-      if (identity && sessionId) void get().openTable(sessionId);
+      if (identity) void enter(identity, sessionId);
     },
 
     async signIn(name) {
@@ -120,8 +163,7 @@ export const useTable = create<TableStore>()((set, get) => {
         const identity = await guestSignIn(name);
         saveIdentity(localStorage, identity);
         set({ identity, phase: 'lobby' });
-        const { sessionId } = get();
-        if (sessionId) await get().openTable(sessionId);
+        await enter(identity, get().sessionId);
       } catch (error) {
         say(messageOf(error));
       } finally {
