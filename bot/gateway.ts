@@ -1,4 +1,4 @@
-import { Client, Events, GatewayIntentBits, type ChatInputCommandInteraction, type Interaction } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, type ClientOptions, type ChatInputCommandInteraction, type Interaction } from 'discord.js';
 import type { Logger } from '../server/logger';
 import { restOptions } from './discord-rest';
 import { TABLE_COMMAND, TABLE_SUBCOMMANDS } from './commands';
@@ -33,13 +33,10 @@ export function startGateway(options: GatewayOptions): BotGateway {
 
   const connect = async (): Promise<void> => {
     if (stopped) return;
-    const current = new Client({
-      intents: [GatewayIntentBits.Guilds],
-      rest: restOptions(options.apiBase),
-    });
+    const current = new Client(gatewayClientOptions(options.apiBase));
     client = current;
     current.on(Events.Error, (error) => logger.warn({ err: error }, 'Discord gateway error'));
-    current.on(Events.InteractionCreate, (interaction) => void serve(interaction, options.commands, logger));
+    listenForCommands(current, options.commands, logger);
     current.once(Events.ClientReady, (ready) => {
       delay = options.minDelayMs ?? 1000;
       logger.info({ bot: ready.user.tag }, 'Discord bot connected to the gateway');
@@ -73,13 +70,23 @@ export function startGateway(options: GatewayOptions): BotGateway {
   };
 }
 
+/** The bot's Client settings: guilds only, and partial channels so an uncached channel still reaches the handlers. */
+export function gatewayClientOptions(apiBase: string): ClientOptions {
+  return { intents: [GatewayIntentBits.Guilds], partials: [Partials.Channel], rest: restOptions(apiBase) };
+}
+
+/** Serves the table commands of `client`'s interactions (the gateway's transport of the shared handlers). */
+export function listenForCommands(client: Client, commands: TableCommands, logger: Logger): void {
+  client.on(Events.InteractionCreate, (interaction) => void serve(interaction, commands, logger));
+}
+
 async function serve(interaction: Interaction, commands: TableCommands, logger: Logger): Promise<void> {
   if (!interaction.isChatInputCommand() && !interaction.isPrimaryEntryPointCommand()) return;
   try {
     const use: CommandUse = {
       command: interaction.isPrimaryEntryPointCommand() ? { kind: 'entry-point' } : tableCommandOf(interaction),
       guildId: interaction.guildId,
-      channel: interaction.channel ? ({ id: interaction.channel.id, type: interaction.channel.type } satisfies ChannelRef) : null,
+      channel: await channelOf(interaction),
       chosenChannel: chosenOf(interaction),
       userId: interaction.user.id,
       permissions: interaction.memberPermissions?.bitfield ?? 0n,
@@ -94,6 +101,16 @@ async function serve(interaction: Interaction, commands: TableCommands, logger: 
   } catch (error) {
     logger.error({ err: error, interaction: interaction.id }, 'a gateway command failed');
   }
+}
+
+/** Where the command was used: from the cache (the gateway's guilds), else asked of Discord. */
+async function channelOf(interaction: Interaction): Promise<ChannelRef | null> {
+  const channel =
+    interaction.channel ??
+    (interaction.channelId
+      ? await interaction.client.channels.fetch(interaction.channelId, { allowUnknownGuild: true }).catch(() => null)
+      : null);
+  return channel ? { id: channel.id, type: channel.type } : null;
 }
 
 function tableCommandOf(interaction: ChatInputCommandInteraction): CommandUse['command'] {

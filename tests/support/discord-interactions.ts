@@ -70,8 +70,15 @@ function base(applicationId: string, options: CommandOptions) {
     application_id: applicationId,
     type: 2,
     token: `interaction-token-${id}`,
+    version: 1,
+    locale: 'en-US',
+    entitlements: [],
+    context: guildId ? 0 : 2,
+    authorizing_integration_owners: guildId ? { '0': guildId } : { '1': options.userId },
     ...(guildId ? { guild_id: guildId } : {}),
-    ...(options.channel ? { channel_id: options.channel.id, channel: options.channel } : {}),
+    ...(options.channel
+      ? { channel_id: options.channel.id, channel: { ...options.channel, ...(guildId ? { guild_id: guildId } : {}) } }
+      : {}),
     ...(guildId
       ? { member: { user: { id: options.userId }, permissions: String(options.permissions ?? 0n) } }
       : { user: { id: options.userId } }),

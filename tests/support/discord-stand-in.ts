@@ -31,6 +31,8 @@ export class DiscordStandIn {
   readonly calls: RecordedCall[] = [];
   readonly codes = new Map<string, StandInUser>();
   readonly instances = new Map<string, StandInInstance>();
+  /** Channels the bot may look up (GET /channels/:id). */
+  readonly channels = new Map<string, { id: string; type: number; guild_id: string }>();
   /** The application's commands, as the last bulk overwrite left them. */
   commands: Array<Record<string, unknown>> = [];
   private readonly accessTokens = new Map<string, StandInUser>();
@@ -88,6 +90,12 @@ export class DiscordStandIn {
         const location = { id: 'gc-1', kind: 'gc', channel_id: instance.channelId, guild_id: instance.guildId };
         res.json({ application_id: this.applicationId, instance_id: req.params.instance, launch_id: '1', location, users: instance.users });
       }
+    });
+    api.get('/channels/:channel', (req, res) => {
+      const channel = this.channels.get(req.params.channel);
+      if (!isBot(req)) res.status(401).json({ message: '401: Unauthorized' });
+      else if (!channel) res.status(404).json({ message: 'Unknown Channel', code: 10003 });
+      else res.json({ name: channel.id, position: 0, permission_overwrites: [], ...channel });
     });
     api.post('/interactions/:id/:token/callback', (_req, res) => res.status(204).end());
     api.post('/webhooks/:app/:token', (req, res) => res.json({ id: '1', ...req.body }));
