@@ -270,6 +270,50 @@ describe('Discord', () => {
   });
 });
 
+describe('voice channel sessions', () => {
+  it('the same channel always maps to the same id; other channels, guilds and secrets do not', () => {
+    const ids = new VoiceSessions(SECRET);
+    const id = ids.idOf('guild-1', 'voice-1');
+    assert.match(id, /^vc-[A-Za-z0-9_-]{27}$/);
+    assert.equal(new VoiceSessions(SECRET).idOf('guild-1', 'voice-1'), id);
+    assert.notEqual(ids.idOf('guild-1', 'voice-2'), id);
+    assert.notEqual(ids.idOf('guild-2', 'voice-1'), id);
+    assert.notEqual(new VoiceSessions(`${SECRET}-other`).idOf('guild-1', 'voice-1'), id);
+  });
+
+  it('create-or-get: callers racing for a new channel get one session, its host the first', async () => {
+    const server = await startTestServer();
+    try {
+      const id = new VoiceSessions(SECRET).idOf('guild-r', 'voice-r');
+      const [a, b] = await Promise.all([server.registry.ensure(id, 'discord:first'), server.registry.ensure(id, 'discord:second')]);
+      assert.equal(a, b);
+      assert.equal(a.meta.hostId, 'discord:first');
+      assert.equal((await server.registry.ensure(id, 'discord:third')).meta.hostId, 'discord:first');
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('voice channel sessions on SQLite', () => {
+  it('a voice channel table left memory is loaded again by ensure, not created twice', async () => {
+    const server = await startTestServer({ STORAGE: 'sqlite', SESSION_IDLE_SECONDS: '0.01', HOUSEKEEPING_SECONDS: '3600' });
+    try {
+      const id = new VoiceSessions(SECRET).idOf('guild-s', 'voice-s');
+      await server.registry.ensure(id, 'discord:keeper');
+      let evicted = false;
+      for (let attempt = 0; attempt < 100 && !evicted; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        evicted = (await server.housekeeping.sweep()).evicted.includes(id);
+      }
+      assert.ok(evicted, 'the idle table left memory');
+      assert.equal((await server.registry.ensure(id, 'discord:newcomer')).meta.hostId, 'discord:keeper');
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('Discord configuration', () => {
   it('needs all four Discord settings or none', () => {
     assert.equal(loadConfig({}).discord, null);
