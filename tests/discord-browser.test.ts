@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { build } from 'vite';
+import { JoinLinks } from '../server/discord/join-links';
 import { VoiceSessions } from '../server/discord/voice-sessions';
 import { launchChromium, textOf, until, valueOf } from './support/browser';
 import { discordHostPage } from './support/discord-host-page';
@@ -75,6 +76,22 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
     await bob.activity.getByRole('tab', { name: /Counters/ }).click();
     await valueOf(bob.activity.getByRole('textbox', { name: 'Gold', exact: true }), '1', "Bob's Gold counter");
     assert.ok(alice.page.url().endsWith('/discord-client-stand-in'));
+  });
+
+  it('a browser opens the bot\'s join link and lands at the voice channel table; an expired link is refused', async () => {
+    const sessionId = new VoiceSessions(SECRET).idOf('guild-9', 'voice-9');
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.url}/join/${new JoinLinks(SECRET, 60_000, server.url).invite(sessionId).invite}`);
+    await page.getByLabel('Your name').fill('Wanda');
+    await page.getByRole('button', { name: /Continue|Join the table/ }).click();
+    await page.waitForURL(new RegExp(`/t/${sessionId}$`));
+
+    const late = await (await browser.newContext()).newPage();
+    await late.goto(`${server.url}/join/${new JoinLinks(SECRET, -1, server.url).invite(sessionId).invite}`);
+    await late.getByLabel('Your name').fill('Lou');
+    await late.getByRole('button', { name: /Continue|Join the table/ }).click();
+    await textOf(late.getByRole('alert'), /not valid or has expired/, 'the refusal');
+    assert.ok(!late.url().includes('/t/'));
   });
 
   it('a user the instance does not list is refused with a clear message', async () => {
