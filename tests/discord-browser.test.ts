@@ -53,13 +53,17 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
     const page = await (await browser.newContext({ viewport: { width: 1300, height: 800 } })).newPage();
     const host = `${server.url}/discord-client-stand-in`;
     const activityUrl = `/?frame_id=frame-${user.id}&instance_id=${INSTANCE}&platform=desktop&guild_id=guild-9&channel_id=voice-9`;
-    const html = discordHostPage({ activityUrl, code: discord.codeFor(user), user, applicationId: APP });
+    const participants = [
+      { id: 'alice-id', username: 'alice', nickname: 'Alice the Brave' },
+      { id: 'bob-id', username: 'bob' },
+    ];
+    const html = discordHostPage({ activityUrl, code: discord.codeFor(user), user, applicationId: APP, participants });
     await page.route(host, (route) => route.fulfill({ contentType: 'text/html', body: html }));
     await page.goto(host);
     return { page, activity: page.frameLocator('#activity') };
   }
 
-  it('two users of the instance land at the voice channel table and see each other and their edits', async () => {
+  it('two users of the instance land at the voice channel table and see each other (named from the participants list) and their edits', async () => {
     const alice = await openInDiscord({ id: 'alice-id', username: 'alice' });
     const bob = await openInDiscord({ id: 'bob-id', username: 'bob' });
     const sessionId = new VoiceSessions(SECRET).idOf('guild-9', 'voice-9');
@@ -67,7 +71,7 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
     await until(async () => (await server.registry.get(sessionId)).meta.hostId, (hostId) => hostId === 'discord:alice-id', 'the table of the voice channel');
 
     for (const { activity } of [alice, bob]) await activity.getByRole('tab', { name: /Players/ }).click();
-    await textOf(alice.activity.getByRole('list', { name: 'Players at the table' }), /alice[\s\S]*bob|bob[\s\S]*alice/, 'both players listed');
+    await textOf(alice.activity.getByRole('list', { name: 'Players at the table' }), /Alice the Brave[\s\S]*bob|bob[\s\S]*Alice the Brave/, 'both players listed, named as in Discord');
 
     await alice.activity.getByRole('tab', { name: /Counters/ }).click();
     await alice.activity.getByLabel('New counter').fill('Gold');

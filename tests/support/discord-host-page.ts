@@ -1,9 +1,18 @@
 /**
  * A page playing the Discord client around the activity's iframe: it answers the SDK's handshake
- * with READY, AUTHORIZE with `code`, and AUTHENTICATE with a user, over the SDK's frame messages.
+ * with READY, AUTHORIZE with `code`, AUTHENTICATE with a user, and the participants list, over the
+ * SDK's frame messages.
  * Served on the activity's own origin, which the SDK accepts as its RPC peer.
  */
-export function discordHostPage(options: { activityUrl: string; code: string; user: { id: string; username: string }; applicationId: string }): string {
+export interface HostPageOptions {
+  activityUrl: string;
+  code: string;
+  user: { id: string; username: string };
+  applicationId: string;
+  participants?: Array<{ id: string; username: string; nickname?: string }>;
+}
+
+export function discordHostPage(options: HostPageOptions): string {
   const settings = JSON.stringify(options);
   return `<!doctype html><html><body style="margin:0">
 <iframe id="activity" style="width:1280px;height:760px;border:0"></iframe>
@@ -24,6 +33,11 @@ addEventListener('message', (event) => {
   window.commands.push(payload.cmd);
   if (payload.cmd === 'AUTHORIZE') {
     send([1, { cmd: 'AUTHORIZE', nonce: payload.nonce, evt: null, data: { code: settings.code } }]);
+  } else if (payload.cmd === 'GET_ACTIVITY_INSTANCE_CONNECTED_PARTICIPANTS') {
+    const participants = (settings.participants || []).map((p) => ({ discriminator: '0', avatar: null, flags: 0, bot: false, global_name: null, ...p }));
+    send([1, { cmd: payload.cmd, nonce: payload.nonce, evt: null, data: { participants } }]);
+  } else if (payload.cmd === 'SUBSCRIBE') {
+    send([1, { cmd: 'SUBSCRIBE', nonce: payload.nonce, evt: null, data: { evt: payload.evt } }]);
   } else if (payload.cmd === 'AUTHENTICATE') {
     const user = { ...settings.user, discriminator: '0', public_flags: 0, avatar: null, global_name: null };
     const application = { id: settings.applicationId, name: 'Gamebook Studio', description: '', icon: null };

@@ -1,4 +1,4 @@
-import { DiscordSDK } from '@discord/embedded-app-sdk';
+import { DiscordSDK, Events } from '@discord/embedded-app-sdk';
 import { z } from 'zod';
 import { identitySchema, type Identity } from './guest-identity';
 import { postAuth } from './auth-request';
@@ -40,4 +40,25 @@ async function getJson<T>(path: string, schema: z.ZodType<T>): Promise<T> {
   const parsed = schema.safeParse(response?.ok ? await response.json().catch(() => null) : null);
   if (!parsed.success) throw new TableError('internal', 'this server is not set up for Discord');
   return parsed.data;
+}
+
+interface Participant {
+  id: string;
+  username: string;
+  global_name?: string | null;
+  nickname?: string;
+}
+
+/** Our user id -> the name Discord shows for that participant (nickname, display name, username). */
+export type ParticipantNames = ReadonlyMap<string, string>;
+
+/**
+ * Feeds the presence list from Discord's participants list: the names now, and again whenever
+ * someone joins or leaves the activity. Never in the way of joining: failures are ignored.
+ */
+export function watchParticipants(sdk: DiscordSDK, onChange: (names: ParticipantNames) => void): void {
+  const apply = ({ participants }: { participants: Participant[] }) =>
+    onChange(new Map(participants.map((p) => [`discord:${p.id}`, p.nickname ?? p.global_name ?? p.username])));
+  sdk.commands.getInstanceConnectedParticipants().then(apply, () => undefined);
+  sdk.subscribe(Events.ACTIVITY_INSTANCE_PARTICIPANTS_UPDATE, apply).catch(() => undefined);
 }

@@ -74,7 +74,7 @@ export const useTable = create<TableStore>()((set, get) => {
       client.on('status', mirror),
       client.on('error', (error) => say(error.message)),
       opened.onPresence((event) => {
-        if (event.sessionId === get().sessionId) set({ members: event.members });
+        if (event.sessionId === get().sessionId) set({ members: named(event.members) });
       }),
       opened.onRefused(() => {
         get().signOut();
@@ -91,6 +91,10 @@ export const useTable = create<TableStore>()((set, get) => {
     connection?.close();
     connection = null;
   };
+
+  /** Inside Discord: the names its participants list shows, which the presence list uses. */
+  let discordNames: ReadonlyMap<string, string> = new Map();
+  const named = (members: PresenceMember[]) => members.map((member) => ({ ...member, name: discordNames.get(member.id) ?? member.name }));
 
   /** A bot's join link, waiting for the player's identity to be redeemed. */
   let pendingInvite: string | null = null;
@@ -137,10 +141,14 @@ export const useTable = create<TableStore>()((set, get) => {
         set({ platform, phase: 'joining', busy: true });
         // the SDK is loaded only inside Discord: the browser table does without it
         void import('../platform/discord-platform')
-          .then(({ discordHandshake }) => discordHandshake())
+          .then(async ({ discordHandshake, watchParticipants }) => ({ ...(await discordHandshake()), watchParticipants }))
           .then(
-          ({ identity, sessionId }) => {
+          ({ identity, sessionId, sdk, watchParticipants }) => {
             set({ identity, busy: false });
+            watchParticipants(sdk, (names) => {
+              discordNames = names;
+              set({ members: named(get().members) });
+            });
             return get().openTable(sessionId);
           },
           (error: unknown) => {
