@@ -40,6 +40,24 @@ const configSchema = z.object({
   LIVE_UPDATES_BURST: count(120),
   MAX_PDF_BYTES: count(200 * MiB),
   PDF_LINK_SECONDS: count(6 * 60 * 60),
+  /** Discord: all four of client id, secret, bot token and public key, or none (browser table only). */
+  DISCORD_CLIENT_ID: z.string().regex(/^\d{5,30}$/, 'a Discord snowflake').optional(),
+  DISCORD_CLIENT_SECRET: z.string().min(8).optional(),
+  DISCORD_BOT_TOKEN: z.string().min(8).optional(),
+  DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, '64 hex digits (the Ed25519 key of the portal)').optional(),
+  DISCORD_API_BASE: z.url().default('https://discord.com/api/v10'),
+  /** `off` serves commands only over the HTTP interactions endpoint, without a gateway connection. */
+  DISCORD_GATEWAY: z.enum(['on', 'off']).default('on'),
+  /** Where browsers reach this server (join links); http://localhost:PORT when unset. */
+  PUBLIC_URL: z.url().optional(),
+  JOIN_LINK_HOURS: amount(24),
+}).superRefine((env, context) => {
+  const discord = ['DISCORD_CLIENT_ID', 'DISCORD_CLIENT_SECRET', 'DISCORD_BOT_TOKEN', 'DISCORD_PUBLIC_KEY'] as const;
+  const set = discord.filter((key) => env[key] !== undefined);
+  if (set.length === 0 || set.length === discord.length) return;
+  for (const key of discord.filter((key) => env[key] === undefined)) {
+    context.addIssue({ code: 'custom', path: [key], message: `required with ${set.join(', ')}` });
+  }
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -99,5 +117,25 @@ function toConfig(env: z.infer<typeof configSchema>) {
       maxBytes: env.MAX_PDF_BYTES,
       linkSeconds: env.PDF_LINK_SECONDS,
     },
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    joinLinkMs: env.JOIN_LINK_HOURS * 60 * 60 * 1000,
+    discord: discordOf(env),
+  };
+}
+
+export type DiscordConfig = NonNullable<Config['discord']>;
+
+/** The Discord app's settings; null when none is configured (the product is then a browser table). */
+function discordOf(env: z.infer<typeof configSchema>) {
+  const { DISCORD_CLIENT_ID: clientId, DISCORD_CLIENT_SECRET: clientSecret, DISCORD_BOT_TOKEN: botToken } = env;
+  const publicKey = env.DISCORD_PUBLIC_KEY;
+  if (!clientId || !clientSecret || !botToken || !publicKey) return null;
+  return {
+    clientId,
+    clientSecret,
+    botToken,
+    publicKey: publicKey.toLowerCase(),
+    apiBase: env.DISCORD_API_BASE.replace(/\/+$/, ''),
+    gateway: env.DISCORD_GATEWAY === 'on',
   };
 }

@@ -15,6 +15,8 @@ const STATUS: Record<ErrorCode, number> = {
   'too-large': 413,
   'unsupported-media-type': 415,
   'rate-limited': 429,
+  'not-in-instance': 403,
+  'discord-unavailable': 502,
   internal: 500,
 };
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import { createDiffer } from '../shared/diff';
 import type { Config } from './config';
+import { createDiscordApp } from './discord/discord-app';
 import { createHttpApp } from './http-app';
 import type { Logger } from './logger';
 import { AccessLinks } from './access-links';
@@ -59,9 +60,9 @@ export async function startServer(
   // in this order: the records of expired sessions go before the files are checked against them
   const dependents = [...tableDependents, ...(extras.dependents ?? []), collector];
   let ready = false;
-  // filled in below, once the registry exists: the app must be built first, ahead of Socket.IO
-  const pdfRoutes = Router();
-  const app = createHttpApp({ tokens, logger, activityDist: config.activityDist, isReady: () => ready, routes: pdfRoutes });
+  // filled in below (PDFs, Discord), once the registry exists: the app must be built first, ahead of Socket.IO
+  const apiRoutes = Router();
+  const app = createHttpApp({ tokens, logger, activityDist: config.activityDist, isReady: () => ready, routes: apiRoutes });
   const httpServer = createServer(app);
   // a binary update-layers may come nearly uncompressed
   const maxMessageBytes = 2 * Math.max(config.limits.maxUpdateBytes, config.layers.maxLayerBytes) + 64 * 1024;
@@ -75,9 +76,11 @@ export async function startServer(
     { registry, channel, stores: tableStores, layers: config.layers, rates: config.rates, live: config.live },
   );
   const links = new AccessLinks(secret, config.pdfs.linkSeconds * 1000);
-  pdfRoutes.use(
+  apiRoutes.use(
     createPdfRoutes({ registry, channel, tokens, links, files, store: tableStores.pdfs, maxPdfBytes: config.pdfs.maxBytes, logger }),
   );
+  const discord = createDiscordApp({ config, secret, tokens, registry, io: gateway.io, logger });
+  apiRoutes.use(discord.routes);
   const housekeeping = new Housekeeping(registry, store, dependents, config.housekeeping, logger);
 
   await new Promise<void>((resolve, reject) => {
@@ -92,6 +95,7 @@ export async function startServer(
 
   const close = async () => {
     ready = false;
+    await discord.stop();
     registry.stop();
     await housekeeping.stop();
     // the sockets stay open meanwhile, so what was in flight is acknowledged to its sender

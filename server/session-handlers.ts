@@ -10,6 +10,7 @@ import {
   ServerEvent,
   updateGameStateSchema,
 } from '../shared/protocol';
+import { mayJoin } from './discord/voice-sessions';
 import type { GameSession } from './game-session';
 import type { Logger } from './logger';
 import { RateLimiter } from './rate-limiter';
@@ -61,6 +62,9 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
   });
 
   on(ClientEvent.joinSession, joinSessionSchema, async ({ sessionId, fromVersion }: JoinSession, reply: Reply) => {
+    if (!mayJoin(user.claims, sessionId)) {
+      throw new ProtocolError('forbidden', 'this table belongs to a voice channel: open it from Discord or from a join link');
+    }
     const session = await registry.get(sessionId);
     await session.exclusive(async () => {
       // gone while waiting for its turn: counting it as joined would keep the session in memory forever

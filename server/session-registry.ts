@@ -35,11 +35,23 @@ export class SessionRegistry {
     this.requireAccepting();
     // 128 random bits: a standalone session's id is its invitation, so it must not be guessable
     const id = randomBytes(16).toString('base64url');
-    const meta = { id, hostId, createdAt: this.now() };
-    await this.deps.store.createSession(meta);
-    const session = new GameSession({ meta, snapshot: { version: 0, state: {} }, log: [] }, this.deps, this.tables.empty(id));
+    const session = await this.createWithId(id, hostId);
     this.entries.set(id, { loading: Promise.resolve(session), session, members: 0, lastUsedAt: this.now() });
     return session;
+  }
+
+  /**
+   * The session `id` (a voice channel's), created with `hostId` as its host if it does not exist
+   * yet. One load-or-create per id at a time: two callers racing get the same session.
+   */
+  ensure(id: string, hostId: string): Promise<GameSession> {
+    let entry = this.entries.get(id);
+    if (!entry) {
+      this.requireAccepting();
+      entry = this.startLoading(id, hostId);
+    }
+    entry.lastUsedAt = this.now();
+    return entry.loading;
   }
 
   get(id: string): Promise<GameSession> {
@@ -102,8 +114,8 @@ export class SessionRegistry {
     );
   }
 
-  private startLoading(id: string): Entry {
-    const entry: Entry = { loading: this.load(id), members: 0, lastUsedAt: this.now() };
+  private startLoading(id: string, hostIfMissing?: string): Entry {
+    const entry: Entry = { loading: this.load(id, hostIfMissing), members: 0, lastUsedAt: this.now() };
     this.entries.set(id, entry);
     entry.loading.then(
       (session) => (entry.session = session),
@@ -113,10 +125,17 @@ export class SessionRegistry {
     return entry;
   }
 
-  private async load(id: string): Promise<GameSession> {
+  private async load(id: string, hostIfMissing?: string): Promise<GameSession> {
     const stored = await this.deps.store.loadSession(id, this.deps.limits.historyMaxEntries);
-    if (!stored) throw new ProtocolError('unknown-session', `there is no session ${id}`);
-    return new GameSession(stored, this.deps, await this.tables.load(id));
+    if (stored) return new GameSession(stored, this.deps, await this.tables.load(id));
+    if (hostIfMissing === undefined) throw new ProtocolError('unknown-session', `there is no session ${id}`);
+    return this.createWithId(id, hostIfMissing);
+  }
+
+  private async createWithId(id: string, hostId: string): Promise<GameSession> {
+    const meta = { id, hostId, createdAt: this.now() };
+    await this.deps.store.createSession(meta);
+    return new GameSession({ meta, snapshot: { version: 0, state: {} }, log: [] }, this.deps, this.tables.empty(id));
   }
 
   private requireAccepting(): void {

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { tryParseJson } from '../shared/json';
 
 const claimsSchema = z.object({
   sub: z.string().min(1),
@@ -33,7 +34,7 @@ export class TokenService {
     if (typeof token !== 'string' || token.length > 4096) return null;
     const [body, tag, extra] = token.split('.');
     if (!body || !tag || extra !== undefined || !this.tagMatches(body, tag)) return null;
-    const parsed = claimsSchema.safeParse(parseJson(Buffer.from(body, 'base64url').toString('utf8')));
+    const parsed = claimsSchema.safeParse(tryParseJson(Buffer.from(body, 'base64url').toString('utf8')));
     if (!parsed.success || parsed.data.exp <= now) return null;
     return parsed.data;
   }
@@ -46,13 +47,5 @@ export class TokenService {
     const expected = Buffer.from(this.sign(body));
     const given = Buffer.from(tag);
     return expected.length === given.length && timingSafeEqual(expected, given);
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

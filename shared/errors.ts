@@ -11,6 +11,10 @@ export const ERROR_CODES = [
   'version-conflict',
   'unsupported-media-type',
   'not-found',
+  /** Discord: the user is not in that activity instance (or the instance is not in a voice channel). */
+  'not-in-instance',
+  /** Discord's API failed or could not be reached; try again. */
+  'discord-unavailable',
   'internal',
 ] as const;
 

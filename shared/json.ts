@@ -27,3 +27,12 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 export function cloneJson<T extends JsonValue | undefined>(value: T): T {
   return value === undefined ? value : structuredClone(value);
 }
+
+/** The value of a JSON text; undefined when it is not JSON. */
+export function tryParseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -102,3 +102,15 @@ export type Ack<T extends object = object> = AckOk<T> | AckError;
 export type CreateSessionAck = Ack<{ sessionId: string }>;
 export type JoinSessionAck = Ack<{ sessionId: string; role: Role }>;
 export type UpdateGameStateAck = Ack<{ version: number }>;
+
+/** POST /api/auth/discord: the activity's OAuth2 code and the instance it runs in. */
+export const discordLoginSchema = z.object({
+  code: z.string().min(1).max(512),
+  instanceId: z.string().min(1).max(256),
+});
+
+/** POST /api/auth/invite: a signed join link's invitation, and a name when the caller has no token yet. */
+export const inviteLoginSchema = z.object({
+  invite: z.string().min(1).max(1024),
+  name: z.string().trim().min(1).max(64).optional(),
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { TableError, tableErrorFrom } from '../sync/table-error';
+import { postAuth } from './auth-request';
 
-const identitySchema = z.object({
+export const identitySchema = z.object({
   token: z.string().min(1),
   user: z.object({ id: z.string(), name: z.string() }),
 });
@@ -29,20 +29,6 @@ export function forgetIdentity(storage: Storage): void {
 }
 
 /** POST /api/auth/guest: a name in, a token and user out. */
-export async function guestSignIn(name: string): Promise<Identity> {
-  let response: Response;
-  try {
-    response = await fetch('/api/auth/guest', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name }),
-    });
-  } catch {
-    throw new TableError('network', 'the server cannot be reached; try again in a moment');
-  }
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) throw tableErrorFrom(body, `sign-in failed (${response.status})`);
-  const parsed = identitySchema.safeParse(body);
-  if (!parsed.success) throw new TableError('internal', 'the server answered sign-in oddly');
-  return parsed.data;
+export function guestSignIn(name: string): Promise<Identity> {
+  return postAuth('/api/auth/guest', { name }, identitySchema, 'sign-in');
 }

@@ -6,6 +6,7 @@ import type { SyncStatus } from '../../../shared/sync-client';
 import type { Item } from '../model/collection';
 import { listUpdate, type ListName } from '../model/lists';
 import { forgetIdentity, guestSignIn, loadIdentity, saveIdentity, type Identity } from '../platform/guest-identity';
+import { inviteFromLocation, redeemInvite } from '../platform/join-invite';
 import { detectPlatform, sessionFromLocation, tablePath, type Platform } from '../platform/platform';
 import { TableConnection } from '../sync/connection';
 import { useBook } from './book-store';
@@ -76,7 +77,7 @@ export const useTable = create<TableStore>()((set, get) => {
       // a refused layer edit (too large, too fast) would otherwise just vanish from the page
       opened.table.on('error', (error) => say(`The book: ${error.message}`)),
       opened.onPresence((event) => {
-        if (event.sessionId === get().sessionId) set({ members: event.members });
+        if (event.sessionId === get().sessionId) set({ members: named(event.members) });
       }),
       opened.onRefused(() => {
         get().signOut();
@@ -95,7 +96,35 @@ export const useTable = create<TableStore>()((set, get) => {
     connection = null;
   };
 
+  /** Inside Discord: the names its participants list shows, which the presence list uses. */
+  let discordNames: ReadonlyMap<string, string> = new Map();
+  const named = (members: PresenceMember[]) => members.map((member) => ({ ...member, name: discordNames.get(member.id) ?? member.name }));
+
+  /** A bot's join link, waiting for the player's identity to be redeemed. */
+  let pendingInvite: string | null = null;
+
+  /** Opens the table the page points to: a join link's (redeemed first) or a table link's. */
+  const enter = async (identity: Identity, sessionId: string | null): Promise<void> => {
+    const invite = pendingInvite;
+    pendingInvite = null;
+    if (!invite) {
+      if (sessionId) await get().openTable(sessionId);
+      return;
+    }
+    try {
+      const joined = await redeemInvite(invite, identity);
+      saveIdentity(localStorage, joined.identity);
+      set({ identity: joined.identity });
+      await get().openTable(joined.sessionId);
+    } catch (error) {
+      showPath('/');
+      say(messageOf(error));
+    }
+  };
+
   const showPath = (path: string) => {
+    // inside Discord the page keeps its address: the SDK and a reload need its frame_id and instance_id
+    if (get().platform.kind === 'discord') return;
     if (location.pathname + location.search !== path) history.replaceState(null, '', path);
   };
 
@@ -110,12 +139,34 @@ export const useTable = create<TableStore>()((set, get) => {
     ...AT_NO_TABLE,
 
     start() {
-      // Discord (issue 6) will sign in through its handshake here; until then both platforms use a guest name
       const platform = detectPlatform(location.search);
+      if (platform.kind === 'discord') {
+        // inside Discord the handshake is the identity, and the voice channel picks the table
+        set({ platform, phase: 'joining', busy: true });
+        // the SDK is loaded only inside Discord: the browser table does without it
+        void import('../platform/discord-platform')
+          .then(async ({ discordHandshake, watchParticipants }) => ({ ...(await discordHandshake()), watchParticipants }))
+          .then(
+          ({ identity, sessionId, sdk, watchParticipants }) => {
+            set({ identity, busy: false });
+            watchParticipants(sdk, (names) => {
+              discordNames = names;
+              set({ members: named(get().members) });
+            });
+            return get().openTable(sessionId);
+          },
+          (error: unknown) => {
+            set({ phase: 'signed-out', busy: false });
+            say(`Discord sign-in failed: ${messageOf(error)}`);
+          },
+        );
+        return;
+      }
       const identity = loadIdentity(localStorage);
+      pendingInvite = inviteFromLocation(location.pathname);
       const sessionId = sessionFromLocation(location.pathname, location.search);
       set({ platform, identity, sessionId, phase: identity ? 'lobby' : 'signed-out' });
-      if (identity && sessionId) void get().openTable(sessionId);
+      if (identity) void enter(identity, sessionId);
     },
 
     async signIn(name) {
@@ -124,8 +175,7 @@ export const useTable = create<TableStore>()((set, get) => {
         const identity = await guestSignIn(name);
         saveIdentity(localStorage, identity);
         set({ identity, phase: 'lobby' });
-        const { sessionId } = get();
-        if (sessionId) await get().openTable(sessionId);
+        await enter(identity, get().sessionId);
       } catch (error) {
         say(messageOf(error));
       } finally {

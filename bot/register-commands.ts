@@ -1,0 +1,22 @@
+import { Routes, type REST } from 'discord.js';
+import { defaultEntryPointCommand, tableCommand } from './commands';
+
+const PRIMARY_ENTRY_POINT = 4;
+
+interface ExistingCommand {
+  id: string;
+  type?: number;
+  [field: string]: unknown;
+}
+
+/**
+ * Overwrites the app's global commands with ours, keeping its Entry Point command as it is (Discord
+ * refuses a bulk overwrite that drops it); adds the default one when the app has none.
+ */
+export async function registerCommands(rest: REST, applicationId: string): Promise<{ names: string[]; keptEntryPoint: boolean }> {
+  const existing = (await rest.get(Routes.applicationCommands(applicationId))) as ExistingCommand[];
+  const entryPoint = existing.find((command) => command.type === PRIMARY_ENTRY_POINT);
+  const body = [tableCommand, entryPoint ?? defaultEntryPointCommand];
+  const saved = (await rest.put(Routes.applicationCommands(applicationId), { body })) as ExistingCommand[];
+  return { names: saved.map((command) => String(command.name)), keptEntryPoint: entryPoint !== undefined };
+}

@@ -1,0 +1,67 @@
+import express, { Router } from 'express';
+import type { REST } from 'discord.js';
+import { followUp, messageOf } from '../../bot/discord-rest';
+import { commandUseOf, InteractionType, rawInteractionSchema } from '../../bot/raw-interaction';
+import type { TableCommands } from '../../bot/table-commands';
+import { tryParseJson } from '../../shared/json';
+import type { Logger } from '../logger';
+import { checkSignature, discordPublicKey } from './signature';
+
+export interface InteractionsRouteOptions {
+  publicKey: string;
+  commands: TableCommands;
+  rest: REST;
+  logger: Logger;
+  maxSkewSeconds?: number;
+}
+
+const LAUNCH_ACTIVITY = 12;
+const CHANNEL_MESSAGE = 4;
+const PONG = 1;
+
+/** POST /api/discord/interactions: Discord's HTTP interactions endpoint, Ed25519-verified. */
+export function createInteractionsRoute(options: InteractionsRouteOptions): Router {
+  const router = Router();
+  const key = discordPublicKey(options.publicKey);
+  const { logger } = options;
+
+  router.post('/api/discord/interactions', express.raw({ type: () => true, limit: '64kb' }), async (req, res) => {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const check = checkSignature(key, req.get('x-signature-ed25519'), req.get('x-signature-timestamp'), body, {
+      maxSkewSeconds: options.maxSkewSeconds,
+    });
+    if (check !== 'ok') {
+      logger.warn({ check }, 'refused an interaction without a valid signature');
+      res.status(401).json({ error: { code: 'unauthorized', message: check === 'stale' ? 'stale timestamp' : 'bad signature' } });
+      return;
+    }
+    const parsed = rawInteractionSchema.safeParse(tryParseJson(body.toString('utf8')));
+    if (!parsed.success) {
+      res.status(400).json({ error: { code: 'invalid-payload', message: 'not an interaction' } });
+      return;
+    }
+    const interaction = parsed.data;
+    if (interaction.type === InteractionType.Ping) {
+      res.json({ type: PONG });
+      return;
+    }
+    const use = interaction.type === InteractionType.ApplicationCommand ? commandUseOf(interaction) : null;
+    if (!use) {
+      res.status(400).json({ error: { code: 'invalid-payload', message: `interactions of type ${interaction.type} are not handled` } });
+      return;
+    }
+    const reply = await options.commands.handle(use).catch((error: unknown) => {
+      logger.error({ err: error, interaction: interaction.id, command: use.command }, 'a command failed');
+      return { launch: false, content: 'Something went wrong on the table server: try again in a moment.', ephemeral: true };
+    });
+    if (!reply.launch) {
+      res.json({ type: CHANNEL_MESSAGE, data: messageOf(reply) });
+      return;
+    }
+    res.json({ type: LAUNCH_ACTIVITY });
+    followUp(options.rest, interaction.application_id, interaction.token, reply).catch((error: unknown) =>
+      logger.warn({ err: error, interaction: interaction.id }, 'could not send the table link after launching the activity'),
+    );
+  });
+  return router;
+}

@@ -1,0 +1,36 @@
+import { createHmac } from 'node:crypto';
+import type { Claims } from '../tokens';
+
+const PREFIX = 'vc-';
+
+/**
+ * The session of a voice channel: the same channel always maps to the same id, so the bot, the
+ * activity and the server agree without a lookup; keyed by the server's secret, so an id cannot be
+ * derived (or guessed) from the public guild and channel ids.
+ */
+export class VoiceSessions {
+  private readonly key: Buffer;
+
+  constructor(secret: string) {
+    this.key = createHmac('sha256', secret).update('gamebook-studio voice channel sessions').digest();
+  }
+
+  idOf(guildId: string, channelId: string): string {
+    const digest = createHmac('sha256', this.key).update(`${guildId}:${channelId}`).digest('base64url');
+    return `${PREFIX}${digest.slice(0, 27)}`;
+  }
+}
+
+export function isVoiceSession(sessionId: string): boolean {
+  return sessionId.startsWith(PREFIX);
+}
+
+/** Whether these claims may join the session: a voice channel's session only when the token lists it. */
+export function mayJoin(claims: Claims, sessionId: string): boolean {
+  return !isVoiceSession(sessionId) || (claims.sessions?.includes(sessionId) ?? false);
+}
+
+/** Our user id of a Discord user. */
+export function discordUserId(discordId: string): string {
+  return `discord:${discordId}`;
+}

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+
+export interface StandInUser {
+  id: string;
+  username: string;
+  global_name?: string;
+}
+
+export interface StandInInstance {
+  users: string[];
+  channelId: string;
+  guildId: string;
+}
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  authorization?: string;
+  body: unknown;
+}
+
+/**
+ * A local stand-in of Discord's HTTP API (the parts the product calls), on loopback: OAuth2 code
+ * exchange, users/@me, activity instances, interaction callbacks and follow-ups, application
+ * commands. Tests point DISCORD_API_BASE (and so discord.js's REST) at `apiBase`.
+ */
+export class DiscordStandIn {
+  readonly calls: RecordedCall[] = [];
+  readonly codes = new Map<string, StandInUser>();
+  readonly instances = new Map<string, StandInInstance>();
+  /** Channels the bot may look up (GET /channels/:id). */
+  readonly channels = new Map<string, { id: string; type: number; guild_id: string }>();
+  /** The application's commands, as the last bulk overwrite left them. */
+  commands: Array<Record<string, unknown>> = [];
+  private readonly accessTokens = new Map<string, StandInUser>();
+  private server?: Server;
+  apiBase = '';
+
+  constructor(
+    readonly applicationId: string,
+    private readonly botToken: string,
+    private readonly clientSecret: string,
+  ) {}
+
+  /** A code the activity's authorize() would return for `user`. */
+  codeFor(user: StandInUser): string {
+    const code = randomBytes(8).toString('hex');
+    this.codes.set(code, user);
+    return code;
+  }
+
+  callsTo(pattern: RegExp): RecordedCall[] {
+    return this.calls.filter((call) => pattern.test(`${call.method} ${call.path}`));
+  }
+
+  async start(): Promise<this> {
+    const app = express();
+    app.use(express.json(), express.urlencoded({ extended: false }));
+    app.use((req, _res, next) => {
+      this.calls.push({ method: req.method, path: req.path, authorization: req.get('authorization'), body: req.body });
+      next();
+    });
+    const api = express.Router();
+    const isBot = (req: express.Request) => req.get('authorization') === `Bot ${this.botToken}`;
+
+    api.post('/oauth2/token', (req, res) => {
+      const user = this.codes.get(String(req.body?.code));
+      if (req.body?.client_id !== this.applicationId || req.body?.client_secret !== this.clientSecret || !user) {
+        res.status(400).json({ error: 'invalid_grant' });
+        return;
+      }
+      this.codes.delete(String(req.body.code));
+      const accessToken = randomBytes(12).toString('hex');
+      this.accessTokens.set(accessToken, user);
+      res.json({ access_token: accessToken, token_type: 'Bearer', expires_in: 604800, scope: 'identify' });
+    });
+    api.get('/users/@me', (req, res) => {
+      const user = this.accessTokens.get((req.get('authorization') ?? '').replace(/^Bearer /, ''));
+      if (!user) res.status(401).json({ message: '401: Unauthorized', code: 0 });
+      else res.json({ avatar: null, global_name: null, ...user });
+    });
+    api.get('/applications/:app/activity-instances/:instance', (req, res) => {
+      const instance = this.instances.get(req.params.instance);
+      if (!isBot(req) || req.params.app !== this.applicationId) res.status(401).json({ message: '401: Unauthorized' });
+      else if (!instance) res.status(404).json({ message: 'Unknown Activity Instance', code: 10063 });
+      else {
+        const location = { id: 'gc-1', kind: 'gc', channel_id: instance.channelId, guild_id: instance.guildId };
+        res.json({ application_id: this.applicationId, instance_id: req.params.instance, launch_id: '1', location, users: instance.users });
+      }
+    });
+    api.get('/channels/:channel', (req, res) => {
+      const channel = this.channels.get(req.params.channel);
+      if (!isBot(req)) res.status(401).json({ message: '401: Unauthorized' });
+      else if (!channel) res.status(404).json({ message: 'Unknown Channel', code: 10003 });
+      else res.json({ name: channel.id, position: 0, permission_overwrites: [], ...channel });
+    });
+    api.post('/interactions/:id/:token/callback', (_req, res) => res.status(204).end());
+    api.post('/webhooks/:app/:token', (req, res) => res.json({ id: '1', ...req.body }));
+    api.get('/applications/:app/commands', (req, res) => {
+      if (!isBot(req)) res.status(401).json({ message: '401: Unauthorized' });
+      else res.json(this.commands);
+    });
+    api.put('/applications/:app/commands', (req, res) => {
+      const body = req.body as Array<Record<string, unknown>>;
+      if (!isBot(req)) {
+        res.status(401).json({ message: '401: Unauthorized' });
+        return;
+      }
+      const hadEntryPoint = this.commands.some((command) => command.type === 4);
+      if (hadEntryPoint && !body.some((command) => command.type === 4)) {
+        res.status(400).json({ message: 'Cannot remove the primary entry point command', code: 50240 });
+        return;
+      }
+      this.commands = body.map((command, index) => ({ id: String(command.id ?? 9000 + index), application_id: this.applicationId, ...command }));
+      res.json(this.commands);
+    });
+    app.use('/api/v10', api);
+    app.use((_req, res) => res.status(404).json({ message: '404: Not Found', code: 0 }));
+
+    this.server = createServer(app);
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.apiBase = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/v10`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
