@@ -138,7 +138,9 @@ describe('the book in headless Chromium: a PDF, following the host, drawings and
     await until(() => inked(host, 'canvas.book-overlay', true), (n) => n >= redBefore - 5, "the guest's undo of their erase");
     assert.deepEqual(await renders(), rendersBefore, 'strokes, tokens and pointers never redrew the PDF canvas');
     await screenshot(guest, 'book-guest');
-    await screenshot(host, 'book-host', path.resolve('docs/screenshots/table.png'));
+    await screenshot(host, 'book-host');
+    // the README's picture is refreshed on request only, so a test run leaves the tree clean
+    if (process.env.UPDATE_SCREENSHOTS) await screenshot(host, 'book-host', path.resolve('docs/screenshots/table.png'));
   });
 
   it('B4: a reload keeps the book, the page and the annotations', async () => {
