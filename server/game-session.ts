@@ -13,6 +13,7 @@ import { segmentOf, StateDocument, type Segment } from '../shared/state-document
 import { DeltaHistory } from './delta-history';
 import type { SessionLimits } from './limits';
 import type { SessionChannel } from './session-channel';
+import type { TableState } from '../shared/layers-protocol';
 import type { SessionTable } from './session-table';
 import type { SessionMeta, SessionStore, StoredSession } from './storage/session-store';
 import { mergeUpdates, requireMergeBase } from './update-merge';
@@ -104,6 +105,10 @@ export class GameSession {
       crc: this.doc.crc(),
       ...this.table.snapshot(),
     };
+  }
+
+  tableState(): TableState {
+    return { sessionId: this.id, ...this.table.snapshot() };
   }
 
   /** Applies a logged delta key by key, without mutating shared values; returns what it replaced. */

@@ -11,6 +11,7 @@ import {
   updateGameStateSchema,
 } from '../shared/protocol';
 import { mayJoin } from './discord/voice-sessions';
+import { TableServerEvent } from '../shared/layers-protocol';
 import type { GameSession } from './game-session';
 import type { Logger } from './logger';
 import { RateLimiter } from './rate-limiter';
@@ -75,7 +76,8 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
       session.admit(user.id);
       // inside the session's turn: the ack, then the full state, then any later delta
       reply({ sessionId: session.id, role: session.roleOf(user.id) });
-      sendCatchUp(socket, session, fromVersion);
+      // layers, PDFs and the view have no deltas: a resumed client gets them whole
+      if (sendCatchUp(socket, session, fromVersion) === 'deltas') socket.emit(TableServerEvent.tableState, session.tableState());
     });
   });
 
@@ -100,8 +102,9 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
 }
 
 /** What a client at `fromVersion` misses, as deltas when the history has them, else the full state. */
-function sendCatchUp(socket: Socket, session: GameSession, fromVersion: number | undefined): void {
+function sendCatchUp(socket: Socket, session: GameSession, fromVersion: number | undefined): 'deltas' | 'full' {
   const deltas = fromVersion === undefined ? null : session.deltasSince(fromVersion);
   if (deltas) socket.emit(ServerEvent.missingUpdates, { deltas });
   else socket.emit(ServerEvent.fullGameState, session.fullState());
+  return deltas ? 'deltas' : 'full';
 }

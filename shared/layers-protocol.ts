@@ -17,6 +17,8 @@ export const TableServerEvent = {
   realTimeUpdate: 'real-time-update',
   pageNavigated: 'page-navigated',
   pdfAdded: 'pdf-added',
+  /** After a join that resumed through missing-updates: the table as it is now. */
+  tableState: 'table-state',
 } as const;
 
 /** Binary payloads arrive as a Buffer in Node and may be an ArrayBuffer elsewhere. */
@@ -104,6 +106,11 @@ export interface TableSnapshot {
   layerRevisions: PerPage<number>;
   pdfs: PdfData[];
   view: PageView | null;
+}
+
+/** `table-state`: what a full state carries of the table, for a client that resumed without one. */
+export interface TableState extends TableSnapshot {
+  sessionId: string;
 }
 
 export type UpdateLayersAck = Ack<{ revision: number }>;

@@ -10,6 +10,8 @@ import {
   type LiveUpdateRelay,
   type PageView,
   type PdfData,
+  type TableSnapshot,
+  type TableState,
   type UpdateLayers,
   type UpdateLayersAck,
 } from './layers-protocol';
@@ -52,7 +54,8 @@ export class TableClient extends Emitter<TableEvents> {
     super();
     this.socket = options.socket;
     this.maxInflateBytes = options.maxInflateBytes ?? 8 * 1024 * 1024;
-    this.listen(ServerEvent.fullGameState, (full: FullGameState) => this.onFullState(full));
+    this.listen(ServerEvent.fullGameState, (full: FullGameState) => this.takeSnapshot(full));
+    this.listen(TableServerEvent.tableState, (table: TableState) => this.takeSnapshot(table));
     this.listen(TableServerEvent.layersUpdated, (bytes: Uint8Array) => this.onLayers(bytes));
     this.listen(TableServerEvent.realTimeUpdate, (bytes: Uint8Array) => this.onLive(bytes));
     this.listen(TableServerEvent.pageNavigated, (view: PageView) => this.onView(view));
@@ -108,7 +111,8 @@ export class TableClient extends Emitter<TableEvents> {
     this.detach.push(() => this.socket.off(event, listener));
   }
 
-  private onFullState(full: FullGameState): void {
+  /** A full state, or the table state of a resumed join: the server's table as it is now. */
+  private takeSnapshot(full: TableSnapshot): void {
     this.pages.clear();
     for (const [pdfId, pages] of Object.entries(full.layers)) {
       for (const [pageNum, layers] of Object.entries(pages)) {

@@ -3,6 +3,7 @@ import { ROLL_DICE_EVENT, type DiceRoll } from '../../../shared/dice';
 import { PRESENCE_EVENT, type PresenceEvent } from '../../../shared/presence';
 import { ClientEvent, ServerEvent, type Ack, type Role } from '../../../shared/protocol';
 import { SyncClient } from '../../../shared/sync-client';
+import { TableServerEvent } from '../../../shared/layers-protocol';
 import { TableClient } from '../../../shared/table-client';
 import { TableError } from './table-error';
 
@@ -56,10 +57,13 @@ export class TableConnection {
     return () => this.socket.off(PRESENCE_EVENT, listener);
   }
 
-  /** After the table client has taken in a full-game-state (a join, a rejoin, a resync). */
+  /** After the table client has taken in the server's table whole (a join, a rejoin, a resync). */
   onTableReset(listener: () => void): () => void {
-    this.socket.on(ServerEvent.fullGameState, listener);
-    return () => this.socket.off(ServerEvent.fullGameState, listener);
+    const events = [ServerEvent.fullGameState, TableServerEvent.tableState];
+    for (const event of events) this.socket.on(event, listener);
+    return () => {
+      for (const event of events) this.socket.off(event, listener);
+    };
   }
 
   /** The server refused the token (expired, or signed with another secret): sign in again. */
