@@ -16,6 +16,7 @@ import { startTestServer, type TestServer } from './support/harness';
 const APP = '100000000000000002';
 const SECRET = 'browser-test-secret-that-is-long-enough';
 const INSTANCE = 'i-1234-gc-voice';
+const ALICE_AVATAR = '8342729096ea3675442027381ff50dfe';
 
 describe('the activity inside Discord (headless Chromium, SDK frame messages played by a host page)', () => {
   const discord = new DiscordStandIn(APP, 'bot-token-browser', 'client-secret-browser');
@@ -54,7 +55,7 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
     const host = `${server.url}/discord-client-stand-in`;
     const activityUrl = `/?frame_id=frame-${user.id}&instance_id=${INSTANCE}&platform=desktop&guild_id=guild-9&channel_id=voice-9`;
     const participants = [
-      { id: 'alice-id', username: 'alice', nickname: 'Alice the Brave' },
+      { id: 'alice-id', username: 'alice', nickname: 'Alice the Brave', avatar: ALICE_AVATAR },
       { id: 'bob-id', username: 'bob' },
     ];
     const html = discordHostPage({ activityUrl, code: discord.codeFor(user), user, applicationId: APP, participants });
@@ -71,7 +72,17 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
     await until(async () => (await server.registry.get(sessionId)).meta.hostId, (hostId) => hostId === 'discord:alice-id', 'the table of the voice channel');
 
     for (const { activity } of [alice, bob]) await activity.getByRole('tab', { name: /Players/ }).click();
-    await textOf(alice.activity.getByRole('list', { name: 'Players at the table' }), /Alice the Brave[\s\S]*bob|bob[\s\S]*Alice the Brave/, 'both players listed, named as in Discord');
+    const players = alice.activity.getByRole('list', { name: 'Players at the table' });
+    await textOf(players, /Alice the Brave[\s\S]*bob|bob[\s\S]*Alice the Brave/, 'both players listed, named as in Discord');
+    // Alice's Discord avatar, through the proxy's /discord-cdn mapping; the test has no such mapping,
+    // so the image fails to load and her initials stay. Bob has no avatar hash (and no snowflake id): initials only.
+    const aliceFace = players.locator('li', { hasText: 'Alice the Brave' }).locator('.avatar');
+    const expectedSrc = `/discord-cdn/avatars/alice-id/${ALICE_AVATAR}.png?size=64`;
+    await until(() => aliceFace.locator('img').getAttribute('src', { timeout: 1000 }), (src) => src === expectedSrc, "Alice's avatar");
+    await until(() => aliceFace.locator('img').evaluate((img) => (img as HTMLImageElement).hidden, undefined, { timeout: 1000 }), (hidden) => hidden, 'the avatar that failed to load hidden');
+    await textOf(aliceFace, /^AT$/, "Alice's initials in place of the avatar that failed");
+    assert.ok(await aliceFace.isVisible());
+    assert.equal(await players.locator('li', { hasText: 'bob' }).locator('img').count(), 0);
 
     await alice.activity.getByRole('tab', { name: /Counters/ }).click();
     await alice.activity.getByLabel('New counter').fill('Gold');

@@ -9,7 +9,7 @@ export interface HostPageOptions {
   code: string;
   user: { id: string; username: string };
   applicationId: string;
-  participants?: Array<{ id: string; username: string; nickname?: string }>;
+  participants?: Array<{ id: string; username: string; nickname?: string; avatar?: string | null }>;
 }
 
 export function discordHostPage(options: HostPageOptions): string {

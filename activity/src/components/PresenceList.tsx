@@ -1,5 +1,5 @@
-import type { PresenceMember } from '../../../shared/presence';
-import { useTable } from '../store/table-store';
+import { useState } from 'react';
+import { useTable, type TableMember } from '../store/table-store';
 
 const STRIP_MAX = 4;
 
@@ -14,10 +14,16 @@ function hueOf(id: string): number {
   return hash;
 }
 
-function Avatar({ member }: { member: PresenceMember }) {
+/** The player's Discord avatar over their initials; the initials stay when there is none or it fails to load. */
+function Avatar({ member }: { member: TableMember }) {
+  const [failed, setFailed] = useState<string | null>(null);
+  const picture = member.avatarUrl;
   return (
     <span className="avatar" style={{ '--hue': hueOf(member.id) } as React.CSSProperties} title={member.name} aria-hidden="true">
       {initials(member.name)}
+      {picture && (
+        <img src={picture} alt="" hidden={failed === picture} onError={() => setFailed(picture)} referrerPolicy="no-referrer" />
+      )}
     </span>
   );
 }

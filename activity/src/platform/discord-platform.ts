@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { identitySchema, type Identity } from './guest-identity';
 import { postAuth } from './auth-request';
 import { TableError } from '../sync/table-error';
+import { discordAvatarUrl } from './discord-avatar';
 
 const configSchema = z.object({ clientId: z.string().min(1) });
 const exchangeSchema = identitySchema.extend({ access_token: z.string().min(1), sessionId: z.string().min(1) });
@@ -47,18 +48,29 @@ interface Participant {
   username: string;
   global_name?: string | null;
   nickname?: string;
+  avatar?: string | null;
 }
 
-/** Our user id -> the name Discord shows for that participant (nickname, display name, username). */
-export type ParticipantNames = ReadonlyMap<string, string>;
+/** How Discord shows a participant: nickname, display name or username, and the avatar (through the proxy). */
+export interface ParticipantFace {
+  name: string;
+  avatarUrl: string | null;
+}
+
+/** Our user id -> how Discord shows that participant. */
+export type ParticipantFaces = ReadonlyMap<string, ParticipantFace>;
 
 /**
- * Feeds the presence list from Discord's participants list: the names now, and again whenever
- * someone joins or leaves the activity. Never in the way of joining: failures are ignored.
+ * Feeds the presence list from Discord's participants list: the names and avatars now, and again
+ * whenever someone joins or leaves the activity. Never in the way of joining: failures are ignored.
  */
-export function watchParticipants(sdk: DiscordSDK, onChange: (names: ParticipantNames) => void): void {
+export function watchParticipants(sdk: DiscordSDK, onChange: (faces: ParticipantFaces) => void): void {
   const apply = ({ participants }: { participants: Participant[] }) =>
-    onChange(new Map(participants.map((p) => [`discord:${p.id}`, p.nickname ?? p.global_name ?? p.username])));
+    onChange(
+      new Map(
+        participants.map((p) => [`discord:${p.id}`, { name: p.nickname ?? p.global_name ?? p.username, avatarUrl: discordAvatarUrl(p) }]),
+      ),
+    );
   sdk.commands.getInstanceConnectedParticipants().then(apply, () => undefined);
   sdk.subscribe(Events.ACTIVITY_INSTANCE_PARTICIPANTS_UPDATE, apply).catch(() => undefined);
 }

@@ -11,6 +11,9 @@ import { detectPlatform, sessionFromLocation, tablePath, type Platform } from '.
 import { TableConnection } from '../sync/connection';
 import { useBook } from './book-store';
 
+/** A player at the table; inside Discord with the avatar its participants list shows. */
+export type TableMember = PresenceMember & { avatarUrl?: string };
+
 export type Tab = 'book' | 'sheets' | 'dice' | 'notes' | 'counters' | 'people';
 
 /** Where the player is: naming themselves, choosing a table, waiting for it, or at it. */
@@ -29,7 +32,7 @@ export interface TableData {
   pendingEdits: number;
   /** The shared state as this player sees it: confirmed, with their unconfirmed edits on top. */
   game: JsonObject;
-  members: PresenceMember[];
+  members: TableMember[];
   notice: Notice | null;
   tab: Tab;
   busy: boolean;
@@ -96,9 +99,13 @@ export const useTable = create<TableStore>()((set, get) => {
     connection = null;
   };
 
-  /** Inside Discord: the names its participants list shows, which the presence list uses. */
-  let discordNames: ReadonlyMap<string, string> = new Map();
-  const named = (members: PresenceMember[]) => members.map((member) => ({ ...member, name: discordNames.get(member.id) ?? member.name }));
+  /** Inside Discord: the names and avatars its participants list shows, which the presence list uses. */
+  let discordFaces: ReadonlyMap<string, { name: string; avatarUrl: string | null }> = new Map();
+  const named = (members: PresenceMember[]): TableMember[] =>
+    members.map(({ id, name, role }) => {
+      const face = discordFaces.get(id);
+      return face?.avatarUrl ? { id, role, name: face.name, avatarUrl: face.avatarUrl } : { id, role, name: face?.name ?? name };
+    });
 
   /** A bot's join link, waiting for the player's identity to be redeemed. */
   let pendingInvite: string | null = null;
@@ -149,8 +156,8 @@ export const useTable = create<TableStore>()((set, get) => {
           .then(
           ({ identity, sessionId, sdk, watchParticipants }) => {
             set({ identity, busy: false });
-            watchParticipants(sdk, (names) => {
-              discordNames = names;
+            watchParticipants(sdk, (faces) => {
+              discordFaces = faces;
               set({ members: named(get().members) });
             });
             return get().openTable(sessionId);
