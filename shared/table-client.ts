@@ -79,11 +79,12 @@ export class TableClient extends Emitter<TableEvents> {
   }
 
   /**
-   * Sends the page's layers as edited from the revision this client holds, so the server merges
+   * Sends the page's layers as edited from `baseRevision` (by default the revision this client
+   * holds now), so the server merges
    * them with anyone else's concurrent edits; the result comes back as a `layers` event.
    */
-  updateLayers(pdfId: string, pageNum: number, layers: Layers): Promise<UpdateLayersAck> {
-    const payload: UpdateLayers = { pdfId, pageNum, layers, baseRevision: this.revisionOf(pdfId, pageNum) };
+  updateLayers(pdfId: string, pageNum: number, layers: Layers, baseRevision = this.revisionOf(pdfId, pageNum)): Promise<UpdateLayersAck> {
+    const payload: UpdateLayers = { pdfId, pageNum, layers, baseRevision };
     return new Promise((resolve) => {
       this.socket.emit(TableClientEvent.updateLayers, encodeBinary(payload), (ack: UpdateLayersAck) => {
         if (!ack.ok) this.emit('error', { event: TableClientEvent.updateLayers, ...ack.error });

@@ -229,4 +229,19 @@ describe('the book in headless Chromium: a PDF, following the host, drawings and
     await host.getByLabel('Book to show').selectOption({ label: 'gamebook.pdf' });
     await rendered(guest, new RegExp(`^${firstId}/1@1\\.25$`), 'the guest back on the first book');
   });
+
+  it('B7: a token placed while the server is down reaches the other player once it is back', async () => {
+    const connection = (page: Page) => page.getByRole('status', { name: 'Connection' });
+    const spot = { x: 400, y: 500 };
+    assert.equal(await overlayColour(host, spot.x, spot.y), '0,0,0,0', 'nothing there yet');
+    const port = e2e.server.port;
+    await e2e.server.stop();
+    await textOf(connection(guest), /Offline/, 'the guest sees it is offline');
+    await guest.getByRole('button', { name: 'Token', exact: true }).click();
+    const box = (await guest.locator('canvas.book-overlay').boundingBox())!;
+    await guest.mouse.click(box.x + spot.x, box.y + spot.y);
+    await until(() => overlayColour(guest, spot.x, spot.y), (c) => c !== '0,0,0,0', 'the token shows at once on the guest');
+    await e2e.restart(port);
+    await until(() => overlayColour(host, spot.x, spot.y), (c) => c !== '0,0,0,0', 'the offline token reaches the host', 20_000);
+  });
 });

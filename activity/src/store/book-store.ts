@@ -77,6 +77,8 @@ export const useBook = create<BookStore>()((set, get) => {
   let undoStack = new UndoStack();
   const local = new Map<string, PageLayers>();
   const inFlight = new Map<string, number>();
+  /** Pages edited while the table could not send: sent after the rejoin, from the revision edited. */
+  const waiting = new Map<string, { pdfId: string; pageNum: number; layers: PageLayers; baseRevision: number }>();
   const liveMarks = new Map<string, LiveMark>();
   let lastLive = 0;
 
@@ -104,16 +106,29 @@ export const useBook = create<BookStore>()((set, get) => {
     local.clear();
     inFlight.clear();
     set((s) => ({ pdfs: [...table.pdfs], follow: table.view ? follow(s.follow, { type: 'host-moved', view: table.view }) : s.follow }));
+    const offline = [...waiting.values()];
+    waiting.clear();
+    for (const page of offline) send(page.pdfId, page.pageNum, page.layers, page.baseRevision);
     tick();
   };
 
-  const send = (pdfId: string, pageNum: number, layers: PageLayers) => {
+  /** Joined and connected: an edit sent now is not refused for want of a session. */
+  const canSend = () => connection !== null && ['connected', 'catching-up', 'resyncing'].includes(connection.client.status);
+
+  const send = (pdfId: string, pageNum: number, layers: PageLayers, baseRevision?: number) => {
     if (!connection) return;
     const { table } = connection;
     const k = key(pdfId, pageNum);
     local.set(k, layers);
+    if (!canSend()) {
+      // kept, shown, and merged by the server from the revision it was made on once back
+      const base = waiting.get(k)?.baseRevision ?? baseRevision ?? table.revisionOf(pdfId, pageNum);
+      waiting.set(k, { pdfId, pageNum, layers, baseRevision: base });
+      tick();
+      return;
+    }
     inFlight.set(k, (inFlight.get(k) ?? 0) + 1);
-    void table.updateLayers(pdfId, pageNum, toJson(layers)).then((ack) => {
+    void table.updateLayers(pdfId, pageNum, toJson(layers), baseRevision).then((ack) => {
       const left = (inFlight.get(k) ?? 1) - 1;
       inFlight.set(k, left);
       // refused: show the page as the server has it; accepted: once the broadcast is in, drop the copy
@@ -159,6 +174,7 @@ export const useBook = create<BookStore>()((set, get) => {
       undoStack = new UndoStack();
       local.clear();
       inFlight.clear();
+      waiting.clear();
       liveMarks.clear();
       set(INITIAL);
     },
