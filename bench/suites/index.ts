@@ -1,11 +1,13 @@
 import type { BenchSuite } from '../report';
 import { durabilitySuite } from './durability';
 import { fanoutSuite } from './fanout';
+import { inflateSuite } from './inflate';
 import { updateCostSuite } from './update-cost';
 
 /** Every benchmark suite, by the name `npm run bench -- NAME` selects. */
 export const suites: Record<string, BenchSuite> = {
   'update-cost': updateCostSuite,
   fanout: fanoutSuite,
+  inflate: inflateSuite,
   durability: durabilitySuite,
 };
