@@ -41,6 +41,8 @@ export interface ServerExtras {
   tableStores?: TableStores;
 }
 
+const HTTP_GRACE_MS = 2000;
+
 /** Wires the product together on one HTTP port: API, sockets and the activity. */
 export async function startServer(
   config: Config,
@@ -100,7 +102,10 @@ export async function startServer(
     await housekeeping.stop();
     // the sockets stay open meanwhile, so what was in flight is acknowledged to its sender
     await registry.drain();
+    // a browser may hold an HTTP request open (a PDF range read): it gets a moment, then is cut
+    const cutOff = setTimeout(() => httpServer.closeAllConnections(), HTTP_GRACE_MS);
     await new Promise<void>((resolve) => gateway.io.close(() => resolve()));
+    clearTimeout(cutOff);
     await store.close();
   };
   return { url: `http://${host}:${port}`, port, tokens, registry, housekeeping, close };
