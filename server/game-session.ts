@@ -10,6 +10,7 @@ import {
   type UpdateGameState,
 } from '../shared/protocol';
 import { segmentOf, StateDocument, type Segment } from '../shared/state-document';
+import { intentTrees } from '../shared/merge-intents';
 import { DeltaHistory } from './delta-history';
 import type { SessionLimits } from './limits';
 import type { SessionChannel } from './session-channel';
@@ -18,7 +19,11 @@ import type { SessionTable } from './session-table';
 import type { SessionMeta, SessionStore, StoredSession } from './storage/session-store';
 import { mergeUpdates, requireMergeBase } from './update-merge';
 import { TaskQueue } from './task-queue';
-import { RecentIds } from './recent-ids';
+import { AppliedUpdates, originOf, type UpdateOrigin } from './applied-updates';
+import { patchImmutably } from '../shared/immutable-patch';
+
+/** How long a client's last applied update is remembered: as long as its token may reconnect. */
+const APPLIED_UPDATE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface GameSessionDeps {
   store: SessionStore;
@@ -45,7 +50,7 @@ export class GameSession {
   private version: number;
   private snapshotVersion: number;
   private readonly history: DeltaHistory;
-  private readonly appliedUpdateIds = new RecentIds<number>(1024);
+  private readonly applied: AppliedUpdates;
   private readonly queue = new TaskQueue();
   /** Users who joined since this server loaded the session: with the host, who may read its PDFs. */
   private readonly members = new Set<string>();
@@ -58,13 +63,12 @@ export class GameSession {
     this.id = stored.meta.id;
     this.meta = stored.meta;
     this.history = new DeltaHistory(deps.limits.historyMaxEntries, deps.limits.historyMaxBytes);
+    this.applied = new AppliedUpdates(stored.applied);
     this.doc = new StateDocument(structuredClone(stored.snapshot.state));
-    for (const entry of stored.log) {
-      if (entry.version > stored.snapshot.version) this.history.push(entry, this.replay(entry));
-      else this.history.push(entry);
-    }
+    // every logged delta keeps the values it replaced: a merge from any base in the log finds it (S11)
+    for (const entry of stored.log) this.history.push(entry, this.replay(entry));
     this.version = stored.log.at(-1)?.version ?? stored.snapshot.version;
-    this.snapshotVersion = stored.snapshot.version;
+    this.snapshotVersion = this.version;
   }
 
   get currentVersion(): number {
@@ -73,6 +77,11 @@ export class GameSession {
 
   get state(): Readonly<JsonObject> {
     return this.doc.state;
+  }
+
+  /** The largest update this session takes, which the sync client bundles its edits under. */
+  get maxUpdateBytes(): number {
+    return this.deps.limits.maxUpdateBytes;
   }
 
   roleOf(userId: string): Role {
@@ -111,13 +120,14 @@ export class GameSession {
     return { sessionId: this.id, ...this.table.snapshot() };
   }
 
-  /** Applies a logged delta key by key, without mutating shared values; returns what it replaced. */
+  /** Applies a logged delta key by key, copying only what it touches; returns what it replaced. */
   private replay(entry: GameStateDelta): Map<string, JsonValue | undefined> {
     const before = new Map<string, JsonValue | undefined>();
-    for (const [key, keyDelta] of Object.entries(entry.delta as Record<string, never>)) {
+    const fallback = (value: JsonValue | undefined, delta: Delta) => this.deps.differ.patch(value, structuredClone(delta));
+    for (const [key, keyDelta] of Object.entries(entry.delta as Record<string, Delta>)) {
       const old = this.doc.get(key);
       before.set(key, old);
-      this.doc.set(key, this.deps.differ.patch(structuredClone(old), structuredClone(keyDelta)));
+      this.doc.set(key, patchImmutably(old, keyDelta, fallback));
     }
     return before;
   }
@@ -127,44 +137,67 @@ export class GameSession {
     return this.history.since(fromVersion, this.version);
   }
 
-  applyUpdate(update: UpdateGameState): Promise<UpdateResult> {
-    return this.exclusive(() => this.commitUpdate(update));
+  /** Applies a client's update; `userId` (its sender) lets a resend of it be recognized. */
+  applyUpdate(update: UpdateGameState, userId?: string): Promise<UpdateResult> {
+    return this.exclusive(() => this.commitUpdate(update, userId));
   }
 
-  private async commitUpdate(update: UpdateGameState): Promise<UpdateResult> {
-    const resent = update.updateId === undefined ? undefined : this.appliedUpdateIds.get(update.updateId);
+  private async commitUpdate(update: UpdateGameState, userId: string | undefined): Promise<UpdateResult> {
+    const origin = userId === undefined || update.updateId === undefined ? undefined : originOf(userId, update.updateId);
+    const resent = origin && this.applied.versionOfResend(origin);
     if (resent !== undefined) return { version: resent };
     const values = this.valuesToStore(update);
     const segments = this.measure(values);
     const delta = this.diffAgainstState(values);
-    if (Object.keys(delta).length === 0) return this.remember(update, { version: this.version });
+    if (Object.keys(delta).length === 0) {
+      if (origin) await this.recordUnchanged(origin);
+      return { version: this.version };
+    }
 
     const previous = new Map(Object.keys(delta).map((key) => [key, this.doc.get(key)]));
     for (const key of previous.keys()) this.doc.set(key, values[key], segments.get(key));
     const entry: GameStateDelta = { delta: delta as Delta, version: this.version + 1, fromVersion: this.version, crc: this.doc.crc() };
+    if (update.updateId !== undefined) entry.updateId = update.updateId;
+    const applied = origin && { ...origin, version: entry.version };
     try {
-      await this.deps.store.appendUpdate(this.id, entry);
+      await this.deps.store.appendUpdate(this.id, entry, applied);
     } catch (error) {
       for (const [key, value] of previous) this.doc.set(key, value);
       this.deps.logger.error({ err: error, sessionId: this.id, version: entry.version }, 'could not store an update');
       throw new ProtocolError('internal', 'the update could not be stored; nothing was changed');
     }
     this.version = entry.version;
+    if (applied) this.applied.record(applied);
     this.history.push(entry, previous);
     this.deps.channel.broadcast(this.id, ServerEvent.gameStateDelta, entry);
     await this.snapshotIfDue();
-    return this.remember(update, { version: entry.version, delta: entry });
+    return { version: entry.version, delta: entry };
+  }
+
+  /** An update that changed nothing still counts as applied: merged again later, it might change something. */
+  private async recordUnchanged(origin: UpdateOrigin): Promise<void> {
+    const applied = { ...origin, version: this.version };
+    try {
+      await this.deps.store.recordApplied(this.id, applied);
+    } catch (error) {
+      this.deps.logger.error({ err: error, sessionId: this.id }, 'could not record an applied update');
+      throw new ProtocolError('internal', 'the update could not be stored; nothing was changed');
+    }
+    this.applied.record(applied);
   }
 
   private valuesToStore(update: UpdateGameState): JsonObject {
     const { updates, baseVersion } = update;
     if (baseVersion === undefined || baseVersion === this.version) return updates;
     if (baseVersion > this.version) {
-      throw new ProtocolError('invalid-payload', `baseVersion ${baseVersion} is ahead of the session (${this.version})`);
+      // a server that lost its last commits (synchronous=normal, a crash): the client's edit is
+      // still its edit, taken on top of what the server has (S12)
+      this.deps.logger.warn({ sessionId: this.id, baseVersion, version: this.version }, 'an update from a version this server does not have');
+      return updates;
     }
     const current = (key: string) => this.doc.get(key);
     const base = this.history.valuesAt(baseVersion, this.version, current, Object.keys(updates));
-    return mergeUpdates(updates, requireMergeBase(base, baseVersion), current);
+    return mergeUpdates(updates, requireMergeBase(base, baseVersion), current, intentTrees(update.intents ?? []));
   }
 
   /** Canonical size of each value, checked against the update and state limits. */
@@ -197,17 +230,13 @@ export class GameSession {
     return delta;
   }
 
-  private remember(update: UpdateGameState, result: UpdateResult): UpdateResult {
-    if (update.updateId !== undefined) this.appliedUpdateIds.set(update.updateId, result.version);
-    return result;
-  }
-
   private async snapshotIfDue(): Promise<void> {
     if (this.version - this.snapshotVersion < this.deps.limits.snapshotEvery) return;
     try {
       const snapshot = { version: this.version, state: this.doc.snapshot() };
-      // the log keeps what the history may serve, so clients just behind still catch up after a reload
-      await this.deps.store.saveSnapshot(this.id, snapshot, this.deps.limits.historyMaxEntries);
+      // the store keeps what rebuilds the history's reach, so merges and catch-ups work after a reload
+      const keepFrom = this.version - this.deps.limits.historyMaxEntries;
+      await this.deps.store.saveSnapshot(this.id, snapshot, keepFrom, Date.now() - APPLIED_UPDATE_RETENTION_MS);
       this.snapshotVersion = this.version;
     } catch (error) {
       // the log still holds every update: a missed snapshot only makes the next load longer

@@ -75,7 +75,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
       socket.data.sessionId = session.id;
       session.admit(user.id);
       // inside the session's turn: the ack, then the full state, then any later delta
-      reply({ sessionId: session.id, role: session.roleOf(user.id) });
+      reply({ sessionId: session.id, role: session.roleOf(user.id), maxUpdateBytes: session.maxUpdateBytes });
       // layers, PDFs and the view have no deltas: a resumed client gets them whole
       if (sendCatchUp(socket, session, fromVersion) === 'deltas') socket.emit(TableServerEvent.tableState, session.tableState());
     });
@@ -87,7 +87,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
     if (!updates.tryTake()) throw new ProtocolError('rate-limited', 'too many updates: slow down and send again');
     const owned = Object.keys(payload.updates).find((key) => SERVER_OWNED_KEYS.has(key));
     if (owned) throw new ProtocolError('forbidden', `only the server writes "${owned}"`);
-    const result = await session.applyUpdate(payload);
+    const result = await session.applyUpdate(payload, user.id);
     return { version: result.version };
   });
 

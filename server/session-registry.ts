@@ -126,7 +126,7 @@ export class SessionRegistry {
   }
 
   private async load(id: string, hostIfMissing?: string): Promise<GameSession> {
-    const stored = await this.deps.store.loadSession(id, this.deps.limits.historyMaxEntries);
+    const stored = await this.deps.store.loadSession(id);
     if (stored) return new GameSession(stored, this.deps, await this.tables.load(id));
     if (hostIfMissing === undefined) throw new ProtocolError('unknown-session', `there is no session ${id}`);
     return this.createWithId(id, hostIfMissing);
@@ -135,7 +135,7 @@ export class SessionRegistry {
   private async createWithId(id: string, hostId: string): Promise<GameSession> {
     const meta = { id, hostId, createdAt: this.now() };
     await this.deps.store.createSession(meta);
-    return new GameSession({ meta, snapshot: { version: 0, state: {} }, log: [] }, this.deps, this.tables.empty(id));
+    return new GameSession({ meta, snapshot: { version: 0, state: {} }, log: [], applied: [] }, this.deps, this.tables.empty(id));
   }
 
   private requireAccepting(): void {

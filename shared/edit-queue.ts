@@ -1,56 +1,67 @@
 import type { JsonObject, JsonValue } from './json';
 import { merge3 } from './merge';
+import { foldIntents, intentList, type Intent, type IntentNode } from './merge-intents';
 
 type Maybe = JsonValue | undefined;
 
 /** One batch of the user's edits that the server has not confirmed yet. */
 export interface Edit {
-  readonly id: string;
-  /** What each key looked like when this batch first touched it (without this batch). */
+  /** The update id, given when the batch is first sent and kept for every resend of it. */
+  id?: string;
+  /** Per key, what was shown without this batch when the user last edited it. */
   readonly base: Map<string, Maybe>;
-  /** What the user made of each key. */
+  /** Per key, what the user made of it. */
   readonly value: Map<string, JsonValue>;
+  /** Per key, how the user's change merges with others' (steps, text). */
+  readonly intents: Map<string, IntentNode>;
   dueAt: number;
+  /** On the wire: sent and not answered yet. */
   sent: boolean;
-  /** The version the server acknowledged this batch with. */
+  /** The version the server applied it at, once acknowledged. */
   ackVersion?: number;
 }
 
+export interface Payload {
+  updates: JsonObject;
+  intents: Intent[];
+}
+
 /**
- * The user's unconfirmed edits, oldest first, shown on top of the confirmed state. Each batch is
- * kept as (base, value) per key and merged three-way onto whatever the confirmed state has become,
- * so others' changes stay visible under one's own until the server confirms them.
- * Only the newest batch is still open (unsent); sent batches wait for their ack and delta.
+ * The user's unconfirmed edits, oldest first, shown on top of the confirmed state: each batch is
+ * kept as (base, value, intents) per key and merged three-way onto whatever the confirmed state
+ * has become, so others' changes stay visible under one's own.
+ *
+ * One batch at a time is on its way (rule S8): the next is sent only once the confirmed state
+ * holds the previous one, so every batch is merged by the server from the version its payload
+ * was rebased on, and an item another player removed after seeing it stays removed.
  */
 export class EditQueue {
   private edits: Edit[] = [];
-  private counter = 0;
 
-  constructor(private readonly idPrefix: string) {}
+  constructor(private readonly nextId: () => string) {}
 
   get size(): number {
     return this.edits.length;
   }
 
-  /** Keys whose shown value differs in kind from the confirmed one. */
   keys(): Set<string> {
     return new Set(this.edits.flatMap((edit) => [...edit.value.keys()]));
   }
 
   /**
    * Adds the user's new values (derived from the shown state) to the open batch. Its base becomes
-   * what is shown without the open batch now: since the batch is unsent, all of its effect is the
-   * difference, and others' changes that arrived meanwhile are not mistaken for the user's.
+   * what is shown without it now: since the batch is unsent, all of its effect is the difference,
+   * and others' changes that arrived meanwhile are not mistaken for the user's.
    */
-  record(updates: JsonObject, confirmed: (key: string) => Maybe, dueAt: number): void {
-    let open = this.open();
-    if (!open) {
-      open = { id: `${this.idPrefix}-${++this.counter}`, base: new Map(), value: new Map(), dueAt, sent: false };
-      this.edits.push(open);
-    }
+  record(updates: JsonObject, intents: readonly Intent[], confirmed: (key: string) => Maybe, dueAt: number): void {
+    const open = this.openBatch(dueAt);
     for (const [key, value] of Object.entries(updates)) {
+      const before = this.shown(key, confirmed(key));
       open.base.set(key, this.shown(key, confirmed(key), open, false));
       open.value.set(key, value);
+      const folded = foldIntents(key, open.intents.get(key), before, value, intents);
+      if (folded) open.intents.set(key, folded);
+      else open.intents.delete(key);
     }
     open.dueAt = Math.min(open.dueAt, dueAt);
   }
@@ -63,59 +74,95 @@ export class EditQueue {
     let value = confirmed;
     for (const edit of this.edits) {
       if (edit === upTo && !inclusive) break;
-      if (edit.value.has(key)) value = merge3(edit.base.get(key), value, edit.value.get(key));
+      if (edit.value.has(key)) value = merge3(edit.base.get(key), value, edit.value.get(key), edit.intents.get(key));
       if (edit === upTo) break;
     }
     return value;
   }
 
-  /** The batch still open for new edits, if any. */
-  open(): Edit | undefined {
-    const last = this.edits.at(-1);
-    return last && !last.sent ? last : undefined;
+  /** The oldest batch: the one on its way, or the next to send. */
+  first(): Edit | undefined {
+    return this.edits[0];
   }
 
-  /**
-   * The newest sent batch whose fate the server has not told yet. Its payload covers every
-   * unacknowledged batch before it, so after a reconnect or a refusal it alone is sent again.
-   */
-  lastUnacknowledged(): Edit | undefined {
-    return this.edits.findLast((edit) => edit.sent && edit.ackVersion === undefined);
+  /** True while a batch is sent and the confirmed state does not hold it yet. */
+  get inFlight(): boolean {
+    const first = this.edits[0];
+    return first !== undefined && (first.sent || first.ackVersion !== undefined);
   }
 
-  /**
-   * The updates to send for `edit`: every key it or an earlier unacknowledged batch touches, as
-   * shown up to it. An ack of this batch therefore confirms all of those batches.
-   */
-  payloadOf(edit: Edit, confirmed: (key: string) => Maybe): JsonObject {
-    const keys = new Set<string>();
-    for (const candidate of this.edits) {
-      if (candidate.ackVersion === undefined) for (const key of candidate.value.keys()) keys.add(key);
-      if (candidate === edit) break;
-    }
+  /** What to send for the oldest batch, rebased onto the confirmed state. */
+  payloadOf(edit: Edit, confirmed: (key: string) => Maybe): Payload {
     const updates: JsonObject = {};
-    for (const key of keys) {
+    const intents: Intent[] = [];
+    for (const key of edit.value.keys()) {
       const value = this.shown(key, confirmed(key), edit);
-      if (value !== undefined) updates[key] = value;
+      if (value === undefined) continue;
+      updates[key] = value;
+      intents.push(...intentList(key, edit.intents.get(key)));
     }
-    return updates;
+    return { updates, intents };
   }
 
-  /** Records the server's ack of `id`, which also covers every unacknowledged batch before it. */
-  acknowledge(id: string, version: number): void {
-    const index = this.edits.findIndex((candidate) => candidate.id === id);
-    for (const edit of this.edits.slice(0, index + 1)) edit.ackVersion ??= version;
+  acknowledge(edit: Edit, version: number): void {
+    edit.sent = false;
+    edit.ackVersion = version;
   }
 
-  /** Forgets the batches the confirmed state at `version` already holds; true if any. */
-  confirmUpTo(version: number): boolean {
+  /** Forgets the batches the confirmed state at `version` holds: acknowledged by then, or applied in `applied`. */
+  confirm(version: number, applied: ReadonlySet<string> = new Set()): boolean {
     const before = this.edits.length;
-    this.edits = this.edits.filter((edit) => edit.ackVersion === undefined || edit.ackVersion > version);
+    this.edits = this.edits.filter(
+      (edit) => !(edit.id !== undefined && applied.has(edit.id)) && !(edit.ackVersion !== undefined && edit.ackVersion <= version),
+    );
     return this.edits.length !== before;
   }
 
+  /** The batch's answer will not come (a reconnect) or it must go again (a retry): it waits to be sent. */
+  unsend(edit: Edit): void {
+    edit.sent = false;
+  }
+
   /** Drops a batch the server refused for good; its effect disappears from the shown state. */
-  drop(id: string): void {
-    this.edits = this.edits.filter((edit) => edit.id !== id);
+  drop(edit: Edit): void {
+    this.edits = this.edits.filter((candidate) => candidate !== edit);
+  }
+
+  /**
+   * Replaces a batch of several keys by one batch per key, in its place, each due at once: a
+   * payload too large for the server may hold parts that fit alone (rule S9).
+   */
+  split(edit: Edit): boolean {
+    if (edit.value.size < 2 || edit.ackVersion !== undefined) return false;
+    const parts: Edit[] = [...edit.value.keys()].map((key) => ({
+      base: new Map([[key, edit.base.get(key)]]),
+      value: new Map([[key, edit.value.get(key) as JsonValue]]),
+      intents: new Map(edit.intents.has(key) ? [[key, edit.intents.get(key) as IntentNode]] : []),
+      dueAt: 0,
+      sent: false,
+    }));
+    this.edits.splice(this.edits.indexOf(edit), 1, ...parts);
+    return true;
+  }
+
+  /** Every batch waiting for its debounce goes as soon as it may (the page is being hidden). */
+  makeDue(): void {
+    for (const edit of this.edits) edit.dueAt = 0;
+  }
+
+  /** Gives the batch its update id on its first send. */
+  stamp(edit: Edit): string {
+    edit.id ??= this.nextId();
+    edit.sent = true;
+    return edit.id;
+  }
+
+  private openBatch(dueAt: number): Edit {
+    // a batch that went out once keeps its content: a resend under its id must say the same
+    const last = this.edits.at(-1);
+    if (last && last.id === undefined) return last;
+    const open: Edit = { base: new Map(), value: new Map(), intents: new Map(), dueAt, sent: false };
+    this.edits.push(open);
+    return open;
   }
 }

@@ -4,6 +4,7 @@ import type { Delta } from './diff';
 import type { ErrorBody } from './errors';
 import type { JsonObject, JsonValue } from './json';
 import { isSafeJson } from './json-shape';
+import { intentSchema, MAX_INTENTS } from './merge-intents';
 import type { TableSnapshot } from './layers-protocol';
 
 export type { PageView } from './layers-protocol';
@@ -54,8 +55,13 @@ export const SERVER_OWNED_KEYS: ReadonlySet<string> = new Set([DICE_LOG_KEY]);
 export const updateGameStateSchema = z.object({
   updates: z.record(stateKeySchema, jsonValueSchema),
   baseVersion: versionSchema.optional(),
-  /** Our client's idempotency key: a resend after a reconnect is applied once. */
+  /**
+   * Our client's idempotency key, `<client>-<n>` with n growing per client: an update whose n is
+   * not above the last one applied for that client is a resend, acknowledged and not applied again.
+   */
   updateId: z.string().min(1).max(64).optional(),
+  /** How the values merge with what others changed since `baseVersion` (steps, text); absent: the later edit wins. */
+  intents: z.array(intentSchema).max(MAX_INTENTS).optional(),
 });
 export type UpdateGameState = z.infer<typeof updateGameStateSchema>;
 
@@ -85,6 +91,8 @@ export interface GameStateDelta {
   version: number;
   fromVersion: number;
   crc: number;
+  /** The update this delta applied, when it carried an id: its sender knows it is confirmed. */
+  updateId?: string;
 }
 
 export interface MissingUpdates {
@@ -100,7 +108,7 @@ export type AckError = { ok: false; error: ErrorBody };
 export type Ack<T extends object = object> = AckOk<T> | AckError;
 
 export type CreateSessionAck = Ack<{ sessionId: string }>;
-export type JoinSessionAck = Ack<{ sessionId: string; role: Role }>;
+export type JoinSessionAck = Ack<{ sessionId: string; role: Role; maxUpdateBytes?: number }>;
 export type UpdateGameStateAck = Ack<{ version: number }>;
 
 /** POST /api/auth/discord: the activity's OAuth2 code and the instance it runs in. */

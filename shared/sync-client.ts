@@ -1,5 +1,8 @@
 import { differ as defaultDiffer, type Differ } from './diff';
 import { EditQueue, type Edit } from './edit-queue';
+import { canonicalJson } from './canonical-json';
+import { utf8Length } from './crc32';
+import type { Intent } from './merge-intents';
 import { Emitter } from './emitter';
 import type { ErrorBody, ErrorCode } from './errors';
 import type { JsonObject } from './json';
@@ -49,23 +52,35 @@ export type SyncEvents = {
 /** Refusals that sending again cannot fix: the edit is dropped and the user told. */
 const FINAL_REFUSALS: ReadonlySet<ErrorCode> = new Set(['too-large', 'invalid-payload', 'forbidden']);
 
+/** The server's update limit until its join ack says otherwise (the default of MAX_UPDATE_BYTES). */
+const DEFAULT_MAX_UPDATE_BYTES = 1024 * 1024;
+
+/** A random key naming this client in its update ids, from a source that works on plain http too. */
+function clientKey(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(9));
+  return `u${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+}
+
 /**
  * The client side of the state exchange: holds the confirmed state and version, shows the user's
  * unconfirmed edits on top, applies deltas in order, catches up on gaps, resyncs on a CRC
- * mismatch, and sends edits debounced per kind, again after a reconnect if need be.
+ * mismatch, and sends edits debounced per kind, one batch at a time, again after a reconnect.
+ * Pending edits belong to their table: joining another keeps them for when this one is back.
  */
 export class SyncClient extends Emitter<SyncEvents> {
   private readonly socket: SyncSocket;
   private readonly differ: Differ;
   private confirmed: ConfirmedState;
-  private readonly edits = new EditQueue(`u${Math.random().toString(36).slice(2, 10)}`);
+  private readonly queues = new Map<string, EditQueue>();
+  private readonly key = clientKey();
+  private sequence = 0;
   private readonly debounce: DebounceWindows;
   private readonly retryMs: number;
   private readonly detach: Array<() => void> = [];
   private sessionIdValue: string | null = null;
   private roleValue: Role | null = null;
+  private maxUpdateBytes = DEFAULT_MAX_UPDATE_BYTES;
   private joined = false;
-  private resendOnSync = false;
   private awaiting: 'nothing' | 'missing' | 'full' = 'nothing';
   private lastStatus: SyncStatus = 'connecting';
   private view: JsonObject | null = null;
@@ -111,7 +126,7 @@ export class SyncClient extends Emitter<SyncEvents> {
     return this.confirmed.state;
   }
 
-  /** Batches of edits the server has not confirmed yet. */
+  /** Batches of edits of this table the server has not confirmed yet. */
   get pendingEdits(): number {
     return this.edits.size;
   }
@@ -126,23 +141,32 @@ export class SyncClient extends Emitter<SyncEvents> {
 
   /** Joins `sessionId` now, and again by itself after every reconnect. */
   join(sessionId: string): Promise<JoinSessionAck> {
-    if (sessionId !== this.sessionIdValue) this.confirmed = new ConfirmedState(this.differ);
-    this.sessionIdValue = sessionId;
+    if (sessionId !== this.sessionIdValue) {
+      this.confirmed = new ConfirmedState(this.differ);
+      this.sessionIdValue = sessionId;
+      this.joined = false;
+      this.stateChanged();
+    }
     return this.sendJoin();
   }
 
-  /** Records the user's new values of top-level keys; sent after the debounce window of `kind`. */
-  update(updates: JsonObject, kind = 'default'): void {
+  /**
+   * Records the user's new values of top-level keys, sent after the debounce window of `kind`.
+   * `intents` say which numbers were stepped and which strings typed into as text, so that
+   * others' edits made meanwhile are kept (docs/protocol.md, M7 and M8).
+   */
+  update(updates: JsonObject, kind = 'default', intents: readonly Intent[] = []): void {
+    if (this.sessionIdValue === null) return;
     const window = this.debounce[kind] ?? this.debounce.default;
-    this.edits.record(updates, (key) => this.confirmed.get(key), Date.now() + window);
+    this.edits.record(updates, intents, (key) => this.confirmed.get(key), Date.now() + window);
     this.stateChanged();
     this.scheduleFlush();
   }
 
   /** Sends the open edits now, whatever their debounce (on page hide, before closing). */
   flush(): void {
-    const open = this.edits.open();
-    if (open && this.canSend()) this.send(open);
+    this.edits.makeDue();
+    this.pump();
   }
 
   close(): void {
@@ -151,6 +175,17 @@ export class SyncClient extends Emitter<SyncEvents> {
     clearTimeout(this.retryTimer);
     for (const detach of this.detach) detach();
     this.socket.disconnect();
+  }
+
+  /** The edit queue of the table joined (or being joined). */
+  private get edits(): EditQueue {
+    const sessionId = this.sessionIdValue ?? '';
+    let queue = this.queues.get(sessionId);
+    if (!queue) {
+      queue = new EditQueue(() => `${this.key}-${++this.sequence}`);
+      this.queues.set(sessionId, queue);
+    }
+    return queue;
   }
 
   private listen(event: string, listener: (...args: any[]) => void): void {
@@ -163,28 +198,21 @@ export class SyncClient extends Emitter<SyncEvents> {
     const fromVersion = this.confirmed.version ?? undefined;
     return new Promise((resolve) => {
       this.socket.emit(ClientEvent.joinSession, { sessionId, fromVersion }, (ack: JoinSessionAck) => {
-        if (ack.ok) this.onJoined(ack.role, fromVersion);
+        if (sessionId !== this.sessionIdValue) return resolve(ack);
+        if (ack.ok) this.onJoined(ack, fromVersion);
         else this.emit('error', { event: ClientEvent.joinSession, ...ack.error });
         resolve(ack);
       });
     });
   }
 
-  private onJoined(role: Role, fromVersion: number | undefined): void {
+  private onJoined(ack: JoinSessionAck & { ok: true }, fromVersion: number | undefined): void {
     this.joined = true;
-    this.roleValue = role;
+    this.roleValue = ack.role;
+    this.maxUpdateBytes = ack.maxUpdateBytes ?? DEFAULT_MAX_UPDATE_BYTES;
+    // sending waits for the catch-up: a resend is then rebased on the version the server has
     this.awaiting = fromVersion === undefined ? 'full' : 'missing';
-    this.resendOnSync = true;
     this.updateStatus();
-    this.resumeSending();
-  }
-
-  /** After a (re)join: sends again what the server may not have, then what waits to be sent. */
-  private resumeSending(): void {
-    if (!this.resendOnSync || !this.canSend()) return;
-    this.resendOnSync = false;
-    this.resendUnacknowledged();
-    this.flush();
   }
 
   private onConnect(): void {
@@ -195,6 +223,11 @@ export class SyncClient extends Emitter<SyncEvents> {
   private onDisconnect(): void {
     this.joined = false;
     this.awaiting = 'nothing';
+    // its answer will not come on this connection: it goes again, under its id, after the rejoin
+    for (const queue of this.queues.values()) {
+      const first = queue.first();
+      if (first?.sent) queue.unsend(first);
+    }
     this.updateStatus();
   }
 
@@ -203,7 +236,7 @@ export class SyncClient extends Emitter<SyncEvents> {
     const crcHolds = this.confirmed.reset(full.state, full.version, full.crc);
     this.awaiting = 'nothing';
     if (!crcHolds) this.emit('error', { code: 'internal', message: 'the full state does not match its CRC' });
-    this.confirmedChanged();
+    this.confirmedChanged(new Set());
   }
 
   private onMissingUpdates(missing: MissingUpdates): void {
@@ -212,18 +245,22 @@ export class SyncClient extends Emitter<SyncEvents> {
   }
 
   private onDeltas(entries: GameStateDelta[]): void {
+    const applied = new Set<string>();
     let changed = false;
     for (const entry of entries) {
       const outcome: ApplyOutcome = this.confirmed.apply(entry);
-      if (outcome === 'applied') changed = true;
-      else if (outcome === 'gap') this.requestMissing();
+      if (outcome === 'applied') {
+        changed = true;
+        if (entry.updateId !== undefined) applied.add(entry.updateId);
+      } else if (outcome === 'gap') this.requestMissing();
       else if (outcome === 'crc-mismatch') {
         this.requestFull();
         break;
       }
     }
-    if (changed) this.confirmedChanged();
-    else this.updateStatus();
+    if (changed) return this.confirmedChanged(applied);
+    this.updateStatus();
+    this.pump();
   }
 
   private requestMissing(): void {
@@ -240,61 +277,77 @@ export class SyncClient extends Emitter<SyncEvents> {
     this.updateStatus();
   }
 
-  private confirmedChanged(): void {
+  /** The confirmed state moved: its own batches in it are done, the view changes, the next batch may go. */
+  private confirmedChanged(applied: ReadonlySet<string>): void {
     const version = this.confirmed.version;
-    if (version !== null) this.edits.confirmUpTo(version);
+    if (version !== null) this.edits.confirm(version, applied);
     this.stateChanged();
     this.updateStatus();
-    this.resumeSending();
+    this.pump();
   }
 
   private canSend(): boolean {
-    return this.joined && this.socket.connected && this.confirmed.version !== null;
+    return this.joined && this.socket.connected && this.confirmed.version !== null && this.awaiting === 'nothing';
   }
 
-  private send(edit: Edit): void {
-    edit.sent = true;
-    const updates = this.edits.payloadOf(edit, (key) => this.confirmed.get(key));
-    const payload = { updates, baseVersion: this.confirmed.version ?? undefined, updateId: edit.id };
-    this.socket.emit(ClientEvent.updateGameState, payload, (ack: UpdateGameStateAck) => this.onUpdateAck(edit, ack));
-    this.scheduleFlush();
+  /** Sends the oldest batch when it is due and nothing else is on its way. */
+  private pump(): void {
+    const edit = this.edits.first();
+    if (!edit || this.edits.inFlight || !this.canSend()) return;
+    if (edit.dueAt > Date.now()) return this.scheduleFlush();
+    const payload = this.edits.payloadOf(edit, (key) => this.confirmed.get(key));
+    // never bundle past the server's limit when the parts would fit alone
+    if (utf8Length(canonicalJson(payload.updates)) > this.maxUpdateBytes && this.edits.split(edit)) return this.pump();
+    this.send(edit, payload);
   }
 
-  private onUpdateAck(edit: Edit, ack: UpdateGameStateAck): void {
+  private send(edit: Edit, { updates, intents }: ReturnType<EditQueue['payloadOf']>): void {
+    const queue = this.edits;
+    const updateId = queue.stamp(edit);
+    const payload = { updates, baseVersion: this.confirmed.version ?? undefined, updateId, ...(intents.length > 0 ? { intents } : {}) };
+    this.socket.emit(ClientEvent.updateGameState, payload, (ack: UpdateGameStateAck) => this.onUpdateAck(queue, edit, ack));
+  }
+
+  private onUpdateAck(queue: EditQueue, edit: Edit, ack: UpdateGameStateAck): void {
+    if (queue !== this.edits) {
+      // an answer from a table left meanwhile: kept with that table's edits for its rejoin
+      if (ack.ok) queue.acknowledge(edit, ack.version);
+      else queue.unsend(edit);
+      return;
+    }
     if (ack.ok) {
-      this.edits.acknowledge(edit.id, ack.version);
+      queue.acknowledge(edit, ack.version);
       if ((this.confirmed.version ?? -1) < ack.version) this.requestMissing();
-      else this.confirmedChanged();
+      else this.confirmedChanged(new Set());
       return;
     }
-    this.emit('error', { event: ClientEvent.updateGameState, ...ack.error });
-    if (FINAL_REFUSALS.has(ack.error.code)) {
-      this.edits.drop(edit.id);
+    this.onRefused(queue, edit, ack.error);
+  }
+
+  private onRefused(queue: EditQueue, edit: Edit, error: ErrorBody): void {
+    this.emit('error', { event: ClientEvent.updateGameState, ...error });
+    if (error.code === 'too-large' && queue.split(edit)) return this.pump();
+    if (FINAL_REFUSALS.has(error.code)) {
+      queue.drop(edit);
       this.stateChanged();
-      return;
+      return this.pump();
     }
-    if (ack.error.code === 'version-conflict') this.requestFull();
-    if (ack.error.code === 'not-in-session' && this.sessionIdValue) void this.sendJoin();
+    queue.unsend(edit);
+    if (error.code === 'version-conflict') this.requestFull();
+    else if (error.code === 'not-in-session' && this.sessionIdValue) void this.sendJoin();
     else this.scheduleRetry();
   }
 
   private scheduleRetry(): void {
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      if (this.canSend()) this.resendUnacknowledged();
-    }, this.retryMs);
-  }
-
-  private resendUnacknowledged(): void {
-    const last = this.edits.lastUnacknowledged();
-    if (last) this.send(last);
+    this.retryTimer = setTimeout(() => this.pump(), this.retryMs);
   }
 
   private scheduleFlush(): void {
     clearTimeout(this.flushTimer);
-    const open = this.edits.open();
-    if (!open) return;
-    this.flushTimer = setTimeout(() => this.flush(), Math.max(0, open.dueAt - Date.now()));
+    const first = this.edits.first();
+    if (!first || this.edits.inFlight) return;
+    this.flushTimer = setTimeout(() => this.pump(), Math.max(0, first.dueAt - Date.now()));
   }
 
   private computeView(): JsonObject {

@@ -33,8 +33,8 @@ describe('SQLite table stores on a real file', () => {
     old.close();
 
     const stores = openAll(file);
-    assert.deepEqual(stores.connection.migrated, [2, 3, 4]);
-    assert.deepEqual((await stores.sessions.loadSession('s', 10))?.meta, { id: 's', hostId: 'h', createdAt: 1 });
+    assert.deepEqual(stores.connection.migrated, [2, 3, 4, 5]);
+    assert.deepEqual((await stores.sessions.loadSession('s'))?.meta, { id: 's', hostId: 'h', createdAt: 1 });
     assert.deepEqual(await stores.layers.loadPages('s'), []);
     assert.deepEqual(await stores.pdfs.listPdfs('s'), []);
     assert.equal(await stores.views.loadView('s'), null);

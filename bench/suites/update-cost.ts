@@ -46,7 +46,7 @@ async function sessionWith(state: JsonObject): Promise<GameSession> {
   await store.createSession(meta);
   const tables = new TableLoader(memoryTableStores().tableStores, config.layers);
   const deps = { store, channel: { broadcast: () => undefined }, limits: config.limits, differ, logger: createLogger('silent') };
-  return new GameSession({ meta, snapshot: { version: 0, state }, log: [] }, deps, tables.empty(meta.id));
+  return new GameSession({ meta, snapshot: { version: 0, state }, log: [], applied: [] }, deps, tables.empty(meta.id));
 }
 
 function timeEach(count: number, run: (i: number) => unknown): number {

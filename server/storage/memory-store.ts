@@ -1,10 +1,12 @@
 import type { GameStateDelta } from '../../shared/protocol';
-import type { SessionMeta, SessionStore, Snapshot, StoredSession } from './session-store';
+import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, StoredSession } from './session-store';
 
 interface MemoryRecord {
   meta: SessionMeta;
-  snapshot: Snapshot;
+  /** Ascending by version. */
+  snapshots: Snapshot[];
   log: GameStateDelta[];
+  applied: Map<string, AppliedUpdate & { appliedAt: number }>;
   lastUsedAt: number;
 }
 
@@ -13,28 +15,49 @@ export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, MemoryRecord>();
 
   async createSession(meta: SessionMeta): Promise<void> {
-    this.sessions.set(meta.id, { meta, snapshot: { version: 0, state: {} }, log: [], lastUsedAt: Date.now() });
+    this.sessions.set(meta.id, { meta, snapshots: [], log: [], applied: new Map(), lastUsedAt: Date.now() });
   }
 
-  async loadSession(id: string, historyEntries: number): Promise<StoredSession | null> {
+  async loadSession(id: string): Promise<StoredSession | null> {
     const record = this.sessions.get(id);
     if (!record) return null;
     record.lastUsedAt = Date.now();
-    const after = record.log.filter((entry) => entry.version > record.snapshot.version);
-    const before = record.log.filter((entry) => entry.version <= record.snapshot.version).slice(-historyEntries);
-    return { meta: record.meta, snapshot: structuredClone(record.snapshot), log: structuredClone([...before, ...after]) };
+    const first = record.log[0]?.fromVersion;
+    const base =
+      first === undefined
+        ? record.snapshots.at(-1)
+        : first === 0
+          ? undefined
+          : record.snapshots.find((snapshot) => snapshot.version >= first);
+    const snapshot = base ?? { version: 0, state: {} };
+    return {
+      meta: record.meta,
+      snapshot: structuredClone(snapshot),
+      log: structuredClone(record.log.filter((entry) => entry.version > snapshot.version)),
+      applied: [...record.applied.values()].map(({ userId, clientKey, seq, version }) => ({ userId, clientKey, seq, version })),
+    };
   }
 
-  async appendUpdate(id: string, entry: GameStateDelta): Promise<void> {
+  async appendUpdate(id: string, entry: GameStateDelta, applied?: AppliedUpdate): Promise<void> {
     const record = this.require(id);
     record.log.push(entry);
     record.lastUsedAt = Date.now();
+    if (applied) await this.recordApplied(id, applied);
   }
 
-  async saveSnapshot(id: string, snapshot: Snapshot, keepBefore: number): Promise<void> {
+  async recordApplied(id: string, applied: AppliedUpdate): Promise<void> {
+    this.require(id).applied.set(`${applied.userId}\n${applied.clientKey}`, { ...applied, appliedAt: Date.now() });
+  }
+
+  async saveSnapshot(id: string, snapshot: Snapshot, keepFrom: number, appliedBefore: number): Promise<void> {
     const record = this.require(id);
-    record.snapshot = snapshot;
-    record.log = record.log.filter((entry) => entry.version > snapshot.version - keepBefore);
+    record.snapshots = [...record.snapshots.filter((kept) => kept.version !== snapshot.version), snapshot].sort((a, b) => a.version - b.version);
+    const base = record.snapshots.findLast((kept) => kept.version <= keepFrom);
+    if (base) {
+      record.snapshots = record.snapshots.filter((kept) => kept.version >= base.version);
+      record.log = record.log.filter((entry) => entry.version > base.version);
+    }
+    for (const [key, applied] of record.applied) if (applied.appliedAt < appliedBefore) record.applied.delete(key);
   }
 
   async removeUnusedSince(cutoff: number, keep: ReadonlySet<string>): Promise<string[]> {

@@ -12,11 +12,24 @@ export interface Snapshot {
   state: JsonObject;
 }
 
+/**
+ * The last update applied for one client of one user (update id `<clientKey>-<seq>`): a resend
+ * of it, or of anything before it, is acknowledged with `version` and not applied again (S10).
+ */
+export interface AppliedUpdate {
+  userId: string;
+  clientKey: string;
+  seq: number;
+  version: number;
+}
+
 export interface StoredSession {
   meta: SessionMeta;
+  /** The oldest state the log continues from, so that merges can read their base back that far. */
   snapshot: Snapshot;
-  /** Logged deltas in version order: every one after the snapshot, and possibly some before it. */
+  /** Every logged delta after the snapshot, in version order. */
   log: GameStateDelta[];
+  applied: AppliedUpdate[];
 }
 
 /**
@@ -26,14 +39,19 @@ export interface StoredSession {
  */
 export interface SessionStore {
   createSession(meta: SessionMeta): Promise<void>;
-  /** The session, with at most `historyEntries` of the log before the snapshot; null if unknown. */
-  loadSession(id: string, historyEntries: number): Promise<StoredSession | null>;
-  appendUpdate(id: string, entry: GameStateDelta): Promise<void>;
+  /** The session from its oldest kept snapshot, with the log after it; null if unknown. */
+  loadSession(id: string): Promise<StoredSession | null>;
+  /** Appends one delta, and with it (in the same commit) the client update it applied. */
+  appendUpdate(id: string, entry: GameStateDelta, applied?: AppliedUpdate): Promise<void>;
+  /** Records a client update that changed nothing, so that a resend of it is not merged again. */
+  recordApplied(id: string, applied: AppliedUpdate): Promise<void>;
   /**
-   * Stores `snapshot` and drops the log entries older than its version minus `keepBefore`: the
-   * snapshot bounds the log, while the entries kept still let clients just behind catch up.
+   * Stores `snapshot` and drops what is no longer needed to rebuild the state at `keepFrom`: the
+   * snapshots before the newest one at or below it, and the log up to that one. Merges from a
+   * base at `keepFrom` or later, and clients that far behind, are thus still served after a
+   * reload. Applied-update records older than `appliedBefore` (ms since the epoch) go too.
    */
-  saveSnapshot(id: string, snapshot: Snapshot, keepBefore: number): Promise<void>;
+  saveSnapshot(id: string, snapshot: Snapshot, keepFrom: number, appliedBefore: number): Promise<void>;
   /** Removes the sessions last used before `cutoff` (ms since the epoch), but none in `keep`. */
   removeUnusedSince(cutoff: number, keep: ReadonlySet<string>): Promise<string[]>;
   /** Commits what is pending, then releases the storage; later calls fail. */

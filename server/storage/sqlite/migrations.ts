@@ -81,6 +81,35 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'last page view of each session',
     sql: `ALTER TABLE sessions ADD COLUMN view TEXT;`,
   },
+  {
+    version: 5,
+    name: 'applied update ids, and snapshots kept by version',
+    sql: `
+      ALTER TABLE deltas ADD COLUMN update_id TEXT;
+
+      -- one row per client of a user: the last update applied for it, so that a resend is not applied twice
+      CREATE TABLE applied_updates (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        client_key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        applied_at INTEGER NOT NULL,
+        PRIMARY KEY (session_id, user_id, client_key)
+      ) STRICT, WITHOUT ROWID;
+
+      -- more than one snapshot per session: the oldest kept is the base the log continues from
+      CREATE TABLE snapshots_by_version (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        PRIMARY KEY (session_id, version)
+      ) STRICT;
+      INSERT INTO snapshots_by_version (session_id, version, state) SELECT session_id, version, state FROM snapshots;
+      DROP TABLE snapshots;
+      ALTER TABLE snapshots_by_version RENAME TO snapshots;
+    `,
+  },
 ];
 
 /** Brings the schema up to the newest version; refuses a database newer than this code. */

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { Delta } from '../../../shared/diff';
 import type { JsonObject } from '../../../shared/json';
 import type { GameStateDelta } from '../../../shared/protocol';
-import type { SessionMeta, SessionStore, Snapshot, StoredSession } from '../session-store';
+import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, StoredSession } from '../session-store';
 import { SqliteConnection } from './connection';
 import type { OpenOptions } from './open-database';
 
@@ -17,6 +17,14 @@ interface DeltaRow {
   from_version: number;
   crc: number;
   delta: string;
+  update_id: string | null;
+}
+
+interface AppliedRow {
+  user_id: string;
+  client_key: string;
+  seq: number;
+  version: number;
 }
 
 /** Every statement the store runs, prepared once. */
@@ -25,19 +33,29 @@ function prepare(db: Database) {
     insertSession: db.prepare('INSERT INTO sessions (id, host_id, created_at, last_used_at) VALUES (?, ?, ?, ?)'),
     touch: db.prepare('UPDATE sessions SET last_used_at = ? WHERE id = ?'),
     session: db.prepare<[string], SessionRow>('SELECT id, host_id, created_at FROM sessions WHERE id = ?'),
-    snapshot: db.prepare<[string], { version: number; state: string }>('SELECT version, state FROM snapshots WHERE session_id = ?'),
-    saveSnapshot: db.prepare(
-      `INSERT INTO snapshots (session_id, version, state) VALUES (?, ?, ?)
-       ON CONFLICT (session_id) DO UPDATE SET version = excluded.version, state = excluded.state`,
+    snapshotFrom: db.prepare<[string, number], { version: number; state: string }>(
+      'SELECT version, state FROM snapshots WHERE session_id = ? AND version >= ? ORDER BY version LIMIT 1',
     ),
-    insertDelta: db.prepare('INSERT INTO deltas (session_id, version, from_version, crc, delta) VALUES (?, ?, ?, ?, ?)'),
+    newestSnapshot: db.prepare<[string], { version: number; state: string }>(
+      'SELECT version, state FROM snapshots WHERE session_id = ? ORDER BY version DESC LIMIT 1',
+    ),
+    logStart: db.prepare<[string], { first: number | null }>('SELECT min(from_version) AS first FROM deltas WHERE session_id = ?'),
+    saveSnapshot: db.prepare('INSERT OR REPLACE INTO snapshots (session_id, version, state) VALUES (?, ?, ?)'),
+    keptBase: db.prepare<[string, number], { version: number }>(
+      'SELECT version FROM snapshots WHERE session_id = ? AND version <= ? ORDER BY version DESC LIMIT 1',
+    ),
+    pruneSnapshots: db.prepare('DELETE FROM snapshots WHERE session_id = ? AND version < ?'),
+    insertDelta: db.prepare('INSERT INTO deltas (session_id, version, from_version, crc, delta, update_id) VALUES (?, ?, ?, ?, ?, ?)'),
     deltasAfter: db.prepare<[string, number], DeltaRow>(
-      'SELECT version, from_version, crc, delta FROM deltas WHERE session_id = ? AND version > ? ORDER BY version',
-    ),
-    deltasUpTo: db.prepare<[string, number, number], DeltaRow>(
-      'SELECT version, from_version, crc, delta FROM deltas WHERE session_id = ? AND version <= ? ORDER BY version DESC LIMIT ?',
+      'SELECT version, from_version, crc, delta, update_id FROM deltas WHERE session_id = ? AND version > ? ORDER BY version',
     ),
     pruneDeltas: db.prepare('DELETE FROM deltas WHERE session_id = ? AND version <= ?'),
+    applied: db.prepare<[string], AppliedRow>('SELECT user_id, client_key, seq, version FROM applied_updates WHERE session_id = ?'),
+    recordApplied: db.prepare(
+      `INSERT INTO applied_updates (session_id, user_id, client_key, seq, version, applied_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (session_id, user_id, client_key) DO UPDATE SET seq = excluded.seq, version = excluded.version, applied_at = excluded.applied_at`,
+    ),
+    pruneApplied: db.prepare('DELETE FROM applied_updates WHERE session_id = ? AND applied_at < ?'),
     unusedSince: db.prepare<[number], { id: string }>('SELECT id FROM sessions WHERE last_used_at < ?'),
     // snapshots, deltas, page layers and PDF records go with it (ON DELETE CASCADE)
     removeSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
@@ -75,35 +93,53 @@ export class SqliteSessionStore implements SessionStore {
     });
   }
 
-  async loadSession(id: string, historyEntries: number): Promise<StoredSession | null> {
+  async loadSession(id: string): Promise<StoredSession | null> {
     // marking it used is committed first, so an expiry sweep that comes later spares it
     const known = await this.writes.run(() => this.sql.touch.run(Date.now(), id).changes > 0);
     if (!known) return null;
     const row = this.sql.session.get(id) as SessionRow;
-    const stored = this.sql.snapshot.get(id);
-    const snapshot: Snapshot = stored ? { version: stored.version, state: JSON.parse(stored.state) as JsonObject } : { version: 0, state: {} };
-    const before = this.sql.deltasUpTo.all(id, snapshot.version, historyEntries).reverse();
-    const after = this.sql.deltasAfter.all(id, snapshot.version);
+    const snapshot = this.baseSnapshot(id);
     return {
       meta: { id: row.id, hostId: row.host_id, createdAt: row.created_at },
       snapshot,
-      log: [...before, ...after].map(toDelta),
+      log: this.sql.deltasAfter.all(id, snapshot.version).map(toDelta),
+      applied: this.sql.applied.all(id).map((applied) => ({ userId: applied.user_id, clientKey: applied.client_key, seq: applied.seq, version: applied.version })),
     };
   }
 
-  appendUpdate(id: string, entry: GameStateDelta): Promise<void> {
+  /** The state the log continues from (the empty state while the log reaches back to version 0). */
+  private baseSnapshot(id: string): Snapshot {
+    const first = this.sql.logStart.get(id)?.first ?? null;
+    const stored = first === null ? this.sql.newestSnapshot.get(id) : first === 0 ? undefined : this.sql.snapshotFrom.get(id, first);
+    return stored ? { version: stored.version, state: JSON.parse(stored.state) as JsonObject } : { version: 0, state: {} };
+  }
+
+  appendUpdate(id: string, entry: GameStateDelta, applied?: AppliedUpdate): Promise<void> {
     const delta = JSON.stringify(entry.delta);
     return this.writes.run(() => {
-      this.sql.insertDelta.run(id, entry.version, entry.fromVersion, entry.crc, delta);
-      this.sql.touch.run(Date.now(), id);
+      const now = Date.now();
+      this.sql.insertDelta.run(id, entry.version, entry.fromVersion, entry.crc, delta, entry.updateId ?? null);
+      if (applied) this.sql.recordApplied.run(id, applied.userId, applied.clientKey, applied.seq, applied.version, now);
+      this.sql.touch.run(now, id);
     });
   }
 
-  saveSnapshot(id: string, snapshot: Snapshot, keepBefore: number): Promise<void> {
+  recordApplied(id: string, applied: AppliedUpdate): Promise<void> {
+    return this.writes.run(() => {
+      this.sql.recordApplied.run(id, applied.userId, applied.clientKey, applied.seq, applied.version, Date.now());
+    });
+  }
+
+  saveSnapshot(id: string, snapshot: Snapshot, keepFrom: number, appliedBefore: number): Promise<void> {
     const state = JSON.stringify(snapshot.state);
     return this.writes.run(() => {
       this.sql.saveSnapshot.run(id, snapshot.version, state);
-      this.sql.pruneDeltas.run(id, snapshot.version - keepBefore);
+      const base = this.sql.keptBase.get(id, keepFrom)?.version;
+      if (base !== undefined) {
+        this.sql.pruneSnapshots.run(id, base);
+        this.sql.pruneDeltas.run(id, base);
+      }
+      this.sql.pruneApplied.run(id, appliedBefore);
     });
   }
 
@@ -121,5 +157,7 @@ export class SqliteSessionStore implements SessionStore {
 }
 
 function toDelta(row: DeltaRow): GameStateDelta {
-  return { version: row.version, fromVersion: row.from_version, crc: row.crc, delta: JSON.parse(row.delta) as Delta };
+  const entry: GameStateDelta = { version: row.version, fromVersion: row.from_version, crc: row.crc, delta: JSON.parse(row.delta) as Delta };
+  if (row.update_id !== null) entry.updateId = row.update_id;
+  return entry;
 }
