@@ -50,7 +50,7 @@ function textEdits(base: string, changed: string): TextEdits {
   const removed = base.slice(head, base.length - tail);
   const added = changed.slice(head, changed.length - tail);
   const parts: Array<[number, string]> =
-    removed.length * added.length > MAX_DIFF_CELLS ? [[-1, removed], [1, added]] : fastDiff(removed, added);
+    removed.length * added.length > MAX_DIFF_CELLS ? [[-1, removed], [1, added]] : fastDiff(removed, added, undefined, true);
   let position = head;
   for (const [kind, text] of parts) {
     if (kind === fastDiff.INSERT) edits.inserts.set(position, (edits.inserts.get(position) ?? '') + text);

@@ -9,6 +9,9 @@ import { guestToken, openSocket } from './harness';
 export class LossySocket implements SyncSocket {
   /** Return false to drop the packet; may alter it in place. */
   filter: (event: string, payload: any) => boolean = () => true;
+  /** While true, acks are held back (a slow or lost answer) until `releaseAcks()`. */
+  holdAcks = false;
+  private readonly heldAcks: Array<() => void> = [];
   private readonly wrapped = new Map<(...args: any[]) => void, (...args: any[]) => void>();
 
   constructor(readonly socket: Socket) {}
@@ -30,7 +33,19 @@ export class LossySocket implements SyncSocket {
   }
 
   emit(event: string, ...args: any[]): unknown {
-    return this.socket.emit(event, ...args);
+    const last = args.at(-1);
+    if (typeof last !== 'function') return this.socket.emit(event, ...args);
+    const held = (...answer: any[]) => {
+      if (this.holdAcks) this.heldAcks.push(() => last(...answer));
+      else last(...answer);
+    };
+    return this.socket.emit(event, ...args.slice(0, -1), held);
+  }
+
+  /** Delivers the acks held back, in order, and stops holding. */
+  releaseAcks(): void {
+    this.holdAcks = false;
+    for (const deliver of this.heldAcks.splice(0)) deliver();
   }
 
   disconnect(): unknown {
