@@ -37,6 +37,11 @@ export class AppliedUpdates {
     return last && origin.seq <= last.seq ? last.version : undefined;
   }
 
+  /** The number of the last update applied for this client of this user, if any. */
+  lastSeq(userId: string, clientKey: string): number | undefined {
+    return this.last.get(keyOf({ userId, clientKey }))?.seq;
+  }
+
   record(applied: AppliedUpdate): void {
     this.last.set(keyOf(applied), applied);
   }

@@ -106,13 +106,16 @@ export class GameSession {
     return this.queue.run(task);
   }
 
-  fullState(): FullGameState {
+  /** The whole table; for one client, with the number of its last update the state holds (S15). */
+  fullState(client?: { userId: string; clientKey: string }): FullGameState {
+    const appliedSeq = client && this.applied.lastSeq(client.userId, client.clientKey);
     return {
       sessionId: this.id,
       state: this.doc.state as JsonObject,
       version: this.version,
       crc: this.doc.crc(),
       ...this.table.snapshot(),
+      ...(appliedSeq === undefined ? {} : { appliedSeq }),
     };
   }
 

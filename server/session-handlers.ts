@@ -62,7 +62,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
     return { sessionId: session.id };
   });
 
-  on(ClientEvent.joinSession, joinSessionSchema, async ({ sessionId, fromVersion }: JoinSession, reply: Reply) => {
+  on(ClientEvent.joinSession, joinSessionSchema, async ({ sessionId, fromVersion, clientKey }: JoinSession, reply: Reply) => {
     if (!mayJoin(user.claims, sessionId)) {
       throw new ProtocolError('forbidden', 'this table belongs to a voice channel: open it from Discord or from a join link');
     }
@@ -73,6 +73,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
       await moveTo(session);
       await socket.join(roomOf(session.id));
       socket.data.sessionId = session.id;
+      socket.data.client = clientKey === undefined ? undefined : { userId: user.id, clientKey };
       session.admit(user.id);
       // inside the session's turn: the ack, then the full state, then any later delta
       reply({ sessionId: session.id, role: session.roleOf(user.id), maxUpdateBytes: session.maxUpdateBytes });
@@ -105,6 +106,6 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
 function sendCatchUp(socket: Socket, session: GameSession, fromVersion: number | undefined): 'deltas' | 'full' {
   const deltas = fromVersion === undefined ? null : session.deltasSince(fromVersion);
   if (deltas) socket.emit(ServerEvent.missingUpdates, { deltas });
-  else socket.emit(ServerEvent.fullGameState, session.fullState());
+  else socket.emit(ServerEvent.fullGameState, session.fullState(socket.data.client));
   return deltas ? 'deltas' : 'full';
 }

@@ -6,8 +6,9 @@ type Maybe = JsonValue | undefined;
 
 /** One batch of the user's edits that the server has not confirmed yet. */
 export interface Edit {
-  /** The update id, given when the batch is first sent and kept for every resend of it. */
+  /** The update id, `<clientKey>-<seq>`, given when the batch is first sent and kept for every resend of it. */
   id?: string;
+  seq?: number;
   /** Per key, what was shown without this batch when the user last edited it. */
   readonly base: Map<string, Maybe>;
   /** Per key, what the user made of it. */
@@ -38,7 +39,10 @@ export interface Payload {
 export class EditQueue {
   private edits: Edit[] = [];
 
-  constructor(private readonly nextId: () => string) {}
+  constructor(
+    private readonly clientKey: string,
+    private readonly nextSeq: () => number,
+  ) {}
 
   get size(): number {
     return this.edits.length;
@@ -118,6 +122,11 @@ export class EditQueue {
     return this.edits.length !== before;
   }
 
+  /** Forgets the sent batches up to update number `seq`, which the server says the confirmed state holds. */
+  confirmThrough(seq: number): void {
+    this.edits = this.edits.filter((edit) => edit.seq === undefined || edit.seq > seq);
+  }
+
   /** The batch's answer will not come (a reconnect) or it must go again (a retry): it waits to be sent. */
   unsend(edit: Edit): void {
     edit.sent = false;
@@ -152,7 +161,10 @@ export class EditQueue {
 
   /** Gives the batch its update id on its first send. */
   stamp(edit: Edit): string {
-    edit.id ??= this.nextId();
+    if (edit.id === undefined) {
+      edit.seq = this.nextSeq();
+      edit.id = `${this.clientKey}-${edit.seq}`;
+    }
     edit.sent = true;
     return edit.id;
   }

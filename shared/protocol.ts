@@ -38,8 +38,13 @@ export const versionSchema = z.number().int().min(0);
  * the history still covers it.
  */
 export const joinSessionSchema = z.union([
-  sessionIdSchema.transform((sessionId) => ({ sessionId, fromVersion: undefined })),
-  z.object({ sessionId: sessionIdSchema, fromVersion: versionSchema.optional() }),
+  sessionIdSchema.transform((sessionId) => ({ sessionId, fromVersion: undefined, clientKey: undefined })),
+  z.object({
+    sessionId: sessionIdSchema,
+    fromVersion: versionSchema.optional(),
+    /** The key in this client's update ids: a full state then says which of its updates it holds. */
+    clientKey: z.string().min(1).max(48).optional(),
+  }),
 ]);
 export type JoinSession = z.output<typeof joinSessionSchema>;
 
@@ -84,6 +89,8 @@ export interface FullGameState extends TableSnapshot {
   state: JsonObject;
   version: number;
   crc: number;
+  /** For a client that joined with its `clientKey`: the number of its last update this state holds. */
+  appliedSeq?: number;
 }
 
 export interface GameStateDelta {

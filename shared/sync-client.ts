@@ -182,7 +182,7 @@ export class SyncClient extends Emitter<SyncEvents> {
     const sessionId = this.sessionIdValue ?? '';
     let queue = this.queues.get(sessionId);
     if (!queue) {
-      queue = new EditQueue(() => `${this.key}-${++this.sequence}`);
+      queue = new EditQueue(this.key, () => ++this.sequence);
       this.queues.set(sessionId, queue);
     }
     return queue;
@@ -197,7 +197,7 @@ export class SyncClient extends Emitter<SyncEvents> {
     const sessionId = this.sessionIdValue as string;
     const fromVersion = this.confirmed.version ?? undefined;
     return new Promise((resolve) => {
-      this.socket.emit(ClientEvent.joinSession, { sessionId, fromVersion }, (ack: JoinSessionAck) => {
+      this.socket.emit(ClientEvent.joinSession, { sessionId, fromVersion, clientKey: this.key }, (ack: JoinSessionAck) => {
         if (sessionId !== this.sessionIdValue) return resolve(ack);
         if (ack.ok) this.onJoined(ack, fromVersion);
         else this.emit('error', { event: ClientEvent.joinSession, ...ack.error });
@@ -236,6 +236,8 @@ export class SyncClient extends Emitter<SyncEvents> {
     const crcHolds = this.confirmed.reset(full.state, full.version, full.crc);
     this.awaiting = 'nothing';
     if (!crcHolds) this.emit('error', { code: 'internal', message: 'the full state does not match its CRC' });
+    // a batch whose answer was lost may be in this state already: shown twice, a step would count double
+    if (full.appliedSeq !== undefined) this.edits.confirmThrough(full.appliedSeq);
     this.confirmedChanged(new Set());
   }
 

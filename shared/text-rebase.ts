@@ -45,19 +45,109 @@ export function rebaseText(base: string, ours: string, theirs: string): string {
 
 function textEdits(base: string, changed: string): TextEdits {
   const edits: TextEdits = { inserts: new Map(), deletes: [] };
-  const head = commonPrefix(base, changed);
-  const tail = commonSuffix(base, changed, head);
-  const removed = base.slice(head, base.length - tail);
-  const added = changed.slice(head, changed.length - tail);
-  const parts: Array<[number, string]> =
-    removed.length * added.length > MAX_DIFF_CELLS ? [[-1, removed], [1, added]] : fastDiff(removed, added, undefined, true);
-  let position = head;
-  for (const [kind, text] of parts) {
+  let position = 0;
+  for (const [kind, text] of characterDiff(base, changed)) {
     if (kind === fastDiff.INSERT) edits.inserts.set(position, (edits.inserts.get(position) ?? '') + text);
     else if (kind === fastDiff.DELETE) edits.deletes.push([position, position + text.length]);
     if (kind !== fastDiff.INSERT) position += text.length;
   }
   return edits;
+}
+
+/**
+ * The edits from `base` to `changed` as a person made them: words are matched whole, so a word
+ * typed is one insertion and never shares letters with the words around it; a word changed in
+ * place keeps the letters it kept ("gold" to "golden" adds "en"), a word retyped is replaced.
+ */
+function characterDiff(base: string, changed: string): fastDiff.Diff[] {
+  const words = wordDiff(base, changed) ?? [[fastDiff.DELETE, base], [fastDiff.INSERT, changed]];
+  const diffs: fastDiff.Diff[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const [kind, text] = words[i] as fastDiff.Diff;
+    const next = words[i + 1];
+    if (kind === fastDiff.DELETE && next?.[0] === fastDiff.INSERT) {
+      diffs.push(...splice(text, next[1]));
+      i++;
+    } else diffs.push([kind, text]);
+  }
+  return diffs.filter(([, text]) => text !== '');
+}
+
+/**
+ * One text replaced by another as one edit. When the new text only adds to the old or only takes
+ * away from it (a word edited, a space deleted with a word), what it kept is kept; a text whose
+ * letters were replaced is retyped whole, so that no stray letter of it outlives a concurrent deletion.
+ */
+function splice(before: string, after: string): fastDiff.Diff[] {
+  const head = commonPrefix(before, after);
+  const tail = commonSuffix(before, after, head);
+  const removed = before.slice(head, before.length - tail);
+  const added = after.slice(head, after.length - tail);
+  const edited = (removed === '' || added === '') && head + tail > 0;
+  if (!edited) return [[fastDiff.DELETE, before], [fastDiff.INSERT, after]];
+  return [
+    [fastDiff.EQUAL, before.slice(0, head)],
+    [fastDiff.DELETE, removed],
+    [fastDiff.INSERT, added],
+    [fastDiff.EQUAL, before.slice(before.length - tail)],
+  ];
+}
+
+/** Letters, digits and _ make a word; every other character is a separator. */
+const TOKEN = /[\p{L}\p{N}_]+|[\s\S]/gu;
+const WORD = /^[\p{L}\p{N}_]/u;
+/** Codes that stand for tokens: all of the Basic Multilingual Plane but the surrogates. */
+const TOKEN_CODES = 0xffff - 0x800;
+
+/**
+ * The diff of the two texts' tokens, each token standing as one character; null past the codes
+ * there are. Equal words share a code, so they are matched; every separator has a code of its
+ * own, so that a space or a comma never ties a word typed to the words around it.
+ */
+function wordDiff(base: string, changed: string): fastDiff.Diff[] | null {
+  const codes = new Map<string, string>();
+  const tokens: string[] = [];
+  const codeOf = (token: string): string | null => {
+    if (tokens.length >= TOKEN_CODES) return null;
+    const n = tokens.length + 1;
+    tokens.push(token);
+    return String.fromCharCode(n < 0xd800 ? n : n + 0x800);
+  };
+  const encode = (text: string): string | null => {
+    let encoded = '';
+    for (const [token] of text.matchAll(TOKEN)) {
+      const word = WORD.test(token);
+      const code = (word ? codes.get(token) : undefined) ?? codeOf(token);
+      if (code === null) return null;
+      if (word) codes.set(token, code);
+      encoded += code;
+    }
+    return encoded;
+  };
+  const [left, right] = [encode(base), encode(changed)];
+  if (left === null || right === null) return null;
+  const decode = (encoded: string) => Array.from(encoded, (code) => tokens[decodeIndex(code.charCodeAt(0))]).join('');
+  return boundedDiff(left, right).map(([kind, text]) => [kind, decode(text)]);
+}
+
+function decodeIndex(code: number): number {
+  return (code < 0xd800 ? code : code - 0x800) - 1;
+}
+
+/** fast-diff of the tokens, unless the differing middle is too large to search: then it is deleted and retyped. */
+function boundedDiff(base: string, changed: string): fastDiff.Diff[] {
+  const head = commonPrefix(base, changed);
+  const tail = commonSuffix(base, changed, head);
+  const removed = base.length - head - tail;
+  const added = changed.length - head - tail;
+  // no semantic cleanup: it would merge a word kept between two typed ones into a retyping
+  if (removed * added <= MAX_DIFF_CELLS) return fastDiff(base, changed);
+  return [
+    [fastDiff.EQUAL, base.slice(0, head)],
+    [fastDiff.DELETE, base.slice(head, head + removed)],
+    [fastDiff.INSERT, changed.slice(head, head + added)],
+    [fastDiff.EQUAL, base.slice(head + removed)],
+  ];
 }
 
 function commonPrefix(a: string, b: string): number {

@@ -30,6 +30,7 @@ describe('merging what each player meant', () => {
     assert.equal(rebaseText(base, ours, theirs), 'Gold 12. Ayla writes a long note about the map');
     assert.equal(rebaseText('abc', 'abcX', 'abcY'), 'abcYX', 'the edit being merged comes first at the same place');
     assert.equal(rebaseText('the old map', 'the map', 'the old red map'), 'the red map', 'a deletion applies to what its author deleted');
+    assert.equal(rebaseText('see map', ' map', 'sea see map'), 'sea  map', 'an insertion is placed on word boundaries, not split');
     assert.equal(rebaseText('draw 🐉 here', 'draw 🐉🐉 here', 'draw 🐉 there'), 'draw 🐉🐉 there', 'characters are not split');
     const notes = tree('notes', { path: ['notes', 'n1', 'text'], op: 'text' });
     const note = (text: string): JsonValue => [{ id: 'n1', text }];

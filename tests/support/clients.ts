@@ -9,8 +9,10 @@ import { guestToken, openSocket } from './harness';
 export class LossySocket implements SyncSocket {
   /** Return false to drop the packet; may alter it in place. */
   filter: (event: string, payload: any) => boolean = () => true;
-  /** While true, acks are held back (a slow or lost answer) until `releaseAcks()`. */
+  /** While true, acks are held back (a slow answer) until `releaseAcks()`. */
   holdAcks = false;
+  /** How many of the next acks are lost on the way. */
+  dropAcks = 0;
   private readonly heldAcks: Array<() => void> = [];
   private readonly wrapped = new Map<(...args: any[]) => void, (...args: any[]) => void>();
 
@@ -36,7 +38,8 @@ export class LossySocket implements SyncSocket {
     const last = args.at(-1);
     if (typeof last !== 'function') return this.socket.emit(event, ...args);
     const held = (...answer: any[]) => {
-      if (this.holdAcks) this.heldAcks.push(() => last(...answer));
+      if (this.dropAcks > 0) this.dropAcks--;
+      else if (this.holdAcks) this.heldAcks.push(() => last(...answer));
       else last(...answer);
     };
     return this.socket.emit(event, ...args.slice(0, -1), held);
