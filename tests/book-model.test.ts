@@ -4,6 +4,7 @@ import { clampPage, clampScale, follow, startFollowing, type FollowState } from 
 import { applies, applyEdit, EMPTY_LAYERS, invertEdit, readLayers, strokeAt, tokenAt, type PageLayers, type Stroke, type Token } from '../activity/src/book/layer-items';
 import { applyLive, CURSOR_FADE_MS, isMoving, LASER_FADE_MS, pointerOpacity, type LiveMark } from '../activity/src/book/live-marks';
 import { backingSize, pinch, toPage, toScreen } from '../activity/src/book/page-coords';
+import { MAX_REBASES, rebaseEdits, UnconfirmedEdits } from '../activity/src/book/rebase-edits';
 import { UndoStack } from '../activity/src/book/undo-stack';
 
 const view = (currentPage: number, scale = 1, pdfId = 'book') => ({ pdfId, currentPage, scale });
@@ -158,6 +159,72 @@ describe("undo stack: only this player's own edits", () => {
     }
     assert.equal(undone, 2);
     assert.deepEqual(layers.strokes.map((s) => s.id), ['a']);
+  });
+});
+
+describe('unconfirmed edits: rebased on the newest layers, never dropped for a stale base', () => {
+  const conflict = { ok: false, error: { code: 'version-conflict', message: 'stale' } } as const;
+  const ids = (layers: PageLayers) => [...layers.strokes, ...layers.tokens].map((item) => item.id);
+
+  it('L10: rebasing replays only what this player did, item by item, on what others did meanwhile', () => {
+    const base: PageLayers = { strokes: [stroke('s1', 'other'), stroke('s2', 'other')], tokens: [token('t1', 50, 50, 'other')] };
+    const mine = [
+      { kind: 'add', list: 'tokens', item: token('mine') },
+      { kind: 'remove', list: 'strokes', item: stroke('s1', 'other') },
+      { kind: 'move', id: 't1', from: { x: 50, y: 50 }, to: { x: 70, y: 80 } },
+    ] as const;
+    // meanwhile: another player drew s3 and removed the token this player moved
+    const newest: PageLayers = { strokes: [...base.strokes, stroke('s3', 'other')], tokens: [] };
+    const rebased = rebaseEdits(newest, mine);
+    assert.deepEqual(ids(rebased), ['s2', 's3', 'mine'], 'their stroke stays, mine is added, the erase applies, the move of a removed token does not resurrect it');
+    assert.deepEqual(rebaseEdits(rebased, mine), rebased, 'replaying onto layers that already hold the edits changes nothing');
+  });
+
+  it('L10: a version-conflict sends the edits again rebased on the newer layers held, with bounded retries, then keeps them for the rejoin', () => {
+    const edits = new UnconfirmedEdits();
+    edits.record('book', 1, { kind: 'add', list: 'tokens', item: token('mine') });
+    const newer: PageLayers = { strokes: [stroke('theirs', 'other')], tokens: [] };
+    let sent = edits.sending('book', 1, 1);
+    assert.equal(edits.answered(sent, conflict, 1), false, 'no newer layers held: sending again would only be refused again');
+    assert.deepEqual(ids(edits.shown('book', 1, newer)), ['theirs', 'mine'], 'but the edit is kept and shown');
+    for (let attempt = 1; attempt <= MAX_REBASES; attempt++) {
+      sent = edits.sending('book', 1, attempt);
+      assert.equal(edits.answered(sent, conflict, attempt + 1), true, `rebase ${attempt}`);
+    }
+    sent = edits.sending('book', 1, MAX_REBASES + 1);
+    assert.equal(edits.answered(sent, conflict, MAX_REBASES + 2), false, 'no loop: the retries are bounded');
+    assert.deepEqual(ids(edits.shown('book', 1, newer)), ['theirs', 'mine'], 'still kept and shown');
+    assert.deepEqual(edits.reset(() => MAX_REBASES + 2), [{ pdfId: 'book', pageNum: 1 }], 'a rejoin sends it again');
+    sent = edits.sending('book', 1, MAX_REBASES + 2);
+    assert.equal(edits.answered(sent, conflict, MAX_REBASES + 3), true, 'with its retries renewed');
+    sent = edits.sending('book', 1, MAX_REBASES + 3);
+    assert.equal(edits.answered(sent, { ok: true, revision: MAX_REBASES + 4 }, MAX_REBASES + 3), false);
+    assert.deepEqual(ids(edits.shown('book', 1, newer)), ['theirs', 'mine'], 'applied: replayed until the broadcast is held');
+    edits.confirm('book', 1, MAX_REBASES + 4);
+    assert.deepEqual(ids(edits.shown('book', 1, newer)), ['theirs'], 'confirmed: the layers held are the truth');
+  });
+
+  it('L10: a conflict waits for the answer of a later send carrying the same edits; answers from before a reset do not count', () => {
+    const edits = new UnconfirmedEdits();
+    edits.record('book', 1, { kind: 'add', list: 'strokes', item: stroke('a') });
+    const first = edits.sending('book', 1, 1);
+    edits.record('book', 1, { kind: 'add', list: 'strokes', item: stroke('b') });
+    const second = edits.sending('book', 1, 1);
+    assert.equal(edits.answered(first, conflict, 3), false, 'the second send carries stroke a too');
+    assert.equal(edits.answered(second, conflict, 3), true, 'the last answer rebases both');
+    const lost = edits.sending('book', 1, 3);
+    assert.deepEqual(edits.reset(() => 3), [{ pdfId: 'book', pageNum: 1 }]);
+    assert.equal(edits.answered(lost, { ok: true, revision: 4 }, 4), false);
+    assert.deepEqual(ids(edits.shown('book', 1, EMPTY_LAYERS)), ['a', 'b'], 'only the send after the reset confirms them');
+  });
+
+  it('L10: any other refusal gives up the edits that send carried, as before', () => {
+    const edits = new UnconfirmedEdits();
+    edits.record('book', 2, { kind: 'add', list: 'strokes', item: stroke('huge') });
+    const sent = edits.sending('book', 2, 0);
+    edits.record('book', 2, { kind: 'add', list: 'strokes', item: stroke('later') });
+    assert.equal(edits.answered(sent, { ok: false, error: { code: 'too-large', message: 'no' } }, 0), false);
+    assert.deepEqual(ids(edits.shown('book', 2, EMPTY_LAYERS)), ['later']);
   });
 });
 

@@ -2,9 +2,10 @@ import { create } from 'zustand';
 import type { JsonValue } from '../../../shared/json';
 import { pageViewSchema, type PageView, type PdfData } from '../../../shared/layers-protocol';
 import { clampPage, clampScale, follow, startFollowing, type FollowEvent, type FollowState } from '../book/follow';
-import { applyEdit, readLayers, toJson, type LayerEdit, type PageLayers } from '../book/layer-items';
+import { readLayers, toJson, type LayerEdit, type PageLayers } from '../book/layer-items';
 import { applyLive, isLiveData, type LiveData, type LiveMark } from '../book/live-marks';
 import { uploadPdf } from '../book/pdf-upload';
+import { UnconfirmedEdits } from '../book/rebase-edits';
 import { UndoStack } from '../book/undo-stack';
 import type { TableConnection } from '../sync/connection';
 
@@ -75,14 +76,10 @@ export const useBook = create<BookStore>()((set, get) => {
   let me = { token: '', userId: '', sessionId: '' };
   let detach: Array<() => void> = [];
   let undoStack = new UndoStack();
-  const local = new Map<string, PageLayers>();
-  const inFlight = new Map<string, number>();
-  /** Pages edited while the table could not send: sent after the rejoin, from the revision edited. */
-  const waiting = new Map<string, { pdfId: string; pageNum: number; layers: PageLayers; baseRevision: number }>();
+  const unconfirmed = new UnconfirmedEdits();
   const liveMarks = new Map<string, LiveMark>();
   let lastLive = 0;
 
-  const key = (pdfId: string, pageNum: number) => `${pdfId}/${pageNum}`;
   const tick = () => set((s) => ({ layersTick: s.layersTick + 1, canUndo: undoStack.canUndo, canRedo: undoStack.canRedo }));
   const move = (event: FollowEvent) => set((s) => ({ follow: follow(s.follow, event) }));
 
@@ -101,41 +98,36 @@ export const useBook = create<BookStore>()((set, get) => {
   const reset = () => {
     if (!connection) return;
     const { table } = connection;
-    // the server's pages are the truth again (a join, a rejoin): answers still owed for edits sent
-    // before it will settle with the server's revision, so nothing waits on them
-    local.clear();
-    inFlight.clear();
     set((s) => ({ pdfs: [...table.pdfs], follow: table.view ? follow(s.follow, { type: 'host-moved', view: table.view }) : s.follow }));
-    const offline = [...waiting.values()];
-    waiting.clear();
-    for (const page of offline) send(page.pdfId, page.pageNum, page.layers, page.baseRevision);
+    // the server's pages as they are now (a join, a rejoin): this player's edits not confirmed yet,
+    // made offline or sent before the link dropped, go again on top of them
+    for (const page of unconfirmed.reset((pdfId, pageNum) => table.revisionOf(pdfId, pageNum))) send(page.pdfId, page.pageNum);
     tick();
   };
 
   /** Joined and connected: an edit sent now is not refused for want of a session. */
   const canSend = () => connection !== null && ['connected', 'catching-up', 'resyncing'].includes(connection.client.status);
 
-  const send = (pdfId: string, pageNum: number, layers: PageLayers, baseRevision?: number) => {
-    if (!connection) return;
-    const { table } = connection;
-    const k = key(pdfId, pageNum);
-    local.set(k, layers);
-    if (!canSend()) {
-      // kept, shown, and merged by the server from the revision it was made on once back
-      const base = waiting.get(k)?.baseRevision ?? baseRevision ?? table.revisionOf(pdfId, pageNum);
-      waiting.set(k, { pdfId, pageNum, layers, baseRevision: base });
-      tick();
-      return;
+  const shownLayers = (pdfId: string, pageNum: number): PageLayers =>
+    unconfirmed.shown(pdfId, pageNum, readLayers(connection?.table.layersOf(pdfId, pageNum)));
+
+  /** Sends the page as this player sees it, from the newest revision held; offline, it waits for the rejoin. */
+  const send = (pdfId: string, pageNum: number) => {
+    if (connection && canSend()) {
+      const { table } = connection;
+      const baseRevision = table.revisionOf(pdfId, pageNum);
+      const sent = unconfirmed.sending(pdfId, pageNum, baseRevision);
+      void table.updateLayers(pdfId, pageNum, toJson(shownLayers(pdfId, pageNum)), baseRevision).then((ack) => {
+        if (unconfirmed.answered(sent, ack, table.revisionOf(pdfId, pageNum))) send(pdfId, pageNum);
+        tick();
+      });
     }
-    inFlight.set(k, (inFlight.get(k) ?? 0) + 1);
-    void table.updateLayers(pdfId, pageNum, toJson(layers), baseRevision).then((ack) => {
-      const left = (inFlight.get(k) ?? 1) - 1;
-      inFlight.set(k, left);
-      // refused: show the page as the server has it; accepted: once the broadcast is in, drop the copy
-      if (left === 0 && (!ack.ok || table.revisionOf(pdfId, pageNum) >= ack.revision)) local.delete(k);
-      tick();
-    });
     tick();
+  };
+
+  const commit = (pdfId: string, pageNum: number, change: LayerEdit) => {
+    unconfirmed.record(pdfId, pageNum, change);
+    send(pdfId, pageNum);
   };
 
   return {
@@ -152,8 +144,7 @@ export const useBook = create<BookStore>()((set, get) => {
         table.on('pdf', () => set({ pdfs: [...table.pdfs] })),
         table.on('view', (view) => move({ type: 'host-moved', view })),
         table.on('layers', (update) => {
-          const k = key(update.pdfId, update.pageNum);
-          if (!inFlight.get(k)) local.delete(k);
+          unconfirmed.confirm(update.pdfId, update.pageNum, update.revision);
           tick();
         }),
         table.on('live', (live) => {
@@ -172,9 +163,7 @@ export const useBook = create<BookStore>()((set, get) => {
       detach = [];
       connection = null;
       undoStack = new UndoStack();
-      local.clear();
-      inFlight.clear();
-      waiting.clear();
+      unconfirmed.clear();
       liveMarks.clear();
       set(INITIAL);
     },
@@ -220,24 +209,21 @@ export const useBook = create<BookStore>()((set, get) => {
     setColor: (color) => set({ color }),
     setWidth: (width) => set({ width }),
 
-    layersOf(pdfId, pageNum) {
-      return local.get(key(pdfId, pageNum)) ?? readLayers(connection?.table.layersOf(pdfId, pageNum));
-    },
+    layersOf: shownLayers,
 
     edit(pdfId, pageNum, change) {
-      const next = applyEdit(get().layersOf(pdfId, pageNum), change);
       undoStack.record({ pdfId, pageNum, edit: change });
-      send(pdfId, pageNum, next);
+      commit(pdfId, pageNum, change);
     },
 
     undo() {
       const step = undoStack.undo(get().layersOf);
-      if (step) send(step.pdfId, step.pageNum, applyEdit(get().layersOf(step.pdfId, step.pageNum), step.edit));
+      if (step) commit(step.pdfId, step.pageNum, step.edit);
     },
 
     redo() {
       const step = undoStack.redo(get().layersOf);
-      if (step) send(step.pdfId, step.pageNum, applyEdit(get().layersOf(step.pdfId, step.pageNum), step.edit));
+      if (step) commit(step.pdfId, step.pageNum, step.edit);
     },
 
     sendLive(data, now = false) {

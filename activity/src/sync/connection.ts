@@ -19,8 +19,9 @@ export class TableConnection {
   readonly table: TableClient;
   private readonly socket: Socket;
 
-  constructor(token: string) {
-    this.socket = io({
+  /** `origin`: the server's, when it is not the page's own (the activity under Node, in tests). */
+  constructor(token: string, origin?: string) {
+    this.socket = io(origin, {
       auth: { token },
       transports: ['websocket', 'polling'],
       // a table is a conversation: come back quickly once the server answers again
