@@ -1,5 +1,5 @@
 import { appendItem, removeItem } from '../model/collection';
-import { adjustCounter, newCounter, readCounters, renameCounter, type Counter } from '../model/counters';
+import { newCounter, readCounters, renameCounter, setCounter, stepCounter, type Counter } from '../model/counters';
 import { useItemEditor, useList } from '../store/hooks';
 import { useTable } from '../store/table-store';
 import { AddForm } from './AddForm';
@@ -18,7 +18,13 @@ function CounterCard({ counter }: { counter: Counter }) {
           <Icon name="trash" size={18} />
         </button>
       </div>
-      <Stepper big label={label} value={counter.value} onChange={(value) => edit((c) => adjustCounter(c, value - counter.value))} />
+      <Stepper
+        big
+        label={label}
+        value={counter.value}
+        onStep={(step) => edit((c) => stepCounter(c, step))}
+        onSet={(value) => edit((c) => setCounter(c, value))}
+      />
     </article>
   );
 }
