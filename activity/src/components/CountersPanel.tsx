@@ -4,6 +4,7 @@ import { useItemEditor, useList } from '../store/hooks';
 import { useTable } from '../store/table-store';
 import { AddForm } from './AddForm';
 import { Stepper } from './Stepper';
+import { SyncedInput } from './SyncedText';
 import { Icon } from './Icon';
 
 function CounterCard({ counter }: { counter: Counter }) {
@@ -13,7 +14,7 @@ function CounterCard({ counter }: { counter: Counter }) {
   return (
     <article className="card counter">
       <div className="counter-head">
-        <input className="counter-label" aria-label="Counter name" value={counter.label} maxLength={48} onChange={(e) => edit((c) => renameCounter(c, e.target.value))} />
+        <SyncedInput className="counter-label" aria-label="Counter name" value={counter.label} maxLength={48} onText={(text) => edit((c) => renameCounter(c, text))} />
         <button className="icon faint" aria-label={`Remove counter ${label}`} onClick={() => editList('counters', (list) => removeItem(list, counter.id))}>
           <Icon name="trash" size={18} />
         </button>

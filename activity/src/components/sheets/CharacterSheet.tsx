@@ -3,6 +3,7 @@ import { PURSE_MIN, setPurse, setText, stepPurse, type Character, type PurseFiel
 import { useItemEditor } from '../../store/hooks';
 import { useTable } from '../../store/table-store';
 import { Stepper } from '../Stepper';
+import { SyncedInput, SyncedTextArea } from '../SyncedText';
 import { Inventory } from './Inventory';
 import { sheetTitle, type SheetPartProps } from './sheet-part';
 import { StatList } from './StatList';
@@ -20,7 +21,7 @@ export function CharacterSheet({ character }: { character: Character }) {
   return (
     <article className="card sheet" aria-label={`Sheet of ${title}`}>
       <header className="sheet-head">
-        <input className="sheet-name" aria-label="Character name" value={character.name} placeholder="Name" maxLength={64} onChange={(e) => edit((c) => setText(c, 'name', e.target.value))} />
+        <SyncedInput className="sheet-name" aria-label="Character name" value={character.name} placeholder="Name" maxLength={64} onText={(text) => edit((c) => setText(c, 'name', text))} />
         <button className="icon" aria-label={`Remove ${title}`} onClick={remove}>
           <Icon name="trash" size={18} />
         </button>
@@ -33,12 +34,12 @@ export function CharacterSheet({ character }: { character: Character }) {
       <Inventory character={character} title={title} edit={edit} />
       <label className="field">
         <span className="small-caps">Notes</span>
-        <textarea
+        <SyncedTextArea
           aria-label={`${title} notes`}
           value={character.notes}
           rows={3}
           placeholder="Clues, codewords, paragraphs visited…"
-          onChange={(e) => edit((c) => setText(c, 'notes', e.target.value))}
+          onText={(text) => edit((c) => setText(c, 'notes', text))}
         />
       </label>
     </article>

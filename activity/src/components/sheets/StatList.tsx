@@ -1,6 +1,7 @@
 import { addStat, removeStat, setStatLabel, setStatScore, stepStat } from '../../model/characters';
 import { AddForm } from '../AddForm';
 import { Stepper } from '../Stepper';
+import { SyncedInput } from '../SyncedText';
 import type { SheetPartProps } from './sheet-part';
 
 /** The scores: current value with −/+, and the initial score beside it when the stat has one. */
@@ -9,7 +10,7 @@ export function StatList({ character, title, edit }: SheetPartProps) {
     <section className="stats" aria-label="Stats">
       {character.stats.map((stat) => (
         <div className="stat" key={stat.id}>
-          <input className="stat-label small-caps" aria-label="Stat name" value={stat.label} maxLength={32} onChange={(e) => edit((c) => setStatLabel(c, stat.id, e.target.value))} />
+          <SyncedInput className="stat-label small-caps" aria-label="Stat name" value={stat.label} maxLength={32} onText={(label) => edit((c) => setStatLabel(c, stat.id, label))} />
           <Stepper
             label={`${title} ${stat.label}`}
             value={stat.value}
