@@ -8,7 +8,7 @@ import fastDiff from 'fast-diff';
 const MAX_DIFF_CELLS = 4_000_000;
 
 /** What one side did to a text, in the text's own positions. */
-interface TextEdits {
+export interface TextEdits {
   /** Text inserted before position i of the base (i = base.length: at its end). */
   inserts: Map<number, string>;
   /** Base ranges [start, end) deleted. */
@@ -43,7 +43,8 @@ export function rebaseText(base: string, ours: string, theirs: string): string {
   return parts.join('');
 }
 
-function textEdits(base: string, changed: string): TextEdits {
+/** The insertions and deletions that turn `base` into `changed` (also used to keep a caret in place). */
+export function textEdits(base: string, changed: string): TextEdits {
   const edits: TextEdits = { inserts: new Map(), deletes: [] };
   let position = 0;
   for (const [kind, text] of characterDiff(base, changed)) {

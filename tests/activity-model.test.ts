@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JsonObject } from '../shared/json';
 import { merge3 } from '../shared/merge';
-import { addPossession, addStat, newCharacter, readCharacters, removeStat, setField, setStat } from '../activity/src/model/characters';
-import { itemsOf, replaceItem, wholeNumber, type Item } from '../activity/src/model/collection';
+import { intentTrees } from '../shared/merge-intents';
+import { addPossession, addStat, newCharacter, readCharacters, removeStat, setPurse, setStatLabel, setStatScore, setText, stepPurse, stepStat } from '../activity/src/model/characters';
+import { appendItem, itemsOf, replaceItem, wholeNumber, type Item } from '../activity/src/model/collection';
 import { connectionLabel } from '../activity/src/model/connection-label';
-import { adjustCounter, readCounters } from '../activity/src/model/counters';
+import { newCounter, readCounters, renameCounter, setCounter, stepCounter } from '../activity/src/model/counters';
 import { readDiceLog } from '../activity/src/model/dice-log';
-import { listUpdate } from '../activity/src/model/lists';
+import { itemUpdate, listUpdate, type ListUpdate } from '../activity/src/model/lists';
+import { setNoteText } from '../activity/src/model/notes';
 import { forgetIdentity, loadIdentity, saveIdentity } from '../activity/src/platform/guest-identity';
 import { detectPlatform, sessionFromLocation, tableLink } from '../activity/src/platform/platform';
 
@@ -29,8 +31,8 @@ describe('activity model: shared lists', () => {
   it('sends the whole list under its key with the debounce kind of its list', () => {
     const state: JsonObject = { characters: [{ id: 'c1', name: 'Ayla' }], counters: [{ id: 't', value: 1 }] };
     assert.deepEqual(
-      listUpdate(state, 'counters', (list) => list.map((c) => adjustCounter(c, 2) as Item)),
-      { updates: { counters: [{ id: 't', value: 3 }] }, kind: 'counter' },
+      listUpdate(state, 'counters', (list) => appendItem(list, { id: 'u', value: 0 })),
+      { updates: { counters: [{ id: 't', value: 1 }, { id: 'u', value: 0 }] }, kind: 'counter', intents: [] },
     );
     assert.equal(listUpdate(state, 'characters', (l) => l).kind, 'sheet');
     assert.equal(listUpdate(state, 'notes', (l) => l).kind, 'notes');
@@ -40,13 +42,63 @@ describe('activity model: shared lists', () => {
     const base: JsonObject = { characters: [newCharacter('Ayla'), newCharacter('Bron')] };
     const [ayla, bron] = itemsOf(base.characters) as [Item, Item];
     const skill = itemsOf(ayla.stats)[0] as Item;
-    const fromA = listUpdate(base, 'characters', (list) => replaceItem(list, ayla.id, (c) => setStat(c, skill.id, { value: 11 })));
-    const fromB = listUpdate(base, 'characters', (list) => replaceItem(list, bron.id, (c) => setField(c, 'gold', 30)));
+    const fromA = itemUpdate(base, 'characters', ayla.id, (c) => setStatScore(c, skill.id, 'value', 11));
+    const fromB = itemUpdate(base, 'characters', bron.id, (c) => setPurse(c, 'gold', 30));
     // the server applied A's edit first; B's, made from the same base, is merged on top
-    const merged = merge3(base.characters, fromA.updates.characters, fromB.updates.characters);
+    const merged = merge3(base.characters, fromA?.updates.characters, fromB?.updates.characters);
     const [a, b] = readCharacters(merged);
     assert.equal(a?.stats[0]?.value, 11);
     assert.equal(b?.gold, 30);
+  });
+});
+
+describe('activity model: intents of the edits', () => {
+  const counter = { id: 'c1', label: 'Time', value: 5 };
+  const state: JsonObject = { counters: [counter], notes: [{ id: 'n1', text: 'the map', author: 'A' }] };
+  const sheet = newCharacter('Ayla');
+  const skill = itemsOf(sheet.stats)[0] as Item;
+  const sheets: JsonObject = { characters: [sheet] };
+  const intentsOf = (update: ListUpdate | null) => update?.intents;
+
+  it('a − / + click says it stepped that number; a number typed in says nothing (it is set)', () => {
+    assert.deepEqual(intentsOf(itemUpdate(state, 'counters', 'c1', (c) => stepCounter(c, 1))), [{ path: ['counters', 'c1', 'value'], op: 'add' }]);
+    assert.deepEqual(intentsOf(itemUpdate(state, 'counters', 'c1', (c) => setCounter(c, 9))), []);
+    assert.deepEqual(intentsOf(itemUpdate(sheets, 'characters', sheet.id, (c) => stepStat(c, skill.id, -1))), [
+      { path: ['characters', sheet.id, 'stats', skill.id, 'value'], op: 'add' },
+    ]);
+    assert.deepEqual(intentsOf(itemUpdate(sheets, 'characters', sheet.id, (c) => stepPurse(c, 'gold', 1))), [{ path: ['characters', sheet.id, 'gold'], op: 'add' }]);
+    assert.deepEqual(intentsOf(itemUpdate(sheets, 'characters', sheet.id, (c) => setPurse(c, 'provisions', 4))), []);
+    assert.deepEqual(intentsOf(itemUpdate(sheets, 'characters', sheet.id, (c) => setStatScore(c, skill.id, 'initial', 12))), []);
+  });
+
+  it('typing into a free-text field says it is text', () => {
+    assert.deepEqual(intentsOf(itemUpdate(state, 'notes', 'n1', (n) => setNoteText(n, 'the old map'))), [{ path: ['notes', 'n1', 'text'], op: 'text' }]);
+    assert.deepEqual(intentsOf(itemUpdate(state, 'counters', 'c1', (c) => renameCounter(c, 'Hours'))), [{ path: ['counters', 'c1', 'label'], op: 'text' }]);
+    assert.deepEqual(intentsOf(itemUpdate(sheets, 'characters', sheet.id, (c) => setText(c, 'name', 'Ayla the Wise'))), [{ path: ['characters', sheet.id, 'name'], op: 'text' }]);
+    assert.deepEqual(intentsOf(itemUpdate(sheets, 'characters', sheet.id, (c) => setText(c, 'notes', 'codeword'))), [{ path: ['characters', sheet.id, 'notes'], op: 'text' }]);
+    assert.deepEqual(intentsOf(itemUpdate(sheets, 'characters', sheet.id, (c) => setStatLabel(c, skill.id, 'Skill!'))), [
+      { path: ['characters', sheet.id, 'stats', skill.id, 'label'], op: 'text' },
+    ]);
+  });
+
+  it('an item edit sends the whole list with only that item changed, and nothing once the item is gone', () => {
+    const update = itemUpdate(state, 'counters', 'c1', (c) => stepCounter(c, 2));
+    assert.deepEqual(update?.updates, { counters: [{ id: 'c1', label: 'Time', value: 7 }] });
+    assert.equal(update?.kind, 'counter');
+    assert.equal(itemUpdate(state, 'counters', 'gone', (c) => stepCounter(c, 1)), null);
+  });
+
+  it('the purse steps never below zero', () => {
+    assert.equal(stepPurse({ ...sheet, gold: 0 }, 'gold', -1).item.gold, 0);
+  });
+
+  it('with their intents, two players stepping one counter both count, and two typing in one note both keep their words', () => {
+    const merged = (a: ListUpdate | null, b: ListUpdate | null, key: string) =>
+      merge3(state[key], a?.updates[key], b?.updates[key], intentTrees(b?.intents ?? []).get(key));
+    const steps = [3, -1].map((step) => itemUpdate(state, 'counters', 'c1', (c) => stepCounter(c, step)));
+    assert.deepEqual(readCounters(merged(steps[0] ?? null, steps[1] ?? null, 'counters'))[0]?.value, 7);
+    const typing = ['old: the map', 'the map is torn'].map((text) => itemUpdate(state, 'notes', 'n1', (n) => setNoteText(n, text)));
+    assert.deepEqual(itemsOf(merged(typing[0] ?? null, typing[1] ?? null, 'notes'))[0]?.text, 'old: the map is torn');
   });
 });
 
@@ -55,14 +107,14 @@ describe('activity model: sheets, counters, dice log', () => {
     let sheet = newCharacter('Ayla') as JsonObject;
     const read = () => readCharacters([sheet])[0];
     assert.deepEqual(read()?.stats.map((s) => s.label), ['Skill', 'Stamina', 'Luck']);
-    sheet = addStat(sheet as Item, 'Honour');
+    sheet = addStat(sheet as Item, 'Honour').item;
     const honour = read()?.stats[3];
     assert.deepEqual([honour?.label, honour?.initial], ['Honour', null]);
-    sheet = setStat(sheet as Item, honour?.id ?? '', { value: 4 });
+    sheet = setStatScore(sheet as Item, honour?.id ?? '', 'value', 4).item;
     assert.equal(read()?.stats[3]?.value, 4);
-    sheet = removeStat(sheet as Item, honour?.id ?? '');
+    sheet = removeStat(sheet as Item, honour?.id ?? '').item;
     assert.equal(read()?.stats.length, 3);
-    sheet = addPossession(sheet as Item, 'Lantern');
+    sheet = addPossession(sheet as Item, 'Lantern').item;
     assert.deepEqual(read()?.inventory.map((p) => p.text), ['Lantern']);
   });
 
@@ -72,8 +124,8 @@ describe('activity model: sheets, counters, dice log', () => {
   });
 
   it('counters move by steps from their current value, clamped to whole numbers', () => {
-    assert.deepEqual(adjustCounter({ id: 't', label: 'Time', value: 2 }, -3), { id: 't', label: 'Time', value: -1 });
-    assert.deepEqual(adjustCounter({ id: 't', value: 'bad' }, 1), { id: 't', value: 1 });
+    assert.deepEqual(stepCounter({ id: 't', label: 'Time', value: 2 }, -3).item, { id: 't', label: 'Time', value: -1 });
+    assert.deepEqual(stepCounter({ id: 't', value: 'bad' }, 1).item, { id: 't', value: 1 });
     assert.deepEqual(readCounters([{ id: 't', value: 5 }]), [{ id: 't', label: '', value: 5 }]);
     assert.equal(wholeNumber(Number.NaN, 7), 7);
     assert.equal(wholeNumber(-5.7, 0, 0), 0);

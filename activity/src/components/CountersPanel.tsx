@@ -1,9 +1,10 @@
 import { appendItem, removeItem } from '../model/collection';
-import { adjustCounter, newCounter, readCounters, renameCounter, type Counter } from '../model/counters';
+import { newCounter, readCounters, renameCounter, setCounter, stepCounter, type Counter } from '../model/counters';
 import { useItemEditor, useList } from '../store/hooks';
 import { useTable } from '../store/table-store';
 import { AddForm } from './AddForm';
 import { Stepper } from './Stepper';
+import { SyncedInput } from './SyncedText';
 import { Icon } from './Icon';
 
 function CounterCard({ counter }: { counter: Counter }) {
@@ -13,12 +14,18 @@ function CounterCard({ counter }: { counter: Counter }) {
   return (
     <article className="card counter">
       <div className="counter-head">
-        <input className="counter-label" aria-label="Counter name" value={counter.label} maxLength={48} onChange={(e) => edit((c) => renameCounter(c, e.target.value))} />
+        <SyncedInput className="counter-label" aria-label="Counter name" value={counter.label} maxLength={48} onText={(text) => edit((c) => renameCounter(c, text))} />
         <button className="icon faint" aria-label={`Remove counter ${label}`} onClick={() => editList('counters', (list) => removeItem(list, counter.id))}>
           <Icon name="trash" size={18} />
         </button>
       </div>
-      <Stepper big label={label} value={counter.value} onChange={(value) => edit((c) => adjustCounter(c, value - counter.value))} />
+      <Stepper
+        big
+        label={label}
+        value={counter.value}
+        onStep={(step) => edit((c) => stepCounter(c, step))}
+        onSet={(value) => edit((c) => setCounter(c, value))}
+      />
     </article>
   );
 }

@@ -3,13 +3,14 @@ import { newNote, readNotes, setNoteText, type Note } from '../model/notes';
 import { useItemEditor, useList } from '../store/hooks';
 import { useTable } from '../store/table-store';
 import { Icon } from './Icon';
+import { SyncedTextArea } from './SyncedText';
 
 function NoteCard({ note }: { note: Note }) {
   const edit = useItemEditor('notes', note.id);
   const editList = useTable((s) => s.editList);
   return (
     <article className="card note">
-      <textarea aria-label="Note" value={note.text} rows={4} placeholder="Write something for everyone…" onChange={(e) => edit((n) => setNoteText(n, e.target.value))} />
+      <SyncedTextArea aria-label="Note" value={note.text} rows={4} placeholder="Write something for everyone…" onText={(text) => edit((n) => setNoteText(n, text))} />
       <footer className="note-foot">
         <span className="muted">{note.author ? `by ${note.author}` : ''}</span>
         <button className="icon faint" aria-label="Delete note" onClick={() => editList('notes', (list) => removeItem(list, note.id))}>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JsonObject, JsonValue } from '../../../shared/json';
-import { appendItem, itemsOf, newId, readItems, removeItem, replaceItem, type Item } from './collection';
+import { appendItem, atomic, itemsOf, newId, readItems, removeItem, replaceItem, stepped, stepValue, typed, type Item, type ItemChange } from './collection';
 
 const statSchema = z.object({
   id: z.string(),
@@ -45,28 +45,56 @@ export function newCharacter(name: string): Item {
   };
 }
 
-export type CharacterField = 'name' | 'gold' | 'provisions' | 'notes';
+/** The sheet's free-text fields, typed into by anyone at the table. */
+export type CharacterText = 'name' | 'notes';
 
-export function setField(character: Item, field: CharacterField, value: string | number): JsonObject {
-  return { ...character, [field]: value };
+/** The purse: counts that never go below zero. */
+export type PurseField = 'gold' | 'provisions';
+
+export const PURSE_MIN = 0;
+
+export function setText(character: Item, field: CharacterText, text: string): ItemChange {
+  return { item: { ...character, [field]: text }, intents: [typed(field)] };
 }
 
-export function setStat(character: Item, statId: string, patch: Partial<Omit<Stat, 'id'>>): JsonObject {
-  return { ...character, stats: replaceItem(itemsOf(character.stats), statId, (stat) => ({ ...stat, ...patch })) };
+export function setPurse(character: Item, field: PurseField, value: number): ItemChange {
+  return atomic({ ...character, [field]: value });
 }
 
-export function addStat(character: Item, label: string): JsonObject {
-  return { ...character, stats: appendItem(itemsOf(character.stats), { id: newId('stat'), label, value: 0, initial: null }) };
+export function stepPurse(character: Item, field: PurseField, step: number): ItemChange {
+  return { item: { ...character, [field]: stepValue(character[field], step, PURSE_MIN) }, intents: [stepped(field)] };
 }
 
-export function removeStat(character: Item, statId: string): JsonObject {
-  return { ...character, stats: removeItem(itemsOf(character.stats), statId) };
+export function setStatLabel(character: Item, statId: string, label: string): ItemChange {
+  return { item: patchStat(character, statId, () => ({ label })), intents: [typed('stats', statId, 'label')] };
 }
 
-export function addPossession(character: Item, text: string): JsonObject {
-  return { ...character, inventory: appendItem(itemsOf(character.inventory), { id: newId('item'), text }) };
+/** A score typed in: its current value or, with `initial`, its starting one. */
+export function setStatScore(character: Item, statId: string, score: 'value' | 'initial', value: number): ItemChange {
+  return atomic(patchStat(character, statId, () => ({ [score]: value })));
 }
 
-export function removePossession(character: Item, possessionId: string): JsonObject {
-  return { ...character, inventory: removeItem(itemsOf(character.inventory), possessionId) };
+export function stepStat(character: Item, statId: string, step: number): ItemChange {
+  return { item: patchStat(character, statId, (stat) => ({ value: stepValue(stat.value, step) })), intents: [stepped('stats', statId, 'value')] };
+}
+
+export function addStat(character: Item, label: string): ItemChange {
+  return atomic({ ...character, stats: appendItem(itemsOf(character.stats), { id: newId('stat'), label, value: 0, initial: null }) });
+}
+
+export function removeStat(character: Item, statId: string): ItemChange {
+  return atomic({ ...character, stats: removeItem(itemsOf(character.stats), statId) });
+}
+
+export function addPossession(character: Item, text: string): ItemChange {
+  return atomic({ ...character, inventory: appendItem(itemsOf(character.inventory), { id: newId('item'), text }) });
+}
+
+export function removePossession(character: Item, possessionId: string): ItemChange {
+  return atomic({ ...character, inventory: removeItem(itemsOf(character.inventory), possessionId) });
+}
+
+/** The sheet with one stat's fields changed from that stat's raw value; the other stats stay as they were. */
+function patchStat(character: Item, statId: string, patch: (stat: Item) => JsonObject): JsonObject {
+  return { ...character, stats: replaceItem(itemsOf(character.stats), statId, (stat) => ({ ...stat, ...patch(stat) })) };
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../../shared/json';
+import type { IntentOp, PathSegment } from '../../../shared/merge-intents';
 
 /** An item of a shared list: any JSON object with a string `id`, which is what the server merges by. */
 export type Item = JsonObject & { id: string };
@@ -43,6 +44,35 @@ export function appendItem(list: Item[], item: Item): Item[] {
 export function newId(prefix: string): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));
   return `${prefix}-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** How a changed field of an item merges with others' edits: its path below the item (keys, item ids). */
+export interface FieldIntent {
+  path: PathSegment[];
+  op: IntentOp;
+}
+
+/**
+ * An item's new value and the intents of the fields it changed. A field without one is set
+ * atomically (the later edit wins): a typed number, a list of stats or possessions.
+ */
+export interface ItemChange {
+  item: JsonObject;
+  intents: FieldIntent[];
+}
+
+/** A number moved with − / +: concurrent steps of others all count too. */
+export const stepped = (...path: PathSegment[]): FieldIntent => ({ path, op: 'add' });
+
+/** Text typed into: others' concurrent typing in the same text is kept around it. */
+export const typed = (...path: PathSegment[]): FieldIntent => ({ path, op: 'text' });
+
+export const atomic = (item: JsonObject): ItemChange => ({ item, intents: [] });
+
+/** `value` moved by `step` (a value someone wrote badly counts as 0), whole and clamped. */
+export function stepValue(value: JsonValue | undefined, step: number, min?: number): number {
+  const current = typeof value === 'number' ? value : 0;
+  return wholeNumber(current + step, current, min);
 }
 
 /** A whole number from a text field or a stepper, clamped; NaN falls back to `fallback`. */

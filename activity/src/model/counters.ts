@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { JsonObject, JsonValue } from '../../../shared/json';
-import { newId, readItems, wholeNumber, type Item } from './collection';
+import type { JsonValue } from '../../../shared/json';
+import { atomic, newId, readItems, stepped, stepValue, typed, type Item, type ItemChange } from './collection';
 
 const counterSchema = z.object({ id: z.string(), label: z.string().catch(''), value: z.number().catch(0) });
 
@@ -14,12 +14,16 @@ export function newCounter(label: string): Item {
   return { id: newId('counter'), label, value: 0 };
 }
 
-/** Adds `step` to the counter's value (a value someone wrote badly counts as 0). */
-export function adjustCounter(counter: Item, step: number): JsonObject {
-  const current = typeof counter.value === 'number' ? counter.value : 0;
-  return { ...counter, value: wholeNumber(current + step, current) };
+/** Adds `step` to the counter's value; others' concurrent steps add up with it. */
+export function stepCounter(counter: Item, step: number): ItemChange {
+  return { item: { ...counter, value: stepValue(counter.value, step) }, intents: [stepped('value')] };
 }
 
-export function renameCounter(counter: Item, label: string): JsonObject {
-  return { ...counter, label };
+/** A value typed into the counter: it replaces the value, whatever others stepped meanwhile. */
+export function setCounter(counter: Item, value: number): ItemChange {
+  return atomic({ ...counter, value });
+}
+
+export function renameCounter(counter: Item, label: string): ItemChange {
+  return { item: { ...counter, label }, intents: [typed('label')] };
 }

@@ -1,5 +1,6 @@
 import type { JsonObject } from '../../../shared/json';
-import { itemsOf, type Item } from './collection';
+import type { Intent } from '../../../shared/merge-intents';
+import { itemsOf, replaceItem, type Item, type ItemChange } from './collection';
 
 /**
  * The shared lists the table edits, with the state key each lives under and the debounce kind
@@ -13,8 +14,32 @@ export const LISTS = {
 
 export type ListName = keyof typeof LISTS;
 
-/** The update that applies `change` to list `name` of `state`: the whole new array, as the server expects. */
-export function listUpdate(state: JsonObject, name: ListName, change: (list: Item[]) => Item[]): { updates: JsonObject; kind: string } {
+/** What the sync client sends for an edit: the whole new array under its key, and how its changed values merge. */
+export interface ListUpdate {
+  updates: JsonObject;
+  kind: string;
+  intents: Intent[];
+}
+
+/** The update that applies `change` to list `name` of `state` (adding, removing items: no intents). */
+export function listUpdate(state: JsonObject, name: ListName, change: (list: Item[]) => Item[]): ListUpdate {
   const { key, kind } = LISTS[name];
-  return { updates: { [key]: change(itemsOf(state[key])) }, kind };
+  return { updates: { [key]: change(itemsOf(state[key])) }, kind, intents: [] };
+}
+
+/**
+ * The update that applies `change` to item `id` of list `name`, its intents given full paths
+ * (key, item id, then the field's path); null when nobody has the item any more.
+ */
+export function itemUpdate(state: JsonObject, name: ListName, id: string, change: (item: Item) => ItemChange): ListUpdate | null {
+  const { key, kind } = LISTS[name];
+  const list = itemsOf(state[key]);
+  const current = list.find((item) => item.id === id);
+  if (!current) return null;
+  const { item, intents } = change(current);
+  return {
+    updates: { [key]: replaceItem(list, id, () => item) },
+    kind,
+    intents: intents.map(({ path, op }) => ({ path: [key, id, ...path], op })),
+  };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { JsonObject, JsonValue } from '../../../shared/json';
-import { newId, readItems, type Item } from './collection';
+import type { JsonValue } from '../../../shared/json';
+import { newId, readItems, typed, type Item, type ItemChange } from './collection';
 
 const noteSchema = z.object({ id: z.string(), text: z.string().catch(''), author: z.string().catch('') });
 
@@ -14,6 +14,6 @@ export function newNote(author: string): Item {
   return { id: newId('note'), text: '', author };
 }
 
-export function setNoteText(note: Item, text: string): JsonObject {
-  return { ...note, text };
+export function setNoteText(note: Item, text: string): ItemChange {
+  return { item: { ...note, text }, intents: [typed('text')] };
 }

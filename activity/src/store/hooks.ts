@@ -1,6 +1,6 @@
 import { useCallback, useMemo } from 'react';
-import type { JsonObject, JsonValue } from '../../../shared/json';
-import { replaceItem, type Item } from '../model/collection';
+import type { JsonValue } from '../../../shared/json';
+import type { Item, ItemChange } from '../model/collection';
 import { LISTS, type ListName } from '../model/lists';
 import { useTable } from './table-store';
 
@@ -10,11 +10,11 @@ export function useList<T>(name: ListName, reader: (value: JsonValue | undefined
   return useMemo(() => reader(raw), [raw, reader]);
 }
 
-/** Rewrites one item of a shared list from its current raw value. */
-export type ItemEdit = (change: (item: Item) => JsonObject) => void;
+/** Rewrites one item of a shared list from its current raw value, saying how the fields it changed merge. */
+export type ItemEdit = (change: (item: Item) => ItemChange) => void;
 
 /** An editor of one item of list `name` (see `ItemEdit`). */
 export function useItemEditor(name: ListName, id: string): ItemEdit {
-  const editList = useTable((s) => s.editList);
-  return useCallback((change) => editList(name, (list) => replaceItem(list, id, change)), [editList, name, id]);
+  const editItem = useTable((s) => s.editItem);
+  return useCallback((change) => editItem(name, id, change), [editItem, name, id]);
 }

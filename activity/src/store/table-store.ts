@@ -3,8 +3,8 @@ import type { JsonObject } from '../../../shared/json';
 import type { PresenceMember } from '../../../shared/presence';
 import type { Role } from '../../../shared/protocol';
 import type { SyncStatus } from '../../../shared/sync-client';
-import type { Item } from '../model/collection';
-import { listUpdate, type ListName } from '../model/lists';
+import type { Item, ItemChange } from '../model/collection';
+import { itemUpdate, listUpdate, type ListName, type ListUpdate } from '../model/lists';
 import { forgetIdentity, guestSignIn, loadIdentity, saveIdentity, type Identity } from '../platform/guest-identity';
 import { inviteFromLocation, redeemInvite } from '../platform/join-invite';
 import { detectPlatform, sessionFromLocation, tablePath, type Platform } from '../platform/platform';
@@ -47,6 +47,8 @@ export interface TableActions {
   leaveTable(): void;
   /** Applies `change` to the current items of a shared list (others' edits included) and sends the whole list. */
   editList(name: ListName, change: (list: Item[]) => Item[]): void;
+  /** Applies `change` to the current value of one item and sends it with the intents of what it changed. */
+  editItem(name: ListName, id: string, change: (item: Item) => ItemChange): void;
   /** Asks the server for a roll; true when it was made (it then shows in the shared log). */
   rollDice(expression: string): Promise<boolean>;
   setTab(tab: Tab): void;
@@ -127,6 +129,10 @@ export const useTable = create<TableStore>()((set, get) => {
       showPath('/');
       say(messageOf(error));
     }
+  };
+
+  const send = ({ client }: TableConnection, update: ListUpdate | null) => {
+    if (update) client.update(update.updates, update.kind, update.intents);
   };
 
   const showPath = (path: string) => {
@@ -235,9 +241,11 @@ export const useTable = create<TableStore>()((set, get) => {
     },
 
     editList(name, change) {
-      if (!connection) return;
-      const { updates, kind } = listUpdate(connection.client.state, name, change);
-      connection.client.update(updates, kind);
+      if (connection) send(connection, listUpdate(connection.client.state, name, change));
+    },
+
+    editItem(name, id, change) {
+      if (connection) send(connection, itemUpdate(connection.client.state, name, id, change));
     },
 
     async rollDice(expression) {

@@ -1,10 +1,11 @@
 import { removeItem } from '../../model/collection';
-import { setField, type Character } from '../../model/characters';
+import { PURSE_MIN, setPurse, setText, stepPurse, type Character, type PurseField } from '../../model/characters';
 import { useItemEditor } from '../../store/hooks';
 import { useTable } from '../../store/table-store';
 import { Stepper } from '../Stepper';
+import { SyncedInput, SyncedTextArea } from '../SyncedText';
 import { Inventory } from './Inventory';
-import { sheetTitle } from './sheet-part';
+import { sheetTitle, type SheetPartProps } from './sheet-part';
 import { StatList } from './StatList';
 import { Icon } from '../Icon';
 
@@ -20,27 +21,42 @@ export function CharacterSheet({ character }: { character: Character }) {
   return (
     <article className="card sheet" aria-label={`Sheet of ${title}`}>
       <header className="sheet-head">
-        <input className="sheet-name" aria-label="Character name" value={character.name} placeholder="Name" maxLength={64} onChange={(e) => edit((c) => setField(c, 'name', e.target.value))} />
+        <SyncedInput className="sheet-name" aria-label="Character name" value={character.name} placeholder="Name" maxLength={64} onText={(text) => edit((c) => setText(c, 'name', text))} />
         <button className="icon" aria-label={`Remove ${title}`} onClick={remove}>
           <Icon name="trash" size={18} />
         </button>
       </header>
       <StatList character={character} title={title} edit={edit} />
       <div className="purse">
-        <div className="purse-item">
-          <span className="small-caps">Gold</span>
-          <Stepper label={`${title} gold`} value={character.gold} min={0} onChange={(gold) => edit((c) => setField(c, 'gold', gold))} />
-        </div>
-        <div className="purse-item">
-          <span className="small-caps">Provisions</span>
-          <Stepper label={`${title} provisions`} value={character.provisions} min={0} onChange={(value) => edit((c) => setField(c, 'provisions', value))} />
-        </div>
+        <PurseItem field="gold" name="Gold" character={character} title={title} edit={edit} />
+        <PurseItem field="provisions" name="Provisions" character={character} title={title} edit={edit} />
       </div>
       <Inventory character={character} title={title} edit={edit} />
       <label className="field">
         <span className="small-caps">Notes</span>
-        <textarea aria-label={`${title} notes`} value={character.notes} rows={3} placeholder="Clues, codewords, paragraphs visited…" onChange={(e) => edit((c) => setField(c, 'notes', e.target.value))} />
+        <SyncedTextArea
+          aria-label={`${title} notes`}
+          value={character.notes}
+          rows={3}
+          placeholder="Clues, codewords, paragraphs visited…"
+          onText={(text) => edit((c) => setText(c, 'notes', text))}
+        />
       </label>
     </article>
+  );
+}
+
+function PurseItem({ field, name, character, title, edit }: SheetPartProps & { field: PurseField; name: string }) {
+  return (
+    <div className="purse-item">
+      <span className="small-caps">{name}</span>
+      <Stepper
+        label={`${title} ${field}`}
+        value={character[field]}
+        min={PURSE_MIN}
+        onStep={(step) => edit((c) => stepPurse(c, field, step))}
+        onSet={(value) => edit((c) => setPurse(c, field, value))}
+      />
+    </div>
   );
 }
