@@ -75,8 +75,8 @@ function characterDiff(base: string, changed: string): fastDiff.Diff[] {
 }
 
 /**
- * One text replaced by another as one edit. When the new text only adds to the old or only takes
- * away from it (a word edited, a space deleted with a word), what it kept is kept; a text whose
+ * One text replaced by another as one edit. When the new text only adds to the old (around it, or
+ * inside it) or only takes away from it (a word edited, a space deleted with a word), what it kept is kept; a text whose
  * letters were replaced is retyped whole, so that no stray letter of it outlives a concurrent deletion.
  */
 function splice(before: string, after: string): fastDiff.Diff[] {
@@ -84,14 +84,14 @@ function splice(before: string, after: string): fastDiff.Diff[] {
   const tail = commonSuffix(before, after, head);
   const removed = before.slice(head, before.length - tail);
   const added = after.slice(head, after.length - tail);
-  const edited = (removed === '' || added === '') && head + tail > 0;
-  if (!edited) return [[fastDiff.DELETE, before], [fastDiff.INSERT, after]];
-  return [
-    [fastDiff.EQUAL, before.slice(0, head)],
-    [fastDiff.DELETE, removed],
-    [fastDiff.INSERT, added],
-    [fastDiff.EQUAL, before.slice(before.length - tail)],
-  ];
+  const kept = removed === '' ? -1 : added.indexOf(removed);
+  const cut = added === '' ? -1 : removed.indexOf(added);
+  let middle: fastDiff.Diff[];
+  if (removed === '' || added === '') middle = [[fastDiff.DELETE, removed], [fastDiff.INSERT, added]];
+  else if (kept >= 0) middle = [[fastDiff.INSERT, added.slice(0, kept)], [fastDiff.EQUAL, removed], [fastDiff.INSERT, added.slice(kept + removed.length)]];
+  else if (cut >= 0) middle = [[fastDiff.DELETE, removed.slice(0, cut)], [fastDiff.EQUAL, added], [fastDiff.DELETE, removed.slice(cut + added.length)]];
+  else return [[fastDiff.DELETE, before], [fastDiff.INSERT, after]];
+  return [[fastDiff.EQUAL, before.slice(0, head)], ...middle, [fastDiff.EQUAL, before.slice(before.length - tail)]];
 }
 
 /** Letters, digits and _ make a word; every other character is a separator. */

@@ -105,7 +105,7 @@ describe('Discord', () => {
       const socket = await openSocket(server.url, joined.json.token);
       try {
         const ack = await request(socket, 'join-session', tableOfVoice);
-        assert.deepEqual(ack, { ok: true, sessionId: tableOfVoice, role: 'player' });
+        assert.deepEqual(ack, { ok: true, sessionId: tableOfVoice, role: 'player', maxUpdateBytes: 1024 * 1024 });
       } finally {
         socket.close();
       }
@@ -224,8 +224,8 @@ describe('Discord', () => {
       const a = await openSocket(server.url, alice.json.token);
       const b = await openSocket(server.url, bob.json.token);
       try {
-        assert.deepEqual(await request(a, 'join-session', sessionId), { ok: true, sessionId, role: 'host' });
-        assert.deepEqual(await request(b, 'join-session', sessionId), { ok: true, sessionId, role: 'player' });
+        assert.deepEqual(await request(a, 'join-session', sessionId), { ok: true, sessionId, role: 'host', maxUpdateBytes: 1024 * 1024 });
+        assert.deepEqual(await request(b, 'join-session', sessionId), { ok: true, sessionId, role: 'player', maxUpdateBytes: 1024 * 1024 });
         const seen = nextEvent(b, 'game-state-delta');
         assert.equal((await request(a, 'update-game-state', { updates: { hp: 7 } })).ok, true);
         assert.ok(JSON.stringify(await seen).includes('7'));

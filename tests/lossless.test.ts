@@ -232,3 +232,22 @@ describe('the sync client keeps each edit with its table and its base', () => {
     a.client.close();
   });
 });
+
+describe('a full state tells a client which of its updates it holds', () => {
+  it('S15: a client that joins with its clientKey learns the number of its last applied update', async (t) => {
+    const server = await startTestServer();
+    t.after(() => server.stop());
+    const a = await guest(server.url, 'A');
+    const sessionId = await createTable(server, a);
+    const socket = await openSocket(server.url, a.token);
+    const join = async () => {
+      const full = nextEvent(socket, 'full-game-state');
+      assert.ok((await request(socket, 'join-session', { sessionId, clientKey: 'kA' })).ok);
+      return full;
+    };
+    assert.equal((await join()).appliedSeq, undefined, 'nothing applied yet');
+    await update(socket, { updates: { turn: 1 }, baseVersion: 0, updateId: 'kA-3' });
+    assert.equal((await join()).appliedSeq, 3);
+    socket.disconnect();
+  });
+});
