@@ -28,19 +28,63 @@ export function rebaseText(base: string, ours: string, theirs: string): string {
   const others = textEdits(base, ours);
   const deleted = new Uint8Array(base.length);
   for (const [start, end] of [...mine.deletes, ...others.deletes]) deleted.fill(1, start, end);
-  const parts: string[] = [];
+  const out = new MergedText();
   let runStart = -1;
   for (let i = 0; i <= base.length; i++) {
-    const inserted = (mine.inserts.get(i) ?? '') + (others.inserts.get(i) ?? '');
+    const inserted = bothInserted(base, i, mine.inserts.get(i) ?? '', others.inserts.get(i) ?? '');
     const keep = i < base.length && deleted[i] === 0;
     if (runStart >= 0 && (inserted || !keep)) {
-      parts.push(base.slice(runStart, i));
+      out.add(base.slice(runStart, i), false);
       runStart = -1;
     }
-    if (inserted) parts.push(inserted);
+    if (inserted) out.add(inserted, true);
     if (keep && runStart < 0) runStart = i;
+    if (i < base.length && !keep && /\s/.test(base.charAt(i))) out.spaceDeleted();
   }
-  return parts.join('');
+  return out.text();
+}
+
+/**
+ * The merged text as it is written out. Where a deleted space stood between a word typed on one
+ * side and a word beside it, one space is put back: a word erased with its space on one side
+ * while a word was typed beside it on the other must not leave two words glued into one.
+ */
+class MergedText {
+  private readonly parts: string[] = [];
+  private lastChar = '';
+  private lastTyped = false;
+  private spaceGone = false;
+
+  add(text: string, typed: boolean): void {
+    const glues = this.spaceGone && WORD_CHAR.test(this.lastChar) && WORD_CHAR.test(text.charAt(0));
+    if (glues && (typed || this.lastTyped)) this.parts.push(' ');
+    this.parts.push(text);
+    this.lastChar = text.charAt(text.length - 1);
+    this.lastTyped = typed;
+    this.spaceGone = false;
+  }
+
+  spaceDeleted(): void {
+    this.spaceGone = true;
+  }
+
+  text(): string {
+    return this.parts.join('');
+  }
+}
+
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+
+/**
+ * What both sides typed at one place, the edit being merged first. Words typed there (text with a
+ * space in it, or typed between words) are kept apart by a space, so that two words do not become
+ * one; letters added to a word on both sides join.
+ */
+function bothInserted(base: string, at: number, first: string, second: string): string {
+  if (first === '' || second === '') return first + second;
+  const wouldJoin = WORD_CHAR.test(first.charAt(first.length - 1)) && WORD_CHAR.test(second.charAt(0));
+  const betweenWords = !WORD_CHAR.test(base.charAt(at - 1)) && !WORD_CHAR.test(base.charAt(at));
+  return wouldJoin && (betweenWords || /\s/.test(first + second)) ? `${first} ${second}` : first + second;
 }
 
 /** The insertions and deletions that turn `base` into `changed` (also used to keep a caret in place). */
@@ -63,35 +107,64 @@ export function textEdits(base: string, changed: string): TextEdits {
 function characterDiff(base: string, changed: string): fastDiff.Diff[] {
   const words = wordDiff(base, changed) ?? [[fastDiff.DELETE, base], [fastDiff.INSERT, changed]];
   const diffs: fastDiff.Diff[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const [kind, text] = words[i] as fastDiff.Diff;
-    const next = words[i + 1];
-    if (kind === fastDiff.DELETE && next?.[0] === fastDiff.INSERT) {
-      diffs.push(...splice(text, next[1]));
-      i++;
-    } else diffs.push([kind, text]);
+  let [removed, added] = ['', ''];
+  const flush = () => {
+    if (removed !== '' || added !== '') diffs.push(...splice(removed, added));
+    [removed, added] = ['', ''];
+  };
+  for (const [kind, text] of words) {
+    if (kind === fastDiff.DELETE) removed += text;
+    else if (kind === fastDiff.INSERT) added += text;
+    else {
+      flush();
+      diffs.push([kind, text]);
+    }
   }
+  flush();
   return diffs.filter(([, text]) => text !== '');
 }
 
 /**
- * One text replaced by another as one edit. When the new text only adds to the old (around it, or
- * inside it) or only takes away from it (a word edited, a space deleted with a word), what it kept is kept; a text whose
- * letters were replaced is retyped whole, so that no stray letter of it outlives a concurrent deletion.
+ * One run of text replaced by another as one edit. Whole tokens both runs start or end with are
+ * kept (a space deleted with a word, words typed around others); what is left is inserted,
+ * deleted, or, for one word changed into another, edited letter by letter (`editWord`).
  */
 function splice(before: string, after: string): fastDiff.Diff[] {
+  const [left, right] = [tokensOf(before), tokensOf(after)];
+  let head = 0;
+  while (head < left.length && head < right.length && left[head] === right[head]) head++;
+  let tail = 0;
+  while (tail < left.length - head && tail < right.length - head && left[left.length - 1 - tail] === right[right.length - 1 - tail]) tail++;
+  const removed = left.slice(head, left.length - tail);
+  const added = right.slice(head, right.length - tail);
+  const middle: fastDiff.Diff[] =
+    removed.length === 1 && added.length === 1 && WORD.test(removed[0] as string) && WORD.test(added[0] as string)
+      ? editWord(removed[0] as string, added[0] as string)
+      : [[fastDiff.DELETE, removed.join('')], [fastDiff.INSERT, added.join('')]];
+  return [[fastDiff.EQUAL, left.slice(0, head).join('')], ...middle, [fastDiff.EQUAL, left.slice(left.length - tail).join('')]];
+}
+
+/**
+ * One word changed into another. Letters only added (inside it or around it) or only taken away
+ * keep the rest of the word ("gold" to "golden" adds "en"); a word whose letters were replaced
+ * is retyped whole, so that no stray letter of it outlives a concurrent deletion.
+ */
+function editWord(before: string, after: string): fastDiff.Diff[] {
+  // the whole old word still there: it is kept, and what was typed around it is new text
+  const kept = after.indexOf(before);
+  if (kept >= 0) return [[fastDiff.INSERT, after.slice(0, kept)], [fastDiff.EQUAL, before], [fastDiff.INSERT, after.slice(kept + before.length)]];
+  const cut = before.indexOf(after);
+  if (cut >= 0) return [[fastDiff.DELETE, before.slice(0, cut)], [fastDiff.EQUAL, after], [fastDiff.DELETE, before.slice(cut + after.length)]];
   const head = commonPrefix(before, after);
   const tail = commonSuffix(before, after, head);
   const removed = before.slice(head, before.length - tail);
   const added = after.slice(head, after.length - tail);
-  const kept = removed === '' ? -1 : added.indexOf(removed);
-  const cut = added === '' ? -1 : removed.indexOf(added);
-  let middle: fastDiff.Diff[];
-  if (removed === '' || added === '') middle = [[fastDiff.DELETE, removed], [fastDiff.INSERT, added]];
-  else if (kept >= 0) middle = [[fastDiff.INSERT, added.slice(0, kept)], [fastDiff.EQUAL, removed], [fastDiff.INSERT, added.slice(kept + removed.length)]];
-  else if (cut >= 0) middle = [[fastDiff.DELETE, removed.slice(0, cut)], [fastDiff.EQUAL, added], [fastDiff.DELETE, removed.slice(cut + added.length)]];
-  else return [[fastDiff.DELETE, before], [fastDiff.INSERT, after]];
-  return [[fastDiff.EQUAL, before.slice(0, head)], ...middle, [fastDiff.EQUAL, before.slice(before.length - tail)]];
+  if (removed !== '' && added !== '') return [[fastDiff.DELETE, before], [fastDiff.INSERT, after]];
+  return [[fastDiff.EQUAL, before.slice(0, head)], [fastDiff.DELETE, removed], [fastDiff.INSERT, added], [fastDiff.EQUAL, before.slice(before.length - tail)]];
+}
+
+function tokensOf(text: string): string[] {
+  return Array.from(text.matchAll(TOKEN), ([token]) => token);
 }
 
 /** Letters, digits and _ make a word; every other character is a separator. */

@@ -29,7 +29,8 @@ describe('merging what each player meant', () => {
     const theirs = 'Ayla writes a long note about the map';
     assert.equal(rebaseText(base, ours, theirs), 'Gold 12. Ayla writes a long note about the map');
     assert.equal(rebaseText('abc', 'abcX', 'abcY'), 'abcYX', 'the edit being merged comes first at the same place');
-    assert.equal(rebaseText('the old map', 'the map', 'the old red map'), 'the red map', 'a deletion applies to what its author deleted');
+    assert.equal(rebaseText('the old map', 'the map', 'the old red map'), 'the red map', 'a deletion applies to what its author deleted; the new word is not glued');
+    assert.equal(rebaseText('a  b', 'a X Z b', 'a Y b'), 'a Y X Z b', 'words typed at one place stay apart');
     assert.equal(rebaseText('see map', ' map', 'sea see map'), 'sea  map', 'an insertion is placed on word boundaries, not split');
     assert.equal(rebaseText('draw 🐉 here', 'draw 🐉🐉 here', 'draw 🐉 there'), 'draw 🐉🐉 there', 'characters are not split');
     const notes = tree('notes', { path: ['notes', 'n1', 'text'], op: 'text' });

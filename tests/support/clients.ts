@@ -11,7 +11,7 @@ export class LossySocket implements SyncSocket {
   filter: (event: string, payload: any) => boolean = () => true;
   /** While true, acks are held back (a slow answer) until `releaseAcks()`. */
   holdAcks = false;
-  /** How many of the next acks are lost on the way. */
+  /** How many of the next acks are lost, each with the connection that should have brought it. */
   dropAcks = 0;
   private readonly heldAcks: Array<() => void> = [];
   private readonly wrapped = new Map<(...args: any[]) => void, (...args: any[]) => void>();
@@ -38,8 +38,10 @@ export class LossySocket implements SyncSocket {
     const last = args.at(-1);
     if (typeof last !== 'function') return this.socket.emit(event, ...args);
     const held = (...answer: any[]) => {
-      if (this.dropAcks > 0) this.dropAcks--;
-      else if (this.holdAcks) this.heldAcks.push(() => last(...answer));
+      if (this.dropAcks > 0) {
+        this.dropAcks--;
+        this.socket.io.engine?.close();
+      } else if (this.holdAcks) this.heldAcks.push(() => last(...answer));
       else last(...answer);
     };
     return this.socket.emit(event, ...args.slice(0, -1), held);
