@@ -251,3 +251,28 @@ describe('a full state tells a client which of its updates it holds', () => {
     socket.disconnect();
   });
 });
+
+describe('atomic values', () => {
+  it('S16: two players setting one field at once: the later edit wins, and the other sees it change', async (t) => {
+    const server = await startTestServer();
+    t.after(() => server.stop());
+    const clients = await syncTable(server, 2);
+    const [a, b] = clients as [TestClient, TestClient];
+    const flag = (colour: string, done: boolean) => ({ flags: [{ id: 'f', colour, done }] });
+    a.client.update(flag('red', false));
+    await eventually(settled(clients), 5000, 'the flag made');
+    // b does not see a's edit before making its own: both edit version 1
+    b.lossy.filter = (event) => event !== 'game-state-delta';
+    a.client.update(flag('blue', true));
+    const session = await server.registry.get(a.client.sessionId as string);
+    await eventually(() => session.currentVersion === 2, 5000, 'a’s edit applied');
+    b.client.update(flag('gold', false));
+    await eventually(() => session.currentVersion === 3, 5000, 'b’s edit applied');
+    b.lossy.filter = () => true;
+    a.client.update({ turn: 1 });
+    await eventually(settled(clients), 5000, 'both settled');
+    assert.equal(b.client.version, 4);
+    for (const { client } of clients) assert.deepEqual(client.state, { ...flag('gold', true), turn: 1 }, 'the colour both set: the later; the box only a ticked: kept');
+    for (const { client } of clients) client.close();
+  });
+});
