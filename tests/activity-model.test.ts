@@ -6,7 +6,7 @@ import { intentTrees } from '../shared/merge-intents';
 import { addPossession, addStat, newCharacter, readCharacters, removeStat, setPurse, setStatLabel, setStatScore, setText, stepPurse, stepStat } from '../activity/src/model/characters';
 import { appendItem, itemsOf, replaceItem, wholeNumber, type Item } from '../activity/src/model/collection';
 import { connectionLabel } from '../activity/src/model/connection-label';
-import { newCounter, readCounters, renameCounter, setCounter, stepCounter } from '../activity/src/model/counters';
+import { readCounters, renameCounter, setCounter, stepCounter } from '../activity/src/model/counters';
 import { readDiceLog } from '../activity/src/model/dice-log';
 import { itemUpdate, listUpdate, type ListUpdate } from '../activity/src/model/lists';
 import { setNoteText } from '../activity/src/model/notes';

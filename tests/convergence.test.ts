@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { canonicalJson } from '../shared/canonical-json';
-import { crc32Utf8 } from '../shared/crc32';
-import type { JsonObject, JsonValue } from '../shared/json';
+import type { JsonValue } from '../shared/json';
 import { eventually, startTestServer, type TestServer } from './support/harness';
 import { syncClient, type TestClient } from './support/clients';
+import { deltaDrops, settledState } from './support/converge';
 import { seededRandom } from './support/random';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
@@ -41,14 +40,7 @@ describe(`randomized convergence (seed ${SEED}, ${OPERATIONS} operations)`, () =
     await eventually(() => clients.every(({ client }) => client.version === 0), 5000, 'joined');
 
     const expected = new Map<string, { key: string; value: number | null }>();
-    const dropsLeft = clients.map(() => 0);
-    clients.forEach((test, index) => {
-      test.lossy.filter = (event) => {
-        if (event !== 'game-state-delta' || dropsLeft[index] === 0) return true;
-        dropsLeft[index] = (dropsLeft[index] as number) - 1;
-        return false;
-      };
-    });
+    const dropsLeft = deltaDrops(clients);
 
     let created = 0;
     for (let step = 0; step < OPERATIONS; step++) {
@@ -84,28 +76,13 @@ describe(`randomized convergence (seed ${SEED}, ${OPERATIONS} operations)`, () =
       if (random() < 0.3) await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 3)));
     }
 
-    // a delta dropped last is noticed at the next delta: end with one that nobody drops
     dropsLeft.fill(0);
-    clients[0]?.client.update({ turn: 'end' });
-    for (const { client } of clients) client.flush();
-    const session = await server.registry.get(sessionId);
-    await eventually(
-      () => clients.every(({ client }) => client.status === 'connected' && client.pendingEdits === 0 && client.version === session.currentVersion),
-      30_000,
-      'every client settled at the server version',
-    );
-
-    const serverState = structuredClone(session.state) as JsonObject;
-    const serverCrc = crc32Utf8(canonicalJson(serverState));
-    for (const { client } of clients) {
-      assert.deepEqual(client.state, serverState);
-      assert.equal(client.confirmedCrc, serverCrc);
-    }
+    const { state: serverState, version } = await settledState(clients, server, sessionId);
     for (const [id, { key, value }] of expected) {
       const found = ((serverState[key] as unknown as Item[] | undefined) ?? []).find((item) => item.id === id);
       assert.equal(found?.value ?? null, value, `item ${id} in ${key}`);
     }
-    assert.ok(session.currentVersion > OPERATIONS / 20, `the run made ${session.currentVersion} versions`);
+    assert.ok(version > OPERATIONS / 20, `the run made ${version} versions`);
     for (const { client } of clients) client.close();
   });
 });

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { canonicalJson } from '../shared/canonical-json';
-import { crc32Utf8 } from '../shared/crc32';
 import type { JsonObject } from '../shared/json';
 import type { Intent } from '../shared/merge-intents';
 import { eventually, startTestServer, type TestServer } from './support/harness';
 import { syncClient, type TestClient } from './support/clients';
+import { deltaDrops, settledState } from './support/converge';
 import { seededRandom } from './support/random';
 import { freePort } from './support/server-process';
 import { tempDir } from './support/temp-dir';
@@ -77,14 +76,7 @@ describe(`randomized intent convergence (seed ${SEED}, ${OPERATIONS} operations)
     await eventually(() => clients.every(({ client }) => client.version === 1 && client.pendingEdits === 0), 5000, 'set up');
 
     const ledger = new Ledger();
-    const dropsLeft = clients.map(() => 0);
-    clients.forEach((test, index) => {
-      test.lossy.filter = (event) => {
-        if (event !== 'game-state-delta' || dropsLeft[index] === 0) return true;
-        dropsLeft[index] = (dropsLeft[index] as number) - 1;
-        return false;
-      };
-    });
+    const dropsLeft = deltaDrops(clients);
 
     const edit = (test: TestClient, index: number, step: number) => {
       const roll = random();
@@ -167,24 +159,10 @@ describe(`randomized intent convergence (seed ${SEED}, ${OPERATIONS} operations)
     for (const test of clients) test.lossy.dropAcks = 0;
     for (const test of clients) if (test.socket.connected) test.socket.io.engine.close();
     await eventually(() => clients.every(({ client }) => client.status === 'connected'), 10_000, 'everyone back');
-    first.client.update({ turn: 'end' });
-    for (const { client } of clients) client.flush();
-    const session = await server.registry.get(sessionId);
-    await eventually(
-      () => clients.every(({ client }) => client.status === 'connected' && client.pendingEdits === 0 && client.version === session.currentVersion),
-      30_000,
-      'every client settled at the server version',
-    );
-
-    const state = structuredClone(session.state) as JsonObject;
-    const crc = crc32Utf8(canonicalJson(state));
-    for (const { client } of clients) {
-      assert.deepEqual(client.state, state);
-      assert.equal(client.confirmedCrc, crc);
-    }
+    const { state, version } = await settledState(clients, server, sessionId);
     assertNothingLost(state, ledger);
     assert.ok(restarts >= 1 && evictions >= 1, `restarted ${restarts}, evicted ${evictions}`);
-    assert.ok(session.currentVersion > OPERATIONS / 10, `the run made ${session.currentVersion} versions`);
+    assert.ok(version > OPERATIONS / 10, `the run made ${version} versions`);
   });
 });
 
