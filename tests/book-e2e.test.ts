@@ -199,8 +199,10 @@ describe('the book in headless Chromium: a PDF, following the host, drawings and
     const file = path.join(ARTIFACTS, 'big-gamebook.pdf');
     await writeFile(file, await samplePdf(2, size, 'Chapter'));
     const ranges: string[] = [];
+    // the header is read asynchronously: every read is awaited before the ranges are counted
+    const headerReads: Array<Promise<unknown>> = [];
     guest.on('request', (request) => {
-      if (/\/pdfs\//.test(request.url())) void request.headerValue('range').then((range) => range && ranges.push(range));
+      if (/\/pdfs\//.test(request.url())) headerReads.push(request.headerValue('range').then((range) => range && ranges.push(range)));
     });
     const firstId = await host.getByLabel('Book to show').inputValue();
     // dropped on the book this time, with an eye on the progress bar while it goes up
@@ -222,6 +224,7 @@ describe('the book in headless Chromium: a PDF, following the host, drawings and
     const progress = await host.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
     assert.ok(progress.length > 0, 'a progress bar showed during the upload');
     assert.equal(await host.locator('progress.upload-progress').count(), 0, 'and left once it was done');
+    await Promise.all(headerReads);
     assert.ok(ranges.length > 0, 'pdf.js asked for ranges');
     const fetched = ranges.map((range) => /bytes=(\d+)-(\d+)/.exec(range)).reduce((sum, m) => sum + (m ? Number(m[2]) - Number(m[1]) + 1 : size), 0);
     assert.ok(fetched < size / 2, `only part of the ${size} bytes was read: ${fetched} in ${ranges.join(', ')}`);
