@@ -25,6 +25,17 @@ import { patchImmutably } from '../shared/immutable-patch';
 /** How long a client's last applied update is remembered: as long as its token may reconnect. */
 const APPLIED_UPDATE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
+/** The stored log of a table does not rebuild the state it was broadcast with. */
+export class LogReplayError extends Error {
+  constructor(
+    readonly sessionId: string,
+    readonly version: number,
+    cause?: unknown,
+  ) {
+    super(`the log of session ${sessionId} does not replay to the CRC of version ${version}`, { cause });
+  }
+}
+
 export interface GameSessionDeps {
   store: SessionStore;
   channel: SessionChannel;
@@ -65,8 +76,7 @@ export class GameSession {
     this.history = new DeltaHistory(deps.limits.historyMaxEntries, deps.limits.historyMaxBytes);
     this.applied = new AppliedUpdates(stored.applied);
     this.doc = new StateDocument(structuredClone(stored.snapshot.state));
-    // every logged delta keeps the values it replaced: a merge from any base in the log finds it (S11)
-    for (const entry of stored.log) this.history.push(entry, this.replay(entry));
+    this.replayLog(stored);
     this.version = stored.log.at(-1)?.version ?? stored.snapshot.version;
     this.snapshotVersion = this.version;
   }
@@ -121,6 +131,21 @@ export class GameSession {
 
   tableState(): TableState {
     return { sessionId: this.id, ...this.table.snapshot() };
+  }
+
+  /**
+   * Rebuilds the state from the snapshot and the log. Every logged delta keeps the values it
+   * replaced, so a merge from any base in the log finds it (S11). The result must carry the CRC
+   * the last delta was broadcast with: anything else is a log that cannot be trusted (B12).
+   */
+  private replayLog(stored: StoredSession): void {
+    const last = stored.log.at(-1);
+    try {
+      for (const entry of stored.log) this.history.push(entry, this.replay(entry));
+    } catch (error) {
+      throw new LogReplayError(this.id, last?.version ?? 0, error);
+    }
+    if (last && this.doc.crc() !== last.crc) throw new LogReplayError(this.id, last.version);
   }
 
   /** Applies a logged delta key by key, copying only what it touches; returns what it replaced. */

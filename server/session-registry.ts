@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ProtocolError } from '../shared/errors';
-import { GameSession, type GameSessionDeps } from './game-session';
+import { GameSession, LogReplayError, type GameSessionDeps } from './game-session';
 import type { TableLoader } from './session-table';
+import type { StoredSession } from './storage/session-store';
 
 interface Entry {
   loading: Promise<GameSession>;
@@ -127,9 +128,28 @@ export class SessionRegistry {
 
   private async load(id: string, hostIfMissing?: string): Promise<GameSession> {
     const stored = await this.deps.store.loadSession(id);
-    if (stored) return new GameSession(stored, this.deps, await this.tables.load(id));
+    if (stored) return this.fromStore(stored, id);
     if (hostIfMissing === undefined) throw new ProtocolError('unknown-session', `there is no session ${id}`);
     return this.createWithId(id, hostIfMissing);
+  }
+
+  /**
+   * A table whose log cannot be replayed from its base snapshot is loaded from its newest
+   * snapshot instead, which holds every update up to it exactly; the log line says so (B12).
+   */
+  private async fromStore(stored: StoredSession, id: string): Promise<GameSession> {
+    const table = await this.tables.load(id);
+    try {
+      return new GameSession(stored, this.deps, table);
+    } catch (error) {
+      if (!(error instanceof LogReplayError)) throw error;
+      const newest = await this.deps.store.loadSession(id, 'newest');
+      this.deps.logger.error({ err: error, sessionId: id, from: newest?.snapshot.version }, 'table log cannot be replayed: loaded from its newest snapshot');
+      if (!newest || newest.snapshot.version === stored.snapshot.version) {
+        throw new ProtocolError('internal', 'this table cannot be loaded: its stored history is damaged');
+      }
+      return new GameSession(newest, this.deps, table);
+    }
   }
 
   private async createWithId(id: string, hostId: string): Promise<GameSession> {

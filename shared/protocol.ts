@@ -3,7 +3,7 @@ import { DICE_LOG_KEY } from './dice';
 import type { Delta } from './diff';
 import type { ErrorBody } from './errors';
 import type { JsonObject, JsonValue } from './json';
-import { isSafeJson } from './json-shape';
+import { DELTA_MARKER_KEY, isSafeJson } from './json-shape';
 import { intentSchema, MAX_INTENTS } from './merge-intents';
 import type { TableSnapshot } from './layers-protocol';
 
@@ -49,10 +49,14 @@ export const joinSessionSchema = z.union([
 export type JoinSession = z.output<typeof joinSessionSchema>;
 
 export const jsonValueSchema = z.custom<JsonValue>((value) => isSafeJson(value), {
-  message: 'must be plain JSON, at most 64 levels deep, without __proto__ keys',
+  message: 'must be plain JSON, at most 64 levels deep, without __proto__ or _t keys',
 });
 
-const stateKeySchema = z.string().min(1).max(256);
+const stateKeySchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((key) => key !== DELTA_MARKER_KEY, 'the key _t has a meaning in deltas: choose another name');
 
 /** Top-level state keys that only the server writes: the dice log, so that nobody can fake a roll. */
 export const SERVER_OWNED_KEYS: ReadonlySet<string> = new Set([DICE_LOG_KEY]);

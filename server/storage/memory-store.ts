@@ -1,5 +1,5 @@
 import type { GameStateDelta } from '../../shared/protocol';
-import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, StoredSession } from './session-store';
+import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, SnapshotChoice, StoredSession } from './session-store';
 
 interface MemoryRecord {
   meta: SessionMeta;
@@ -18,13 +18,13 @@ export class MemorySessionStore implements SessionStore {
     this.sessions.set(meta.id, { meta, snapshots: [], log: [], applied: new Map(), lastUsedAt: Date.now() });
   }
 
-  async loadSession(id: string): Promise<StoredSession | null> {
+  async loadSession(id: string, from: SnapshotChoice = 'oldest'): Promise<StoredSession | null> {
     const record = this.sessions.get(id);
     if (!record) return null;
     record.lastUsedAt = Date.now();
     const first = record.log[0]?.fromVersion;
     const base =
-      first === undefined
+      first === undefined || from === 'newest'
         ? record.snapshots.at(-1)
         : first === 0
           ? undefined

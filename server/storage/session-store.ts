@@ -23,6 +23,8 @@ export interface AppliedUpdate {
   version: number;
 }
 
+export type SnapshotChoice = 'oldest' | 'newest';
+
 export interface StoredSession {
   meta: SessionMeta;
   /** The oldest state the log continues from, so that merges can read their base back that far. */
@@ -39,8 +41,11 @@ export interface StoredSession {
  */
 export interface SessionStore {
   createSession(meta: SessionMeta): Promise<void>;
-  /** The session from its oldest kept snapshot, with the log after it; null if unknown. */
-  loadSession(id: string): Promise<StoredSession | null>;
+  /**
+   * The session from its oldest kept snapshot with the log after it, or, `from: 'newest'`, from
+   * its newest snapshot (a log that cannot be replayed from the oldest); null if unknown.
+   */
+  loadSession(id: string, from?: SnapshotChoice): Promise<StoredSession | null>;
   /** Appends one delta, and with it (in the same commit) the client update it applied. */
   appendUpdate(id: string, entry: GameStateDelta, applied?: AppliedUpdate): Promise<void>;
   /** Records a client update that changed nothing, so that a resend of it is not merged again. */

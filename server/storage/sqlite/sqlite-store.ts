@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { Delta } from '../../../shared/diff';
 import type { JsonObject } from '../../../shared/json';
 import type { GameStateDelta } from '../../../shared/protocol';
-import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, StoredSession } from '../session-store';
+import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, SnapshotChoice, StoredSession } from '../session-store';
 import { SqliteConnection } from './connection';
 import type { OpenOptions } from './open-database';
 
@@ -93,18 +93,23 @@ export class SqliteSessionStore implements SessionStore {
     });
   }
 
-  async loadSession(id: string): Promise<StoredSession | null> {
+  async loadSession(id: string, from: SnapshotChoice = 'oldest'): Promise<StoredSession | null> {
     // marking it used is committed first, so an expiry sweep that comes later spares it
     const known = await this.writes.run(() => this.sql.touch.run(Date.now(), id).changes > 0);
     if (!known) return null;
     const row = this.sql.session.get(id) as SessionRow;
-    const snapshot = this.baseSnapshot(id);
+    const snapshot = from === 'newest' ? this.newestSnapshot(id) : this.baseSnapshot(id);
     return {
       meta: { id: row.id, hostId: row.host_id, createdAt: row.created_at },
       snapshot,
       log: this.sql.deltasAfter.all(id, snapshot.version).map(toDelta),
       applied: this.sql.applied.all(id).map((applied) => ({ userId: applied.user_id, clientKey: applied.client_key, seq: applied.seq, version: applied.version })),
     };
+  }
+
+  private newestSnapshot(id: string): Snapshot {
+    const stored = this.sql.newestSnapshot.get(id);
+    return stored ? { version: stored.version, state: JSON.parse(stored.state) as JsonObject } : { version: 0, state: {} };
   }
 
   /** The state the log continues from (the empty state while the log reaches back to version 0). */
