@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Ack } from './protocol';
+import type { Ack } from './ack';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import { isSafeJson } from './json-shape';
 

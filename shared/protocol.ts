@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DICE_LOG_KEY } from './dice';
 import type { Delta } from './diff';
+import type { Ack } from './ack';
 import type { ErrorBody } from './errors';
 import type { JsonObject, JsonValue } from './json';
 import { DELTA_MARKER_KEY, isSafeJson } from './json-shape';
@@ -114,9 +115,7 @@ export interface SessionErrorEvent extends ErrorBody {
   event: string;
 }
 
-export type AckOk<T extends object = object> = { ok: true } & T;
-export type AckError = { ok: false; error: ErrorBody };
-export type Ack<T extends object = object> = AckOk<T> | AckError;
+export type { Ack, AckError, AckOk } from './ack';
 
 export type CreateSessionAck = Ack<{ sessionId: string }>;
 export type JoinSessionAck = Ack<{ sessionId: string; role: Role; maxUpdateBytes?: number }>;
