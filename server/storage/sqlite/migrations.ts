@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { packLayersJson } from '../layer-codec';
 import { StorageError } from '../storage-error';
 
 export interface Migration {
@@ -110,7 +111,31 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE snapshots_by_version RENAME TO snapshots;
     `,
   },
+  {
+    version: 6,
+    name: 'page layers stored deflated',
+    // rebuilt: a STRICT table's TEXT column cannot hold bytes; every row is packed on the way
+    sql: `
+      CREATE TABLE layers_deflated (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        pdf_id TEXT NOT NULL,
+        page_num INTEGER NOT NULL,
+        revision INTEGER NOT NULL,
+        layers BLOB NOT NULL,
+        PRIMARY KEY (session_id, pdf_id, page_num)
+      ) STRICT;
+      INSERT INTO layers_deflated (session_id, pdf_id, page_num, revision, layers)
+        SELECT session_id, pdf_id, page_num, revision, pack_layers_json(layers) FROM layers;
+      DROP TABLE layers;
+      ALTER TABLE layers_deflated RENAME TO layers;
+    `,
+  },
 ];
+
+/** SQL functions that migrations call, for conversions SQLite cannot do itself. */
+function registerMigrationFunctions(db: Database): void {
+  db.function('pack_layers_json', { deterministic: true }, (json) => packLayersJson(String(json)));
+}
 
 /** Brings the schema up to the newest version; refuses a database newer than this code. */
 export function migrate(db: Database, file: string, migrations: readonly Migration[] = MIGRATIONS): number[] {
@@ -122,6 +147,7 @@ export function migrate(db: Database, file: string, migrations: readonly Migrati
       `${file} has schema version ${current}, newer than this server knows (${newest}): run a newer server, or restore a backup`,
     );
   }
+  registerMigrationFunctions(db);
   const applied: number[] = [];
   for (const migration of migrations.filter((m) => m.version > current)) {
     db.transaction(() => {

@@ -1,12 +1,13 @@
-import type { Layers } from '../../../shared/layers-protocol';
 import type { LayerStore, StoredPage } from '../layer-store';
+import { packLayers, unpackLayers } from '../layer-codec';
 import type { SqliteConnection } from './connection';
 
 interface PageRow {
   pdf_id: string;
   page_num: number;
   revision: number;
-  layers: string;
+  /** Deflated JSON (layer-codec.ts), since schema version 6. */
+  layers: Buffer;
 }
 
 /**
@@ -36,12 +37,12 @@ export class SqliteLayerStore implements LayerStore {
       pdfId: row.pdf_id,
       pageNum: row.page_num,
       revision: row.revision,
-      layers: JSON.parse(row.layers) as Layers,
+      layers: unpackLayers(row.layers),
     }));
   }
 
   savePage(sessionId: string, page: StoredPage): Promise<void> {
-    const layers = JSON.stringify(page.layers);
+    const layers = packLayers(page.layers);
     return this.connection.writes.run(() => {
       this.sql.save.run(sessionId, page.pdfId, page.pageNum, page.revision, layers);
       // a session written to counts as used, as for game-state updates
