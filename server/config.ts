@@ -51,6 +51,17 @@ const configSchema = z.object({
   /** Where browsers reach this server (join links); http://localhost:PORT when unset. */
   PUBLIC_URL: z.url().optional(),
   JOIN_LINK_HOURS: amount(24),
+  /** Per-user and per-address limits (docs/security.md); the defaults leave a real group far below them. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  TABLES_PER_USER_PER_HOUR: count(20),
+  TABLES_PER_ADDRESS_PER_HOUR: count(60),
+  SOCKETS_PER_USER: count(16),
+  SOCKETS_PER_ADDRESS: count(64),
+  USER_UPDATES_PER_SECOND: count(60),
+  USER_UPDATES_BURST: count(240),
+  USER_LIVE_UPDATES_PER_SECOND: count(120),
+  USER_LIVE_UPDATES_BURST: count(240),
+  GUESTS_PER_ADDRESS_PER_MINUTE: count(30),
 }).superRefine((env, context) => {
   const discord = ['DISCORD_CLIENT_ID', 'DISCORD_CLIENT_SECRET', 'DISCORD_BOT_TOKEN', 'DISCORD_PUBLIC_KEY'] as const;
   const set = discord.filter((key) => env[key] !== undefined);
@@ -116,6 +127,16 @@ function toConfig(env: z.infer<typeof configSchema>) {
     pdfs: {
       maxBytes: env.MAX_PDF_BYTES,
       linkSeconds: env.PDF_LINK_SECONDS,
+    },
+    users: {
+      trustedProxyHops: env.TRUST_PROXY_HOPS,
+      tablesPerUserPerHour: env.TABLES_PER_USER_PER_HOUR,
+      tablesPerAddressPerHour: env.TABLES_PER_ADDRESS_PER_HOUR,
+      socketsPerUser: env.SOCKETS_PER_USER,
+      socketsPerAddress: env.SOCKETS_PER_ADDRESS,
+      userUpdates: { perSecond: env.USER_UPDATES_PER_SECOND, burst: env.USER_UPDATES_BURST },
+      userLiveUpdates: { perSecond: env.USER_LIVE_UPDATES_PER_SECOND, burst: env.USER_LIVE_UPDATES_BURST },
+      guestsPerAddressPerMinute: env.GUESTS_PER_ADDRESS_PER_MINUTE,
     },
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     joinLinkMs: env.JOIN_LINK_HOURS * 60 * 60 * 1000,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import { guestLoginSchema } from '../shared/protocol';
 import type { Logger } from './logger';
 import type { TokenService } from './tokens';
@@ -13,6 +13,8 @@ export interface HttpAppOptions {
   isReady: () => boolean;
   /** More API routes (the PDFs), mounted ahead of the API's 404. */
   routes: Router;
+  /** Refuses guest token floods from one address. */
+  guestLimit: RequestHandler;
 }
 
 /** The HTTP side: health, guest identity, and the built activity. */
@@ -24,7 +26,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.status(options.isReady() ? 200 : 503).json({ ok: options.isReady() });
   });
 
-  app.post('/api/auth/guest', express.json({ limit: '4kb' }), (req, res) => {
+  app.post('/api/auth/guest', options.guestLimit, express.json({ limit: '4kb' }), (req, res) => {
     const parsed = guestLoginSchema.safeParse(req.body);
     if (!parsed.success) {
       res.status(400).json({ error: { code: 'invalid-payload', message: 'send { "name": "..." } (1 to 64 characters)' } });

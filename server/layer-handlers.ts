@@ -13,10 +13,11 @@ import type { GameSession } from './game-session';
 import { RateLimiter } from './rate-limiter';
 import type { Register } from './session-handlers';
 import { joinedSessionId, type TableContext } from './table-context';
+import { quotaOf } from './user-limits';
 
 /** `update-layers`: one page's layers, merged, stored, then sent to the whole session. */
 export function registerLayerHandlers(socket: Socket, context: TableContext, on: Register): void {
-  const limiter = new RateLimiter(context.rates.updatesPerSecond, context.rates.updatesBurst);
+  const limiter = quotaOf(socket).updates(new RateLimiter(context.rates.updatesPerSecond, context.rates.updatesBurst));
   const event = TableClientEvent.updateLayers;
   on(event, binaryPayloadSchema, async (bytes: Uint8Array) => {
     const sessionId = joinedSessionId(socket);

@@ -12,13 +12,14 @@ import { RateLimiter } from './rate-limiter';
 import { roomOf, type Register } from './session-handlers';
 import type { SocketUser } from './socket-auth';
 import { joinedSessionId, type TableContext } from './table-context';
+import { quotaOf } from './user-limits';
 
 /**
  * `real-time-update`: a pointer or a stroke in progress, relayed at once to the others of the
  * session with the sender's identity from its token; never stored, so it skips the session's turn.
  */
 export function registerLiveHandlers(socket: Socket, user: SocketUser, context: TableContext, on: Register): void {
-  const limiter = new RateLimiter(context.live.perSecond, context.live.burst);
+  const limiter = quotaOf(socket).live(new RateLimiter(context.live.perSecond, context.live.burst));
   const event = TableClientEvent.realTimeUpdate;
   const from = { id: user.id, name: user.name };
   on(event, binaryPayloadSchema, (bytes: Uint8Array) => {

@@ -4,11 +4,12 @@ import { pageViewSchema, TableClientEvent, TableServerEvent, type PageView } fro
 import { RateLimiter } from './rate-limiter';
 import { roomOf, type Register } from './session-handlers';
 import { joinedSessionId, type TableContext } from './table-context';
+import { quotaOf } from './user-limits';
 
 /** `navigate-page` (and the spec's `Maps-page`): kept as the session's view, sent to the others. */
 export function registerPageHandlers(socket: Socket, context: TableContext, on: Register): void {
   // zooming fires often: navigation shares the live updates' budget figures, in a bucket of its own
-  const limiter = new RateLimiter(context.live.perSecond, context.live.burst);
+  const limiter = quotaOf(socket).live(new RateLimiter(context.live.perSecond, context.live.burst));
   const navigate = async (view: PageView) => {
     const sessionId = joinedSessionId(socket);
     if (!limiter.tryTake()) throw new ProtocolError('rate-limited', 'too many page changes: slow down');

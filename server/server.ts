@@ -20,6 +20,7 @@ import type { SessionDependent } from './storage/session-dependent';
 import type { SessionStore } from './storage/session-store';
 import { memoryTableStores, type TableStores } from './storage/table-stores';
 import { TokenService } from './tokens';
+import { UserLimits } from './user-limits';
 
 export interface RunningServer {
   url: string;
@@ -61,14 +62,24 @@ export async function startServer(
   await collector.collect();
   // in this order: the records of expired sessions go before the files are checked against them
   const dependents = [...tableDependents, ...(extras.dependents ?? []), collector];
+  const userLimits = new UserLimits(config.users);
   let ready = false;
   // filled in below (PDFs, Discord), once the registry exists: the app must be built first, ahead of Socket.IO
   const apiRoutes = Router();
-  const app = createHttpApp({ tokens, logger, activityDist: config.activityDist, isReady: () => ready, routes: apiRoutes });
+  const app = createHttpApp({
+    tokens,
+    logger,
+    activityDist: config.activityDist,
+    isReady: () => ready,
+    routes: apiRoutes,
+    guestLimit: userLimits.guestCreation,
+  });
   const httpServer = createServer(app);
   // a binary update-layers may come nearly uncompressed
   const maxMessageBytes = 2 * Math.max(config.limits.maxUpdateBytes, config.layers.maxLayerBytes) + 64 * 1024;
   const gateway = createGateway(httpServer, { tokens, logger, maxMessageBytes });
+  // after the gateway's own authentication, which names the user
+  gateway.io.use(userLimits.admitSocket);
   const differ = createDiffer({ maxArrayDiffCells: config.limits.maxArrayDiffCells });
   const tables = new TableLoader(tableStores, config.layers);
   const registry = new SessionRegistry({ store, channel: gateway.channel, limits: config.limits, differ, logger }, tables);

@@ -18,6 +18,7 @@ import { RateLimiter } from './rate-limiter';
 import type { SessionRegistry } from './session-registry';
 import type { Reply } from './socket-events';
 import type { SocketUser } from './socket-auth';
+import { quotaOf } from './user-limits';
 
 export interface HandlerContext {
   io: Server;
@@ -35,7 +36,8 @@ export type Register = (event: string, schema: z.ZodType, handler: (payload: nev
 /** The session events of one socket: create, join, update, catch up. */
 export function registerSessionHandlers(socket: Socket, user: SocketUser, context: HandlerContext, on: Register): void {
   const { registry } = context;
-  const updates = new RateLimiter(context.rates.updatesPerSecond, context.rates.updatesBurst);
+  const quota = quotaOf(socket);
+  const updates = quota.updates(new RateLimiter(context.rates.updatesPerSecond, context.rates.updatesBurst));
   let joined: GameSession | undefined;
 
   const member = (): GameSession => {
@@ -58,6 +60,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
   });
 
   on(ClientEvent.createSession, z.unknown(), async () => {
+    quota.takeTable();
     const session = await registry.create(user.id);
     return { sessionId: session.id };
   });

@@ -54,9 +54,14 @@ export async function guestToken(baseUrl: string, name = 'Tester'): Promise<stri
 }
 
 /** A real socket.io-client socket, connected (or refused) before it returns. */
-export async function openSocket(baseUrl: string, token: string | undefined, options: { reconnection?: boolean } = {}): Promise<Socket> {
+export async function openSocket(
+  baseUrl: string,
+  token: string | undefined,
+  options: { reconnection?: boolean; headers?: Record<string, string> } = {},
+): Promise<Socket> {
   const socket = connect(baseUrl, {
     auth: token === undefined ? {} : { token },
+    ...(options.headers ? { extraHeaders: options.headers } : {}),
     transports: ['websocket'],
     reconnection: options.reconnection ?? false,
     reconnectionDelay: 50,
