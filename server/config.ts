@@ -61,6 +61,8 @@ const configSchema = z.object({
   USER_UPDATES_BURST: count(240),
   USER_LIVE_UPDATES_PER_SECOND: count(120),
   USER_LIVE_UPDATES_BURST: count(240),
+  MAX_TABLE_BYTES: count(32 * MiB),
+  MAX_USER_BYTES: count(256 * MiB),
   GUESTS_PER_ADDRESS_PER_MINUTE: count(30),
 }).superRefine((env, context) => {
   const discord = ['DISCORD_CLIENT_ID', 'DISCORD_CLIENT_SECRET', 'DISCORD_BOT_TOKEN', 'DISCORD_PUBLIC_KEY'] as const;
@@ -137,6 +139,10 @@ function toConfig(env: z.infer<typeof configSchema>) {
       userUpdates: { perSecond: env.USER_UPDATES_PER_SECOND, burst: env.USER_UPDATES_BURST },
       userLiveUpdates: { perSecond: env.USER_LIVE_UPDATES_PER_SECOND, burst: env.USER_LIVE_UPDATES_BURST },
       guestsPerAddressPerMinute: env.GUESTS_PER_ADDRESS_PER_MINUTE,
+    },
+    usage: {
+      maxTableBytes: env.MAX_TABLE_BYTES,
+      maxUserBytes: env.MAX_USER_BYTES,
     },
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     joinLinkMs: env.JOIN_LINK_HOURS * 60 * 60 * 1000,

@@ -21,6 +21,7 @@ import { mergeUpdates, requireMergeBase } from './update-merge';
 import { TaskQueue } from './task-queue';
 import { AppliedUpdates, originOf, type UpdateOrigin } from './applied-updates';
 import { patchImmutably } from '../shared/immutable-patch';
+import type { TableUsage } from './table-usage';
 
 /** How long a client's last applied update is remembered: as long as its token may reconnect. */
 const APPLIED_UPDATE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -42,6 +43,8 @@ export interface GameSessionDeps {
   limits: SessionLimits;
   differ: Differ;
   logger: Logger;
+  /** Stored bytes per table and per host, shared by every session. */
+  usage: TableUsage;
 }
 
 export interface UpdateResult {
@@ -79,6 +82,7 @@ export class GameSession {
     this.replayLog(stored);
     this.version = stored.log.at(-1)?.version ?? stored.snapshot.version;
     this.snapshotVersion = this.version;
+    this.recordUsage();
   }
 
   get currentVersion(): number {
@@ -127,6 +131,16 @@ export class GameSession {
       ...this.table.snapshot(),
       ...(appliedSeq === undefined ? {} : { appliedSeq }),
     };
+  }
+
+  /** Throws `too-large` when the table, with layers of `layerBytes`, would pass its or its host's stored-bytes limit. */
+  checkLayerGrowth(layerBytes: number): void {
+    this.deps.usage.check(this.id, this.meta.hostId, this.doc.byteLength() + layerBytes);
+  }
+
+  /** Counts the table's bytes as they are now: after a commit of its state or its layers. */
+  recordUsage(): void {
+    this.deps.usage.record(this.id, this.meta.hostId, this.doc.byteLength() + this.table.layers.byteLength);
   }
 
   tableState(): TableState {
@@ -197,6 +211,7 @@ export class GameSession {
     this.version = entry.version;
     if (applied) this.applied.record(applied);
     this.history.push(entry, previous);
+    this.recordUsage();
     this.deps.channel.broadcast(this.id, ServerEvent.gameStateDelta, entry);
     await this.snapshotIfDue();
     return { version: entry.version, delta: entry };
@@ -246,6 +261,7 @@ export class GameSession {
     if (stateBytes > maxStateBytes) {
       throw new ProtocolError('too-large', `the session state may hold at most ${maxStateBytes} bytes of JSON`);
     }
+    this.deps.usage.check(this.id, this.meta.hostId, stateBytes + this.table.layers.byteLength);
     return segments;
   }
 

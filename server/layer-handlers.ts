@@ -33,6 +33,7 @@ async function commitLayers(session: GameSession, edit: UpdateLayers, context: T
   const change = session.table.layers.prepare(edit);
   if (!change.changed) return { revision: change.revision };
   const { page } = change;
+  session.checkLayerGrowth(change.totalBytes);
   try {
     await context.stores.layers.savePage(session.id, { pdfId: page.pdfId, pageNum: page.pageNum, revision: page.revision, layers: page.layers });
   } catch (error) {
@@ -40,6 +41,7 @@ async function commitLayers(session: GameSession, edit: UpdateLayers, context: T
     throw new ProtocolError('internal', 'the layers could not be stored; nothing was changed');
   }
   session.table.layers.commit(page);
+  session.recordUsage();
   const updated: LayersUpdated = { pdfId: page.pdfId, pageNum: page.pageNum, layers: page.layers, revision: page.revision };
   context.channel.broadcast(session.id, TableServerEvent.layersUpdated, encodePayload(updated));
   return { revision: page.revision };

@@ -20,7 +20,7 @@ interface PageEntry extends StoredPage {
 }
 
 /** What an edit would make of its page: a new revision, or the current one when nothing changes. */
-export type PageChange = { changed: true; page: PageEntry } | { changed: false; revision: number };
+export type PageChange = { changed: true; page: PageEntry; totalBytes: number } | { changed: false; revision: number };
 
 /**
  * The layers of every page of one session with their revisions. Pure bookkeeping, no I/O: the
@@ -46,8 +46,15 @@ export class PageLayers {
     const layers = this.resolve(edit, current);
     if (current && deepEqual(layers, current.layers)) return { changed: false, revision };
     const bytes = jsonBytes(layers);
-    this.checkSize(bytes, current?.bytes ?? 0);
-    return { changed: true, page: { pdfId: edit.pdfId, pageNum: edit.pageNum, revision: revision + 1, layers, bytes } };
+    const totalBytes = this.totalBytes - (current?.bytes ?? 0) + bytes;
+    this.checkSize(bytes, totalBytes);
+    const page = { pdfId: edit.pdfId, pageNum: edit.pageNum, revision: revision + 1, layers, bytes };
+    return { changed: true, page, totalBytes };
+  }
+
+  /** UTF-8 JSON bytes of the layers of every page. */
+  get byteLength(): number {
+    return this.totalBytes;
   }
 
   commit(page: PageEntry): void {
@@ -83,10 +90,10 @@ export class PageLayers {
     return (merge3(base, current?.layers, edit.layers) as Layers | undefined) ?? edit.layers;
   }
 
-  private checkSize(bytes: number, replacedBytes: number): void {
+  private checkSize(bytes: number, totalBytes: number): void {
     const { maxLayerBytes, maxSessionLayerBytes } = this.limits;
     if (bytes > maxLayerBytes) throw new ProtocolError('too-large', `a page's layers may hold at most ${maxLayerBytes} bytes of JSON`);
-    if (this.totalBytes - replacedBytes + bytes > maxSessionLayerBytes) {
+    if (totalBytes > maxSessionLayerBytes) {
       throw new ProtocolError('too-large', `the layers of a session may hold at most ${maxSessionLayerBytes} bytes of JSON`);
     }
   }

@@ -19,6 +19,7 @@ import { createGateway } from './socket-gateway';
 import type { SessionDependent } from './storage/session-dependent';
 import type { SessionStore } from './storage/session-store';
 import { memoryTableStores, type TableStores } from './storage/table-stores';
+import { TableUsage } from './table-usage';
 import { TokenService } from './tokens';
 import { UserLimits } from './user-limits';
 
@@ -61,7 +62,8 @@ export async function startServer(
   // files a crash or a failed record left behind; the records are gone with their sessions already
   await collector.collect();
   // in this order: the records of expired sessions go before the files are checked against them
-  const dependents = [...tableDependents, ...(extras.dependents ?? []), collector];
+  const usage = new TableUsage(config.usage);
+  const dependents = [...tableDependents, ...(extras.dependents ?? []), usage, collector];
   const userLimits = new UserLimits(config.users);
   let ready = false;
   // filled in below (PDFs, Discord), once the registry exists: the app must be built first, ahead of Socket.IO
@@ -82,7 +84,7 @@ export async function startServer(
   gateway.io.use(userLimits.admitSocket);
   const differ = createDiffer({ maxArrayDiffCells: config.limits.maxArrayDiffCells });
   const tables = new TableLoader(tableStores, config.layers);
-  const registry = new SessionRegistry({ store, channel: gateway.channel, limits: config.limits, differ, logger }, tables);
+  const registry = new SessionRegistry({ store, channel: gateway.channel, limits: config.limits, differ, logger, usage }, tables);
   const { channel } = gateway;
   gateway.attach(
     { registry, logger, rates: config.rates },

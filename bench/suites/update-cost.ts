@@ -10,6 +10,7 @@ import { createLogger } from '../../server/logger';
 import { MemorySessionStore } from '../../server/storage/memory-store';
 import { TableLoader } from '../../server/session-table';
 import { memoryTableStores } from '../../server/storage/table-stores';
+import { TableUsage } from '../../server/table-usage';
 import { loadConfig } from '../../server/config';
 import type { BenchTable } from '../report';
 
@@ -45,7 +46,8 @@ async function sessionWith(state: JsonObject): Promise<GameSession> {
   const meta = { id: 'bench', hostId: 'host', createdAt: Date.now() };
   await store.createSession(meta);
   const tables = new TableLoader(memoryTableStores().tableStores, config.layers);
-  const deps = { store, channel: { broadcast: () => undefined }, limits: config.limits, differ, logger: createLogger('silent') };
+  const usage = new TableUsage(config.usage);
+  const deps = { store, channel: { broadcast: () => undefined }, limits: config.limits, differ, logger: createLogger('silent'), usage };
   return new GameSession({ meta, snapshot: { version: 0, state }, log: [], applied: [] }, deps, tables.empty(meta.id));
 }
 
