@@ -52,8 +52,10 @@ export function createPdfRoutes(options: PdfRoutesOptions): Router {
   });
 
   router.get('/api/sessions/:sessionId/pdfs/:pdfId', async (req, res) => {
+    // who asks, before the session is looked up: a stranger learns nothing of which tables exist
+    const reader = readerOf(req, options);
     const session = await options.registry.get(sessionIdOf(req));
-    const pdf = memberPdf(session, readerOf(req, options), pdfIdOf(req));
+    const pdf = memberPdf(session, reader, pdfIdOf(req));
     const etag = `"${pdf.sha256}"`;
     res.set({ ETag: etag, 'Cache-Control': CACHE_CONTROL, 'Content-Type': 'application/pdf' });
     // answered here: send would ignore If-None-Match when the request also says no-cache, as fetch() does
@@ -109,7 +111,10 @@ function memberPdf(session: GameSession, userId: string, pdfId: string): PdfData
 function readerOf(req: Request, options: PdfRoutesOptions): string {
   const { access } = req.query;
   if (typeof access === 'string') {
-    const userId = options.links.verify(access, { sessionId: sessionIdOf(req), pdfId: pdfIdOf(req) });
+    const sessionId = sessionIdSchema.safeParse(req.params.sessionId);
+    const pdfId = pdfIdSchema.safeParse(req.params.pdfId);
+    // no link is made for ids that are not well-formed: refused alike, whether the table exists or not
+    const userId = sessionId.success && pdfId.success ? options.links.verify(access, { sessionId: sessionId.data, pdfId: pdfId.data }) : null;
     if (userId === null) throw new ProtocolError('unauthorized', 'the access link is not valid or has expired');
     return userId;
   }
