@@ -121,10 +121,14 @@ export type CreateSessionAck = Ack<{ sessionId: string }>;
 export type JoinSessionAck = Ack<{ sessionId: string; role: Role; maxUpdateBytes?: number }>;
 export type UpdateGameStateAck = Ack<{ version: number }>;
 
-/** POST /api/auth/discord: the activity's OAuth2 code and the instance it runs in. */
+/**
+ * POST /api/auth/discord: the activity's OAuth2 code and the instance it runs in. The instance id
+ * goes into the path of a call the server makes with its bot token, so it is held to the shape of
+ * an id (Discord's look like `i-<digits>-gc-<digits>-<digits>`): it can be no dot segment or slash.
+ */
 export const discordLoginSchema = z.object({
   code: z.string().min(1).max(512),
-  instanceId: z.string().min(1).max(256),
+  instanceId: z.string().max(128).regex(/^[A-Za-z0-9_-]+$/, 'an instance id is made of letters, digits, - and _'),
 });
 
 /** POST /api/auth/invite: a signed join link's invitation, and a name when the caller has no token yet. */
