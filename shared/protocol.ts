@@ -62,8 +62,18 @@ const stateKeySchema = z
 /** Top-level state keys that only the server writes: the dice log, so that nobody can fake a roll. */
 export const SERVER_OWNED_KEYS: ReadonlySet<string> = new Set([DICE_LOG_KEY]);
 
+/**
+ * z.record skips a `__proto__` key without a word (assigning it would replace its output's
+ * prototype), so it is refused before: else the update would be acknowledged without it.
+ */
+const updatesSchema = z
+  .custom<unknown>((value) => typeof value !== 'object' || value === null || !Object.hasOwn(value, '__proto__'), {
+    message: 'a state key may not be __proto__',
+  })
+  .pipe(z.record(stateKeySchema, jsonValueSchema));
+
 export const updateGameStateSchema = z.object({
-  updates: z.record(stateKeySchema, jsonValueSchema),
+  updates: updatesSchema,
   baseVersion: versionSchema.optional(),
   /**
    * Our client's idempotency key, `<client>-<n>` with n growing per client: an update whose n is

@@ -106,6 +106,8 @@ describe('bad input gets a clear error and changes nothing', () => {
       { updates: { '': 1 } },
       { updates: { deep: nested(80) } },
       JSON.parse('{"updates":{"x":{"__proto__":{"polluted":true}}}}'),
+      // at the top level too (sent as the JSON text it was parsed from), not acknowledged and dropped
+      JSON.parse('{"updates":{"__proto__":{"polluted":true},"counters":[]}}'),
     ];
     for (const payload of bad) {
       const answer = await request(socket, 'update-game-state', payload);
