@@ -176,4 +176,14 @@ describe('bad input gets a clear error and changes nothing', () => {
     assert.equal((await stateOf()).state.huge, undefined);
     calm.close();
   });
+
+  it('H6: request-missing-updates is acknowledged with { ok: true } and nothing else, as docs/protocol.md says', async () => {
+    const socket = await player();
+    for (const payload of [{ fromVersion: 0 }, { fromVersion: 0, full: true }]) {
+      const caughtUp = nextEvent(socket, payload.full ? 'full-game-state' : 'missing-updates');
+      assert.deepEqual(await request(socket, 'request-missing-updates', payload), { ok: true }, JSON.stringify(payload));
+      await caughtUp;
+    }
+    socket.close();
+  });
 });
