@@ -1,4 +1,5 @@
-import { REST, Routes } from 'discord.js';
+import { REST } from 'discord.js';
+import { ProtocolError } from '../shared/errors';
 import type { CommandReply } from './interaction';
 
 const EPHEMERAL = 1 << 6;
@@ -7,6 +8,19 @@ const EPHEMERAL = 1 << 6;
 export function restOptions(apiBase: string): { api: string; version: string } {
   const match = /^(.*)\/v(\d+)$/.exec(apiBase);
   return { api: match?.[1] ?? apiBase, version: match?.[2] ?? '10' };
+}
+
+/**
+ * A route of Discord's API with each value in it encoded as one path segment, so that no value
+ * (an id from a client, a token from an interaction) can add segments. Dot segments are refused:
+ * encoding leaves `..` as it is, and the URL parser would then climb out of the route with it.
+ */
+export function discordRoute(parts: TemplateStringsArray, ...values: string[]): `/${string}` {
+  return parts.reduce((route, part, index) => {
+    const value = values[index - 1] ?? '';
+    if (value === '' || value === '.' || value === '..') throw new ProtocolError('invalid-payload', `"${value}" cannot be a segment of a Discord API route`);
+    return `${route}${encodeURIComponent(value)}${part}`;
+  }) as `/${string}`;
 }
 
 /** discord.js's REST client aimed at `apiBase`. */
@@ -23,5 +37,5 @@ export function messageOf(reply: CommandReply): { content: string; flags?: numbe
 
 /** Sends a follow-up message to an interaction already answered (the link after a launch). */
 export async function followUp(rest: REST, applicationId: string, interactionToken: string, reply: CommandReply): Promise<void> {
-  await rest.post(Routes.webhook(applicationId, interactionToken), { body: messageOf(reply), auth: false });
+  await rest.post(discordRoute`/webhooks/${applicationId}/${interactionToken}`, { body: messageOf(reply), auth: false });
 }

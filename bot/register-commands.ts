@@ -1,5 +1,6 @@
-import { Routes, type REST } from 'discord.js';
+import type { REST } from 'discord.js';
 import { defaultEntryPointCommand, tableCommand } from './commands';
+import { discordRoute } from './discord-rest';
 
 const PRIMARY_ENTRY_POINT = 4;
 
@@ -14,9 +15,10 @@ interface ExistingCommand {
  * refuses a bulk overwrite that drops it); adds the default one when the app has none.
  */
 export async function registerCommands(rest: REST, applicationId: string): Promise<{ names: string[]; keptEntryPoint: boolean }> {
-  const existing = (await rest.get(Routes.applicationCommands(applicationId))) as ExistingCommand[];
+  const route = discordRoute`/applications/${applicationId}/commands`;
+  const existing = (await rest.get(route)) as ExistingCommand[];
   const entryPoint = existing.find((command) => command.type === PRIMARY_ENTRY_POINT);
   const body = [tableCommand, entryPoint ?? defaultEntryPointCommand];
-  const saved = (await rest.put(Routes.applicationCommands(applicationId), { body })) as ExistingCommand[];
+  const saved = (await rest.put(route, { body })) as ExistingCommand[];
   return { names: saved.map((command) => String(command.name)), keptEntryPoint: entryPoint !== undefined };
 }

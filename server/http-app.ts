@@ -3,6 +3,7 @@ import path from 'node:path';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import { guestLoginSchema } from '../shared/protocol';
 import type { Logger } from './logger';
+import { securityHeaders } from './security-headers';
 import type { TokenService } from './tokens';
 import { randomBytes } from 'node:crypto';
 
@@ -21,6 +22,7 @@ export interface HttpAppOptions {
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
 
   app.get('/healthz', (_req, res) => {
     res.status(options.isReady() ? 200 : 503).json({ ok: options.isReady() });

@@ -52,10 +52,12 @@ export function createPdfRoutes(options: PdfRoutesOptions): Router {
   });
 
   router.get('/api/sessions/:sessionId/pdfs/:pdfId', async (req, res) => {
+    // who asks, before the session is looked up: a stranger learns nothing of which tables exist
+    const reader = readerOf(req, options);
     const session = await options.registry.get(sessionIdOf(req));
-    const pdf = memberPdf(session, readerOf(req, options), pdfIdOf(req));
+    const pdf = memberPdf(session, reader, pdfIdOf(req));
     const etag = `"${pdf.sha256}"`;
-    res.set({ ETag: etag, 'Cache-Control': CACHE_CONTROL, 'Content-Type': 'application/pdf' });
+    res.set({ ETag: etag, 'Cache-Control': CACHE_CONTROL, 'Content-Type': 'application/pdf', 'Content-Disposition': inlineDisposition(pdf.name) });
     // answered here: send would ignore If-None-Match when the request also says no-cache, as fetch() does
     if (matchesEtag(req.get('if-none-match'), etag)) {
       res.status(304).end();
@@ -74,6 +76,16 @@ export function createPdfRoutes(options: PdfRoutesOptions): Router {
 
   router.use(protocolErrors(options.logger));
   return router;
+}
+
+/**
+ * `inline` (the viewer shows it; a download keeps its name) with the name in both RFC 6266 forms:
+ * a quoted ASCII fallback, nothing in it able to end the quotes, and the exact name in UTF-8.
+ */
+function inlineDisposition(name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const exact = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `inline; filename="${fallback}"; filename*=UTF-8''${exact}`;
 }
 
 /** RFC 9110 If-None-Match: weak comparison against any of the listed tags, or `*`. */
@@ -109,7 +121,10 @@ function memberPdf(session: GameSession, userId: string, pdfId: string): PdfData
 function readerOf(req: Request, options: PdfRoutesOptions): string {
   const { access } = req.query;
   if (typeof access === 'string') {
-    const userId = options.links.verify(access, { sessionId: sessionIdOf(req), pdfId: pdfIdOf(req) });
+    const sessionId = sessionIdSchema.safeParse(req.params.sessionId);
+    const pdfId = pdfIdSchema.safeParse(req.params.pdfId);
+    // no link is made for ids that are not well-formed: refused alike, whether the table exists or not
+    const userId = sessionId.success && pdfId.success ? options.links.verify(access, { sessionId: sessionId.data, pdfId: pdfId.data }) : null;
     if (userId === null) throw new ProtocolError('unauthorized', 'the access link is not valid or has expired');
     return userId;
   }

@@ -57,7 +57,8 @@ export function receivePdf(req: Request, files: PdfFiles, maxBytes: number): Pro
 function multipartParser(req: Request, maxBytes: number): Busboy {
   try {
     // one byte over the limit: busboy signals 'limit' on reaching it, and a file of maxBytes is fine
-    return busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes + 1, fields: 16, parts: 32, fieldSize: 4096 } });
+    // browsers send the file's name as raw UTF-8 (busboy reads it as latin1 unless told)
+    return busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: maxBytes + 1, fields: 16, parts: 32, fieldSize: 4096 } });
   } catch (error) {
     throw new ProtocolError('unsupported-media-type', `send multipart/form-data with the PDF in field "file" (${(error as Error).message})`);
   }

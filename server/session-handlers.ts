@@ -100,7 +100,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
     requestMissingUpdatesSchema,
     (payload: z.output<typeof requestMissingUpdatesSchema>) => {
       const session = member();
-      return session.exclusive(() => sendCatchUp(socket, session, payload.full ? undefined : payload.fromVersion));
+      return session.exclusive(() => void sendCatchUp(socket, session, payload.full ? undefined : payload.fromVersion));
     },
   );
 }

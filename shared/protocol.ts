@@ -62,8 +62,18 @@ const stateKeySchema = z
 /** Top-level state keys that only the server writes: the dice log, so that nobody can fake a roll. */
 export const SERVER_OWNED_KEYS: ReadonlySet<string> = new Set([DICE_LOG_KEY]);
 
+/**
+ * z.record skips a `__proto__` key without a word (assigning it would replace its output's
+ * prototype), so it is refused before: else the update would be acknowledged without it.
+ */
+const updatesSchema = z
+  .custom<unknown>((value) => typeof value !== 'object' || value === null || !Object.hasOwn(value, '__proto__'), {
+    message: 'a state key may not be __proto__',
+  })
+  .pipe(z.record(stateKeySchema, jsonValueSchema));
+
 export const updateGameStateSchema = z.object({
-  updates: z.record(stateKeySchema, jsonValueSchema),
+  updates: updatesSchema,
   baseVersion: versionSchema.optional(),
   /**
    * Our client's idempotency key, `<client>-<n>` with n growing per client: an update whose n is
@@ -121,10 +131,14 @@ export type CreateSessionAck = Ack<{ sessionId: string }>;
 export type JoinSessionAck = Ack<{ sessionId: string; role: Role; maxUpdateBytes?: number }>;
 export type UpdateGameStateAck = Ack<{ version: number }>;
 
-/** POST /api/auth/discord: the activity's OAuth2 code and the instance it runs in. */
+/**
+ * POST /api/auth/discord: the activity's OAuth2 code and the instance it runs in. The instance id
+ * goes into the path of a call the server makes with its bot token, so it is held to the shape of
+ * an id (Discord's look like `i-<digits>-gc-<digits>-<digits>`): it can be no dot segment or slash.
+ */
 export const discordLoginSchema = z.object({
   code: z.string().min(1).max(512),
-  instanceId: z.string().min(1).max(256),
+  instanceId: z.string().max(128).regex(/^[A-Za-z0-9_-]+$/, 'an instance id is made of letters, digits, - and _'),
 });
 
 /** POST /api/auth/invite: a signed join link's invitation, and a name when the caller has no token yet. */

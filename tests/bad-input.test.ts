@@ -106,6 +106,8 @@ describe('bad input gets a clear error and changes nothing', () => {
       { updates: { '': 1 } },
       { updates: { deep: nested(80) } },
       JSON.parse('{"updates":{"x":{"__proto__":{"polluted":true}}}}'),
+      // at the top level too (sent as the JSON text it was parsed from), not acknowledged and dropped
+      JSON.parse('{"updates":{"__proto__":{"polluted":true},"counters":[]}}'),
     ];
     for (const payload of bad) {
       const answer = await request(socket, 'update-game-state', payload);
@@ -173,5 +175,15 @@ describe('bad input gets a clear error and changes nothing', () => {
     assert.equal(answer.ok, true);
     assert.equal((await stateOf()).state.huge, undefined);
     calm.close();
+  });
+
+  it('H6: request-missing-updates is acknowledged with { ok: true } and nothing else, as docs/protocol.md says', async () => {
+    const socket = await player();
+    for (const payload of [{ fromVersion: 0 }, { fromVersion: 0, full: true }]) {
+      const caughtUp = nextEvent(socket, payload.full ? 'full-game-state' : 'missing-updates');
+      assert.deepEqual(await request(socket, 'request-missing-updates', payload), { ok: true }, JSON.stringify(payload));
+      await caughtUp;
+    }
+    socket.close();
   });
 });

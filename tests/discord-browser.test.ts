@@ -7,7 +7,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { build } from 'vite';
 import { JoinLinks } from '../server/discord/join-links';
 import { VoiceSessions } from '../server/discord/voice-sessions';
-import { launchChromium, textOf, until, valueOf } from './support/browser';
+import { cspRefusals, launchChromium, textOf, until, valueOf } from './support/browser';
 import { discordHostPage } from './support/discord-host-page';
 import { interactionKeys } from './support/discord-interactions';
 import { DiscordStandIn } from './support/discord-stand-in';
@@ -49,9 +49,13 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
     if (dist) await rm(dist, { recursive: true, force: true });
   });
 
-  /** Opens the activity as Discord would, for `user`, and returns the host page and the activity's frame. */
-  async function openInDiscord(user: { id: string; username: string }): Promise<{ page: Page; activity: FrameLocator }> {
+  /**
+   * Opens the activity as Discord would, for `user`: the host page, the activity's frame, and what
+   * the server's Content-Security-Policy refuses in it.
+   */
+  async function openInDiscord(user: { id: string; username: string }): Promise<{ page: Page; activity: FrameLocator; refused: string[] }> {
     const page = await (await browser.newContext({ viewport: { width: 1300, height: 800 } })).newPage();
+    const refused = cspRefusals(page);
     const host = `${server.url}/discord-client-stand-in`;
     const activityUrl = `/?frame_id=frame-${user.id}&instance_id=${INSTANCE}&platform=desktop&guild_id=guild-9&channel_id=voice-9`;
     const participants = [
@@ -61,7 +65,7 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
     const html = discordHostPage({ activityUrl, code: discord.codeFor(user), user, applicationId: APP, participants });
     await page.route(host, (route) => route.fulfill({ contentType: 'text/html', body: html }));
     await page.goto(host);
-    return { page, activity: page.frameLocator('#activity') };
+    return { page, activity: page.frameLocator('#activity'), refused };
   }
 
   it('two users of the instance land at the voice channel table and see each other (named from the participants list) and their edits', async () => {
@@ -91,6 +95,7 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
     await bob.activity.getByRole('tab', { name: /Counters/ }).click();
     await valueOf(bob.activity.getByRole('textbox', { name: 'Gold', exact: true }), '1', "Bob's Gold counter");
     assert.ok(alice.page.url().endsWith('/discord-client-stand-in'));
+    assert.deepEqual([...alice.refused, ...bob.refused], [], 'the SDK and the table work under the policy');
   });
 
   it('a browser opens the bot\'s join link and lands at the voice channel table; an expired link is refused', async () => {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../server/config';
 import { JoinLinks } from '../server/discord/join-links';
 import { VoiceSessions } from '../server/discord/voice-sessions';
-import { discordRest } from '../bot/discord-rest';
+import { discordRest, discordRoute } from '../bot/discord-rest';
 import { registerCommands } from '../bot/register-commands';
 import { eventually, guestToken, nextEvent, openSocket, request, startTestServer, type TestServer } from './support/harness';
 import { DiscordStandIn } from './support/discord-stand-in';
@@ -249,6 +249,23 @@ describe('Discord', () => {
       assert.equal(badCode.json.error.code, 'forbidden');
       const malformed = await postJson(`${server.url}/api/auth/discord`, { code: 5 });
       assert.equal(malformed.status, 400);
+    });
+
+    it('an instance id that is not one (.., ../x, a/b...) gets 400 invalid-payload before anything is asked of Discord', async () => {
+      const callsBefore = discord.calls.length;
+      for (const instanceId of ['..', '../x', 'a/b', '.', '%2e%2e', 'a?b', 'x'.repeat(129), '']) {
+        const answer = await exchange(discord.codeFor({ id: 'alice-id', username: 'alice' }), instanceId);
+        assert.equal(answer.status, 400, instanceId);
+        assert.equal(answer.json.error.code, 'invalid-payload', instanceId);
+      }
+      assert.deepEqual(discord.calls.slice(callsBefore), [], 'Discord was not called, with the bot token or otherwise');
+    });
+
+    it('every value in a Discord API route is one encoded segment; a dot segment is refused', () => {
+      assert.equal(discordRoute`/webhooks/${APP}/${'a/b?c#d'}`, `/webhooks/${APP}/a%2Fb%3Fc%23d`);
+      for (const value of ['..', '.', '']) {
+        assert.throws(() => discordRoute`/applications/${APP}/activity-instances/${value}`, { code: 'invalid-payload' }, JSON.stringify(value));
+      }
     });
 
     it('serves the client id the activity needs', async () => {

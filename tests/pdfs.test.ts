@@ -5,7 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { PdfData, PdfLink } from '../shared/layers-protocol';
-import { nextEvent, startTestServer, type TestServer } from './support/harness';
+import { eventually, nextEvent, startTestServer, type TestServer } from './support/harness';
 import { closeAll, join, minimalPdf, player, tableOf, uploadPdf, type Player } from './support/table';
 
 const MAX_PDF_BYTES = 256 * 1024;
@@ -193,5 +193,24 @@ describe('PDFs over real HTTP', () => {
     const tampered = access.slice(0, -2) + (access.endsWith('AA') ? 'BB' : 'AA');
     assert.equal((await get(`${pdf.url}?access=${encodeURIComponent(tampered)}`)).status, 401);
     closeAll([...players, outsider]);
+  });
+
+  it('P8: without a valid token or link a PDF read answers 401 alike for a real table and for none, and loads no table', async () => {
+    const { sessionId, players } = await tableOf(server.url, 'host');
+    const pdf = (await (await uploadPdf(server.url, sessionId, players[0]!.token, minimalPdf('P8'))).json()) as PdfData;
+    closeAll(players);
+    await eventually(() => server.registry.evictIdle(0).includes(sessionId) || !server.registry.loadedIds().has(sessionId), 5000, 'the table out of memory');
+    const urls = [pdf.url, `/api/sessions/no-such-table/pdfs/${pdf.id}`, `/api/sessions/not%20an%20id/pdfs/${pdf.id}`];
+    for (const url of urls) {
+      for (const [how, answer] of [
+        ['no token', await get(url)],
+        ['a forged token', await get(url, { authorization: 'Bearer forged.token' })],
+        ['a forged link', await get(`${url}?access=1.Zm9v.YmFy`)],
+      ] as const) {
+        assert.equal(answer.status, 401, `${url} with ${how}`);
+        assert.equal(((await answer.json()) as any).error.code, 'unauthorized', `${url} with ${how}`);
+      }
+    }
+    assert.ok(!server.registry.loadedIds().has(sessionId), 'a stranger does not bring the table back into memory');
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { discordRoute } from '../../bot/discord-rest';
 import { ProtocolError } from '../../shared/errors';
 
 const tokenSchema = z.object({ access_token: z.string().min(1), token_type: z.string().optional(), scope: z.string().optional() });
@@ -47,7 +48,7 @@ export class DiscordApi {
 
   /** The activity instance, as the bot sees it; null when Discord does not know it. */
   async activityInstance(instanceId: string): Promise<ActivityInstance | null> {
-    const route = `/applications/${this.options.clientId}/activity-instances/${encodeURIComponent(instanceId)}`;
+    const route = discordRoute`/applications/${this.options.clientId}/activity-instances/${instanceId}`;
     try {
       return await this.call(route, { headers: { authorization: `Bot ${this.options.botToken}` } }, instanceSchema, 'forbidden');
     } catch (error) {

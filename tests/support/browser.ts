@@ -18,6 +18,15 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 }
 
+/** What Chromium refuses from now on in `page` and its frames under a Content-Security-Policy, as it logs it. */
+export function cspRefusals(page: Page): string[] {
+  const refused: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+  });
+  return refused;
+}
+
 export async function screenshot(page: Page, name: string, file = path.join(ARTIFACTS, `${name}.png`)): Promise<void> {
   await page.screenshot({ path: file, animations: 'disabled' });
 }

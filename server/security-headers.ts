@@ -1,0 +1,44 @@
+import helmet from 'helmet';
+import type { RequestHandler } from 'express';
+
+/**
+ * Who may frame the table: its own origin (the standalone page, and a host page of ours around it)
+ * and Discord's clients, which load the activity from `<app id>.discordsays.com` inside
+ * `discord.com` (also `ptb.`/`canary.`).
+ */
+export const FRAME_ANCESTORS = ["'self'", 'https://discord.com', 'https://*.discord.com', 'https://*.discordsays.com'];
+
+/**
+ * The headers of every HTTP answer (the page, its assets, the API, PDFs), by helmet: its vetted
+ * defaults (nosniff, Referrer-Policy no-referrer, COOP, CORP, HSTS over HTTPS...) with our own CSP.
+ *
+ * - `script-src 'wasm-unsafe-eval'`: pdf.js decodes JPEG 2000 images (common in scanned books)
+ *   with WebAssembly; it allows compiling WebAssembly only, never `eval` of JavaScript.
+ * - `worker-src`: pdf.js's worker is a file of our build, so `'self'` (the default) covers it.
+ * - `connect-src 'self'`: the API and the socket, whose `ws:`/`wss:` URL on the same host
+ *   'self' matches (CSP level 3); without WebSockets Socket.IO falls back to polling over HTTP.
+ * - `img-src`: avatars come through the `/discord-cdn` URL mapping, so from this origin too.
+ * - no `upgrade-insecure-requests`: a table served over plain HTTP on a LAN would break itself.
+ * - no `X-Frame-Options`: it can name no other origin than ours; `frame-ancestors` replaces it.
+ */
+export function securityHeaders(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: FRAME_ANCESTORS,
+      },
+    },
+    xFrameOptions: false,
+  }) as RequestHandler;
+}
