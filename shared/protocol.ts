@@ -50,7 +50,7 @@ export const joinSessionSchema = z.union([
 export type JoinSession = z.output<typeof joinSessionSchema>;
 
 export const jsonValueSchema = z.custom<JsonValue>((value) => isSafeJson(value), {
-  message: 'must be plain JSON, at most 64 levels deep, without __proto__ or _t keys',
+  message: 'must be plain JSON, at most 64 levels deep and 500 000 values, without __proto__ or _t keys',
 });
 
 const stateKeySchema = z
