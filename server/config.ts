@@ -23,6 +23,13 @@ const configSchema = z.object({
   SNAPSHOT_EVERY: count(500),
   UPDATES_PER_SECOND: count(30),
   UPDATES_BURST: count(60),
+  /** join-session and full states, per socket: a full state copies the whole table. */
+  FULL_STATES_PER_MINUTE: count(20),
+  FULL_STATES_BURST: count(10),
+  /** What may wait to be written to one socket; unset: one largest full state and 16 MiB more. */
+  MAX_QUEUED_BYTES: z.coerce.number().int().positive().optional(),
+  /** A text frame of an event other than update-game-state (whose frame may hold MAX_UPDATE_BYTES more). */
+  MAX_EVENT_BYTES: count(64 * 1024),
   ACTIVITY_DIST: z.string().default('activity/dist'),
   /** `sqlite` keeps everything in DATA_DIR; `memory` keeps nothing across restarts. */
   STORAGE: z.enum(['sqlite', 'memory']).default('sqlite'),
@@ -65,6 +72,10 @@ const configSchema = z.object({
   MAX_USER_BYTES: count(256 * MiB),
   GUESTS_PER_ADDRESS_PER_MINUTE: count(30),
 }).superRefine((env, context) => {
+  if (env.MAX_QUEUED_BYTES !== undefined && env.MAX_QUEUED_BYTES < largestFullState(env)) {
+    const message = `at least MAX_STATE_BYTES + MAX_SESSION_LAYER_BYTES (${largestFullState(env)}): a full state must fit`;
+    context.addIssue({ code: 'custom', path: ['MAX_QUEUED_BYTES'], message });
+  }
   const discord = ['DISCORD_CLIENT_ID', 'DISCORD_CLIENT_SECRET', 'DISCORD_BOT_TOKEN', 'DISCORD_PUBLIC_KEY'] as const;
   const set = discord.filter((key) => env[key] !== undefined);
   if (set.length === 0 || set.length === discord.length) return;
@@ -72,6 +83,11 @@ const configSchema = z.object({
     context.addIssue({ code: 'custom', path: [key], message: `required with ${set.join(', ')}` });
   }
 });
+
+/** A full state holds the game state and every layer of the table. */
+function largestFullState(env: Pick<z.infer<typeof configSchema>, 'MAX_STATE_BYTES' | 'MAX_SESSION_LAYER_BYTES'>): number {
+  return env.MAX_STATE_BYTES + env.MAX_SESSION_LAYER_BYTES;
+}
 
 export type Config = ReturnType<typeof toConfig>;
 
@@ -114,6 +130,12 @@ function toConfig(env: z.infer<typeof configSchema>) {
     rates: {
       updatesPerSecond: env.UPDATES_PER_SECOND,
       updatesBurst: env.UPDATES_BURST,
+      fullStatesPerMinute: env.FULL_STATES_PER_MINUTE,
+      fullStatesBurst: env.FULL_STATES_BURST,
+    },
+    sockets: {
+      maxQueuedBytes: env.MAX_QUEUED_BYTES ?? largestFullState(env) + 16 * MiB,
+      maxEventBytes: env.MAX_EVENT_BYTES,
     },
     layers: {
       maxLayerBytes: env.MAX_LAYER_BYTES,

@@ -79,7 +79,7 @@ export async function startServer(
   const httpServer = createServer(app);
   // a binary update-layers may come nearly uncompressed
   const maxMessageBytes = 2 * Math.max(config.limits.maxUpdateBytes, config.layers.maxLayerBytes) + 64 * 1024;
-  const gateway = createGateway(httpServer, { tokens, logger, maxMessageBytes });
+  const gateway = createGateway(httpServer, { tokens, logger, maxMessageBytes, maxUpdateBytes: config.limits.maxUpdateBytes, sockets: config.sockets });
   // after the gateway's own authentication, which names the user
   gateway.io.use(userLimits.admitSocket);
   const differ = createDiffer({ maxArrayDiffCells: config.limits.maxArrayDiffCells });

@@ -16,28 +16,40 @@ import type { GameSession } from './game-session';
 import type { Logger } from './logger';
 import { RateLimiter } from './rate-limiter';
 import type { SessionRegistry } from './session-registry';
-import type { Reply } from './socket-events';
+import type { Precheck, Reply } from './socket-events';
 import type { SocketUser } from './socket-auth';
+import { oneAtATime } from './socket-queue';
 import { quotaOf } from './user-limits';
 
 export interface HandlerContext {
   io: Server;
   registry: SessionRegistry;
   logger: Logger;
-  rates: { updatesPerSecond: number; updatesBurst: number };
+  rates: { updatesPerSecond: number; updatesBurst: number; fullStatesPerMinute: number; fullStatesBurst: number };
 }
 
 export function roomOf(sessionId: string): string {
   return `session:${sessionId}`;
 }
 
-export type Register = (event: string, schema: z.ZodType, handler: (payload: never, reply: Reply) => unknown) => void;
+export type Register = (
+  event: string,
+  schema: z.ZodType,
+  handler: (payload: never, reply: Reply) => unknown,
+  precheck?: Precheck,
+) => void;
 
 /** The session events of one socket: create, join, update, catch up. */
 export function registerSessionHandlers(socket: Socket, user: SocketUser, context: HandlerContext, on: Register): void {
-  const { registry } = context;
+  const { registry, rates } = context;
   const quota = quotaOf(socket);
-  const updates = quota.updates(new RateLimiter(context.rates.updatesPerSecond, context.rates.updatesBurst));
+  const updates = quota.updates(new RateLimiter(rates.updatesPerSecond, rates.updatesBurst));
+  // a join loads a table and sends all of it: a socket repeating it would make the server copy a large table again and again
+  const fullStates = new RateLimiter(rates.fullStatesPerMinute / 60, rates.fullStatesBurst);
+  const takeFullState = () => {
+    if (!fullStates.tryTake()) throw new ProtocolError('rate-limited', 'too many joins and full states: wait a moment');
+  };
+  const catchUp = oneAtATime(socket);
   let joined: GameSession | undefined;
 
   const member = (): GameSession => {
@@ -65,7 +77,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
     return { sessionId: session.id };
   });
 
-  on(ClientEvent.joinSession, joinSessionSchema, async ({ sessionId, fromVersion, clientKey }: JoinSession, reply: Reply) => {
+  const join = async ({ sessionId, fromVersion, clientKey }: JoinSession, reply: Reply) => {
     if (!mayJoin(user.claims, sessionId)) {
       throw new ProtocolError('forbidden', 'this table belongs to a voice channel: open it from Discord or from a join link');
     }
@@ -83,32 +95,49 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
       // layers, PDFs and the view have no deltas: a resumed client gets them whole
       if (sendCatchUp(socket, session, fromVersion) === 'deltas') socket.emit(TableServerEvent.tableState, session.tableState());
     });
-  });
+  };
+  on(ClientEvent.joinSession, joinSessionSchema, (payload: JoinSession, reply: Reply) => catchUp(() => join(payload, reply)), takeFullState);
 
-  on(ClientEvent.updateGameState, updateGameStateSchema, async (payload: z.output<typeof updateGameStateSchema>) => {
-    const session = member();
+  const mayUpdate = () => {
+    member();
     if (!registry.accepting) throw new ProtocolError('internal', 'the server is stopping: send the update again once reconnected');
     if (!updates.tryTake()) throw new ProtocolError('rate-limited', 'too many updates: slow down and send again');
+  };
+  on(ClientEvent.updateGameState, updateGameStateSchema, async (payload: z.output<typeof updateGameStateSchema>) => {
+    const session = member();
     const owned = Object.keys(payload.updates).find((key) => SERVER_OWNED_KEYS.has(key));
     if (owned) throw new ProtocolError('forbidden', `only the server writes "${owned}"`);
     const result = await session.applyUpdate(payload, user.id);
     return { version: result.version };
-  });
+  }, mayUpdate);
 
   on(
     ClientEvent.requestMissingUpdates,
     requestMissingUpdatesSchema,
-    (payload: z.output<typeof requestMissingUpdatesSchema>) => {
-      const session = member();
-      return session.exclusive(() => void sendCatchUp(socket, session, payload.full ? undefined : payload.fromVersion));
+    async ({ fromVersion, full }: z.output<typeof requestMissingUpdatesSchema>) => {
+      member();
+      // a full state asked for is refused before it waits its turn; one the history cannot spare, in it
+      if (full) takeFullState();
+      await catchUp(async () => {
+        // the socket may have joined another table while it waited
+        const session = member();
+        await session.exclusive(() => (full ? sendCatchUp(socket, session, undefined) : sendCatchUp(socket, session, fromVersion, takeFullState)));
+      });
     },
   );
 }
 
-/** What a client at `fromVersion` misses, as deltas when the history has them, else the full state. */
-function sendCatchUp(socket: Socket, session: GameSession, fromVersion: number | undefined): 'deltas' | 'full' {
+/**
+ * What a client at `fromVersion` misses, as deltas when the history has them, else the full state
+ * (which `beforeFull` may refuse).
+ */
+function sendCatchUp(socket: Socket, session: GameSession, fromVersion: number | undefined, beforeFull?: Precheck): 'deltas' | 'full' {
   const deltas = fromVersion === undefined ? null : session.deltasSince(fromVersion);
-  if (deltas) socket.emit(ServerEvent.missingUpdates, { deltas });
-  else socket.emit(ServerEvent.fullGameState, session.fullState(socket.data.client));
-  return deltas ? 'deltas' : 'full';
+  if (deltas) {
+    socket.emit(ServerEvent.missingUpdates, { deltas });
+    return 'deltas';
+  }
+  beforeFull?.();
+  socket.emit(ServerEvent.fullGameState, session.fullState(socket.data.client));
+  return 'full';
 }

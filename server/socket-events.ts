@@ -2,6 +2,7 @@ import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import { ProtocolError, type ErrorBody } from '../shared/errors';
 import { ServerEvent, type SessionErrorEvent } from '../shared/protocol';
+import { OversizedFrame } from './frame-limits';
 import type { Logger } from './logger';
 
 type AckFn = (response: unknown) => void;
@@ -9,10 +10,15 @@ type AckFn = (response: unknown) => void;
 /** Acknowledges at once, before the handler returns, when what follows must come after the ack. */
 export type Reply = (result?: object) => void;
 
+/** Throws the refusal (not-in-session, rate-limited...) that needs nothing of the payload. */
+export type Precheck = () => void;
+
 /**
- * Registers `handler` for `event` with the contract's error handling: the payload is validated by
- * `schema`; the result goes back as `{ ok: true, ...result }`; a failure goes back as
- * `{ ok: false, error }` to the ack callback, or as `session-error` when there is none.
+ * Registers `handler` for `event` with the contract's error handling: a frame over the event's
+ * limit is refused `too-large` (it was never parsed), then `precheck` runs, and only then is the
+ * payload validated by `schema`, the costly step for a large one; the result goes back as
+ * `{ ok: true, ...result }`; a failure goes back as `{ ok: false, error }` to the ack callback,
+ * or as `session-error` when there is none.
  */
 export function onEvent<S extends z.ZodType, R extends object | void>(
   socket: Socket,
@@ -20,6 +26,7 @@ export function onEvent<S extends z.ZodType, R extends object | void>(
   schema: S,
   handler: (payload: z.output<S>, reply: Reply) => R | Promise<R>,
   logger: Logger,
+  precheck?: Precheck,
 ): void {
   socket.on(event, async (...args: unknown[]) => {
     const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckFn) : undefined;
@@ -30,7 +37,12 @@ export function onEvent<S extends z.ZodType, R extends object | void>(
       ack?.({ ok: true, ...result });
     };
     try {
-      const parsed = schema.safeParse(args[0]);
+      const [payload] = args;
+      if (payload instanceof OversizedFrame) {
+        throw new ProtocolError('too-large', `${event}: a frame of ${payload.chars} characters is over this event's ${payload.limit}`);
+      }
+      precheck?.();
+      const parsed = schema.safeParse(payload);
       if (!parsed.success) throw invalidPayload(event, parsed.error);
       reply((await handler(parsed.data, reply)) ?? undefined);
     } catch (error) {

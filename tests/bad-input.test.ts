@@ -91,7 +91,6 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it('B5: malformed and wrong-typed updates are refused with invalid-payload', async () => {
-    const socket = await player();
     const before = await stateOf();
     const bad: unknown[] = [
       undefined,
@@ -109,15 +108,17 @@ describe('bad input gets a clear error and changes nothing', () => {
       // at the top level too (sent as the JSON text it was parsed from), not acknowledged and dropped
       JSON.parse('{"updates":{"__proto__":{"polluted":true},"counters":[]}}'),
     ];
+    // a socket of its own for each: a refused update takes from its sender's budget as well (B8)
     for (const payload of bad) {
+      const socket = await player();
       const answer = await request(socket, 'update-game-state', payload);
+      socket.close();
       assert.equal(answer.ok, false, JSON.stringify(payload));
       assert.equal(answer.error.code, 'invalid-payload', JSON.stringify(payload));
       assert.match(answer.error.message, /\S/);
     }
     assert.deepEqual(await stateOf(), before);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
-    socket.close();
   });
 
   it('B6: oversized updates and a state past its limit are refused with too-large', async () => {

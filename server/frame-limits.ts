@@ -1,0 +1,58 @@
+import { Decoder, Encoder, PacketType } from 'socket.io-parser';
+
+/** How many characters a text frame of each event may hold; any other event gets `otherEvents`. */
+export interface FrameLimits {
+  byEvent: Readonly<Record<string, number>>;
+  otherEvents: number;
+}
+
+/**
+ * What an event's handler receives instead of its payload when the frame was over the event's
+ * limit: the frame was never parsed, so the refusal costs nothing of the size of the payload.
+ */
+export class OversizedFrame {
+  constructor(
+    readonly chars: number,
+    readonly limit: number,
+  ) {}
+}
+
+/** The Socket.IO packet header before the JSON: type, attachments, namespace, ack id, event name. */
+const EVENT_HEADER = /^[25](?:\d+-)?(?:(\/[^,]*),)?(\d*)\["((?:[^"\\]|\\.){1,128})"/;
+const HEADER_CHARS = 512;
+
+/**
+ * The Socket.IO parser with a size check in front of JSON.parse: Socket.IO parses every frame
+ * before any handler or middleware sees it, and a 2 MB frame costs far more to parse and walk
+ * than to refuse. A frame over its event's limit is decoded to that event with an OversizedFrame
+ * (its ack id kept, so the sender is answered `too-large`); one whose event cannot be read from
+ * its first bytes is a protocol violation and closes the socket, as a malformed frame does.
+ */
+export function frameLimitedParser(limits: FrameLimits) {
+  const smallest = Math.min(limits.otherEvents, ...Object.values(limits.byEvent));
+
+  class FrameLimitedDecoder extends Decoder {
+    override add(frame: unknown): void {
+      if (typeof frame !== 'string' || frame.length <= smallest) return super.add(frame);
+      const header = EVENT_HEADER.exec(frame.slice(0, HEADER_CHARS));
+      if (!header) {
+        if (frame.length <= limits.otherEvents) return super.add(frame);
+        throw new Error(`a frame of ${frame.length} characters with no event name`);
+      }
+      const [, nsp, id = '', quotedName = ''] = header;
+      const event = JSON.parse(`"${quotedName}"`) as string;
+      const limit = Object.hasOwn(limits.byEvent, event) ? (limits.byEvent[event] as number) : limits.otherEvents;
+      if (frame.length <= limit) return super.add(frame);
+      // a binary event's attachments, if any follow, arrive with no packet to complete: the parser
+      // then fails and the socket closes, which a sender of such a header has earned
+      this.emitReserved('decoded', {
+        type: PacketType.EVENT,
+        nsp: nsp ?? '/',
+        ...(id === '' ? {} : { id: Number(id) }),
+        data: [event, new OversizedFrame(frame.length, limit)],
+      });
+    }
+  }
+
+  return { Encoder, Decoder: FrameLimitedDecoder };
+}
