@@ -2,6 +2,7 @@ import type { BenchSuite } from '../report';
 import { durabilitySuite } from './durability';
 import { fanoutSuite } from './fanout';
 import { inflateSuite } from './inflate';
+import { oversizedFramesSuite } from './oversized-frames';
 import { updateCostSuite } from './update-cost';
 
 /** Every benchmark suite, by the name `npm run bench -- NAME` selects. */
@@ -10,4 +11,5 @@ export const suites: Record<string, BenchSuite> = {
   fanout: fanoutSuite,
   inflate: inflateSuite,
   durability: durabilitySuite,
+  'oversized-frames': oversizedFramesSuite,
 };
