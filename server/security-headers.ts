@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import type { RequestHandler } from 'express';
 
@@ -22,7 +23,24 @@ export const FRAME_ANCESTORS = ["'self'", 'https://discord.com', 'https://*.disc
  * - no `X-Frame-Options`: it can name no other origin than ours; `frame-ancestors` replaces it.
  */
 export function securityHeaders(): RequestHandler {
-  return helmet({
+  return helmet(HELMET_OPTIONS) as RequestHandler;
+}
+
+/**
+ * The same headers as plain values, for answers Express never sees: Socket.IO's long-polling
+ * responses and its websocket upgrade are written by engine.io before any Express middleware.
+ */
+export function securityHeaderValues(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => delete headers[name.toLowerCase()],
+  };
+  helmet(HELMET_OPTIONS)({ headers: {} } as IncomingMessage, response as unknown as ServerResponse, () => undefined);
+  return headers;
+}
+
+const HELMET_OPTIONS: Parameters<typeof helmet>[0] = {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -40,5 +58,4 @@ export function securityHeaders(): RequestHandler {
       },
     },
     xFrameOptions: false,
-  }) as RequestHandler;
-}
+};

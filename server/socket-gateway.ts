@@ -9,6 +9,7 @@ import type { Logger } from './logger';
 import { registerPageHandlers } from './page-handlers';
 import { trackPresence } from './presence';
 import type { SessionChannel } from './session-channel';
+import { securityHeaderValues } from './security-headers';
 import { registerSessionHandlers, roomOf, type HandlerContext, type Register } from './session-handlers';
 import { onEvent } from './socket-events';
 import { socketAuth, type SocketUser } from './socket-auth';
@@ -32,6 +33,8 @@ export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
   const byEvent = { [ClientEvent.updateGameState]: options.maxUpdateBytes + maxEventBytes };
   const parser = frameLimitedParser({ byEvent, otherEvents: maxEventBytes });
   const io = new Server(httpServer, { maxHttpBufferSize: options.maxMessageBytes, serveClient: false, parser });
+  const headers = securityHeaderValues();
+  io.engine.on('headers', (answer: Record<string, string>) => Object.assign(answer, headers));
   io.use(socketAuth(options.tokens));
   const channel: SessionChannel = {
     broadcast: (sessionId, event, payload) => io.to(roomOf(sessionId)).emit(event, payload),

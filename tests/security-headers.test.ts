@@ -44,6 +44,12 @@ describe('security headers on the page, the API and PDFs, and the policy at work
 
   const url = (path: string) => `${e2e.server.url}${path}`;
 
+  it('H4: Socket.IO long-polling answers, written before Express, carry the same headers', async () => {
+    const handshake = await fetch(url('/socket.io/?EIO=4&transport=polling'));
+    assert.equal(handshake.status, 200);
+    assertLockedDown(handshake, 'a polling handshake');
+  });
+
   it('H1: the page, API answers and PDFs carry the CSP, nosniff and Referrer-Policy; a PDF holding HTML stays a PDF, inline with its name', async () => {
     const page = await fetch(url('/t/some-table'));
     assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
