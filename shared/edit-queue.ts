@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue } from './json';
 import { merge3 } from './merge';
-import { foldIntents, intentList, type Intent, type IntentNode } from './merge-intents';
+import { foldIntents, intentList, intentTrees, type Intent, type IntentNode } from './merge-intents';
 
 type Maybe = JsonValue | undefined;
 
@@ -20,6 +20,14 @@ export interface Edit {
   sent: boolean;
   /** The version the server applied it at, once acknowledged. */
   ackVersion?: number;
+}
+
+/** A batch as plain JSON, kept across a page reload; `base` absent: the key was absent. */
+export interface KeptEdit {
+  id: string;
+  seq?: number;
+  keys: Array<{ key: string; base?: JsonValue; value: JsonValue }>;
+  intents: Intent[];
 }
 
 export interface Payload {
@@ -122,9 +130,43 @@ export class EditQueue {
     return this.edits.length !== before;
   }
 
-  /** Forgets the sent batches up to update number `seq`, which the server says the confirmed state holds. */
+  /** Forgets this client's sent batches up to update number `seq`, which the server says the confirmed state holds. */
   confirmThrough(seq: number): void {
-    this.edits = this.edits.filter((edit) => edit.seq === undefined || edit.seq > seq);
+    const mine = (edit: Edit) => edit.id?.startsWith(`${this.clientKey}-`) === true;
+    this.edits = this.edits.filter((edit) => !mine(edit) || (edit.seq as number) > seq);
+  }
+
+  /**
+   * The batches whose fate is not known, as JSON to keep while the page is away (rule S17). Each
+   * gets its update id now: if this page still sends it later, a copy kept from now is not
+   * applied twice.
+   */
+  kept(): KeptEdit[] {
+    return this.edits
+      .filter((edit) => edit.ackVersion === undefined)
+      .map((edit) => ({
+        id: this.name(edit),
+        seq: edit.seq,
+        keys: [...edit.value].map(([key, value]) => ({ key, value, ...(edit.base.get(key) === undefined ? {} : { base: edit.base.get(key) }) })),
+        intents: [...edit.intents].flatMap(([key, tree]) => intentList(key, tree)),
+      }));
+  }
+
+  /**
+   * Puts kept batches back, before any edit of this page, due at once. A batch that went out
+   * keeps its id, whose client key the server remembers: if it was applied, it is not again.
+   */
+  restore(kept: readonly KeptEdit[]): void {
+    const restored = kept.map((saved): Edit => ({
+      id: saved.id,
+      seq: saved.seq,
+      base: new Map(saved.keys.map(({ key, base }) => [key, base])),
+      value: new Map(saved.keys.map(({ key, value }) => [key, value])),
+      intents: intentTrees(saved.intents),
+      dueAt: 0,
+      sent: false,
+    }));
+    this.edits = [...restored, ...this.edits];
   }
 
   /** The batch's answer will not come (a reconnect) or it must go again (a retry): it waits to be sent. */
@@ -161,11 +203,15 @@ export class EditQueue {
 
   /** Gives the batch its update id on its first send. */
   stamp(edit: Edit): string {
+    edit.sent = true;
+    return this.name(edit);
+  }
+
+  private name(edit: Edit): string {
     if (edit.id === undefined) {
       edit.seq = this.nextSeq();
       edit.id = `${this.clientKey}-${edit.seq}`;
     }
-    edit.sent = true;
     return edit.id;
   }
 

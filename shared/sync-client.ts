@@ -1,5 +1,5 @@
 import { differ as defaultDiffer, type Differ } from './diff';
-import { EditQueue, type Edit } from './edit-queue';
+import { EditQueue, type Edit, type KeptEdit } from './edit-queue';
 import { canonicalJson } from './canonical-json';
 import { utf8Length } from './crc32';
 import type { Intent } from './merge-intents';
@@ -163,6 +163,17 @@ export class SyncClient extends Emitter<SyncEvents> {
     this.scheduleFlush();
   }
 
+  /** The edits of `sessionId` not known to be applied, to keep while the page is away (S17). */
+  keptEdits(sessionId: string): KeptEdit[] {
+    return this.queues.get(sessionId)?.kept() ?? [];
+  }
+
+  /** Puts back edits kept by an earlier page, to be sent once this client has joined `sessionId`. */
+  restoreEdits(sessionId: string, kept: readonly KeptEdit[]): void {
+    this.queueOf(sessionId).restore(kept);
+    if (sessionId === this.sessionIdValue) this.stateChanged();
+  }
+
   /** Sends the open edits now, whatever their debounce (on page hide, before closing). */
   flush(): void {
     this.edits.makeDue();
@@ -179,7 +190,10 @@ export class SyncClient extends Emitter<SyncEvents> {
 
   /** The edit queue of the table joined (or being joined). */
   private get edits(): EditQueue {
-    const sessionId = this.sessionIdValue ?? '';
+    return this.queueOf(this.sessionIdValue ?? '');
+  }
+
+  private queueOf(sessionId: string): EditQueue {
     let queue = this.queues.get(sessionId);
     if (!queue) {
       queue = new EditQueue(this.key, () => ++this.sequence);

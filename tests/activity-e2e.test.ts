@@ -136,4 +136,19 @@ describe('the activity in headless Chromium, two players against the real server
     assert.equal(await overflow(phone), 0, 'nothing is wider than the phone');
     await until(() => host.getByRole('tab', { name: /Players/ }).innerText(), (text) => /3/.test(text), 'three at the table');
   });
+
+  it('E6: an edit made offline outlives its page: the next page of the table sends it (S17)', async () => {
+    const port = server.port;
+    await server.stop();
+    await textOf(connection(host), /Offline/, 'host sees it is offline');
+    await tab(host, 'Counters');
+    await host.getByRole('button', { name: 'Time plus one' }).click();
+    await textOf(connection(host), /1 edit waiting/, 'the edit waits');
+    // the tab goes away while the server is down; the page that comes back is a new one
+    await host.goto('about:blank');
+    server = await e2e.restart(port);
+    await host.goto(link);
+    await valueOf(guest.getByRole('textbox', { name: 'Time', exact: true }), '6', 'the edit of the page that went away reaches the guest', 20_000);
+    await textOf(connection(host), /In sync/, 'the new page in sync', 20_000);
+  });
 });

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import type { JsonObject } from '../shared/json';
 import { eventually, guest, nextEvent, openSocket, request, startTestServer, type Guest, type TestServer } from './support/harness';
-import { syncClient, type TestClient } from './support/clients';
+import { LossySocket, syncClient, type TestClient } from './support/clients';
+import { SyncClient } from '../shared/sync-client';
 import { tempDir } from './support/temp-dir';
 
 const SQLITE = { STORAGE: 'sqlite', HOUSEKEEPING_SECONDS: '3600' };
@@ -274,5 +275,45 @@ describe('atomic values', () => {
     assert.equal(b.client.version, 4);
     for (const { client } of clients) assert.deepEqual(client.state, { ...flag('gold', true), turn: 1 }, 'the colour both set: the later; the box only a ticked: kept');
     for (const { client } of clients) client.close();
+  });
+});
+
+describe('edits outlive the page', () => {
+  it('S17: edits kept when the page goes away are sent by the next page once, even one already applied', async (t) => {
+    const server = await startTestServer();
+    t.after(() => server.stop());
+    const a = await guest(server.url, 'A');
+    const sessionId = await createTable(server, a);
+    const page = async (debounce: number) => {
+      const socket = await openSocket(server.url, a.token, { reconnection: true });
+      const lossy = new LossySocket(socket);
+      const client = new SyncClient({ socket: lossy, debounceMs: { default: debounce, counter: debounce } });
+      await client.join(sessionId);
+      await eventually(() => client.status === 'connected', 5000, 'a page joined');
+      return { client, lossy };
+    };
+    const step = [{ path: ['counters', 'gold', 'value'], op: 'add' as const }];
+    const first = await page(0);
+    first.client.update({ counters: [{ id: 'gold', value: 0 }] });
+    await eventually(() => first.client.version === 1 && first.client.pendingEdits === 0, 5000, 'the counter made');
+    // applied, but its answer is lost with the page
+    first.lossy.holdAcks = true;
+    first.lossy.filter = (event) => event !== 'game-state-delta';
+    first.client.update({ counters: [{ id: 'gold', value: 1 }] }, 'counter', step);
+    const session = await server.registry.get(sessionId);
+    await eventually(() => session.currentVersion === 2, 5000, 'the first step applied');
+    // and one that never left the page
+    first.client.update({ counters: [{ id: 'gold', value: 2 }] }, 'notes', step);
+    const kept = first.client.keptEdits(sessionId);
+    assert.equal(kept.length, 2);
+    first.client.close();
+
+    const second = await page(60_000);
+    second.client.restoreEdits(sessionId, JSON.parse(JSON.stringify(kept)));
+    second.client.flush();
+    await eventually(() => second.client.pendingEdits === 0 && second.client.version === session.currentVersion, 5000, 'the kept edits answered');
+    assert.deepEqual(session.state, { counters: [{ id: 'gold', value: 2 }] }, 'each step counted once');
+    assert.deepEqual(second.client.state, session.state);
+    second.client.close();
   });
 });

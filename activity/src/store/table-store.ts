@@ -7,6 +7,7 @@ import type { Item, ItemChange } from '../model/collection';
 import { itemUpdate, listUpdate, type ListName, type ListUpdate } from '../model/lists';
 import { forgetIdentity, guestSignIn, loadIdentity, saveIdentity, type Identity } from '../platform/guest-identity';
 import { inviteFromLocation, redeemInvite } from '../platform/join-invite';
+import { keepEdits, takeKeptEdits } from '../platform/kept-edits';
 import { detectPlatform, sessionFromLocation, tablePath, type Platform } from '../platform/platform';
 import { TableConnection } from '../sync/connection';
 import { useBook } from './book-store';
@@ -223,6 +224,7 @@ export const useTable = create<TableStore>()((set, get) => {
       set({ ...AT_NO_TABLE, phase: 'joining', sessionId });
       try {
         const opened = connect(identity);
+        opened.client.restoreEdits(sessionId, takeKeptEdits(localStorage, identity.user.id, sessionId));
         const role = await opened.join(sessionId);
         useBook.getState().attach(opened, { token: identity.token, userId: identity.user.id }, sessionId, role === 'host');
         set({ phase: 'table', role });
@@ -262,6 +264,12 @@ export const useTable = create<TableStore>()((set, get) => {
     setTab: (tab) => set({ tab }),
     say,
     dismissNotice: () => set({ notice: null }),
-    flush: () => connection?.client.flush(),
+    flush: () => {
+      const { identity, sessionId } = get();
+      if (!connection || !identity || !sessionId) return;
+      connection.client.flush();
+      // what has not been answered yet outlives the page: the next page of this table sends it
+      keepEdits(localStorage, identity.user.id, sessionId, connection.client.keptEdits(sessionId));
+    },
   };
 });
