@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import { encodeBinary } from '../shared/binary-codec';
-import { guestToken, nextEvent, openSocket, request, startTestServer } from './support/harness';
-import { closeAll, join, player, tableOf, type Player } from './support/table';
+import { guestToken, nextEvent, openSocket, request, startTestServer, type TestServer } from './support/harness';
+import { closeAll, player, tableOf, type Player } from './support/table';
 
 const from = (address: string) => ({ 'x-forwarded-for': address });
 
@@ -46,6 +46,16 @@ async function flood(victim: Player, witness: Player, sockets: Socket[], each: n
   return { accepted, relays, elapsedSeconds };
 }
 
+/** A table with a victim and a witness, joined by 30 sockets of one other user. */
+async function flooders(server: TestServer) {
+  const { sessionId, players } = await tableOf(server.url, 'victim', 'witness');
+  const [victim, witness] = players as [Player, Player];
+  const token = await guestToken(server.url, 'flooder');
+  const sockets = await Promise.all(Array.from({ length: 30 }, () => openSocket(server.url, token)));
+  for (const socket of sockets) assert.ok((await request(socket, 'join-session', sessionId)).ok);
+  return { players, victim, witness, sockets };
+}
+
 describe('per-user and per-address limits, with the real server and real sockets', () => {
   it('U1: tables created per hour are limited per user and per address', async (t) => {
     const server = await startTestServer({ TABLES_PER_USER_PER_HOUR: '3', TABLES_PER_ADDRESS_PER_HOUR: '4' });
@@ -84,11 +94,7 @@ describe('per-user and per-address limits, with the real server and real sockets
   it('U3: 30 sockets of one user cannot push more live updates than the user may, whatever each socket may', async (t) => {
     const server = await startTestServer({ SOCKETS_PER_USER: '40', USER_LIVE_UPDATES_PER_SECOND: '1', USER_LIVE_UPDATES_BURST: '20' });
     t.after(() => server.stop());
-    const { sessionId, players } = await tableOf(server.url, 'victim', 'witness');
-    const [victim, witness] = players as [Player, Player];
-    const token = await guestToken(server.url, 'flooder');
-    const sockets = await Promise.all(Array.from({ length: 30 }, () => openSocket(server.url, token)));
-    for (const socket of sockets) assert.ok((await request(socket, 'join-session', sessionId)).ok);
+    const { players, victim, witness, sockets } = await flooders(server);
     const payload = encodeBinary({ type: 'pointer', data: { x: 0.5, y: 0.5 } });
     // 5 each: well within each socket's own burst (LIVE_UPDATES_BURST, 120)
     const live = await flood(victim, witness, sockets, 5, (socket) => request(socket, 'real-time-update', payload), 'real-time-update');
@@ -105,11 +111,7 @@ describe('per-user and per-address limits, with the real server and real sockets
   it('U4: updates of the state and of layers share one budget across all sockets of a user', async (t) => {
     const server = await startTestServer({ SOCKETS_PER_USER: '40', USER_UPDATES_PER_SECOND: '1', USER_UPDATES_BURST: '20' });
     t.after(() => server.stop());
-    const { sessionId, players } = await tableOf(server.url, 'victim', 'witness');
-    const [victim, witness] = players as [Player, Player];
-    const token = await guestToken(server.url, 'flooder');
-    const sockets = await Promise.all(Array.from({ length: 30 }, () => openSocket(server.url, token)));
-    for (const socket of sockets) assert.ok((await request(socket, 'join-session', sessionId)).ok);
+    const { players, victim, witness, sockets } = await flooders(server);
     const update = (socket: Socket, i: number) => request(socket, 'update-game-state', { updates: { [`k-${socket.id}`]: i } });
     const states = await flood(victim, witness, sockets, 2, update, 'game-state-delta');
     assert.equal(states.relays, states.accepted, 'one delta per accepted update');
