@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { JsonObject } from '../shared/json';
+import { z } from 'zod';
+import type { JsonObject, JsonValue } from '../shared/json';
 import { merge3 } from '../shared/merge';
 import { intentTrees } from '../shared/merge-intents';
 import { addPossession, addStat, newCharacter, readCharacters, removeStat, setPurse, setStatLabel, setStatScore, setText, stepPurse, stepStat } from '../activity/src/model/characters';
-import { appendItem, itemsOf, replaceItem, wholeNumber, type Item } from '../activity/src/model/collection';
+import { appendItem, itemReader, itemsOf, readItems, replaceItem, wholeNumber, type Item } from '../activity/src/model/collection';
 import { connectionLabel } from '../activity/src/model/connection-label';
 import { readCounters, renameCounter, setCounter, stepCounter } from '../activity/src/model/counters';
 import { readDiceLog } from '../activity/src/model/dice-log';
 import { itemUpdate, listUpdate, type ListUpdate } from '../activity/src/model/lists';
-import { setNoteText } from '../activity/src/model/notes';
+import { readNotes, setNoteText } from '../activity/src/model/notes';
 import { forgetIdentity, loadIdentity, saveIdentity } from '../activity/src/platform/guest-identity';
 import { detectPlatform, sessionFromLocation, tableLink } from '../activity/src/platform/platform';
 
@@ -177,5 +178,46 @@ describe('activity platform and status', () => {
     assert.equal(loadIdentity(storage), null);
     forgetIdentity(storage);
     assert.equal(data.size, 0);
+  });
+});
+
+describe('activity model: readers keep identity (issue 12, what re-renders)', () => {
+  const note = (id: string, text = id) => ({ id, text, author: 'Ayla' });
+
+  it('W1: the same raw list reads as the same array, an unchanged raw item as the same object, a changed one anew', () => {
+    const before: JsonValue[] = [note('a'), note('b'), note('c')];
+    const first = readNotes(before);
+    assert.equal(readNotes(before), first);
+    const after = [before[0], note('b', 'edited'), before[2]] as JsonValue[];
+    const second = readNotes(after);
+    assert.notEqual(second, first);
+    assert.equal(second[0], first[0]);
+    assert.equal(second[2], first[2]);
+    assert.deepEqual(second[1], note('b', 'edited'));
+    // what was read before is left as it was: a component may still show it
+    assert.deepEqual(first[1], note('b'));
+  });
+
+  it('W2: a list edited in place reads like a list read whole, with its skipped and repeated items', () => {
+    const odd = [note('a'), { id: 7 }, note('a', 'again'), note('b'), 'junk', note('c')] as JsonValue[];
+    assert.deepEqual(readNotes(odd), [note('a'), note('b'), note('c')]);
+    const edits: Array<(list: JsonValue[]) => JsonValue[]> = [
+      (list) => list.map((item, i) => (i === 3 ? note('b', 'edited') : item)),
+      // the repeat of a changes, the first a still wins
+      (list) => list.map((item, i) => (i === 2 ? note('a', 'edited again') : item)),
+      // an item takes another id: the ids must be checked again
+      (list) => list.map((item, i) => (i === 5 ? note('a', 'now a repeat') : item)),
+      (list) => list.map((item, i) => (i === 1 ? note('d') : item)),
+      (list) => [...list, note('e')],
+      (list) => list.slice(1),
+    ];
+    const shape = z.object({ id: z.string(), text: z.string(), author: z.string() });
+    const incremental = itemReader(shape);
+    let list = odd;
+    incremental(list);
+    for (const edit of edits) {
+      list = edit(list);
+      assert.deepEqual(incremental(list), readItems(list, shape), JSON.stringify(list));
+    }
   });
 });

@@ -3,6 +3,7 @@ import { durabilitySuite } from './durability';
 import { fanoutSuite } from './fanout';
 import { inflateSuite } from './inflate';
 import { oversizedFramesSuite } from './oversized-frames';
+import { renderCostSuite } from './render-cost';
 import { updateCostSuite } from './update-cost';
 
 /** Every benchmark suite, by the name `npm run bench -- NAME` selects. */
@@ -12,4 +13,5 @@ export const suites: Record<string, BenchSuite> = {
   inflate: inflateSuite,
   durability: durabilitySuite,
   'oversized-frames': oversizedFramesSuite,
+  'render-cost': renderCostSuite,
 };

@@ -16,7 +16,8 @@ export interface E2eTable {
   close(): Promise<void>;
 }
 
-export async function startE2eTable(): Promise<E2eTable> {
+/** `settings`: more of the server's environment (limits raised for a benchmark's large table). */
+export async function startE2eTable(settings: Record<string, string> = {}): Promise<E2eTable> {
   const dist = await mkdtemp(path.join(os.tmpdir(), 'gamebook-activity-'));
   await build({ configFile: path.resolve('activity/vite.config.ts'), build: { outDir: dist, emptyOutDir: true }, logLevel: 'warn' });
   // a fixed secret: the players' tokens stay valid across a server restart
@@ -26,6 +27,7 @@ export async function startE2eTable(): Promise<E2eTable> {
     SESSION_SECRET: 'e2e-secret-that-is-long-enough-for-the-config',
     STORAGE: 'sqlite',
     DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'gamebook-e2e-data-')),
+    ...settings,
   };
   const table: E2eTable = {
     server: await startTestServer(env),
@@ -42,9 +44,10 @@ export async function startE2eTable(): Promise<E2eTable> {
   return table;
 }
 
-/** A new player in a context of their own: opens `url` and gives their name. */
-export async function player(browser: Browser, name: string, url: string, options: BrowserContextOptions = {}): Promise<Page> {
+/** A new player in a context of their own: opens `url` and gives their name. `initScript` runs before the app in every page. */
+export async function player(browser: Browser, name: string, url: string, { initScript, ...options }: BrowserContextOptions & { initScript?: string } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
+  if (initScript) await context.addInitScript({ content: initScript });
   const page = await context.newPage();
   await page.goto(url);
   await page.getByLabel('Your name').fill(name);

@@ -1,15 +1,18 @@
+import { memo } from 'react';
 import { appendItem, removeItem } from '../model/collection';
 import { newCounter, readCounters, renameCounter, setCounter, stepCounter, type Counter } from '../model/counters';
-import { useItemEditor, useList } from '../store/hooks';
-import { useTable } from '../store/table-store';
+import { editList, useItemEditor, useList } from '../store/hooks';
+import { probeRender } from '../store/render-probe';
 import { AddForm } from './AddForm';
 import { Stepper } from './Stepper';
 import { SyncedInput } from './SyncedText';
 import { Icon } from './Icon';
+import { WindowedList } from './WindowedList';
 
-function CounterCard({ counter }: { counter: Counter }) {
+/** One counter; renders again only when its own counter changed. */
+const CounterCard = memo(function CounterCard({ counter }: { counter: Counter }) {
+  probeRender('counter', counter.id);
   const edit = useItemEditor('counters', counter.id);
-  const editList = useTable((s) => s.editList);
   const label = counter.label || 'Counter';
   return (
     <article className="card counter">
@@ -28,21 +31,19 @@ function CounterCard({ counter }: { counter: Counter }) {
       />
     </article>
   );
-}
+});
+
+const counterKey = (counter: Counter) => counter.id;
+const counterCard = (counter: Counter) => <CounterCard counter={counter} />;
 
 export function CountersPanel() {
   const counters = useList('counters', readCounters);
-  const editList = useTable((s) => s.editList);
   return (
     <div className="panel-body">
       <h2 className="panel-title">Counters</h2>
       <AddForm label="New counter" placeholder="Add a counter (e.g. Time, Honour)" onAdd={(label) => editList('counters', (list) => appendItem(list, newCounter(label)))} />
       {counters.length === 0 && <p className="empty">Track anything the book counts: time, honour, meals eaten.</p>}
-      <div className="counters-grid">
-        {counters.map((counter) => (
-          <CounterCard key={counter.id} counter={counter} />
-        ))}
-      </div>
+      <WindowedList items={counters} keyOf={counterKey} render={counterCard} className="counters-grid" gap={12} itemHeight={70} />
     </div>
   );
 }

@@ -1,13 +1,17 @@
+import { memo } from 'react';
 import { appendItem, removeItem } from '../model/collection';
 import { newNote, readNotes, setNoteText, type Note } from '../model/notes';
-import { useItemEditor, useList } from '../store/hooks';
+import { editList, useItemEditor, useList } from '../store/hooks';
+import { probeRender } from '../store/render-probe';
 import { useTable } from '../store/table-store';
 import { Icon } from './Icon';
 import { SyncedTextArea } from './SyncedText';
+import { WindowedList } from './WindowedList';
 
-function NoteCard({ note }: { note: Note }) {
+/** One note; renders again only when its own note changed (the reader keeps unchanged notes' objects). */
+const NoteCard = memo(function NoteCard({ note }: { note: Note }) {
+  probeRender('note', note.id);
   const edit = useItemEditor('notes', note.id);
-  const editList = useTable((s) => s.editList);
   return (
     <article className="card note">
       <SyncedTextArea aria-label="Note" value={note.text} rows={4} placeholder="Write something for everyone…" onText={(text) => edit((n) => setNoteText(n, text))} />
@@ -19,11 +23,13 @@ function NoteCard({ note }: { note: Note }) {
       </footer>
     </article>
   );
-}
+});
+
+const noteKey = (note: Note) => note.id;
+const noteCard = (note: Note) => <NoteCard note={note} />;
 
 export function NotesPanel() {
   const notes = useList('notes', readNotes);
-  const editList = useTable((s) => s.editList);
   const author = useTable((s) => s.identity?.user.name ?? '');
   return (
     <div className="panel-body">
@@ -34,11 +40,7 @@ export function NotesPanel() {
         </button>
       </div>
       {notes.length === 0 && <p className="empty">Maps, codewords, the paragraph you must not forget: everyone sees and edits these.</p>}
-      <div className="notes-grid">
-        {notes.map((note) => (
-          <NoteCard key={note.id} note={note} />
-        ))}
-      </div>
+      <WindowedList items={notes} keyOf={noteKey} render={noteCard} className="notes-grid" gap={12} itemHeight={170} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JsonObject, JsonValue } from '../../../shared/json';
-import { appendItem, atomic, itemsOf, newId, readItems, removeItem, replaceItem, stepped, stepValue, typed, type Item, type ItemChange } from './collection';
+import { appendItem, atomic, itemsOf, itemReader, newId, readItems, removeItem, replaceItem, stepped, stepValue, typed, type Item, type ItemChange, type ListReader } from './collection';
 
 const statSchema = z.object({
   id: z.string(),
@@ -27,9 +27,8 @@ export type Stat = z.infer<typeof statSchema>;
 export type Possession = z.infer<typeof possessionSchema>;
 export type Character = z.infer<typeof characterSchema>;
 
-export function readCharacters(value: JsonValue | undefined): Character[] {
-  return readItems(value, characterSchema);
-}
+/** The list for display; the same raw item gives the same object (see `itemReader`). */
+export const readCharacters: ListReader<Character> = itemReader(characterSchema);
 
 /** A fresh adventurer with the classic three scores; more stats can be added to suit any book. */
 export function newCharacter(name: string): Item {

@@ -24,6 +24,83 @@ export function readItems<T>(value: JsonValue | undefined, schema: z.ZodType<T>)
   });
 }
 
+/** A shared list read for display (see `itemReader`). */
+export type ListReader<T> = (value: JsonValue | undefined) => readonly T[];
+
+const NO_ITEMS: readonly never[] = Object.freeze([]);
+
+/** A list as last read: its raw array, what was shown, and where each raw item is in it (-1: skipped). */
+interface LastRead<T> {
+  raw: JsonValue[];
+  read: readonly T[];
+  shownAt: Int32Array;
+}
+
+/** Above this many changed items a list is read again whole; below it, only those items are. */
+const FEW_CHANGES = 64;
+
+/**
+ * `readItems` that keeps identity, for lists shown as memoized components: the same raw item
+ * gives the same view object, and the same raw list the same array. State values are never
+ * changed in place (a patch copies only the path it touches), so an item that kept its raw object
+ * kept its content and its component can skip rendering. A list whose items were only edited
+ * in place (same length, same ids where it changed) is read from the last one: the cost is a
+ * pass of identity checks plus the changed items, not a parse of thousands of items.
+ * `arrange` orders the items read (such a list is always read whole).
+ */
+export function itemReader<T>(schema: z.ZodType<T>, arrange?: (items: T[]) => T[]): ListReader<T> {
+  /** null: an item the schema cannot read. */
+  const views = new WeakMap<Item, T | null>();
+  let last: LastRead<T> | null = null;
+  const view = (item: Item): T | null => {
+    let known = views.get(item);
+    if (known === undefined) {
+      const parsed = schema.safeParse(item);
+      known = parsed.success ? parsed.data : null;
+      views.set(item, known);
+    }
+    return known;
+  };
+  const readWhole = (raw: JsonValue[]): LastRead<T> => {
+    const shown: T[] = [];
+    const shownAt = new Int32Array(raw.length).fill(-1);
+    const position = new Map(raw.map((item, index) => [item, index]));
+    for (const item of itemsOf(raw)) {
+      const seen = view(item);
+      if (seen === null) continue;
+      shownAt[position.get(item) as number] = shown.length;
+      shown.push(seen);
+    }
+    return { raw, read: arrange ? arrange(shown) : shown, shownAt };
+  };
+  return (value) => {
+    if (!Array.isArray(value)) return NO_ITEMS;
+    if (last?.raw !== value) last = (!arrange && last && editedInPlace(last, value, view)) || readWhole(value);
+    return last.read;
+  };
+}
+
+/** `raw` read from `last` when it differs from it only by a few items edited in place (same id, still readable); else null. */
+function editedInPlace<T>(last: LastRead<T>, raw: JsonValue[], view: (item: Item) => T | null): LastRead<T> | null {
+  if (raw.length !== last.raw.length) return null;
+  const changed: number[] = [];
+  for (let index = 0; index < raw.length; index++) {
+    if (raw[index] === last.raw[index]) continue;
+    if (changed.push(index) > FEW_CHANGES) return null;
+  }
+  const read = last.read.slice();
+  for (const index of changed) {
+    const before = last.raw[index] as JsonValue;
+    const after = raw[index] as JsonValue;
+    const at = last.shownAt[index] as number;
+    if (at < 0 || !isJsonObject(after) || !isJsonObject(before) || after.id !== before.id) return null;
+    const seen = view(after as Item);
+    if (seen === null) return null;
+    read[at] = seen;
+  }
+  return { raw, read, shownAt: last.shownAt };
+}
+
 /**
  * Changes one item and leaves every other item exactly as it was, so the server's three-way
  * merge sees an edit of that item only and keeps what others changed meanwhile.

@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import type { JsonValue } from '../../../shared/json';
-import { atomic, newId, readItems, stepped, stepValue, typed, type Item, type ItemChange } from './collection';
+import { atomic, newId, itemReader, stepped, stepValue, typed, type Item, type ItemChange, type ListReader } from './collection';
 
 const counterSchema = z.object({ id: z.string(), label: z.string().catch(''), value: z.number().catch(0) });
 
 export type Counter = z.infer<typeof counterSchema>;
 
-export function readCounters(value: JsonValue | undefined): Counter[] {
-  return readItems(value, counterSchema);
-}
+/** The list for display; the same raw item gives the same object (see `itemReader`). */
+export const readCounters: ListReader<Counter> = itemReader(counterSchema);
 
 export function newCounter(label: string): Item {
   return { id: newId('counter'), label, value: 0 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DiceRoll } from '../../../shared/dice';
 import type { JsonValue } from '../../../shared/json';
-import { readItems } from './collection';
+import { itemReader, type ListReader } from './collection';
 
 const signSchema = z.union([z.literal(1), z.literal(-1)]);
 
@@ -16,6 +16,4 @@ const rollSchema: z.ZodType<DiceRoll> = z.object({
 });
 
 /** The shared roll log, newest first (rolls made at the same moment may sit in any order in the state). */
-export function readDiceLog(value: JsonValue | undefined): DiceRoll[] {
-  return readItems(value, rollSchema).sort((a, b) => b.at - a.at);
-}
+export const readDiceLog: ListReader<DiceRoll> = itemReader(rollSchema, (rolls) => rolls.sort((a, b) => b.at - a.at));

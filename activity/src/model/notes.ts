@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import type { JsonValue } from '../../../shared/json';
-import { newId, readItems, typed, type Item, type ItemChange } from './collection';
+import { newId, itemReader, typed, type Item, type ItemChange, type ListReader } from './collection';
 
 const noteSchema = z.object({ id: z.string(), text: z.string().catch(''), author: z.string().catch('') });
 
 export type Note = z.infer<typeof noteSchema>;
 
-export function readNotes(value: JsonValue | undefined): Note[] {
-  return readItems(value, noteSchema);
-}
+/** The list for display; the same raw item gives the same object (see `itemReader`). */
+export const readNotes: ListReader<Note> = itemReader(noteSchema);
 
 export function newNote(author: string): Item {
   return { id: newId('note'), text: '', author };

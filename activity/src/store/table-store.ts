@@ -11,6 +11,7 @@ import { keepEdits, takeKeptEdits } from '../platform/kept-edits';
 import { detectPlatform, sessionFromLocation, tablePath, type Platform } from '../platform/platform';
 import { TableConnection } from '../sync/connection';
 import { useBook } from './book-store';
+import { probeStateArrived } from './render-probe';
 
 /** A player at the table; inside Discord with the avatar its participants list shows. */
 export type TableMember = PresenceMember & { avatarUrl?: string };
@@ -77,7 +78,10 @@ export const useTable = create<TableStore>()((set, get) => {
     const { client } = opened;
     const mirror = () => set({ game: client.state, pendingEdits: client.pendingEdits, status: client.status });
     detach = [
-      client.on('state', mirror),
+      client.on('state', () => {
+        probeStateArrived();
+        mirror();
+      }),
       client.on('status', mirror),
       client.on('error', (error) => say(error.message)),
       // a refused layer edit (too large, too fast) would otherwise just vanish from the page

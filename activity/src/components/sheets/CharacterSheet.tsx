@@ -1,7 +1,8 @@
 import { removeItem } from '../../model/collection';
 import { PURSE_MIN, setPurse, setText, stepPurse, type Character, type PurseField } from '../../model/characters';
-import { useItemEditor } from '../../store/hooks';
-import { useTable } from '../../store/table-store';
+import { memo } from 'react';
+import { editList, useItemEditor } from '../../store/hooks';
+import { probeRender } from '../../store/render-probe';
 import { Stepper } from '../Stepper';
 import { SyncedInput, SyncedTextArea } from '../SyncedText';
 import { Inventory } from './Inventory';
@@ -9,10 +10,13 @@ import { sheetTitle, type SheetPartProps } from './sheet-part';
 import { StatList } from './StatList';
 import { Icon } from '../Icon';
 
-/** One adventure sheet, in the style of a gamebook's: scores, purse, possessions, notes. */
-export function CharacterSheet({ character }: { character: Character }) {
+/**
+ * One adventure sheet, in the style of a gamebook's: scores, purse, possessions, notes. It
+ * renders again only when its own character changed.
+ */
+export const CharacterSheet = memo(function CharacterSheet({ character }: { character: Character }) {
+  probeRender('sheet', character.id);
   const edit = useItemEditor('characters', character.id);
-  const editList = useTable((s) => s.editList);
   const title = sheetTitle(character);
   const remove = () => {
     if (confirm(`Remove the sheet of ${title}?`)) editList('characters', (list) => removeItem(list, character.id));
@@ -44,7 +48,7 @@ export function CharacterSheet({ character }: { character: Character }) {
       </label>
     </article>
   );
-}
+});
 
 function PurseItem({ field, name, character, title, edit }: SheetPartProps & { field: PurseField; name: string }) {
   return (

@@ -1,14 +1,17 @@
 import { appendItem } from '../../model/collection';
-import { newCharacter, readCharacters } from '../../model/characters';
-import { useList } from '../../store/hooks';
+import { newCharacter, readCharacters, type Character } from '../../model/characters';
+import { editList, useList } from '../../store/hooks';
 import { useTable } from '../../store/table-store';
+import { WindowedList } from '../WindowedList';
 import { CharacterSheet } from './CharacterSheet';
+
+const sheetKey = (character: Character) => character.id;
+const sheet = (character: Character) => <CharacterSheet character={character} />;
 
 export function SheetsPanel() {
   const characters = useList('characters', readCharacters);
-  const editList = useTable((s) => s.editList);
   const myName = useTable((s) => s.identity?.user.name ?? '');
-  const add = () => editList('characters', (list) => appendItem(list, newCharacter(characters.length === 0 ? myName : '')));
+  const add = () => editList('characters', (list) => appendItem(list, newCharacter(list.length === 0 ? myName : '')));
   return (
     <div className="panel-body">
       <div className="panel-head">
@@ -18,9 +21,7 @@ export function SheetsPanel() {
         </button>
       </div>
       {characters.length === 0 && <p className="empty">No adventurer yet. Add one to track skill, stamina, luck, gold and what you carry.</p>}
-      {characters.map((character) => (
-        <CharacterSheet key={character.id} character={character} />
-      ))}
+      <WindowedList items={characters} keyOf={sheetKey} render={sheet} className="sheets-list" gap={14} itemHeight={520} />
     </div>
   );
 }
