@@ -9,7 +9,17 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * The flags this machine needs as root and offline. Playwright gives every launch a fresh
  * profile directory of its own (it refuses --user-data-dir for a plain launch).
  */
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // a page may call gc(): a benchmark starts each sample from a collected heap
+  '--js-flags=--expose-gc',
+];
 
 export const ARTIFACTS = path.resolve('test-artifacts');
 

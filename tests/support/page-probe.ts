@@ -3,16 +3,14 @@ import type { Page } from 'playwright-core';
 /**
  * One game-state-delta as the page handled it, in performance.now() milliseconds: when its
  * websocket message arrived, when the new state reached the store (the sync client's patch and
- * CRC check done), and when the task that handled it ended (socket.io-client's listeners and
- * React's render and commit of a store change run in microtasks of that task, so this is after
- * the commit, before the next paint).
+ * CRC check done), when the first list item rendered (-1: none did), and when React had
+ * committed the change to the DOM (its layout effects run), as React tells a devtools hook.
  */
 export interface DeltaTiming {
   arrived: number;
   stateAt: number;
-  /** When the first list item rendered (-1: none did). */
   itemAt: number;
-  taskEnd: number;
+  commitAt: number;
 }
 
 interface PageProbe {
@@ -21,12 +19,14 @@ interface PageProbe {
 }
 
 /**
- * Runs in the page before the app loads (see `probeScript`), so it uses nothing from this module. It fills the app's `window.__gamebookProbe` hooks
- * (activity/src/store/render-probe.ts) and wraps WebSocket's onmessage to time each delta.
+ * Runs in the page before the app loads (see `probeScript`), so it uses nothing from this module.
+ * It fills the app's `window.__gamebookProbe` hooks (activity/src/store/render-probe.ts), wraps
+ * WebSocket's onmessage to see each delta arrive, and stands in for React's devtools hook, which
+ * react-dom calls after every commit, production build included.
  */
 function installProbe(): void {
   const probe = { timings: [] as DeltaTiming[], renders: {} as Record<string, number> };
-  let current: { arrived: number; stateAt: number; itemAt: number } | null = null;
+  let current: Omit<DeltaTiming, 'commitAt'> | null = null;
   Object.assign(window, {
     __gamebookProbe: {
       ...probe,
@@ -39,26 +39,25 @@ function installProbe(): void {
         probe.renders[key] = (probe.renders[key] ?? 0) + 1;
       },
     },
+    __REACT_DEVTOOLS_GLOBAL_HOOK__: {
+      supportsFiber: true,
+      inject: () => 1,
+      checkDCE() {},
+      onCommitFiberUnmount() {},
+      onCommitFiberRoot() {
+        if (!current || current.stateAt < 0) return;
+        probe.timings.push({ ...current, commitAt: performance.now() });
+        current = null;
+      },
+    },
   });
-  // a message posted at the end of the handler is delivered after the task's microtasks (React's commit)
-  const afterTask = (then: () => void) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = then;
-    channel.port2.postMessage(null);
-  };
   const isDelta = (event: MessageEvent) => typeof event.data === 'string' && event.data.startsWith('42["game-state-delta"');
   const Native = window.WebSocket;
   class Probed extends Native {
     override set onmessage(handler: ((event: MessageEvent) => void) | null) {
       super.onmessage = handler && ((event: MessageEvent) => {
-        if (!isDelta(event)) return handler.call(this, event);
-        const sample = { arrived: performance.now(), stateAt: -1, itemAt: -1 };
-        current = sample;
         // socket.io-client hands the decoded event to its listeners in a microtask of this task
-        afterTask(() => {
-          current = null;
-          probe.timings.push({ ...sample, taskEnd: performance.now() });
-        });
+        if (isDelta(event)) current = { arrived: performance.now(), stateAt: -1, itemAt: -1 };
         handler.call(this, event);
       });
     }

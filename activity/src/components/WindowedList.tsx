@@ -6,8 +6,8 @@ import { Fragment, memo, useCallback, useEffect, useRef, useState, type FocusEve
  */
 export const CHUNK_ITEMS = 60;
 
-/** How far beyond the scrolled view chunks are rendered already, so scrolling rarely shows a gap. */
-const AHEAD = '100% 0px';
+/** How far beyond the scrolled view chunks are rendered already (in view heights), so scrolling rarely shows a gap. */
+const AHEAD = 1;
 
 interface WindowedListProps<T> {
   items: readonly T[];
@@ -22,93 +22,110 @@ interface WindowedListProps<T> {
   itemHeight: number;
 }
 
-/** What the chunks share: who watches them, and what is known of their heights. */
-interface Watch {
-  visibility: IntersectionObserver;
-  size: ResizeObserver;
-}
-
 interface ChunkProps<T> extends Pick<WindowedListProps<T>, 'items' | 'keyOf' | 'render' | 'className'> {
   index: number;
   start: number;
   end: number;
-  /** False: an empty box of `height` stands in for the chunk's items. */
-  rendered: boolean;
-  height: number;
-  watch: Watch | null;
+  /** Measures the chunk's height while it is shown (null until the list has mounted). */
+  size: ResizeObserver | null;
   onFocusIn: (index: number) => void;
   onFocusOut: (index: number) => void;
 }
 
+/** The chunks shown: those from `first` to `last` near the view. */
+interface Range {
+  first: number;
+  last: number;
+}
+
 /**
  * A long list that renders only the chunks near the scrolled view (of the nearest scrolling
- * ancestor): a table of thousands of notes costs what its visible chunk costs, on every change
- * and scroll. A chunk out of view keeps its measured height, so the scrollbar stays true; a chunk
- * holding the focus stays rendered, so a player typing never loses their field. A list of one
- * chunk renders whole, as a plain list would.
+ * ancestor), and one empty box of their measured heights for each run of the others: a table of
+ * thousands of notes costs, on every change and scroll, what its visible chunks cost. The
+ * scrollbar stays true; a chunk holding the focus stays rendered, so a player typing never loses
+ * their field. A list of one chunk renders whole, as a plain list would.
  */
 export function WindowedList<T>({ items, keyOf, render, className, gap, itemHeight }: WindowedListProps<T>) {
   const list = useRef<HTMLDivElement>(null);
   const heights = useRef(new Map<number, number>());
   const perItem = useRef(itemHeight);
-  const [shown, setShown] = useState<ReadonlySet<number>>(() => new Set([0]));
+  const [range, setRange] = useState<Range>({ first: 0, last: 0 });
   const [focused, setFocused] = useState<number | null>(null);
-  const [watch, setWatch] = useState<Watch | null>(null);
+  const [size, setSize] = useState<ResizeObserver | null>(null);
+  const chunkCount = Math.max(1, Math.ceil(items.length / CHUNK_ITEMS));
+  const heightOf = (index: number) => heights.current.get(index) ?? Math.min(CHUNK_ITEMS, items.length - index * CHUNK_ITEMS) * perItem.current;
+
+  // read when the view moves, after each render: the latest chunk count and heights
+  const measure = useRef(() => {});
+  measure.current = () => {
+    const element = list.current;
+    if (!element) return;
+    const view = viewOf(element, gap);
+    setRange((before) => sameRange(before, chunksIn(view, chunkCount, heightOf, gap)));
+  };
 
   useEffect(() => {
-    const visibility = new IntersectionObserver((entries) => setShown((before) => nowShown(before, entries)), { root: scroller(list.current), rootMargin: AHEAD });
-    const size = new ResizeObserver((entries) => {
+    const view = scroller(list.current);
+    const onMove = () => measure.current();
+    const observer = new ResizeObserver((entries) => {
       for (const entry of entries) {
         const chunk = entry.target as HTMLElement;
-        if (chunk.dataset.rendered !== 'true') continue;
+        if (chunk.dataset.chunk === undefined) continue;
         const height = entry.borderBoxSize[0]?.blockSize ?? chunk.offsetHeight;
         heights.current.set(Number(chunk.dataset.chunk), height);
         perItem.current = height / Math.max(1, Number(chunk.dataset.items));
       }
+      onMove();
     });
-    setWatch({ visibility, size });
+    if (view) observer.observe(view);
+    (view ?? window).addEventListener('scroll', onMove, { passive: true });
+    window.addEventListener('resize', onMove);
+    setSize(observer);
     return () => {
-      visibility.disconnect();
-      size.disconnect();
+      observer.disconnect();
+      (view ?? window).removeEventListener('scroll', onMove);
+      window.removeEventListener('resize', onMove);
     };
   }, []);
+  useEffect(() => measure.current(), [chunkCount]);
 
   // the chunks compare their props to skip rendering: these keep their identity
   const onFocusIn = setFocused;
   const onFocusOut = useCallback((index: number) => setFocused((now) => (now === index ? null : now)), []);
-  const chunks: ReactNode[] = [];
-  for (let index = 0, start = 0; start < items.length || index === 0; index++, start += CHUNK_ITEMS) {
-    const end = Math.min(items.length, start + CHUNK_ITEMS);
-    const height = heights.current.get(index) ?? (end - start) * perItem.current;
-    const rendered = shown.has(index) || focused === index;
-    chunks.push(<Chunk<T> key={index} {...{ items, keyOf, render, className, index, start, end, rendered, height, watch, onFocusIn, onFocusOut }} />);
+  const parts: ReactNode[] = [];
+  let hidden = 0;
+  for (let index = 0; index < chunkCount; index++) {
+    const shown = (index >= range.first && index <= range.last) || index === focused;
+    if (!shown) {
+      hidden += heightOf(index) + gap;
+      continue;
+    }
+    if (hidden > 0) parts.push(<div key={`before-${index}`} style={{ height: hidden - gap }} />);
+    hidden = 0;
+    const [start, end] = [index * CHUNK_ITEMS, Math.min(items.length, (index + 1) * CHUNK_ITEMS)];
+    parts.push(<Chunk<T> key={index} {...{ items, keyOf, render, className, index, start, end, size, onFocusIn, onFocusOut }} />);
   }
+  if (hidden > 0) parts.push(<div key="after" style={{ height: hidden - gap }} />);
   return (
     <div ref={list} style={{ display: 'flex', flexDirection: 'column', gap }}>
-      {chunks}
+      {parts}
     </div>
   );
 }
 
-function ChunkView<T>({ items, keyOf, render, className, index, start, end, rendered, height, watch, onFocusIn, onFocusOut }: ChunkProps<T>) {
+function ChunkView<T>({ items, keyOf, render, className, index, start, end, size, onFocusIn, onFocusOut }: ChunkProps<T>) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const chunk = box.current;
-    if (!watch || !chunk) return;
-    watch.visibility.observe(chunk);
-    watch.size.observe(chunk);
-    return () => {
-      watch.visibility.unobserve(chunk);
-      watch.size.unobserve(chunk);
-    };
-  }, [watch]);
-  const common = { ref: box, 'data-chunk': index, 'data-items': end - start, 'data-rendered': rendered };
-  if (!rendered) return <div {...common} style={{ height }} />;
+    if (!size || !chunk) return;
+    size.observe(chunk);
+    return () => size.unobserve(chunk);
+  }, [size]);
   const focusOut = (event: FocusEvent<HTMLDivElement>) => {
     if (!event.currentTarget.contains(event.relatedTarget as Node | null)) onFocusOut(index);
   };
   return (
-    <div {...common} className={className} onFocus={() => onFocusIn(index)} onBlur={focusOut}>
+    <div ref={box} data-chunk={index} data-items={end - start} className={className} onFocus={() => onFocusIn(index)} onBlur={focusOut}>
       {items.slice(start, end).map((item) => (
         <Fragment key={keyOf(item)}>{render(item)}</Fragment>
       ))}
@@ -116,31 +133,42 @@ function ChunkView<T>({ items, keyOf, render, className, index, start, end, rend
   );
 }
 
-/** A chunk renders again only when what it shows changed: its items (by identity), or whether it is shown. */
+/** A chunk renders again only when what it shows changed: its items, by identity. */
 function sameChunk<T>(before: ChunkProps<T>, after: ChunkProps<T>): boolean {
   for (const key of Object.keys(after) as Array<keyof ChunkProps<T>>) {
     if (key !== 'items' && before[key] !== after[key]) return false;
   }
-  if (!after.rendered) return true;
   for (let i = after.start; i < after.end; i++) if (before.items[i] !== after.items[i]) return false;
   return true;
 }
 
 const Chunk = memo(ChunkView, sameChunk) as typeof ChunkView;
 
-/** The chunks in or near the view after the observer's `entries`; the same set when none changed. */
-function nowShown(before: ReadonlySet<number>, entries: IntersectionObserverEntry[]): ReadonlySet<number> {
-  const after = new Set(before);
-  for (const entry of entries) {
-    const index = Number((entry.target as HTMLElement).dataset.chunk);
-    if (entry.isIntersecting) after.add(index);
-    else after.delete(index);
-  }
-  const same = after.size === before.size && [...after].every((index) => before.has(index));
-  return same ? before : after;
+/** The part of the list in or near the scrolled view, in px from the list's top. */
+function viewOf(list: HTMLElement, gap: number): { top: number; bottom: number } {
+  const view = scroller(list);
+  const viewTop = view ? view.getBoundingClientRect().top : 0;
+  const viewHeight = view ? view.clientHeight : window.innerHeight;
+  const top = viewTop - list.getBoundingClientRect().top;
+  return { top: top - viewHeight * AHEAD - gap, bottom: top + viewHeight * (1 + AHEAD) };
 }
 
-/** The nearest ancestor that scrolls vertically (the side panel, or the page on a phone); null: the viewport. */
+/** The chunks that overlap `view`, from their heights (measured, or guessed). */
+function chunksIn(view: { top: number; bottom: number }, count: number, heightOf: (index: number) => number, gap: number): Range {
+  let first = -1;
+  let last = 0;
+  for (let index = 0, top = 0; index < count && top <= view.bottom; index++) {
+    const bottom = top + heightOf(index);
+    if (bottom >= view.top && first < 0) first = index;
+    last = index;
+    top = bottom + gap;
+  }
+  return { first: first < 0 ? last : first, last };
+}
+
+const sameRange = (before: Range, after: Range): Range => (before.first === after.first && before.last === after.last ? before : after);
+
+/** The nearest ancestor that scrolls vertically (the side panel, or the page on a phone); null: the window. */
 function scroller(element: HTMLElement | null): HTMLElement | null {
   for (let node = element?.parentElement ?? null; node; node = node.parentElement) {
     if (/(auto|scroll)/.test(getComputedStyle(node).overflowY)) return node;
