@@ -199,8 +199,9 @@ describe('activity model: readers keep identity (issue 12, what re-renders)', ()
   });
 
   it('W2: a list edited in place reads like a list read whole, with its skipped and repeated items', () => {
-    const odd = [note('a'), { id: 7 }, note('a', 'again'), note('b'), 'junk', note('c')] as JsonValue[];
-    assert.deepEqual(readNotes(odd), [note('a'), note('b'), note('c')]);
+    const twice = note('t');
+    const odd = [note('a'), { id: 7 }, note('a', 'again'), note('b'), 'junk', note('c'), twice, twice] as JsonValue[];
+    assert.deepEqual(readNotes(odd), [note('a'), note('b'), note('c'), note('t')]);
     const edits: Array<(list: JsonValue[]) => JsonValue[]> = [
       (list) => list.map((item, i) => (i === 3 ? note('b', 'edited') : item)),
       // the repeat of a changes, the first a still wins
@@ -208,6 +209,8 @@ describe('activity model: readers keep identity (issue 12, what re-renders)', ()
       // an item takes another id: the ids must be checked again
       (list) => list.map((item, i) => (i === 5 ? note('a', 'now a repeat') : item)),
       (list) => list.map((item, i) => (i === 1 ? note('d') : item)),
+      // the second place of an object that stood twice: a repeat, still not shown
+      (list) => list.map((item, i) => (i === 7 ? note('t', 'the repeat edited') : item)),
       (list) => [...list, note('e')],
       (list) => list.slice(1),
     ];

@@ -64,7 +64,9 @@ export function itemReader<T>(schema: z.ZodType<T>, arrange?: (items: T[]) => T[
   const readWhole = (raw: JsonValue[]): LastRead<T> => {
     const shown: T[] = [];
     const shownAt = new Int32Array(raw.length).fill(-1);
-    const position = new Map(raw.map((item, index) => [item, index]));
+    // where each item first stands: itemsOf keeps the first of a repeated id (or object)
+    const position = new Map<JsonValue, number>();
+    raw.forEach((item, index) => position.has(item) || position.set(item, index));
     for (const item of itemsOf(raw)) {
       const seen = view(item);
       if (seen === null) continue;
