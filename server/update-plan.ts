@@ -1,7 +1,7 @@
 import { canonicalPart } from '../shared/canonical-crc';
 import type { Delta, Differ } from '../shared/diff';
 import { ProtocolError } from '../shared/errors';
-import { diffShared } from '../shared/identity-diff';
+import { diffAlongPath, diffShared } from '../shared/identity-diff';
 import type { JsonObject, JsonValue } from '../shared/json';
 import { merge3 } from '../shared/merge';
 import { childIntent, intentTrees, type IntentNode, type PathSegment } from '../shared/merge-intents';
@@ -59,7 +59,13 @@ export function planUpdate(update: UpdateGameState, context: PlanContext): Updat
   if (updateBytes > context.limits.maxUpdateBytes) {
     throw new ProtocolError('too-large', `an update may change at most ${context.limits.maxUpdateBytes} bytes of JSON`);
   }
-  return finish(values, context, (key, value) => (Object.hasOwn(updates, key) ? differ.diff(doc.get(key), value) : diffShared(doc.get(key), value, differ)));
+  const only = changes.length === 1 && changes[0]?.op === 'set' ? changes[0] : undefined;
+  return finish(values, context, (key, value) => {
+    if (Object.hasOwn(updates, key)) return differ.diff(doc.get(key), value);
+    // one set changes its path alone: the delta follows the path instead of scanning siblings
+    if (only) return diffAlongPath(doc.get(key), value, only.path.slice(1), differ);
+    return diffShared(doc.get(key), value, differ);
+  });
 }
 
 function changeMerge(base: Maybe, intents: IntentNode | undefined): ChangeMerge {

@@ -1,5 +1,7 @@
 import { sameItem, type Delta, type Differ } from './diff';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
+import type { PathSegment } from './merge-intents';
+import { indexOfId } from './path-changes';
 
 type Maybe = JsonValue | undefined;
 
@@ -61,4 +63,28 @@ function diffArrays(left: JsonValue[], right: JsonValue[], differ: Differ): Delt
   kept(0, head, 0);
   kept(right.length - tail, right.length, right.length - left.length);
   return Object.keys(delta).length === 1 ? undefined : (delta as Delta);
+}
+
+/**
+ * The delta of `left` -> `right` when they differ only at `path` (one set there, as a single
+ * path-level change makes): found by walking the path, without looking at the siblings on it. Where
+ * the walk cannot follow (an item moved, a type changed) it falls back to diffShared.
+ */
+export function diffAlongPath(left: Maybe, right: Maybe, path: readonly PathSegment[], differ: Differ): Delta {
+  if (left === right) return undefined;
+  const [segment, ...rest] = path;
+  if (segment === undefined) return diffShared(left, right, differ);
+  if (Array.isArray(left) && Array.isArray(right) && left.length === right.length) {
+    const index = indexOfId(right, segment);
+    if (index < 0 || indexOfId(left, segment) !== index) return diffShared(left, right, differ);
+    const child = diffAlongPath(left[index], right[index], rest, differ);
+    return child === undefined ? undefined : ({ _t: 'a', [index]: child } as Delta);
+  }
+  if (isJsonObject(left as JsonValue) && isJsonObject(right as JsonValue) && typeof segment === 'string') {
+    const [from, to] = [left as JsonObject, right as JsonObject];
+    if (!Object.hasOwn(from, segment) || !Object.hasOwn(to, segment)) return diffShared(left, right, differ);
+    const child = diffAlongPath(from[segment], to[segment], rest, differ);
+    return child === undefined ? undefined : ({ [segment]: child } as Delta);
+  }
+  return diffShared(left, right, differ);
 }

@@ -42,9 +42,14 @@ export function changeSchema(value: z.ZodType<JsonValue>) {
 /** The change cannot land: its path leads into a missing or mistyped place. */
 class MissingPlace extends Error {}
 
-/** Index of the item whose `id` is `id`, or -1. */
-function indexOfId(items: readonly JsonValue[], id: PathSegment | null | undefined): number {
-  return id === null || id === undefined ? -1 : items.findIndex((item) => isJsonObject(item) && item.id === id);
+/** Index of the first item whose `id` is `id`, or -1. A plain loop: it runs over long lists on every keystroke. */
+export function indexOfId(items: readonly JsonValue[], id: PathSegment | null | undefined): number {
+  if (id === null || id === undefined) return -1;
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item) && item.id === id) return index;
+  }
+  return -1;
 }
 
 function idOf(value: Maybe): PathSegment | undefined {

@@ -1,7 +1,7 @@
 import { canonicalPart } from './canonical-crc';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { PathSegment } from './merge-intents';
-import { MAX_CHANGES, type StateChange } from './path-changes';
+import { indexOfId, MAX_CHANGES, type StateChange } from './path-changes';
 
 type Maybe = JsonValue | undefined;
 
@@ -72,7 +72,7 @@ function collectInPlace(path: PathSegment[], before: JsonValue[], after: JsonVal
   for (let index = 0; index < after.length; index++) {
     if (before[index] === after[index]) continue;
     const id = idOf(after[index]);
-    if (id === undefined || id !== idOf(before[index]) || before.findIndex((item) => idOf(item) === id) !== index) return false;
+    if (id === undefined || id !== idOf(before[index]) || indexOfId(before, id) !== index) return false;
     edited.push(index);
   }
   for (const index of edited) collect([...path, idOf(after[index]) as PathSegment], before[index], after[index], out);

@@ -78,8 +78,7 @@ const updatesSchema = z
  * what it changes on the wire and on the server. `updates` (the contract's whole keys) may then be
  * left out; a key may not be in both.
  */
-export const updateGameStateSchema = z
-  .object({
+export const updateGameStateFields = z.object({
   updates: updatesSchema.optional(),
   changes: z.array(changeSchema(jsonValueSchema)).min(1).max(MAX_CHANGES).optional(),
   baseVersion: versionSchema.optional(),
@@ -90,7 +89,9 @@ export const updateGameStateSchema = z
   updateId: z.string().min(1).max(64).optional(),
   /** How the values merge with what others changed since `baseVersion` (steps, text); absent: the later edit wins. */
   intents: z.array(intentSchema).max(MAX_INTENTS).optional(),
-})
+});
+
+export const updateGameStateSchema = updateGameStateFields
   .refine((update) => update.updates !== undefined || update.changes !== undefined, 'an update holds updates or changes')
   .refine(
     ({ updates, changes }) => !updates || !changes || changes.every((change) => !Object.hasOwn(updates, change.path[0] as string)),
