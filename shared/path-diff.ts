@@ -102,17 +102,20 @@ function reordered(before: Map<PathSegment, number>, after: Map<PathSegment, num
   return false;
 }
 
-/** What goes on the wire for a batch: its keys as path-level changes, or whole when that says nothing smaller. */
+/** What goes on the wire for a batch: its keys as path-level changes. */
 export interface UpdateBody {
   body: { changes: StateChange[] } | { updates: JsonObject };
   /** Canonical bytes of the values it carries: what the server's MAX_UPDATE_BYTES counts. */
   bytes: number;
 }
 
-/** The changes from the confirmed values to `updates`; the whole keys when they hold no change. */
+/**
+ * The changes from the confirmed values to `updates`. A batch that changes nothing (undone, or
+ * merged away) still goes, as empty `updates`, so that its id is acknowledged and not sent again.
+ */
 export function updateBody(updates: JsonObject, confirmed: (key: string) => Maybe): UpdateBody {
   const changes = Object.entries(updates).flatMap(([key, value]) => changesBetween(key, confirmed(key), value));
-  if (changes.length === 0) return { body: { updates }, bytes: bytesOf(Object.values(updates)) };
+  if (changes.length === 0) return { body: { updates: {} }, bytes: 0 };
   return { body: { changes }, bytes: bytesOf(changes.flatMap((change) => (change.op === 'remove' ? [] : [change.value]))) };
 }
 

@@ -90,7 +90,7 @@ export async function updateCostSuite(): Promise<BenchTable[]> {
     {
       title: 'One note edited inside the large notes array, by state size',
       description:
-        `Mean over ${UPDATES} edits of one note's title; the notes array holds nearly all of the state. The client's patch copies only the path the delta touches; the baseline, in the same run, deep-copies the notes before patching (what a client that must not mutate shown values does naively). Server and client both still re-serialize the whole notes key for its CRC part, so their totals grow with that key: the next step is a CRC kept per array item.`,
+        `Mean over ${UPDATES} edits of one note's title; the notes array holds nearly all of the state. The client's patch copies only the path the delta touches; the baseline, in the same run, deep-copies the notes before patching (what a client that must not mutate shown values does naively). The update here is the contract's whole notes key, handed to the session in process (see the edit-cost table for path-level changes and the socket's parse): the server still diffs the whole key and rebuilds its CRC tree from the notes' cached parts; the client derives its CRC from the old tree in O(log n).`,
       columns: ['state', 'server ms/update', 'client ms/delta (with CRC)', 'client patch ms', 'deep-copy patch ms', 'deep copy ÷ patch', 'delta bytes on the wire'],
       rows: noteRows,
     },
