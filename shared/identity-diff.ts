@@ -1,7 +1,7 @@
 import { sameItem, type Delta, type Differ } from './diff';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { PathSegment } from './merge-intents';
-import { indexOfId } from './path-changes';
+import { indexOfId } from './id-index';
 
 type Maybe = JsonValue | undefined;
 

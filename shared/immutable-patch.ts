@@ -1,5 +1,6 @@
 import { recordArrayEdit, recordObjectEdit, type ArrayStep, type ObjectStep } from './canonical-crc';
 import type { Delta } from './diff';
+import { shareIdIndex } from './id-index';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 
 type Maybe = JsonValue | undefined;
@@ -79,5 +80,6 @@ function patchArray(array: JsonValue[], delta: Record<string, unknown>, fallback
     }
   }
   recordArrayEdit(array, copy, steps);
+  if (removals.length === 0 && insertions.length === 0) shareIdIndex(array, copy, changes.map(([index]) => index));
   return copy;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { recordArrayEdit, recordObjectEdit } from './canonical-crc';
+import { indexOfId, shareIdIndex } from './id-index';
 import { ProtocolError } from './errors';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import { DELTA_MARKER_KEY, MAX_JSON_DEPTH } from './json-shape';
@@ -42,16 +43,6 @@ export function changeSchema(value: z.ZodType<JsonValue>) {
 /** The change cannot land: its path leads into a missing or mistyped place. */
 class MissingPlace extends Error {}
 
-/** Index of the first item whose `id` is `id`, or -1. A plain loop: it runs over long lists on every keystroke. */
-export function indexOfId(items: readonly JsonValue[], id: PathSegment | null | undefined): number {
-  if (id === null || id === undefined) return -1;
-  for (let index = 0; index < items.length; index++) {
-    const item = items[index];
-    if (typeof item === 'object' && item !== null && !Array.isArray(item) && item.id === id) return index;
-  }
-  return -1;
-}
-
 function idOf(value: Maybe): PathSegment | undefined {
   const id = isJsonObject(value as JsonValue) ? (value as JsonObject).id : undefined;
   return typeof id === 'string' || typeof id === 'number' ? id : undefined;
@@ -74,7 +65,10 @@ function updateIn(root: Maybe, segments: readonly PathSegment[], edit: (value: M
     if (child !== undefined && idOf(child) !== segment) throw new ProtocolError('invalid-payload', 'an array item set by its id must keep that id');
     const copy = root.slice();
     if (child === undefined) copy.splice(index, 1);
-    else copy[index] = child;
+    else {
+      copy[index] = child;
+      shareIdIndex(root, copy, [index]);
+    }
     recordArrayEdit(root, copy, [child === undefined ? { op: 'remove', index } : { op: 'set', index, value: child }]);
     return copy;
   }

@@ -1,7 +1,8 @@
 import { canonicalPart } from './canonical-crc';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { PathSegment } from './merge-intents';
-import { indexOfId, MAX_CHANGES, type StateChange } from './path-changes';
+import { indexOfId } from './id-index';
+import { MAX_CHANGES, type StateChange } from './path-changes';
 
 type Maybe = JsonValue | undefined;
 

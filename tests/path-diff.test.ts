@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { differ } from '../shared/diff';
 import { diffAlongPath, diffShared } from '../shared/identity-diff';
 import type { JsonObject, JsonValue } from '../shared/json';
+import { indexOfId } from '../shared/id-index';
+import { patchImmutably } from '../shared/immutable-patch';
 import { applyChange } from '../shared/path-changes';
 import { changesBetween } from '../shared/path-diff';
 import { assertPartMatches } from './support/crc-reference';
@@ -47,6 +49,22 @@ describe(`path-level changes found and applied (fast-check, seed ${SEED}, ${RUNS
         assert.deepEqual(differ.patch(structuredClone(before), structuredClone(delta)), after);
       }),
       { seed: SEED, numRuns: RUNS * 5 },
+    );
+  });
+
+  it('P9: the id index cached per array stays true across versions patched or changed from one another', () => {
+    const fallback = (value: JsonValue | undefined, delta: ReturnType<typeof differ.diff>) => differ.patch(value, delta);
+    fc.assert(
+      fc.property(wideList, fc.array(listEdit, { minLength: 1, maxLength: 10 }), fc.boolean(), (start, edits, byChanges) => {
+        let list: JsonObject[] = start;
+        indexOfId(list, 'n0');
+        for (const edit of edits) {
+          const wanted = applyEdit(list, edit);
+          list = (byChanges ? applied(list, changesBetween('notes', list, wanted)) : patchImmutably(list, differ.diff(list, wanted), fallback)) as JsonObject[];
+          list.forEach((item, position) => assert.equal(indexOfId(list, item.id as string), position, `${item.id} after ${edit.kind}`));
+        }
+      }),
+      { seed: SEED, numRuns: RUNS },
     );
   });
 });
