@@ -101,6 +101,11 @@ describe('path-level updates (changes) over real sockets', () => {
     }
     const both = await request(host.socket, 'update-game-state', { updates: { sheet: {} }, changes: [{ op: 'remove', path: ['sheet', 'hp'] }] });
     assert.equal(both.error.code, 'invalid-payload');
+    // the work one update may ask for is bounded: 256 changes, 64 steps a path
+    const many = Array.from({ length: 257 }, () => ({ op: 'set', path: ['sheet', 'hp'], value: 4 }));
+    assert.equal((await request(host.socket, 'update-game-state', { changes: many })).error.code, 'invalid-payload');
+    const deep = { op: 'set', path: ['sheet', ...Array.from({ length: 64 }, () => 'x')], value: 4 };
+    assert.equal((await request(host.socket, 'update-game-state', { changes: [deep] })).error.code, 'invalid-payload');
     const session = await server.registry.get(sessionId);
     assert.equal(session.currentVersion, 1);
     assert.deepEqual(session.state, { notes: notes(3), sheet: { hp: 3 }, text: 'plain' });
