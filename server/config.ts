@@ -71,6 +71,7 @@ const configSchema = z.object({
   MAX_TABLE_BYTES: count(32 * MiB),
   MAX_USER_BYTES: count(256 * MiB),
   GUESTS_PER_ADDRESS_PER_MINUTE: count(30),
+  JOIN_LINKS_PER_USER_PER_MINUTE: count(30),
 }).superRefine((env, context) => {
   if (env.MAX_QUEUED_BYTES !== undefined && env.MAX_QUEUED_BYTES < largestFullState(env)) {
     const message = `at least MAX_STATE_BYTES + MAX_SESSION_LAYER_BYTES (${largestFullState(env)}): a full state must fit`;
@@ -161,6 +162,7 @@ function toConfig(env: z.infer<typeof configSchema>) {
       userUpdates: { perSecond: env.USER_UPDATES_PER_SECOND, burst: env.USER_UPDATES_BURST },
       userLiveUpdates: { perSecond: env.USER_LIVE_UPDATES_PER_SECOND, burst: env.USER_LIVE_UPDATES_BURST },
       guestsPerAddressPerMinute: env.GUESTS_PER_ADDRESS_PER_MINUTE,
+      joinLinksPerUserPerMinute: env.JOIN_LINKS_PER_USER_PER_MINUTE,
     },
     usage: {
       maxTableBytes: env.MAX_TABLE_BYTES,

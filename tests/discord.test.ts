@@ -8,24 +8,12 @@ import { registerCommands } from '../bot/register-commands';
 import { eventually, guestToken, nextEvent, openSocket, request, startTestServer, type TestServer } from './support/harness';
 import { DiscordStandIn } from './support/discord-stand-in';
 import { entryPointInteraction, interactionKeys, postInteraction, tableInteraction } from './support/discord-interactions';
+import { APP, BOT, CLIENT_SECRET, postJson, SECRET, startDiscordServer, type DiscordTestServer } from './support/discord-server';
 
-const APP = '100000000000000001';
-const BOT = 'bot-token-for-tests';
-const CLIENT_SECRET = 'client-secret-for-tests';
-const SECRET = 'a-session-secret-of-at-least-32-characters!';
 const VOICE = { id: 'voice-1', type: 2 };
 const TEXT = { id: 'text-1', type: 0 };
 const EPHEMERAL = 64;
 const MANAGE_CHANNELS = 1n << 4n;
-
-async function postJson(url: string, body: unknown, token?: string): Promise<{ status: number; json: any }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: await response.json() };
-}
 
 const inviteOf = (text: string): string => {
   const match = /\/join\/([^\s)]+)/.exec(text);
@@ -34,31 +22,19 @@ const inviteOf = (text: string): string => {
 };
 
 describe('Discord', () => {
-  const keys = interactionKeys();
-  const discord = new DiscordStandIn(APP, BOT, CLIENT_SECRET);
   const voice = new VoiceSessions(SECRET);
   const tableOfVoice = voice.idOf('guild-1', VOICE.id);
+  let app: DiscordTestServer;
   let server: TestServer;
+  let discord: DiscordStandIn;
 
   before(async () => {
-    await discord.start();
-    server = await startTestServer({
-      SESSION_SECRET: SECRET,
-      DISCORD_CLIENT_ID: APP,
-      DISCORD_CLIENT_SECRET: CLIENT_SECRET,
-      DISCORD_BOT_TOKEN: BOT,
-      DISCORD_PUBLIC_KEY: keys.publicKeyHex,
-      DISCORD_API_BASE: discord.apiBase,
-      DISCORD_GATEWAY: 'off',
-      PUBLIC_URL: 'https://table.example',
-    });
+    app = await startDiscordServer();
+    ({ server, discord } = app);
   });
-  after(async () => {
-    await server?.stop();
-    await discord.stop();
-  });
+  after(() => app?.stop());
 
-  const interact = (body: unknown, options = {}) => postInteraction(server.url, keys.privateKey, body, options);
+  const interact = (body: unknown, options = {}) => postInteraction(server.url, app.privateKey, body, options);
   const exchange = (code: string, instanceId: string) => postJson(`${server.url}/api/auth/discord`, { code, instanceId });
 
   describe('interactions endpoint', () => {

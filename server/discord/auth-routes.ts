@@ -10,6 +10,7 @@ import type { SessionRegistry } from '../session-registry';
 import type { TokenService } from '../tokens';
 import type { DiscordApi } from './discord-api';
 import type { JoinLinks } from './join-links';
+import { placeOf } from './place';
 import { discordUserId, type VoiceSessions } from './voice-sessions';
 
 export interface AuthRoutesOptions {
@@ -47,16 +48,18 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
     const instance = await discord.api.activityInstance(instanceId);
     if (!instance || !instance.users.includes(user.id)) {
       logger.info({ discordUser: user.id, instanceId }, 'refused a Discord user who is not in the activity instance');
-      throw new ProtocolError('not-in-instance', 'you are not in this activity: open it from the voice channel');
+      throw new ProtocolError('not-in-instance', 'you are not in this activity: open it from the channel it runs in');
     }
     const { guild_id: guildId, channel_id: channelId } = instance.location;
+    // one table per channel, wherever the activity launched: a voice or text channel, a DM, a group DM
     const sessionId = discord.voice.idOf(guildId ?? '@me', channelId);
+    const place = await placeOf(discord.api, instance.location, logger);
     const id = discordUserId(user.id);
     const name = user.global_name ?? user.username;
     await options.registry.ensure(sessionId, id);
     const token = tokens.issue({ sub: id, name, kind: 'discord', sessions: [sessionId] });
-    logger.info({ discordUser: user.id, instanceId, guildId, channelId, sessionId }, 'Discord user signed in to a voice channel table');
-    res.json({ access_token: accessToken, token, user: { id, name, avatar: user.avatar ?? null }, sessionId });
+    logger.info({ discordUser: user.id, instanceId, guildId, channelId, sessionId, kind: place.kind }, 'Discord user signed in to a channel\'s table');
+    res.json({ access_token: accessToken, token, user: { id, name, avatar: user.avatar ?? null }, sessionId, place });
   });
 
   router.post('/api/auth/invite', json, async (req, res) => {

@@ -12,11 +12,14 @@ const userSchema = z.object({
 const instanceSchema = z.object({
   instance_id: z.string().optional(),
   users: z.array(z.string()),
-  location: z.object({ channel_id: z.string().min(1), guild_id: z.string().nullish() }),
+  /** `kind`: `gc` a guild's channel, `pc` a private one (a DM or a group DM). */
+  location: z.object({ channel_id: z.string().min(1), guild_id: z.string().nullish(), kind: z.string().optional() }),
 });
+const channelSchema = z.object({ id: z.string(), type: z.number().int(), name: z.string().nullish() });
 
 export type DiscordUser = z.infer<typeof userSchema>;
 export type ActivityInstance = z.infer<typeof instanceSchema>;
+export type DiscordChannel = z.infer<typeof channelSchema>;
 
 export interface DiscordApiOptions {
   apiBase: string;
@@ -50,11 +53,20 @@ export class DiscordApi {
   async activityInstance(instanceId: string): Promise<ActivityInstance | null> {
     const route = discordRoute`/applications/${this.options.clientId}/activity-instances/${instanceId}`;
     try {
-      return await this.call(route, { headers: { authorization: `Bot ${this.options.botToken}` } }, instanceSchema, 'forbidden');
+      return await this.call(route, { headers: this.botAuthorization() }, instanceSchema, 'forbidden');
     } catch (error) {
       if (error instanceof DiscordApiError && error.status === 404) return null;
       throw error;
     }
+  }
+
+  /** A channel as the bot sees it (its type and name); a DM of others is not the bot's to read. */
+  channel(channelId: string): Promise<DiscordChannel> {
+    return this.call(discordRoute`/channels/${channelId}`, { headers: this.botAuthorization() }, channelSchema, 'forbidden');
+  }
+
+  private botAuthorization(): Record<string, string> {
+    return { authorization: `Bot ${this.options.botToken}` };
   }
 
   private async call<T>(route: string, init: RequestInit, schema: z.ZodType<T>, refusedAs: 'forbidden'): Promise<T> {

@@ -8,9 +8,11 @@ import type { Logger } from '../logger';
 import { roomOf } from '../session-handlers';
 import type { SessionRegistry } from '../session-registry';
 import type { TokenService } from '../tokens';
+import type { UserLimits } from '../user-limits';
 import { createAuthRoutes } from './auth-routes';
 import { DiscordApi } from './discord-api';
 import { createInteractionsRoute } from './interactions-route';
+import { createJoinLinkRoute } from './join-link-route';
 import { JoinLinks } from './join-links';
 import { VoiceSessions } from './voice-sessions';
 
@@ -20,6 +22,7 @@ export interface DiscordAppOptions {
   tokens: TokenService;
   registry: SessionRegistry;
   io: Server;
+  limits: Pick<UserLimits, 'takeJoinLink'>;
   logger: Logger;
 }
 
@@ -27,13 +30,14 @@ export interface DiscordAppOptions {
 export const TABLE_CLOSED_EVENT = 'table-closed';
 
 /**
- * Everything Discord on the server: the token exchange, join links, the interactions endpoint and
+ * Everything Discord on the server: the token exchange, join links (and asking for one), the interactions endpoint and
  * the gateway bot. Without Discord settings only join links are served, and one line says so.
  */
 export function createDiscordApp(options: DiscordAppOptions): { routes: Router; stop(): Promise<void> } {
   const { config, logger } = options;
   const routes = Router();
   const links = new JoinLinks(options.secret, config.joinLinkMs, config.publicUrl);
+  routes.use(createJoinLinkRoute({ tokens: options.tokens, registry: options.registry, links, limits: options.limits, publicUrl: config.publicUrl, logger }));
   const discord = config.discord;
   if (!discord) {
     logger.info('Discord is not configured (DISCORD_CLIENT_ID, DISCORD_CLIENT_SECRET, DISCORD_BOT_TOKEN, DISCORD_PUBLIC_KEY): running as a browser table only');

@@ -12,7 +12,15 @@ export interface StandInUser {
 export interface StandInInstance {
   users: string[];
   channelId: string;
-  guildId: string;
+  /** null in a DM or group DM (location kind `pc`); else a guild's channel (`gc`). */
+  guildId: string | null;
+}
+
+export interface StandInChannel {
+  id: string;
+  type: number;
+  guild_id?: string;
+  name?: string;
 }
 
 export interface RecordedCall {
@@ -31,8 +39,8 @@ export class DiscordStandIn {
   readonly calls: RecordedCall[] = [];
   readonly codes = new Map<string, StandInUser>();
   readonly instances = new Map<string, StandInInstance>();
-  /** Channels the bot may look up (GET /channels/:id). */
-  readonly channels = new Map<string, { id: string; type: number; guild_id: string }>();
+  /** Channels the bot may look up (GET /channels/:id); any other answers 404. */
+  readonly channels = new Map<string, StandInChannel>();
   /** The application's commands, as the last bulk overwrite left them. */
   commands: Array<Record<string, unknown>> = [];
   private readonly accessTokens = new Map<string, StandInUser>();
@@ -87,7 +95,8 @@ export class DiscordStandIn {
       if (!isBot(req) || req.params.app !== this.applicationId) res.status(401).json({ message: '401: Unauthorized' });
       else if (!instance) res.status(404).json({ message: 'Unknown Activity Instance', code: 10063 });
       else {
-        const location = { id: 'gc-1', kind: 'gc', channel_id: instance.channelId, guild_id: instance.guildId };
+        const kind = instance.guildId === null ? 'pc' : 'gc';
+        const location = { id: `${kind}-1`, kind, channel_id: instance.channelId, guild_id: instance.guildId };
         res.json({ application_id: this.applicationId, instance_id: req.params.instance, launch_id: '1', location, users: instance.users });
       }
     });
@@ -95,7 +104,7 @@ export class DiscordStandIn {
       const channel = this.channels.get(req.params.channel);
       if (!isBot(req)) res.status(401).json({ message: '401: Unauthorized' });
       else if (!channel) res.status(404).json({ message: 'Unknown Channel', code: 10003 });
-      else res.json({ name: channel.id, position: 0, permission_overwrites: [], ...channel });
+      else res.json({ position: 0, permission_overwrites: [], ...channel });
     });
     api.post('/interactions/:id/:token/callback', (_req, res) => res.status(204).end());
     api.post('/webhooks/:app/:token', (req, res) => res.json({ id: '1', ...req.body }));
