@@ -30,7 +30,14 @@ export function mayJoin(claims: Claims, sessionId: string): boolean {
   return !isVoiceSession(sessionId) || (claims.sessions?.includes(sessionId) ?? false);
 }
 
+const DISCORD_USER = 'discord:';
+
 /** Our user id of a Discord user. */
 export function discordUserId(discordId: string): string {
-  return `discord:${discordId}`;
+  return `${DISCORD_USER}${discordId}`;
+}
+
+/** The Discord user id of one of our user ids; null for a user who is not a Discord user (a guest). */
+export function discordIdOf(userId: string): string | null {
+  return userId.startsWith(DISCORD_USER) ? userId.slice(DISCORD_USER.length) : null;
 }
