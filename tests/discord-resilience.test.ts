@@ -68,6 +68,16 @@ describe('Discord failing, slow or rate limiting (the token exchange and follow-
     }
   });
 
+  it('DR3: Discord unreachable is 503 discord-unavailable too', async () => {
+    const cut = await startDiscordServer({ DISCORD_API_BASE: 'http://127.0.0.1:9/api/v10' });
+    try {
+      const answer = await postJson(`${cut.server.url}/api/auth/discord`, { code: 'any', instanceId: 'i-1' });
+      assert.deepEqual([answer.status, answer.json.error.code], [503, 'discord-unavailable']);
+    } finally {
+      await cut.stop();
+    }
+  });
+
   it('DR4: a player who just launched and is not yet in the instance\'s users is looked for once more; one never listed gets not-in-instance', async () => {
     discord.instances.set('i-arriving', { users: ['alice-id'], arriving: ['bob-id'], channelId: 'voice-2', guildId: 'guild-1' });
     const bob = await exchange(INSTANCE_CALL, 'bob-id', 'i-arriving');
