@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /**
  * Runs `task`; when it fails, runs it once more after `delayMs` (and its second failure is the
  * caller's). For calls Discord may refuse for a moment, such as a follow-up message sent while
@@ -8,7 +10,7 @@ export async function retryOnce<T>(task: () => Promise<T>, delayMs: number, onFi
     return await task();
   } catch (error) {
     onFirstFailure(error);
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await sleep(delayMs);
     return task();
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import express, { Router, type Request } from 'express';
 import type { z } from 'zod';
 import { ProtocolError } from '../../shared/errors';
@@ -36,7 +37,7 @@ async function instanceWith(discord: NonNullable<AuthRoutesOptions['discord']>, 
   const listing = (instance: ActivityInstance | null) => (instance?.users.includes(userId) ? instance : null);
   const first = listing(await discord.api.activityInstance(instanceId));
   if (first) return first;
-  await new Promise((resolve) => setTimeout(resolve, discord.instanceRetryMs));
+  await sleep(discord.instanceRetryMs);
   return listing(await discord.api.activityInstance(instanceId));
 }
 
@@ -64,7 +65,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
     }
     const { guild_id: guildId, channel_id: channelId } = instance.location;
     // one table per channel, wherever the activity launched: a voice or text channel, a DM, a group DM
-    const sessionId = discord.voice.idOf(guildId ?? '@me', channelId);
+    const sessionId = discord.voice.ofChannel(guildId ?? null, channelId);
     const place = await placeOf(discord.api, instance.location, logger);
     const id = discordUserId(user.id);
     const name = user.global_name ?? user.username;

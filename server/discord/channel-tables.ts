@@ -21,9 +21,8 @@ export const TABLE_CLOSED_EVENT = 'table-closed';
 export class ServerChannelTables implements ChannelTables {
   constructor(private readonly deps: ServerChannelTablesDeps) {}
 
-  /** The session of a channel: DMs and group DMs have no guild, so they go under `@me`. */
   sessionOf(channel: ChannelKey): string {
-    return this.deps.voice.idOf(channel.guildId ?? '@me', channel.channelId);
+    return this.deps.voice.ofChannel(channel.guildId, channel.channelId);
   }
 
   async open(channel: ChannelKey, userId: string): Promise<TableOfChannel> {

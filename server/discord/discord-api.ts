@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { discordRoute } from '../../bot/discord-rest';
 import { ProtocolError } from '../../shared/errors';
@@ -34,7 +35,6 @@ export interface DiscordApiOptions {
 /** What Discord answers when the user refused, or the code is not (or no longer) good: 400 invalid_grant, 401, 403. */
 const REFUSALS: ReadonlySet<number> = new Set([400, 401, 403]);
 const DEFAULT_RETRY_AFTER_MS = 1000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The calls the server makes to Discord's HTTP API itself (the bot's go through discord.js). */
 export class DiscordApi {

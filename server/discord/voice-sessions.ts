@@ -15,6 +15,11 @@ export class VoiceSessions {
     this.key = createHmac('sha256', secret).update('gamebook-studio voice channel sessions').digest();
   }
 
+  /** The session of a channel; DMs and group DMs have no guild, so they count under `@me`. */
+  ofChannel(guildId: string | null, channelId: string): string {
+    return this.idOf(guildId ?? '@me', channelId);
+  }
+
   idOf(guildId: string, channelId: string): string {
     const digest = createHmac('sha256', this.key).update(`${guildId}:${channelId}`).digest('base64url');
     return `${PREFIX}${digest.slice(0, 27)}`;
