@@ -6,6 +6,7 @@ import type { AccessLinks } from './access-links';
 import type { GameSession } from './game-session';
 import { bearerToken, requireUser, userOf } from './http-auth';
 import { protocolErrors } from './http-errors';
+import { sessionIdOf } from './http-params';
 import type { Logger } from './logger';
 import type { PdfFiles } from './pdf-files';
 import { receivePdf, type ReceivedPdf } from './pdf-upload';
@@ -95,12 +96,6 @@ function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
     const trimmed = tag.trim();
     return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
   });
-}
-
-function sessionIdOf(req: Request): string {
-  const parsed = sessionIdSchema.safeParse(req.params.sessionId);
-  if (!parsed.success) throw new ProtocolError('unknown-session', 'there is no such session');
-  return parsed.data;
 }
 
 function pdfIdOf(req: Request): string {

@@ -94,7 +94,7 @@ export async function startServer(
   apiRoutes.use(
     createPdfRoutes({ registry, channel, tokens, links, files, store: tableStores.pdfs, maxPdfBytes: config.pdfs.maxBytes, logger }),
   );
-  const discord = createDiscordApp({ config, secret, tokens, registry, io: gateway.io, logger });
+  const discord = createDiscordApp({ config, secret, tokens, registry, io: gateway.io, limits: userLimits, logger });
   apiRoutes.use(discord.routes);
   const housekeeping = new Housekeeping(registry, store, dependents, config.housekeeping, logger);
 
