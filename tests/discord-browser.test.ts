@@ -4,7 +4,8 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { JoinLinks } from '../server/discord/join-links';
 import { TokenService } from '../server/tokens';
 import { textOf, until, valueOf } from './support/browser';
-import { APP, DiscordActivity, GUILD, SECRET, commandsOf, sentBy, type InDiscord } from './support/discord-activity';
+import { DiscordActivity, GUILD, commandsOf, sentBy, type InDiscord } from './support/discord-activity';
+import { APP, SECRET } from './support/discord-server';
 import { postInteraction, tableInteraction } from './support/discord-interactions';
 import { player } from './support/e2e-table';
 import { samplePdf } from './support/sample-pdf';
@@ -23,7 +24,9 @@ function voiceChannel(setup: DiscordActivity, name: string, users: string[]): { 
   return { instance: `i-${name}`, channelId };
 }
 
-const atTable = (activity: FrameLocator, label: RegExp) => textOf(activity.locator('.top-bar'), label, 'the table, named for its channel', 15_000);
+const atTable = (activity: FrameLocator) => activity.locator('.top-bar').waitFor({ timeout: 15_000 });
+
+const named = (activity: FrameLocator, label: RegExp) => textOf(activity.locator('.top-bar'), label, 'the table, named for its channel');
 
 async function addGold(activity: FrameLocator): Promise<void> {
   await activity.getByRole('tab', { name: /Counters/ }).click();
@@ -98,7 +101,7 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
   it('DA1: the share button inside Discord gives a join link, shown to copy by hand where the clipboard is refused, that a plain browser redeems into the same voice table; both see each other\'s edit; Discord\'s invite dialog is offered too', async () => {
     const launch = voiceChannel(setup, 'Cellar', [ALICE.id]);
     const alice = await setup.open(ALICE, launch);
-    await atTable(alice.activity, /#Cellar/);
+    await atTable(alice.activity);
     await alice.activity.getByRole('button', { name: 'Share link' }).click();
     const field = alice.activity.getByRole('textbox', { name: 'Join link to copy' });
     const url = await until(() => field.inputValue({ timeout: 1000 }), (value) => value.startsWith(`${setup.server.url}/join/`), 'the join link, to copy by hand');
@@ -129,7 +132,7 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
         await route.fulfill({ response, json: body });
       });
     const bob = await setup.open(BOB, { ...launch, authorizations: 4, prepare });
-    await atTable(bob.activity, /#Crypt/);
+    await atTable(bob.activity);
     assert.equal((await commandsOf(bob.page)).filter((cmd) => cmd === 'AUTHORIZE').length, 2, 'authorized once more');
     assert.equal(await bob.activity.getByLabel('Your name').count(), 0, 'no guest name form');
 
@@ -138,20 +141,20 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
     await textOf(again.activity.locator('.lead'), /keeps refusing/, 'the retry message');
     assert.equal(await again.activity.getByLabel('Your name').count(), 0, 'no guest name form');
     await again.activity.getByRole('button', { name: 'Try again' }).click();
-    await atTable(again.activity, /#Crypt/);
+    await atTable(again.activity);
   });
 
   it('DA3: a launch from a text channel lands at that channel\'s own table, which says whose it is', async () => {
     setup.discord.channels.set('text-general', { id: 'text-general', type: TEXT, guild_id: GUILD, name: 'general' });
     setup.discord.instances.set('i-text', { users: [ALICE.id], channelId: 'text-general', guildId: GUILD });
     const alice = await setup.open(ALICE, { instance: 'i-text', channelId: 'text-general' });
-    await atTable(alice.activity, /Table of #general/);
+    await named(alice.activity, /Table of #general/);
     await until(async () => (await setup.server.registry.get(setup.sessionOf('text-general'))).meta.hostId, (hostId) => hostId === 'discord:alice-id', "the text channel's table");
   });
 
   it('DA4: on a phone the layout keeps clear of --discord-safe-area-inset-*, and the orientation is set to portrait', async () => {
     const alice = await setup.open(ALICE, { ...voiceChannel(setup, 'Deck', [ALICE.id]), platform: 'mobile', frame: { width: 390, height: 760 } });
-    await atTable(alice.activity, /#Deck/);
+    await atTable(alice.activity);
     const frame = alice.page.frames().find((candidate) => candidate.url().includes('frame_id='));
     assert.ok(frame);
     const padding = () =>
@@ -175,7 +178,7 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
 
   it('DA5: picture-in-picture and grid layout modes show the simple view: the current page and the people, no toolbars', async () => {
     const alice = await setup.open(ALICE, voiceChannel(setup, 'Loft', [ALICE.id]));
-    await atTable(alice.activity, /#Loft/);
+    await atTable(alice.activity);
     await openBook(alice);
     await until(() => sentBy(alice.page), (sent) => sent.some((s) => s.evt === 'ACTIVITY_LAYOUT_MODE_UPDATE'), 'the layout mode subscribed');
     for (const layoutMode of [1, 2]) {
@@ -192,7 +195,7 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
 
   it('DA6: rich presence shows the book and the page, asked with rpc.activities.write; a storm of page flips sends the last page, not every flip', async () => {
     const alice = await setup.open(ALICE, voiceChannel(setup, 'Study', [ALICE.id]));
-    await atTable(alice.activity, /#Study/);
+    await atTable(alice.activity);
     const authorize = (await sentBy(alice.page)).find((sent) => sent.cmd === 'AUTHORIZE');
     assert.deepEqual(authorize?.args.scope, ['identify', 'rpc.activities.write']);
     await openBook(alice);
@@ -209,8 +212,8 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
   it('DA7: /table end closes the activity inside Discord, with a message', async () => {
     const launch = voiceChannel(setup, 'Hall', [ALICE.id]);
     const alice = await setup.open(ALICE, launch);
-    await atTable(alice.activity, /#Hall/);
-    const ended = await postInteraction(setup.server.url, setup.keys.privateKey, tableInteraction(APP, 'end', { guildId: GUILD, channel: { id: launch.channelId, type: VOICE }, userId: ALICE.id }));
+    await atTable(alice.activity);
+    const ended = await postInteraction(setup.server.url, setup.app.privateKey, tableInteraction(APP, 'end', { guildId: GUILD, channel: { id: launch.channelId, type: VOICE }, userId: ALICE.id }));
     assert.equal(ended.status, 200);
     const closed = await until(() => alice.page.evaluate(() => (window as any).closedWith), (value) => value !== null, 'the activity closed');
     assert.equal(closed.code, 1000);

@@ -1,19 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { KeyObject } from 'node:crypto';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { build } from 'vite';
 import { VoiceSessions } from '../../server/discord/voice-sessions';
 import { cspRefusals, launchChromium } from './browser';
 import { discordHostPage } from './discord-host-page';
-import { interactionKeys } from './discord-interactions';
-import { DiscordStandIn, type StandInUser } from './discord-stand-in';
-import { startTestServer, type TestServer } from './harness';
+import { APP, SECRET, startDiscordServer, type DiscordTestServer } from './discord-server';
+import type { StandInUser } from './discord-stand-in';
 import { freePort } from './server-process';
 
-export const APP = '100000000000000002';
-export const SECRET = 'browser-test-secret-that-is-long-enough';
 export const GUILD = 'guild-9';
 
 /** Where Discord launches the activity, and how; by default in a voice channel, on a desktop. */
@@ -41,37 +37,30 @@ export interface InDiscord {
  * Discord's HTTP API, and headless Chromium, where host pages play the Discord client.
  */
 export class DiscordActivity {
-  readonly discord = new DiscordStandIn(APP, 'bot-token-browser', 'client-secret-browser');
-  readonly keys: { publicKeyHex: string; privateKey: KeyObject } = interactionKeys();
-  server!: TestServer;
+  app!: DiscordTestServer;
   browser!: Browser;
   private dist = '';
+
+  get server() {
+    return this.app.server;
+  }
+
+  get discord() {
+    return this.app.discord;
+  }
 
   async start(): Promise<this> {
     this.dist = await mkdtemp(path.join(os.tmpdir(), 'gamebook-discord-activity-'));
     await build({ configFile: path.resolve('activity/vite.config.ts'), build: { outDir: this.dist, emptyOutDir: true }, logLevel: 'warn' });
-    await this.discord.start();
     const port = await freePort();
-    this.server = await startTestServer({
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      ACTIVITY_DIST: this.dist,
-      SESSION_SECRET: SECRET,
-      DISCORD_CLIENT_ID: APP,
-      DISCORD_CLIENT_SECRET: 'client-secret-browser',
-      DISCORD_BOT_TOKEN: 'bot-token-browser',
-      DISCORD_PUBLIC_KEY: this.keys.publicKeyHex,
-      DISCORD_API_BASE: this.discord.apiBase,
-      DISCORD_GATEWAY: 'off',
-    });
+    this.app = await startDiscordServer({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, ACTIVITY_DIST: this.dist });
     this.browser = await launchChromium();
     return this;
   }
 
   async stop(): Promise<void> {
     await this.browser?.close();
-    await this.server?.stop();
-    await this.discord.stop();
+    await this.app?.stop();
     if (this.dist) await rm(this.dist, { recursive: true, force: true });
   }
 
