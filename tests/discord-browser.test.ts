@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import { JoinLinks } from '../server/discord/join-links';
 import { TokenService } from '../server/tokens';
-import { textOf, until, valueOf } from './support/browser';
+import { screenshot, textOf, until, valueOf } from './support/browser';
 import { DiscordActivity, GUILD, commandsOf, sentBy, type InDiscord } from './support/discord-activity';
 import { APP, SECRET } from './support/discord-server';
 import { postInteraction, tableInteraction } from './support/discord-interactions';
@@ -106,6 +106,7 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
     const field = alice.activity.getByRole('textbox', { name: 'Join link to copy' });
     const url = await until(() => field.inputValue({ timeout: 1000 }), (value) => value.startsWith(`${setup.server.url}/join/`), 'the join link, to copy by hand');
     assert.equal(await field.getAttribute('readonly'), '', 'a readonly field');
+    await screenshot(alice.page, 'discord-share-by-hand');
 
     await alice.activity.getByRole('button', { name: 'Invite from Discord' }).click();
     await until(() => commandsOf(alice.page), (seen) => seen.includes('OPEN_INVITE_DIALOG'), "Discord's invite dialog");
@@ -172,6 +173,7 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
       root.setProperty('--discord-safe-area-inset-left', '11px');
     });
     assert.deepEqual(await padding(), { top: '37px', bottom: '25px', left: '11px' });
+    await screenshot(alice.page, 'discord-phone-insets');
     const locks = (await sentBy(alice.page)).filter((sent) => sent.cmd === 'SET_ORIENTATION_LOCK_STATE');
     assert.deepEqual(locks.map((sent) => sent.args), [{ lock_state: 2, picture_in_picture_lock_state: 2, grid_lock_state: 1 }]);
   });
@@ -188,6 +190,7 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
       assert.equal(await alice.activity.getByRole('tablist').count(), 0, 'no tabs');
       assert.ok(await alice.activity.locator('canvas.pdf-canvas').isVisible(), 'the page');
       assert.ok(await alice.activity.locator('.presence-strip .avatar').first().isVisible(), 'the people');
+      await screenshot(alice.page, `discord-layout-${layoutMode}`);
     }
     await alice.page.evaluate(() => (window as any).dispatch('ACTIVITY_LAYOUT_MODE_UPDATE', { layout_mode: 0 }));
     await alice.activity.getByRole('toolbar', { name: 'Book' }).waitFor();

@@ -8,7 +8,8 @@ export function PlaceLabel() {
   const label = placeLabel(place);
   return (
     <span className="place" title={`The table of ${label}`}>
-      Table of <strong>{label}</strong>
+      <span className="place-prefix">Table of </span>
+      <strong>{label}</strong>
     </span>
   );
 }

@@ -40,7 +40,7 @@ export function ShareButton({ wide = false }: { wide?: boolean }) {
         {copied ? 'Link copied ✓' : 'Share link'}
       </button>
       {canInvite && (
-        <button className={wide ? '' : 'ghost'} onClick={() => void invite()}>
+        <button className={wide ? 'invite' : 'invite ghost'} onClick={() => void invite()}>
           Invite from Discord
         </button>
       )}
