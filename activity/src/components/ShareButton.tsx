@@ -54,7 +54,14 @@ function LinkPanel({ url, onClose }: { url: string; onClose: () => void }) {
   return (
     <div className="link-panel card" role="dialog" aria-label="Join link">
       <p>Copy this link and send it to the others:</p>
-      <input readOnly value={url} aria-label="Join link to copy" onFocus={(e) => e.currentTarget.select()} autoFocus />
+      <input
+        readOnly
+        value={url}
+        aria-label="Join link to copy"
+        onFocus={(e) => e.currentTarget.select()}
+        onKeyDown={(e) => e.key === 'Escape' && onClose()}
+        autoFocus
+      />
       <button className="icon" aria-label="Close" onClick={onClose}>
         ✕
       </button>
