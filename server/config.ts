@@ -55,6 +55,10 @@ const configSchema = z.object({
   DISCORD_API_BASE: z.url().default('https://discord.com/api/v10'),
   /** `off` serves commands only over the HTTP interactions endpoint, without a gateway connection. */
   DISCORD_GATEWAY: z.enum(['on', 'off']).default('on'),
+  /** A player who just launched may not be in the instance's users yet: asked once more after this. */
+  DISCORD_INSTANCE_RETRY_MS: z.coerce.number().int().min(0).max(10_000).default(750),
+  /** A follow-up message after launching the activity that failed is sent once more after this. */
+  DISCORD_FOLLOW_UP_RETRY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   /** Where browsers reach this server (join links); http://localhost:PORT when unset. */
   PUBLIC_URL: z.url().optional(),
   JOIN_LINK_HOURS: amount(24),
@@ -188,5 +192,7 @@ function discordOf(env: z.infer<typeof configSchema>) {
     publicKey: publicKey.toLowerCase(),
     apiBase: env.DISCORD_API_BASE.replace(/\/+$/, ''),
     gateway: env.DISCORD_GATEWAY === 'on',
+    instanceRetryMs: env.DISCORD_INSTANCE_RETRY_MS,
+    followUpRetryMs: env.DISCORD_FOLLOW_UP_RETRY_MS,
   };
 }

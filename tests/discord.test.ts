@@ -12,6 +12,7 @@ import { APP, BOT, CLIENT_SECRET, postJson, SECRET, startDiscordServer, type Dis
 
 const VOICE = { id: 'voice-1', type: 2 };
 const TEXT = { id: 'text-1', type: 0 };
+const STAGE = { id: 'stage-1', type: 13 };
 const EPHEMERAL = 64;
 const MANAGE_CHANNELS = 1n << 4n;
 
@@ -93,12 +94,12 @@ describe('Discord', () => {
       assert.equal((await server.registry.get(tableOfVoice)).meta.hostId, 'discord:host-1');
     });
 
-    it('/table start outside a voice channel answers ephemerally; with channel: it opens that table without launching', async () => {
-      const outside = await interact(tableInteraction(APP, 'start', { channel: TEXT, userId: 'u-2', guildId: 'guild-2' }));
+    it('/table start where no table can be (a stage channel) answers ephemerally; outside a server it says so; with channel: it opens that table without launching', async () => {
+      const outside = await interact(tableInteraction(APP, 'start', { channel: STAGE, userId: 'u-2', guildId: 'guild-2' }));
       assert.equal(outside.json.type, 4);
       assert.equal(outside.json.data.flags, EPHEMERAL);
-      assert.match(outside.json.data.content, /voice channel/);
-      await assert.rejects(server.registry.get(voice.idOf('guild-2', TEXT.id)), { code: 'unknown-session' });
+      assert.match(outside.json.data.content, /text or voice channel.*Stage channels have no table/s);
+      await assert.rejects(server.registry.get(voice.idOf('guild-2', STAGE.id)), { code: 'unknown-session' });
 
       const dm = await interact(tableInteraction(APP, 'start', { channel: null, userId: 'u-2', guildId: null }));
       assert.match(dm.json.data.content, /server/);
@@ -106,6 +107,7 @@ describe('Discord', () => {
       const chosen = await interact(tableInteraction(APP, 'start', { channel: TEXT, userId: 'u-2', guildId: 'guild-2', chosen: VOICE }));
       assert.equal(chosen.json.type, 4);
       assert.match(chosen.json.data.content, /\/join\//);
+      assert.match(chosen.json.data.content, /Open the activity in <#voice-1> to play/);
       assert.equal((await server.registry.get(voice.idOf('guild-2', VOICE.id))).meta.hostId, 'discord:u-2');
     });
 
@@ -253,10 +255,10 @@ describe('Discord', () => {
   describe('commands registration', () => {
     it('registers /table and adds an Entry Point command, then keeps the one the app has', async () => {
       const rest = discordRest(discord.apiBase, BOT);
-      const first = await registerCommands(rest, APP);
+      const first = await registerCommands(rest, APP, { userInstall: false });
       assert.deepEqual(first, { names: ['table', 'launch'], keptEntryPoint: false });
       discord.commands = discord.commands.map((command) => (command.type === 4 ? { ...command, id: 'ep-1', name: 'play' } : command));
-      const second = await registerCommands(rest, APP);
+      const second = await registerCommands(rest, APP, { userInstall: false });
       assert.deepEqual(second, { names: ['table', 'play'], keptEntryPoint: true });
       assert.equal(discord.commands.find((command) => command.type === 4)!.id, 'ep-1');
     });
