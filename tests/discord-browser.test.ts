@@ -145,6 +145,17 @@ describe('the activity inside Discord (headless Chromium, SDK frame messages pla
     await atTable(again.activity);
   });
 
+  it('DA11: inside Discord, Discord not answering (discord-unavailable) shows a clear retry message, and Try again signs in', async () => {
+    const launch = voiceChannel(setup, 'Tower', [BOB.id]);
+    setup.discord.failNext(/^POST \/api\/v10\/oauth2\/token$/, { status: 502, body: { message: 'Bad Gateway' } });
+    const bob = await setup.open(BOB, { ...launch, authorizations: 2 });
+    await textOf(bob.activity.locator('.lead'), /Discord is not answering us right now\. Try again in a moment\./, 'the retry message');
+    assert.equal(await bob.activity.getByLabel('Your name').count(), 0, 'no guest name form');
+    await bob.activity.getByRole('button', { name: 'Try again' }).click();
+    await atTable(bob.activity);
+    assert.equal((await commandsOf(bob.page)).filter((cmd) => cmd === 'AUTHORIZE').length, 2);
+  });
+
   it('DA3: a launch from a text channel lands at that channel\'s own table, which says whose it is', async () => {
     setup.discord.channels.set('text-general', { id: 'text-general', type: TEXT, guild_id: GUILD, name: 'general' });
     setup.discord.instances.set('i-text', { users: [ALICE.id], channelId: 'text-general', guildId: GUILD });
