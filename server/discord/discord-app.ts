@@ -27,8 +27,9 @@ export interface DiscordAppOptions {
 }
 
 /**
- * Everything Discord on the server: the token exchange, join links (and asking for one), the interactions endpoint and
- * the gateway bot. Without Discord settings only join links are served, and one line says so.
+ * Everything Discord on the server: the token exchange, join links (and asking for one), the
+ * interactions endpoint and the gateway bot. Without Discord settings only join links are
+ * served, and one line says so.
  */
 export function createDiscordApp(options: DiscordAppOptions): { routes: Router; stop(): Promise<void> } {
   const { config, logger } = options;
