@@ -9,7 +9,7 @@ import { TableError } from './table-error';
 
 const REQUEST_TIMEOUT_MS = 8000;
 
-/** The server's `table-closed` event (server/discord/discord-app.ts). */
+/** The server's `table-closed` event (TABLE_CLOSED_EVENT in server/discord/channel-tables.ts). */
 const TABLE_CLOSED_EVENT = 'table-closed';
 
 /**
