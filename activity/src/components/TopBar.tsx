@@ -1,6 +1,7 @@
 import { useTable } from '../store/table-store';
 import { ConnectionBadge } from './ConnectionBadge';
 import { Icon } from './Icon';
+import { PlaceLabel } from './PlaceLabel';
 import { PresenceStrip } from './PresenceList';
 import { ShareButton } from './ShareButton';
 
@@ -12,6 +13,7 @@ export function TopBar() {
       <div className="brand small">
         <Icon name="book" size={22} /> <span className="brand-text">Gamebook Studio</span>
       </div>
+      <PlaceLabel />
       <ConnectionBadge />
       <div className="top-bar-end">
         <PresenceStrip />
