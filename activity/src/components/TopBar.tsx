@@ -6,7 +6,6 @@ import { PresenceStrip } from './PresenceList';
 import { ShareButton } from './ShareButton';
 
 export function TopBar() {
-  const isHost = useTable((s) => s.role === 'host');
   const leaveTable = useTable((s) => s.leaveTable);
   return (
     <header className="top-bar">
@@ -17,7 +16,7 @@ export function TopBar() {
       <ConnectionBadge />
       <div className="top-bar-end">
         <PresenceStrip />
-        {isHost && <ShareButton />}
+        <ShareButton />
         <button className="ghost" onClick={leaveTable} aria-label="Leave the table" title="Leave the table">
           <Icon name="leave" />
         </button>

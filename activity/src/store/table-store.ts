@@ -195,7 +195,7 @@ export const useTable = create<TableStore>()((set, get) => {
     set({ phase: 'table', role });
     showPath(tablePath(sessionId));
     // asked for now, so that the share button copies at once, while the click still allows it
-    if (role === 'host') void get().shareLink();
+    void get().shareLink();
   };
 
   /** A bot's join link, waiting for the player's identity to be redeemed. */
