@@ -60,7 +60,7 @@ async function withServer<T>(env: Record<string, string>, run: (server: RunningS
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamebook-bench-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', UPDATES_PER_SECOND: '1000000', UPDATES_BURST: '1000000', ...env });
   const logger = createLogger(config.logLevel);
-  const storage = openStorage(config.storage, logger);
+  const storage = await openStorage(config.storage, logger);
   const server = await startServer(config, storage.sessions, logger, storage);
   try {
     return await run(server);

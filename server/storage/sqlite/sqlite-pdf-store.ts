@@ -1,3 +1,4 @@
+import type { PdfReferences } from '../pdf-bytes';
 import type { PdfRecord, PdfStore } from '../pdf-store';
 import type { SqliteConnection } from './connection';
 
@@ -14,7 +15,7 @@ interface PdfRow {
  * The records of each session's PDFs, in the `pdfs` table of the shared database; they go with
  * their session (ON DELETE CASCADE). The bytes are files named by SHA-256 (PdfFiles).
  */
-export class SqlitePdfStore implements PdfStore {
+export class SqlitePdfStore implements PdfStore, PdfReferences {
   private readonly sql;
 
   constructor(private readonly connection: SqliteConnection) {

@@ -1,0 +1,50 @@
+import type { PdfRecord, PdfStore } from '../pdf-store';
+import type { PostgresDatabase } from './database';
+import { TOUCH_SESSION } from './postgres-layer-store';
+
+interface PdfRow {
+  id: string;
+  name: string;
+  size: number;
+  sha256: string;
+  added_by: string;
+  added_at: number;
+}
+
+/**
+ * The records of each session's PDFs, in the `pdfs` table; they go with their session (ON DELETE
+ * CASCADE). The bytes are in `pdf_blobs` (PostgresPdfBytes), which goes by these records.
+ */
+export class PostgresPdfStore implements PdfStore {
+  constructor(private readonly db: PostgresDatabase) {}
+
+  async listPdfs(sessionId: string): Promise<PdfRecord[]> {
+    const { rows } = await this.db.query(
+      'SELECT id, name, size, sha256, added_by, added_at FROM pdfs WHERE session_id = $1 ORDER BY seq',
+      [sessionId],
+    );
+    return (rows as PdfRow[]).map((row) => ({
+      id: row.id,
+      name: row.name,
+      size: row.size,
+      sha256: row.sha256,
+      addedBy: row.added_by,
+      addedAt: row.added_at,
+    }));
+  }
+
+  addPdf(sessionId: string, pdf: PdfRecord): Promise<void> {
+    return this.db.transaction(async (query) => {
+      await query('INSERT INTO pdfs (session_id, id, name, size, sha256, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        sessionId,
+        pdf.id,
+        pdf.name,
+        pdf.size,
+        pdf.sha256,
+        pdf.addedBy,
+        pdf.addedAt,
+      ]);
+      await query(TOUCH_SESSION, [sessionId, Date.now()]);
+    });
+  }
+}
