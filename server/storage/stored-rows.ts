@@ -2,6 +2,7 @@ import type { Delta } from '../../shared/diff';
 import type { JsonObject } from '../../shared/json';
 import { pageViewSchema, type PageView } from '../../shared/layers-protocol';
 import type { GameStateDelta } from '../../shared/protocol';
+import type { PdfRecord } from './pdf-store';
 import type { Snapshot } from './session-store';
 
 /** A row of the delta log as the SQL engines keep it (same columns in SQLite and PostgreSQL). */
@@ -30,4 +31,18 @@ export function toView(stored: string | null | undefined): PageView | null {
   // written by saveView from a validated view
   const parsed = pageViewSchema.safeParse(JSON.parse(stored));
   return parsed.success ? parsed.data : null;
+}
+
+/** A row of `pdfs` as the SQL engines keep it. */
+export interface PdfRow {
+  id: string;
+  name: string;
+  size: number;
+  sha256: string;
+  added_by: string;
+  added_at: number;
+}
+
+export function toPdfRecord(row: PdfRow): PdfRecord {
+  return { id: row.id, name: row.name, size: row.size, sha256: row.sha256, addedBy: row.added_by, addedAt: row.added_at };
 }

@@ -1,15 +1,8 @@
 import type { PdfRecord, PdfStore } from '../pdf-store';
+import { toPdfRecord, type PdfRow } from '../stored-rows';
 import type { PostgresDatabase } from './database';
 import { TOUCH_SESSION } from './postgres-layer-store';
 
-interface PdfRow {
-  id: string;
-  name: string;
-  size: number;
-  sha256: string;
-  added_by: string;
-  added_at: number;
-}
 
 /**
  * The records of each session's PDFs, in the `pdfs` table; they go with their session (ON DELETE
@@ -23,14 +16,7 @@ export class PostgresPdfStore implements PdfStore {
       'SELECT id, name, size, sha256, added_by, added_at FROM pdfs WHERE session_id = $1 ORDER BY seq',
       [sessionId],
     );
-    return (rows as PdfRow[]).map((row) => ({
-      id: row.id,
-      name: row.name,
-      size: row.size,
-      sha256: row.sha256,
-      addedBy: row.added_by,
-      addedAt: row.added_at,
-    }));
+    return (rows as PdfRow[]).map(toPdfRecord);
   }
 
   addPdf(sessionId: string, pdf: PdfRecord): Promise<void> {
