@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
@@ -22,7 +24,32 @@ const STORES: StoreSetup[] = [
   { label: 'memory (baseline)', env: { STORAGE: 'memory' } },
   { label: 'SQLite, synchronous=full (default)', env: { STORAGE: 'sqlite', SQLITE_SYNCHRONOUS: 'full' } },
   { label: 'SQLite, synchronous=normal', env: { STORAGE: 'sqlite', SQLITE_SYNCHRONOUS: 'normal' } },
+  // a database of its own on the machine's PostgreSQL (127.0.0.1:5432), made for the row and dropped after
+  { label: 'PostgreSQL, local, pool of 10', env: { STORAGE: 'postgres', SESSION_SECRET: 'a-bench-secret-of-at-least-32-characters' } },
 ];
+
+/** The machine's PostgreSQL (trust auth), where bench databases are made. */
+const POSTGRES_ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function onAdmin(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh database for a STORAGE=postgres row: its env, and how to drop it. */
+async function benchDatabase(env: Record<string, string>): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  if (env.STORAGE !== 'postgres') return { env, drop: async () => undefined };
+  const name = `gbs_bench_${randomBytes(6).toString('hex')}`;
+  await onAdmin(`CREATE DATABASE ${name}`);
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return { env: { ...env, DATABASE_URL: url.toString() }, drop: () => onAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
 
 const SCENARIOS = [
   { label: '1 session, 1 client', sessions: 1 },
@@ -56,7 +83,9 @@ export async function durabilitySuite(): Promise<BenchTable[]> {
   ];
 }
 
-async function withServer<T>(env: Record<string, string>, run: (server: RunningServer) => Promise<T>): Promise<T> {
+async function withServer<T>(storeEnv: Record<string, string>, run: (server: RunningServer) => Promise<T>): Promise<T> {
+  const database = await benchDatabase(storeEnv);
+  const env = database.env;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamebook-bench-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', UPDATES_PER_SECOND: '1000000', UPDATES_BURST: '1000000', ...env });
   const logger = createLogger(config.logLevel);
@@ -67,6 +96,7 @@ async function withServer<T>(env: Record<string, string>, run: (server: RunningS
   } finally {
     await server.close();
     await rm(dataDir, { recursive: true, force: true });
+    await database.drop();
   }
 }
 

@@ -69,7 +69,7 @@ export class PostgresDatabase {
   }
 
   /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
-  async transaction<T>(work: (query: Query) => Promise<T>, isolation = 'READ COMMITTED'): Promise<T> {
+  async transaction<T>(work: (query: Query) => Promise<T>, isolation: 'READ COMMITTED' | 'REPEATABLE READ' = 'READ COMMITTED'): Promise<T> {
     this.assertOpen();
     let client: pg.PoolClient;
     try {
