@@ -51,6 +51,13 @@ async function benchDatabase(env: Record<string, string>): Promise<{ env: Record
   return { env: { ...env, DATABASE_URL: url.toString() }, drop: () => onAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
+/** One bench user drives every socket and table: the per-socket and per-user limits would measure themselves. */
+const UNLIMITED = Object.fromEntries(
+  ['UPDATES_PER_SECOND', 'UPDATES_BURST', 'USER_UPDATES_PER_SECOND', 'USER_UPDATES_BURST', 'SOCKETS_PER_USER', 'SOCKETS_PER_ADDRESS', 'TABLES_PER_USER_PER_HOUR', 'TABLES_PER_ADDRESS_PER_HOUR'].map(
+    (key) => [key, '1000000'],
+  ),
+);
+
 const SCENARIOS = [
   { label: '1 session, 1 client', sessions: 1 },
   { label: '32 sessions, 1 client each', sessions: 32 },
@@ -87,7 +94,7 @@ async function withServer<T>(storeEnv: Record<string, string>, run: (server: Run
   const database = await benchDatabase(storeEnv);
   const env = database.env;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamebook-bench-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', UPDATES_PER_SECOND: '1000000', UPDATES_BURST: '1000000', ...env });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...UNLIMITED, ...env });
   const logger = createLogger(config.logLevel);
   const storage = await openStorage(config.storage, logger);
   const server = await startServer(config, storage.sessions, logger, storage);

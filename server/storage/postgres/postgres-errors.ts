@@ -6,6 +6,11 @@ export function sqlState(error: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+/** The SQLSTATE behind a StorageError that postgresFailure made (or of a raw pg error). */
+export function failedState(error: unknown): string | undefined {
+  return sqlState((error as { cause?: unknown } | null)?.cause) ?? sqlState(error);
+}
+
 /** The SQLSTATE of a row that a unique key already holds. */
 export const UNIQUE_VIOLATION = '23505';
 

@@ -1,6 +1,7 @@
 import type { LayerStore, StoredPage } from '../layer-store';
 import { packLayers, unpackLayers } from '../layer-codec';
 import type { PostgresDatabase } from './database';
+import { touching } from './touching';
 
 interface PageRow {
   pdf_id: string;
@@ -8,9 +9,6 @@ interface PageRow {
   revision: number;
   layers: Buffer;
 }
-
-/** A session written to counts as used, as for game-state updates. */
-export const TOUCH_SESSION = 'UPDATE sessions SET last_used_at = $2 WHERE id = $1';
 
 /**
  * The newest revision of each page's layers, deflated (layer-codec.ts), in the `layers` table; a
@@ -27,15 +25,14 @@ export class PostgresLayerStore implements LayerStore {
     return (rows as PageRow[]).map((row) => ({ pdfId: row.pdf_id, pageNum: row.page_num, revision: row.revision, layers: unpackLayers(row.layers) }));
   }
 
-  savePage(sessionId: string, page: StoredPage): Promise<void> {
-    const layers = packLayers(page.layers);
-    return this.db.transaction(async (query) => {
-      await query(
+  async savePage(sessionId: string, page: StoredPage): Promise<void> {
+    await this.db.query(
+      touching(
         `INSERT INTO layers (session_id, pdf_id, page_num, revision, layers) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (session_id, pdf_id, page_num) DO UPDATE SET revision = excluded.revision, layers = excluded.layers`,
-        [sessionId, page.pdfId, page.pageNum, page.revision, layers],
-      );
-      await query(TOUCH_SESSION, [sessionId, Date.now()]);
-    });
+        6,
+      ),
+      [sessionId, page.pdfId, page.pageNum, page.revision, packLayers(page.layers), Date.now()],
+    );
   }
 }

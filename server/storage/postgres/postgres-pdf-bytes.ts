@@ -4,7 +4,7 @@ import type { PdfBytes, SavedPdf } from '../pdf-bytes';
 import { PdfInspector } from '../pdf-inspector';
 import { StorageError } from '../storage-error';
 import type { PostgresDatabase, Query } from './database';
-import { sqlState, UNIQUE_VIOLATION } from './postgres-errors';
+import { failedState, UNIQUE_VIOLATION } from './postgres-errors';
 
 export interface PdfBytesOptions {
   /** Bytes per row of pdf_chunks: a range read fetches only the rows it overlaps. */
@@ -91,7 +91,7 @@ export class PostgresPdfBytes implements PdfBytes {
       await this.db.transaction((query) => this.nameOrDrop(query, blobId, sha256, size));
     } catch (error) {
       // the same book finished uploading on another connection meanwhile: now it is found
-      if (sqlState((error as { cause?: unknown }).cause) !== UNIQUE_VIOLATION) throw error;
+      if (failedState(error) !== UNIQUE_VIOLATION) throw error;
       await this.db.transaction((query) => this.nameOrDrop(query, blobId, sha256, size));
     }
   }

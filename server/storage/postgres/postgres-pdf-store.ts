@@ -1,7 +1,7 @@
 import type { PdfRecord, PdfStore } from '../pdf-store';
 import { toPdfRecord, type PdfRow } from '../stored-rows';
 import type { PostgresDatabase } from './database';
-import { TOUCH_SESSION } from './postgres-layer-store';
+import { touching } from './touching';
 
 
 /**
@@ -19,18 +19,10 @@ export class PostgresPdfStore implements PdfStore {
     return (rows as PdfRow[]).map(toPdfRecord);
   }
 
-  addPdf(sessionId: string, pdf: PdfRecord): Promise<void> {
-    return this.db.transaction(async (query) => {
-      await query('INSERT INTO pdfs (session_id, id, name, size, sha256, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-        sessionId,
-        pdf.id,
-        pdf.name,
-        pdf.size,
-        pdf.sha256,
-        pdf.addedBy,
-        pdf.addedAt,
-      ]);
-      await query(TOUCH_SESSION, [sessionId, Date.now()]);
-    });
+  async addPdf(sessionId: string, pdf: PdfRecord): Promise<void> {
+    await this.db.query(
+      touching('INSERT INTO pdfs (session_id, id, name, size, sha256, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', 8),
+      [sessionId, pdf.id, pdf.name, pdf.size, pdf.sha256, pdf.addedBy, pdf.addedAt, Date.now()],
+    );
   }
 }

@@ -3,7 +3,7 @@ import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, SnapshotChoice
 import { versionTaken } from '../storage-error';
 import { toDelta, toSnapshot, type DeltaRow } from '../stored-rows';
 import type { PostgresDatabase, Query } from './database';
-import { sqlState, UNIQUE_VIOLATION } from './postgres-errors';
+import { failedState, UNIQUE_VIOLATION } from './postgres-errors';
 
 interface AppliedRow {
   user_id: string;
@@ -15,14 +15,21 @@ interface AppliedRow {
 const SNAPSHOT_COLUMNS = 'SELECT version, state FROM snapshots WHERE session_id = $1';
 
 const SQL = {
-  touch: 'UPDATE sessions SET last_used_at = $2 WHERE id = $1',
   touched: 'UPDATE sessions SET last_used_at = $2 WHERE id = $1 RETURNING host_id, created_at',
   newestSnapshot: `${SNAPSHOT_COLUMNS} ORDER BY version DESC LIMIT 1`,
   snapshotFrom: `${SNAPSHOT_COLUMNS} AND version >= $2 ORDER BY version LIMIT 1`,
   logStart: 'SELECT min(from_version) AS first FROM deltas WHERE session_id = $1',
   deltasAfter: 'SELECT version, from_version, crc, delta, update_id FROM deltas WHERE session_id = $1 AND version > $2 ORDER BY version',
   applied: 'SELECT user_id, client_key, seq, version FROM applied_updates WHERE session_id = $1',
-  insertDelta: 'INSERT INTO deltas (session_id, version, from_version, crc, delta, update_id) VALUES ($1, $2, $3, $4, $5, $6)',
+  // one statement, so one round trip and one implicit transaction: the delta, the update it applied, the use
+  append: `WITH delta AS (
+      INSERT INTO deltas (session_id, version, from_version, crc, delta, update_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING session_id
+    ), applied AS (
+      INSERT INTO applied_updates (session_id, user_id, client_key, seq, version, applied_at)
+        SELECT session_id, $7::text, $8::text, $9::integer, $11::integer, $10::bigint FROM delta WHERE $7::text IS NOT NULL
+      ON CONFLICT (session_id, user_id, client_key) DO UPDATE SET seq = excluded.seq, version = excluded.version, applied_at = excluded.applied_at
+    )
+    UPDATE sessions SET last_used_at = $10::bigint WHERE id = (SELECT session_id FROM delta)`,
   recordApplied: `INSERT INTO applied_updates (session_id, user_id, client_key, seq, version, applied_at) VALUES ($1, $2, $3, $4, $5, $6)
     ON CONFLICT (session_id, user_id, client_key) DO UPDATE SET seq = excluded.seq, version = excluded.version, applied_at = excluded.applied_at`,
   saveSnapshot: `INSERT INTO snapshots (session_id, version, state) VALUES ($1, $2, $3)
@@ -72,19 +79,15 @@ export class PostgresSessionStore implements SessionStore {
     }, 'REPEATABLE READ');
   }
 
-  appendUpdate(id: string, entry: GameStateDelta, applied?: AppliedUpdate): Promise<void> {
-    const delta = JSON.stringify(entry.delta);
-    return this.db.transaction(async (query) => {
-      const now = Date.now();
-      try {
-        await query(SQL.insertDelta, [id, entry.version, entry.fromVersion, entry.crc, delta, entry.updateId ?? null]);
-      } catch (error) {
-        if (sqlState(error) === UNIQUE_VIOLATION) throw versionTaken(id, entry.version, error);
-        throw error;
-      }
-      if (applied) await query(SQL.recordApplied, [id, applied.userId, applied.clientKey, applied.seq, applied.version, now]);
-      await query(SQL.touch, [id, now]);
-    });
+  async appendUpdate(id: string, entry: GameStateDelta, applied?: AppliedUpdate): Promise<void> {
+    const values = [id, entry.version, entry.fromVersion, entry.crc, JSON.stringify(entry.delta), entry.updateId ?? null];
+    try {
+      const origin = [applied?.userId ?? null, applied?.clientKey ?? null, applied?.seq ?? null];
+      await this.db.query(SQL.append, [...values, ...origin, Date.now(), applied?.version ?? null]);
+    } catch (error) {
+      if (failedState(error) === UNIQUE_VIOLATION) throw versionTaken(id, entry.version, error);
+      throw error;
+    }
   }
 
   async recordApplied(id: string, applied: AppliedUpdate): Promise<void> {
