@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { canonicalJson } from '../shared/canonical-json';
 import { crc32Utf8 } from '../shared/crc32';
@@ -14,15 +15,17 @@ import { tempDir } from './support/temp-dir';
 
 const SECRET = 'one-secret-that-every-node-of-the-cluster-shares';
 
-/** `npm start` on STORAGE=postgres, with a DATA_DIR of its own that it must not need. */
-async function postgresNode(databaseUrl: string, port?: number): Promise<ServerProcess> {
-  return startServerProcess({
+/** `npm start` on STORAGE=postgres, with a DATA_DIR of its own that it must leave empty. */
+async function postgresNode(databaseUrl: string, port?: number): Promise<ServerProcess & { dataDir: string }> {
+  const dataDir = await tempDir('gamebook-pg-node-');
+  const node = await startServerProcess({
     PORT: String(port ?? (await freePort())),
-    DATA_DIR: await tempDir('gamebook-pg-node-'),
+    DATA_DIR: dataDir,
     STORAGE: 'postgres',
     DATABASE_URL: databaseUrl,
     SESSION_SECRET: SECRET,
   });
+  return { ...node, dataDir };
 }
 
 /** The notes b has written after `count` edits. */
@@ -80,6 +83,7 @@ describe('the real server on STORAGE=postgres', () => {
     }
     server.child.kill('SIGTERM');
     assert.equal(await server.exited, 0);
+    assert.deepEqual(await readdir(server.dataDir), [], 'the node kept nothing on disk');
   });
 
   it('G2: a PDF uploaded through one node is read whole and in ranges through another node and after a restart, from the database', async (t) => {
@@ -122,5 +126,6 @@ describe('the real server on STORAGE=postgres', () => {
     assert.deepEqual(Buffer.from(await again.arrayBuffer()), book.subarray(0, 1024));
     restarted.child.kill('SIGTERM');
     assert.equal(await restarted.exited, 0);
+    for (const node of [first, second, restarted]) assert.deepEqual(await readdir(node.dataDir), [], 'no PDF file on any node');
   });
 });
