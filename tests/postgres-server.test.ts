@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { canonicalJson } from '../shared/canonical-json';
 import { crc32Utf8 } from '../shared/crc32';
 import type { PdfData } from '../shared/layers-protocol';
-import { syncClient, type TestClient } from './support/clients';
+import { syncClient, syncPair, type TestClient } from './support/clients';
 import { eventually } from './support/harness';
 import { testDatabase } from './support/postgres';
 import { freePort, startServerProcess, type ServerProcess } from './support/server-process';
@@ -46,14 +46,7 @@ describe('the real server on STORAGE=postgres', () => {
     const databaseUrl = await testDatabase();
     const port = await freePort();
     let server = await postgresNode(databaseUrl, port);
-    const a = await syncClient(server.url, 'host');
-    const b = await syncClient(server.url, 'player');
-    t.after(() => {
-      a.client.close();
-      b.client.close();
-    });
-    const { sessionId } = await a.socket.emitWithAck('create-session');
-    await Promise.all([a.client.join(sessionId), b.client.join(sessionId)]);
+    const { sessionId, a, b } = await syncPair(t, server.url);
     for (let i = 1; i <= 5; i++) {
       a.client.update({ counters: [{ id: 'hp', value: i }] });
       b.client.update({ notes: notes(i) });
