@@ -131,5 +131,5 @@ export async function startServer(
 /** The records that keep PDF files in DATA_DIR: only a store that tells without waiting can. */
 function referencesOf(pdfs: PdfStore): PdfReferences {
   if ('isReferenced' in pdfs && typeof pdfs.isReferenced === 'function') return pdfs as PdfStore & PdfReferences;
-  throw new Error('startServer: give extras.pdfBytes with a PDF store that cannot tell synchronously which files it names');
+  throw new Error('startServer: a PDF store that cannot tell synchronously which files it names needs extras.pdfBytes');
 }
