@@ -31,8 +31,21 @@ const configSchema = z.object({
   /** A text frame of an event other than update-game-state (whose frame may hold MAX_UPDATE_BYTES more). */
   MAX_EVENT_BYTES: count(64 * 1024),
   ACTIVITY_DIST: z.string().default('activity/dist'),
-  /** `sqlite` keeps everything in DATA_DIR; `memory` keeps nothing across restarts. */
-  STORAGE: z.enum(['sqlite', 'memory']).default('sqlite'),
+  /** `sqlite` keeps everything in DATA_DIR; `postgres` in DATABASE_URL (nothing on disk); `memory` nothing across restarts. */
+  STORAGE: z.enum(['sqlite', 'postgres', 'memory']).default('sqlite'),
+  /** STORAGE=postgres: postgres://user:password@host:port/database */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
+  /** Connections one server opens to PostgreSQL at most. */
+  PG_POOL_SIZE: count(10),
+  /** How long a query waits for a PostgreSQL connection before it fails (`internal` to the client). */
+  PG_CONNECT_TIMEOUT_MS: count(5000),
+  /** Bytes per stored row of a PDF in PostgreSQL: a range read fetches only the rows it overlaps. */
+  PDF_CHUNK_BYTES: count(256 * 1024),
+  /**
+   * STORAGE=postgres: PDF bytes no record names are spared this long (an upload stores its bytes,
+   * then its record); an upload unfinished after it counts as abandoned and is collected.
+   */
+  PDF_UPLOAD_GRACE_SECONDS: z.coerce.number().min(0).default(3600),
   SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
   STORAGE_MAX_BYTES: z.coerce.number().int().positive().optional(),
   SESSION_TTL_DAYS: amount(30),
@@ -81,6 +94,12 @@ const configSchema = z.object({
     const message = `at least MAX_STATE_BYTES + MAX_SESSION_LAYER_BYTES (${largestFullState(env)}): a full state must fit`;
     context.addIssue({ code: 'custom', path: ['MAX_QUEUED_BYTES'], message });
   }
+  if (env.STORAGE === 'postgres') {
+    // every node of a cluster must know the database and sign tokens with the same key
+    for (const key of ['DATABASE_URL', 'SESSION_SECRET'] as const) {
+      if (env[key] === undefined) context.addIssue({ code: 'custom', path: [key], message: 'required with STORAGE=postgres' });
+    }
+  }
   const discord = ['DISCORD_CLIENT_ID', 'DISCORD_CLIENT_SECRET', 'DISCORD_BOT_TOKEN', 'DISCORD_PUBLIC_KEY'] as const;
   const set = discord.filter((key) => env[key] !== undefined);
   if (set.length === 0 || set.length === discord.length) return;
@@ -126,6 +145,14 @@ function toConfig(env: z.infer<typeof configSchema>) {
       file: path.resolve(env.DATA_DIR, 'gamebook.sqlite'),
       sync: env.SQLITE_SYNCHRONOUS,
       maxBytes: env.STORAGE_MAX_BYTES,
+      pdfDir: path.resolve(env.DATA_DIR, 'pdfs'),
+      postgres: {
+        url: env.DATABASE_URL ?? '',
+        poolSize: env.PG_POOL_SIZE,
+        connectTimeoutMs: env.PG_CONNECT_TIMEOUT_MS,
+        pdfChunkBytes: env.PDF_CHUNK_BYTES,
+        pdfGraceMs: env.PDF_UPLOAD_GRACE_SECONDS * 1000,
+      },
     },
     housekeeping: {
       idleMs: env.SESSION_IDLE_SECONDS * 1000,

@@ -8,10 +8,11 @@ import { bearerToken, requireUser, userOf } from './http-auth';
 import { protocolErrors } from './http-errors';
 import { sessionIdOf } from './http-params';
 import type { Logger } from './logger';
-import type { PdfFiles } from './pdf-files';
+import { sendPdfBytes } from './pdf-range';
 import { receivePdf, type ReceivedPdf } from './pdf-upload';
 import type { SessionChannel } from './session-channel';
 import type { SessionRegistry } from './session-registry';
+import type { PdfBytes } from './storage/pdf-bytes';
 import type { PdfStore } from './storage/pdf-store';
 import type { TokenService } from './tokens';
 
@@ -20,7 +21,7 @@ export interface PdfRoutesOptions {
   channel: SessionChannel;
   tokens: TokenService;
   links: AccessLinks;
-  files: PdfFiles;
+  files: PdfBytes;
   store: PdfStore;
   maxPdfBytes: number;
   logger: Logger;
@@ -64,8 +65,7 @@ export function createPdfRoutes(options: PdfRoutesOptions): Router {
       res.status(304).end();
       return;
     }
-    // send (behind sendFile) answers Range with 206 and If-Range, and keeps our headers
-    res.sendFile(options.files.pathOf(pdf.sha256), { acceptRanges: true, cacheControl: false, etag: false });
+    await sendPdfBytes(req, res, options.files, { sha256: pdf.sha256, size: pdf.size, etag }, options.logger);
   });
 
   router.post('/api/sessions/:sessionId/pdfs/:pdfId/link', auth, async (req, res) => {
