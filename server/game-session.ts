@@ -15,7 +15,7 @@ import type { SessionLimits } from './limits';
 import type { SessionChannel } from './session-channel';
 import type { TableState } from '../shared/layers-protocol';
 import type { SessionTable } from './session-table';
-import type { SessionMeta, SessionStore, StoredSession } from './storage/session-store';
+import type { AppliedUpdate, SessionMeta, SessionStore, StoredSession } from './storage/session-store';
 import { planUpdate, type PlanContext } from './update-plan';
 import { TaskQueue } from './task-queue';
 import { AppliedUpdates, originOf, type UpdateOrigin } from './applied-updates';
@@ -216,8 +216,17 @@ export class GameSession {
   }
 
   /** An update that changed nothing still counts as applied: merged again later, it might change something. */
-  private async recordUnchanged(origin: UpdateOrigin): Promise<void> {
-    const applied = { ...origin, version: this.version };
+  private recordUnchanged(origin: UpdateOrigin): Promise<void> {
+    return this.recordApplied({ ...origin, version: this.version });
+  }
+
+  /** What an update of this origin was acknowledged with when it was applied; undefined when it is new. */
+  appliedAs(origin: UpdateOrigin): number | undefined {
+    return this.applied.versionOfResend(origin);
+  }
+
+  /** Remembers, durably, that an update was applied (in `version`), so that a resend of it is not. */
+  async recordApplied(applied: AppliedUpdate): Promise<void> {
     try {
       await this.deps.store.recordApplied(this.id, applied);
     } catch (error) {

@@ -155,6 +155,19 @@ export const discordLoginSchema = z.object({
   instanceId: z.string().max(128).regex(/^[A-Za-z0-9_-]+$/, 'an instance id is made of letters, digits, - and _'),
 });
 
+/**
+ * Where a Discord activity runs, as POST /api/auth/discord answers it: each channel (voice, text,
+ * DM, group DM) has its own table. `name` is null when the bot cannot read the channel (DMs).
+ */
+export const discordPlaceSchema = z.object({
+  kind: z.enum(['voice', 'text', 'dm']),
+  channelId: z.string().min(1),
+  guildId: z.string().nullable(),
+  name: z.string().nullable(),
+});
+
+export type DiscordPlace = z.infer<typeof discordPlaceSchema>;
+
 /** POST /api/auth/invite: a signed join link's invitation, and a name when the caller has no token yet. */
 export const inviteLoginSchema = z.object({
   invite: z.string().min(1).max(1024),

@@ -1,4 +1,5 @@
 import { differ as defaultDiffer, type Differ } from './diff';
+import { newClientKey } from './client-key';
 import { EditQueue, type Edit, type KeptEdit } from './edit-queue';
 import type { Intent } from './merge-intents';
 import { updateBody, type UpdateBody } from './path-diff';
@@ -54,12 +55,6 @@ const FINAL_REFUSALS: ReadonlySet<ErrorCode> = new Set(['too-large', 'invalid-pa
 /** The server's update limit until its join ack says otherwise (the default of MAX_UPDATE_BYTES). */
 const DEFAULT_MAX_UPDATE_BYTES = 1024 * 1024;
 
-/** A random key naming this client in its update ids, from a source that works on plain http too. */
-function clientKey(): string {
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(9));
-  return `u${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
-}
-
 /**
  * The client side of the state exchange: holds the confirmed state and version, shows the user's
  * unconfirmed edits on top, applies deltas in order, catches up on gaps, resyncs on a CRC
@@ -71,7 +66,7 @@ export class SyncClient extends Emitter<SyncEvents> {
   private readonly differ: Differ;
   private confirmed: ConfirmedState;
   private readonly queues = new Map<string, EditQueue>();
-  private readonly key = clientKey();
+  private readonly key = newClientKey();
   private sequence = 0;
   private readonly debounce: DebounceWindows;
   private readonly retryMs: number;
