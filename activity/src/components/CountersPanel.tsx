@@ -33,8 +33,7 @@ const CounterCard = memo(function CounterCard({ counter }: { counter: Counter })
   );
 });
 
-const counterKey = (counter: Counter) => counter.id;
-const counterCard = (counter: Counter) => <CounterCard counter={counter} />;
+const counterCard = (counter: Counter) => <CounterCard key={counter.id} counter={counter} />;
 
 export function CountersPanel() {
   const counters = useList('counters', readCounters);
@@ -43,7 +42,7 @@ export function CountersPanel() {
       <h2 className="panel-title">Counters</h2>
       <AddForm label="New counter" placeholder="Add a counter (e.g. Time, Honour)" onAdd={(label) => editList('counters', (list) => appendItem(list, newCounter(label)))} />
       {counters.length === 0 && <p className="empty">Track anything the book counts: time, honour, meals eaten.</p>}
-      <WindowedList items={counters} keyOf={counterKey} render={counterCard} className="counters-grid" gap={12} itemHeight={70} />
+      <WindowedList items={counters} render={counterCard} className="counters-grid" gap={12} itemHeight={70} />
     </div>
   );
 }

@@ -25,8 +25,7 @@ const NoteCard = memo(function NoteCard({ note }: { note: Note }) {
   );
 });
 
-const noteKey = (note: Note) => note.id;
-const noteCard = (note: Note) => <NoteCard note={note} />;
+const noteCard = (note: Note) => <NoteCard key={note.id} note={note} />;
 
 export function NotesPanel() {
   const notes = useList('notes', readNotes);
@@ -40,7 +39,7 @@ export function NotesPanel() {
         </button>
       </div>
       {notes.length === 0 && <p className="empty">Maps, codewords, the paragraph you must not forget: everyone sees and edits these.</p>}
-      <WindowedList items={notes} keyOf={noteKey} render={noteCard} className="notes-grid" gap={12} itemHeight={170} />
+      <WindowedList items={notes} render={noteCard} className="notes-grid" gap={12} itemHeight={170} />
     </div>
   );
 }

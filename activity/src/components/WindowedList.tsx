@@ -1,18 +1,22 @@
-import { Fragment, memo, useCallback, useEffect, useRef, useState, type FocusEvent, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type FocusEvent, type ReactNode } from 'react';
 
 /**
- * Items per chunk: a multiple of every column count a panel's grid shows (1 to 6), so that
- * every chunk but the last ends on a full row and the grid reads as one.
+ * Items per chunk: a multiple of the column counts a panel's grid shows (1 to 4, and 6), so
+ * that every chunk but the last ends on a full row and the grid reads as one. Small, because a
+ * change of one item renders its whole chunk again (the other items bail out of rendering, but
+ * each still costs a comparison).
  */
-export const CHUNK_ITEMS = 60;
+export const CHUNK_ITEMS = 12;
+
+/** A list this short renders whole, as one chunk: the page holds all of it (find in page, no gaps while scrolling). */
+export const WHOLE_UP_TO = 60;
 
 /** How far beyond the scrolled view chunks are rendered already (in view heights), so scrolling rarely shows a gap. */
 const AHEAD = 1;
 
 interface WindowedListProps<T> {
   items: readonly T[];
-  keyOf: (item: T) => string;
-  /** One item: a memoized component, so that items that did not change skip rendering. */
+  /** One item, keyed by its id: a memoized component, so that items that did not change skip rendering. */
   render: (item: T) => ReactNode;
   /** The list's layout class (a grid or a column), given to each chunk. */
   className: string;
@@ -22,7 +26,7 @@ interface WindowedListProps<T> {
   itemHeight: number;
 }
 
-interface ChunkProps<T> extends Pick<WindowedListProps<T>, 'items' | 'keyOf' | 'render' | 'className'> {
+interface ChunkProps<T> extends Pick<WindowedListProps<T>, 'items' | 'render' | 'className'> {
   index: number;
   start: number;
   end: number;
@@ -43,17 +47,24 @@ interface Range {
  * ancestor), and one empty box of their measured heights for each run of the others: a table of
  * thousands of notes costs, on every change and scroll, what its visible chunks cost. The
  * scrollbar stays true; a chunk holding the focus stays rendered, so a player typing never loses
- * their field. A list of one chunk renders whole, as a plain list would.
+ * their field. A short list renders whole, as a plain list would.
  */
-export function WindowedList<T>({ items, keyOf, render, className, gap, itemHeight }: WindowedListProps<T>) {
+export function WindowedList<T>({ items, render, className, gap, itemHeight }: WindowedListProps<T>) {
   const list = useRef<HTMLDivElement>(null);
   const heights = useRef(new Map<number, number>());
   const perItem = useRef(itemHeight);
   const [range, setRange] = useState<Range>({ first: 0, last: 0 });
   const [focused, setFocused] = useState<number | null>(null);
   const [size, setSize] = useState<ResizeObserver | null>(null);
-  const chunkCount = Math.max(1, Math.ceil(items.length / CHUNK_ITEMS));
-  const heightOf = (index: number) => heights.current.get(index) ?? Math.min(CHUNK_ITEMS, items.length - index * CHUNK_ITEMS) * perItem.current;
+  const per = items.length <= WHOLE_UP_TO ? Math.max(1, items.length) : CHUNK_ITEMS;
+  const chunking = useRef(per);
+  if (chunking.current !== per) {
+    // the chunks are cut anew: the heights measured were of other chunks
+    chunking.current = per;
+    heights.current.clear();
+  }
+  const chunkCount = Math.max(1, Math.ceil(items.length / per));
+  const heightOf = (index: number) => heights.current.get(index) ?? Math.min(per, items.length - index * per) * perItem.current;
 
   // read when the view moves, after each render: the latest chunk count and heights
   const measure = useRef(() => {});
@@ -102,8 +113,8 @@ export function WindowedList<T>({ items, keyOf, render, className, gap, itemHeig
     }
     if (hidden > 0) parts.push(<div key={`before-${index}`} style={{ height: hidden - gap }} />);
     hidden = 0;
-    const [start, end] = [index * CHUNK_ITEMS, Math.min(items.length, (index + 1) * CHUNK_ITEMS)];
-    parts.push(<Chunk<T> key={index} {...{ items, keyOf, render, className, index, start, end, size, onFocusIn, onFocusOut }} />);
+    const [start, end] = [index * per, Math.min(items.length, (index + 1) * per)];
+    parts.push(<Chunk<T> key={index} {...{ items, render, className, index, start, end, size, onFocusIn, onFocusOut }} />);
   }
   if (hidden > 0) parts.push(<div key="after" style={{ height: hidden - gap }} />);
   return (
@@ -113,7 +124,7 @@ export function WindowedList<T>({ items, keyOf, render, className, gap, itemHeig
   );
 }
 
-function ChunkView<T>({ items, keyOf, render, className, index, start, end, size, onFocusIn, onFocusOut }: ChunkProps<T>) {
+function ChunkView<T>({ items, render, className, index, start, end, size, onFocusIn, onFocusOut }: ChunkProps<T>) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const chunk = box.current;
@@ -126,9 +137,7 @@ function ChunkView<T>({ items, keyOf, render, className, index, start, end, size
   };
   return (
     <div ref={box} data-chunk={index} data-items={end - start} className={className} onFocus={() => onFocusIn(index)} onBlur={focusOut}>
-      {items.slice(start, end).map((item) => (
-        <Fragment key={keyOf(item)}>{render(item)}</Fragment>
-      ))}
+      {items.slice(start, end).map(render)}
     </div>
   );
 }

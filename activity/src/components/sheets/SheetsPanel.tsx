@@ -5,8 +5,7 @@ import { useTable } from '../../store/table-store';
 import { WindowedList } from '../WindowedList';
 import { CharacterSheet } from './CharacterSheet';
 
-const sheetKey = (character: Character) => character.id;
-const sheet = (character: Character) => <CharacterSheet character={character} />;
+const sheet = (character: Character) => <CharacterSheet key={character.id} character={character} />;
 
 export function SheetsPanel() {
   const characters = useList('characters', readCharacters);
@@ -21,7 +20,7 @@ export function SheetsPanel() {
         </button>
       </div>
       {characters.length === 0 && <p className="empty">No adventurer yet. Add one to track skill, stamina, luck, gold and what you carry.</p>}
-      <WindowedList items={characters} keyOf={sheetKey} render={sheet} className="sheets-list" gap={14} itemHeight={520} />
+      <WindowedList items={characters} render={sheet} className="sheets-list" gap={14} itemHeight={520} />
     </div>
   );
 }
