@@ -1,5 +1,5 @@
 import type { JsonValue } from './json';
-import type { PathSegment } from './merge-intents';
+import type { PathSegment } from './json';
 
 /**
  * Where each id stands in an array of items, cached by the array's identity. A path-level change

@@ -1,6 +1,6 @@
 import { sameItem, type Delta, type Differ } from './diff';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
-import type { PathSegment } from './merge-intents';
+import type { PathSegment } from './json';
 import { indexOfId } from './id-index';
 
 type Maybe = JsonValue | undefined;

@@ -36,3 +36,6 @@ export function tryParseJson(text: string): unknown {
     return undefined;
   }
 }
+
+/** One step of a path into a JSON value: a key, an index, or (in arrays of items) an item's id. */
+export type PathSegment = string | number;

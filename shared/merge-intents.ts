@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { indexOfId } from './id-index';
-import { deepEqual, isJsonObject, type JsonValue } from './json';
+import { deepEqual, isJsonObject, type JsonValue, type PathSegment } from './json';
 
 /** An object key, or the `id` of an item of an array whose items all carry one. */
-export type PathSegment = string | number;
 
 /**
  * How an edit of one value merges with edits others made meanwhile (docs/protocol.md, M-rules):

@@ -4,7 +4,8 @@ import { indexOfId, shareIdIndex } from './id-index';
 import { ProtocolError } from './errors';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import { DELTA_MARKER_KEY, MAX_JSON_DEPTH } from './json-shape';
-import { valueAt, type PathSegment } from './merge-intents';
+import type { PathSegment } from './json';
+import { valueAt } from './merge-intents';
 
 type Maybe = JsonValue | undefined;
 

@@ -1,6 +1,6 @@
 import { canonicalPart } from './canonical-crc';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
-import type { PathSegment } from './merge-intents';
+import type { PathSegment } from './json';
 import { indexOfId } from './id-index';
 import { MAX_CHANGES, type StateChange } from './path-changes';
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../../shared/json';
-import type { IntentOp, PathSegment } from '../../../shared/merge-intents';
+import type { PathSegment } from '../../../shared/json';
+import type { IntentOp } from '../../../shared/merge-intents';
 
 /** An item of a shared list: any JSON object with a string `id`, which is what the server merges by. */
 export type Item = JsonObject & { id: string };
