@@ -7,6 +7,7 @@ import type { GameStateDelta } from '../shared/protocol';
 import { StorageError } from '../server/storage/storage-error';
 import { SqliteSessionStore } from '../server/storage/sqlite/sqlite-store';
 import { MIGRATIONS } from '../server/storage/sqlite/migrations';
+import { GroupCommit } from '../server/storage/sqlite/group-commit';
 import { tempDir } from './support/temp-dir';
 
 function entry(version: number): GameStateDelta {
@@ -96,6 +97,40 @@ describe('SQLite session store on a real file', () => {
     assert.ok(together * 4 < oneByOne, `one commit for the group: ${together} WAL frames, against ${oneByOne} one by one`);
     reader.close();
     await store.close();
+  });
+
+  it('W1: a write resolves only once its commit is durable; the event loop runs meanwhile, and writes committed during a flush wait for the next', async () => {
+    const db = new BetterSqlite3(await fileIn());
+    db.exec('CREATE TABLE t (n INTEGER)');
+    const flushes: Array<() => void> = [];
+    const writes = new GroupCommit(db, () => new Promise<void>((resolve) => flushes.push(resolve)));
+    const settled: number[] = [];
+    const write = (n: number) => writes.run(() => db.prepare('INSERT INTO t VALUES (?)').run(n)).then(() => settled.push(n));
+    const first = [write(1), write(2)];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // committed (another reader would see it) but not yet flushed: nothing is resolved, timers still ran
+    assert.equal((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 2);
+    assert.deepEqual(settled, []);
+    assert.equal(flushes.length, 1, 'one flush for the batch');
+    const second = write(3);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(flushes.length, 2, 'the write committed during the first flush waits for a flush of its own');
+    flushes[0]?.();
+    await Promise.all(first);
+    assert.deepEqual(settled, [1, 2]);
+    const closing = writes.close();
+    flushes[1]?.();
+    await Promise.all([second, closing]);
+    assert.deepEqual(settled, [1, 2, 3]);
+    db.close();
+  });
+
+  it('W1: a failed flush fails the writes that waited for it', async () => {
+    const db = new BetterSqlite3(await fileIn());
+    db.exec('CREATE TABLE t (n INTEGER)');
+    const writes = new GroupCommit(db, () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
+    await rejects(writes.run(() => db.prepare('INSERT INTO t VALUES (1)').run()), 'storage-failed');
+    db.close();
   });
 
   it('a write that fails inside a group fails alone; the others commit', async () => {
