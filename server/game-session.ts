@@ -198,9 +198,17 @@ export class GameSession {
     return before;
   }
 
-  /** The deltas after `fromVersion`, or null when the history no longer holds them all. */
-  deltasSince(fromVersion: number): GameStateDelta[] | null {
+  /**
+   * The deltas after `fromVersion`, or null when the history no longer holds them all, or when
+   * `crc` is not this session's at `fromVersion` (a version lost uncommitted and numbered again).
+   */
+  deltasSince(fromVersion: number, crc?: number): GameStateDelta[] | null {
+    if (crc !== undefined && crc !== this.crcAt(fromVersion)) return null;
     return this.history.since(fromVersion, this.version);
+  }
+
+  private crcAt(version: number): number | undefined {
+    return version === this.version ? this.doc.crc() : this.history.crcAt(version);
   }
 
   /**
