@@ -1,4 +1,6 @@
 import type { BenchSuite } from '../report';
+import { abLatencySuite } from './ab-latency';
+import { crowdSuite } from './crowd';
 import { durabilitySuite } from './durability';
 import { fanoutSuite } from './fanout';
 import { inflateSuite } from './inflate';
@@ -12,4 +14,6 @@ export const suites: Record<string, BenchSuite> = {
   inflate: inflateSuite,
   durability: durabilitySuite,
   'oversized-frames': oversizedFramesSuite,
+  'ab-latency': abLatencySuite,
+  crowd: crowdSuite,
 };
