@@ -8,6 +8,7 @@ import { StorageError } from '../server/storage/storage-error';
 import { SqliteSessionStore } from '../server/storage/sqlite/sqlite-store';
 import { MIGRATIONS } from '../server/storage/sqlite/migrations';
 import { GroupCommit } from '../server/storage/sqlite/group-commit';
+import { SqliteConnection } from '../server/storage/sqlite/connection';
 import { tempDir } from './support/temp-dir';
 
 function entry(version: number): GameStateDelta {
@@ -25,6 +26,11 @@ function open(file: string, maxBytes?: number): SqliteSessionStore {
 async function withSession(store: SqliteSessionStore, id: string, versions: number): Promise<void> {
   await store.createSession({ id, hostId: 'host-1', createdAt: 1000 });
   for (let v = 1; v <= versions; v++) await store.appendUpdate(id, entry(v));
+}
+
+async function eventuallyTrue(condition: () => boolean, what: string): Promise<void> {
+  for (let attempt = 0; attempt < 200 && !condition(); attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
+  assert.ok(condition(), what);
 }
 
 async function rejects(promise: Promise<unknown>, code: string): Promise<void> {
@@ -131,6 +137,23 @@ describe('SQLite session store on a real file', () => {
     const writes = new GroupCommit(db, () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
     await rejects(writes.run(() => db.prepare('INSERT INTO t VALUES (1)').run()), 'storage-failed');
     db.close();
+  });
+
+  it('W5: the server\'s connection never checkpoints in a commit; a worker thread folds the WAL into the database while writes go on', async () => {
+    const file = await fileIn();
+    const connection = SqliteConnection.open({ file, sync: 'full' });
+    assert.equal(connection.db.pragma('wal_autocheckpoint', { simple: true }), 0, 'no checkpoint inside a commit on the event loop');
+    const store = new SqliteSessionStore(connection);
+    const reader = new BetterSqlite3(file);
+    await withSession(store, 's', 0);
+    const big = (v: number): GameStateDelta => ({ ...entry(v), delta: { page: ['x'.repeat(3000), 'y'.repeat(3000)] } });
+    for (let v = 1; v <= 1500; v++) await store.appendUpdate('s', big(v));
+    const pages = () => (reader.pragma('page_count', { simple: true }) as number);
+    // 1,500 commits of two pages and more: SQLite's own checkpoint would have run in a commit by now
+    assert.equal(reader.prepare('SELECT count(*) AS n FROM deltas').pluck().get(), 1500);
+    await eventuallyTrue(() => pages() > 1000, 'the worker to copy the WAL into the database file');
+    reader.close();
+    await store.close();
   });
 
   it('a write that fails inside a group fails alone; the others commit', async () => {

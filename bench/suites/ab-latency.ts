@@ -120,6 +120,9 @@ function yjsRounds(): Promise<Timings> {
     });
     providerA.destroy();
     providerB.destroy();
+    // with its awareness, whose timer would keep the bench running
+    docA.destroy();
+    docB.destroy();
     return timings;
   });
 }
