@@ -1,15 +1,18 @@
 import { Client, Events, GatewayIntentBits, Partials, type ClientOptions, type ChatInputCommandInteraction, type Interaction } from 'discord.js';
-import type { Logger } from '../server/logger';
 import { restOptions } from './discord-rest';
+import { retryOnce } from './retry-once';
 import { TABLE_COMMAND, TABLE_SUBCOMMANDS } from './commands';
 import type { ChannelRef, CommandReply, CommandUse } from './interaction';
 import type { TableCommands } from './table-commands';
+import type { BotLogger } from './tables';
 
 export interface GatewayOptions {
   botToken: string;
   apiBase: string;
   commands: TableCommands;
-  logger: Logger;
+  logger: BotLogger;
+  /** A follow-up after a launch that failed is sent once more after this. */
+  followUpRetryMs: number;
   /** First retry delay; doubles up to maxDelayMs. */
   minDelayMs?: number;
   maxDelayMs?: number;
@@ -36,7 +39,7 @@ export function startGateway(options: GatewayOptions): BotGateway {
     const current = new Client(gatewayClientOptions(options.apiBase));
     client = current;
     current.on(Events.Error, (error) => logger.warn({ err: error }, 'Discord gateway error'));
-    listenForCommands(current, options.commands, logger);
+    listenForCommands(current, options.commands, logger, options.followUpRetryMs);
     current.once(Events.ClientReady, (ready) => {
       delay = options.minDelayMs ?? 1000;
       logger.info({ bot: ready.user.tag }, 'Discord bot connected to the gateway');
@@ -76,11 +79,17 @@ export function gatewayClientOptions(apiBase: string): ClientOptions {
 }
 
 /** Serves the table commands of `client`'s interactions (the gateway's transport of the shared handlers). */
-export function listenForCommands(client: Client, commands: TableCommands, logger: Logger): void {
-  client.on(Events.InteractionCreate, (interaction) => void serve(interaction, commands, logger));
+export function listenForCommands(client: Client, commands: TableCommands, logger: BotLogger, followUpRetryMs: number): void {
+  client.on(Events.InteractionCreate, (interaction) => void serve(interaction, { commands, logger, followUpRetryMs }));
 }
 
-async function serve(interaction: Interaction, commands: TableCommands, logger: Logger): Promise<void> {
+interface Serving {
+  commands: TableCommands;
+  logger: BotLogger;
+  followUpRetryMs: number;
+}
+
+async function serve(interaction: Interaction, { commands, logger, followUpRetryMs }: Serving): Promise<void> {
   if (!interaction.isChatInputCommand() && !interaction.isPrimaryEntryPointCommand()) return;
   try {
     const use: CommandUse = {
@@ -94,7 +103,8 @@ async function serve(interaction: Interaction, commands: TableCommands, logger: 
     const reply: CommandReply = await commands.handle(use);
     if (reply.launch) {
       await interaction.launchActivity();
-      await interaction.followUp({ content: reply.content, ephemeral: reply.ephemeral, allowedMentions: { parse: [] } });
+      const send = () => interaction.followUp({ content: reply.content, ephemeral: reply.ephemeral, allowedMentions: { parse: [] } });
+      await retryOnce(send, followUpRetryMs, (error) => logger.info({ err: error, interaction: interaction.id }, 'the follow-up after a launch failed: sending it once more'));
     } else {
       await interaction.reply({ content: reply.content, ephemeral: reply.ephemeral, allowedMentions: { parse: [] } });
     }

@@ -28,6 +28,16 @@ export interface CommandReply {
 
 export const MANAGE_CHANNELS = 1n << 4n;
 
-export function isVoice(channel: ChannelRef | null): channel is ChannelRef {
-  return channel !== null && (channel.type === ChannelType.GuildVoice || channel.type === ChannelType.GuildStageVoice);
+/**
+ * Channels that have a table: where the activity can launch (a guild's text or voice channel, a DM,
+ * a group DM). Not stage channels: no activity launches there.
+ */
+const TABLE_CHANNELS: ReadonlySet<number> = new Set([ChannelType.GuildText, ChannelType.GuildVoice, ChannelType.DM, ChannelType.GroupDM]);
+
+export function isTableChannel(channel: ChannelRef | null): channel is ChannelRef {
+  return channel !== null && TABLE_CHANNELS.has(channel.type);
+}
+
+export function isPrivateChannel(channel: ChannelRef): boolean {
+  return channel.type === ChannelType.DM || channel.type === ChannelType.GroupDM;
 }

@@ -1,18 +1,20 @@
-import { loadConfig } from '../server/config';
-import { createLogger } from '../server/logger';
+import { pino } from 'pino';
 import { discordRest } from './discord-rest';
+import { loadRegisterConfig, type RegisterConfig } from './register-config';
 import { registerCommands } from './register-commands';
 
 /** `npm run bot:register`: puts the bot's slash commands (and the Entry Point command) on Discord. */
-const config = loadConfig();
-const logger = createLogger(config.logLevel);
-if (!config.discord) {
-  logger.fatal('set DISCORD_CLIENT_ID, DISCORD_CLIENT_SECRET, DISCORD_BOT_TOKEN and DISCORD_PUBLIC_KEY to register commands');
+let config: RegisterConfig;
+try {
+  config = loadRegisterConfig();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 }
+const logger = pino({ level: config.logLevel, base: { service: 'gamebook-studio-register' } });
 try {
-  const result = await registerCommands(discordRest(config.discord.apiBase, config.discord.botToken), config.discord.clientId);
-  logger.info({ ...result, application: config.discord.clientId }, 'commands registered');
+  const result = await registerCommands(discordRest(config.apiBase, config.botToken), config.clientId, { userInstall: config.userInstall });
+  logger.info({ ...result, application: config.clientId, userInstall: config.userInstall }, 'commands registered');
 } catch (error) {
   logger.fatal({ err: error }, 'could not register the commands');
   process.exit(1);

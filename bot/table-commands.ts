@@ -1,29 +1,26 @@
-import { ProtocolError } from '../shared/errors';
-import type { GameSession } from '../server/game-session';
-import type { JoinLinks } from '../server/discord/join-links';
-import { discordUserId, type VoiceSessions } from '../server/discord/voice-sessions';
-import type { Logger } from '../server/logger';
-import type { SessionRegistry } from '../server/session-registry';
-import { isVoice, MANAGE_CHANNELS, type ChannelRef, type CommandReply, type CommandUse } from './interaction';
+import { isPrivateChannel, isTableChannel, MANAGE_CHANNELS, type ChannelRef, type CommandReply, type CommandUse } from './interaction';
+import type { BotLogger, ChannelKey, ChannelTables } from './tables';
 
 export interface TableCommandDeps {
-  voice: VoiceSessions;
-  registry: Pick<SessionRegistry, 'ensure' | 'get'>;
-  links: JoinLinks;
-  /** Closes a table: everyone in it is told and let go. Resolves with how many were in it. */
-  closeTable(sessionId: string): Promise<number>;
-  logger: Logger;
+  tables: ChannelTables;
+  logger: BotLogger;
 }
 
-const NOT_IN_GUILD = 'Tables belong to a server\'s voice channels: use this command in a server.';
-const NO_VOICE_CHANNEL =
-  'Use this in a voice channel\'s chat, or name one with `channel:`. (Join the voice channel first to play.)';
+const NOT_IN_GUILD = '`/table` works in a server\'s channels. In a DM, open the activity from the app launcher: its table is this conversation\'s.';
+const NO_TABLE_CHANNEL =
+  'Use this in a text or voice channel (or a voice channel\'s chat), or name one with `channel:`. Stage channels have no table: activities cannot launch there.';
 
 const say = (content: string, launch = false): CommandReply => ({ launch, content, ephemeral: true });
 
+/** How a reply names a channel: a mention in a server, in words in a DM (where a mention shows nothing). */
+function nameOf(channel: ChannelRef): string {
+  return isPrivateChannel(channel) ? 'this conversation' : `<#${channel.id}>`;
+}
+
 /**
  * The bot's commands, whichever transport brought them (the gateway or the HTTP interactions
- * endpoint): `/table start|link|end` and the activity's Entry Point command.
+ * endpoint): `/table start|link|end` and the activity's Entry Point command. Each works on the
+ * table of one channel: the one named with `channel:`, else the one the command was used in.
  */
 export class TableCommands {
   constructor(private readonly deps: TableCommandDeps) {}
@@ -31,59 +28,54 @@ export class TableCommands {
   async handle(use: CommandUse): Promise<CommandReply> {
     const { command } = use;
     if (command.kind === 'unknown') return say(`I do not know the command \`/${command.name}\`.`);
+    // the Entry Point command launches wherever Discord offers it, DMs included
+    if (command.kind === 'entry-point') return isTableChannel(use.channel) ? this.start(use, use.channel) : say(NO_TABLE_CHANNEL);
     if (!use.guildId) return say(NOT_IN_GUILD);
-    if (command.kind === 'entry-point') return this.start(use, use.guildId, use.channel);
     const channel = use.chosenChannel ?? use.channel;
-    if (!isVoice(channel)) return say(NO_VOICE_CHANNEL);
+    if (!isTableChannel(channel)) return say(NO_TABLE_CHANNEL);
     switch (command.subcommand) {
       case 'start':
-        return this.start(use, use.guildId, channel);
+        return this.start(use, channel);
       case 'link':
-        return this.link(use.guildId, channel);
+        return this.link(use, channel);
       case 'end':
-        return this.end(use, use.guildId, channel);
+        return this.end(use, channel);
     }
   }
 
-  private async start(use: CommandUse, guildId: string, channel: ChannelRef | null): Promise<CommandReply> {
-    if (!isVoice(channel)) return say(NO_VOICE_CHANNEL);
-    const sessionId = this.deps.voice.idOf(guildId, channel.id);
-    const session = await this.deps.registry.ensure(sessionId, discordUserId(use.userId));
-    // the activity launches where the command was used: only when that is the table's voice channel
+  private async start(use: CommandUse, channel: ChannelRef): Promise<CommandReply> {
+    const key = keyOf(use, channel);
+    const table = await this.deps.tables.open(key, use.userId);
+    // the activity launches where the command was used: only when that is the table's channel
     const launch = use.channel?.id === channel.id;
-    this.deps.logger.info({ guildId, channelId: channel.id, sessionId, user: use.userId, launch }, 'table started from Discord');
-    const host = session.meta.hostId === discordUserId(use.userId) ? ' You are its host.' : '';
-    const where = launch ? 'The activity is opening here.' : `Open the activity in <#${channel.id}> to play.`;
-    return say(`The table of <#${channel.id}> is open.${host} ${where}\nFrom a browser: ${this.deps.links.invite(sessionId).url}`, launch);
+    this.deps.logger.info({ ...key, user: use.userId, launch }, 'table started from Discord');
+    const host = table.hostId === use.userId ? ' You are its host.' : '';
+    const where = launch ? 'The activity is opening here.' : `Open the activity in ${nameOf(channel)} to play.`;
+    const { url } = this.deps.tables.invite(key);
+    return say(`The table of ${nameOf(channel)} is open.${host} ${where}\nFrom a browser: ${url}`, launch);
   }
 
-  private async link(guildId: string, channel: ChannelRef): Promise<CommandReply> {
-    const sessionId = this.deps.voice.idOf(guildId, channel.id);
-    if (!(await this.find(sessionId))) return say(`<#${channel.id}> has no table yet: start one with \`/table start\`.`);
-    const { url, expiresAt } = this.deps.links.invite(sessionId);
-    return say(`The table of <#${channel.id}> in a browser (until <t:${Math.floor(expiresAt / 1000)}:f>): ${url}`);
+  private async link(use: CommandUse, channel: ChannelRef): Promise<CommandReply> {
+    const key = keyOf(use, channel);
+    if (!(await this.deps.tables.find(key))) return say(`${nameOf(channel)} has no table yet: start one with \`/table start\`.`);
+    const { url, expiresAt } = this.deps.tables.invite(key);
+    return say(`The table of ${nameOf(channel)} in a browser (until <t:${Math.floor(expiresAt / 1000)}:f>): ${url}`);
   }
 
-  private async end(use: CommandUse, guildId: string, channel: ChannelRef): Promise<CommandReply> {
-    const sessionId = this.deps.voice.idOf(guildId, channel.id);
-    const session = await this.find(sessionId);
-    if (!session) return say(`<#${channel.id}> has no table to close.`);
-    const { hostId } = session.meta;
+  private async end(use: CommandUse, channel: ChannelRef): Promise<CommandReply> {
+    const key = keyOf(use, channel);
+    const table = await this.deps.tables.find(key);
+    if (!table) return say(`${nameOf(channel)} has no table to close.`);
     const mayManage = (use.permissions & MANAGE_CHANNELS) === MANAGE_CHANNELS;
-    if (hostId !== discordUserId(use.userId) && !mayManage) {
+    if (table.hostId !== use.userId && !mayManage) {
       return say('Only the table\'s host, or someone who may manage this channel, can close it.');
     }
-    const players = await this.deps.closeTable(sessionId);
-    this.deps.logger.info({ guildId, channelId: channel.id, sessionId, user: use.userId, players }, 'table closed from Discord');
-    return { launch: false, content: `The table of <#${channel.id}> is closed (${players} let go). \`/table start\` reopens it where you left off.`, ephemeral: false };
+    const players = await this.deps.tables.close(key);
+    this.deps.logger.info({ ...key, user: use.userId, players }, 'table closed from Discord');
+    return { launch: false, content: `The table of ${nameOf(channel)} is closed (${players} let go). \`/table start\` reopens it where you left off.`, ephemeral: false };
   }
+}
 
-  private async find(sessionId: string): Promise<GameSession | null> {
-    try {
-      return await this.deps.registry.get(sessionId);
-    } catch (error) {
-      if (error instanceof ProtocolError && error.code === 'unknown-session') return null;
-      throw error;
-    }
-  }
+function keyOf(use: CommandUse, channel: ChannelRef): ChannelKey {
+  return { guildId: use.guildId, channelId: channel.id };
 }

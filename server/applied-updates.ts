@@ -20,6 +20,15 @@ export function originOf(userId: string, updateId: string): UpdateOrigin {
 }
 
 /**
+ * The origin of a client's `update-layers`: its ids are counted apart from the same client's
+ * game-state updates, so the two never pass for resends of each other.
+ */
+export function layerOriginOf(userId: string, updateId: string): UpdateOrigin {
+  const origin = originOf(userId, updateId);
+  return { ...origin, clientKey: `layers:${origin.clientKey}` };
+}
+
+/**
  * The last update applied per client of each user of one session, as the store keeps them: an
  * update not newer than its client's last one was applied before (rule S10), whatever happened
  * since (a lost ack, a restart, the session leaving memory).

@@ -31,8 +31,21 @@ const configSchema = z.object({
   /** A text frame of an event other than update-game-state (whose frame may hold MAX_UPDATE_BYTES more). */
   MAX_EVENT_BYTES: count(64 * 1024),
   ACTIVITY_DIST: z.string().default('activity/dist'),
-  /** `sqlite` keeps everything in DATA_DIR; `memory` keeps nothing across restarts. */
-  STORAGE: z.enum(['sqlite', 'memory']).default('sqlite'),
+  /** `sqlite` keeps everything in DATA_DIR; `postgres` in DATABASE_URL (nothing on disk); `memory` nothing across restarts. */
+  STORAGE: z.enum(['sqlite', 'postgres', 'memory']).default('sqlite'),
+  /** STORAGE=postgres: postgres://user:password@host:port/database */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
+  /** Connections one server opens to PostgreSQL at most. */
+  PG_POOL_SIZE: count(10),
+  /** How long a query waits for a PostgreSQL connection before it fails (`internal` to the client). */
+  PG_CONNECT_TIMEOUT_MS: count(5000),
+  /** Bytes per stored row of a PDF in PostgreSQL: a range read fetches only the rows it overlaps. */
+  PDF_CHUNK_BYTES: count(256 * 1024),
+  /**
+   * STORAGE=postgres: PDF bytes no record names are spared this long (an upload stores its bytes,
+   * then its record); an upload unfinished after it counts as abandoned and is collected.
+   */
+  PDF_UPLOAD_GRACE_SECONDS: z.coerce.number().min(0).default(3600),
   SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
   STORAGE_MAX_BYTES: z.coerce.number().int().positive().optional(),
   SESSION_TTL_DAYS: amount(30),
@@ -55,6 +68,10 @@ const configSchema = z.object({
   DISCORD_API_BASE: z.url().default('https://discord.com/api/v10'),
   /** `off` serves commands only over the HTTP interactions endpoint, without a gateway connection. */
   DISCORD_GATEWAY: z.enum(['on', 'off']).default('on'),
+  /** A player who just launched may not be in the instance's users yet: asked once more after this. */
+  DISCORD_INSTANCE_RETRY_MS: z.coerce.number().int().min(0).max(10_000).default(750),
+  /** A follow-up message after launching the activity that failed is sent once more after this. */
+  DISCORD_FOLLOW_UP_RETRY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   /** Where browsers reach this server (join links); http://localhost:PORT when unset. */
   PUBLIC_URL: z.url().optional(),
   JOIN_LINK_HOURS: amount(24),
@@ -71,10 +88,17 @@ const configSchema = z.object({
   MAX_TABLE_BYTES: count(32 * MiB),
   MAX_USER_BYTES: count(256 * MiB),
   GUESTS_PER_ADDRESS_PER_MINUTE: count(30),
+  JOIN_LINKS_PER_USER_PER_MINUTE: count(30),
 }).superRefine((env, context) => {
   if (env.MAX_QUEUED_BYTES !== undefined && env.MAX_QUEUED_BYTES < largestFullState(env)) {
     const message = `at least MAX_STATE_BYTES + MAX_SESSION_LAYER_BYTES (${largestFullState(env)}): a full state must fit`;
     context.addIssue({ code: 'custom', path: ['MAX_QUEUED_BYTES'], message });
+  }
+  if (env.STORAGE === 'postgres') {
+    // every node of a cluster must know the database and sign tokens with the same key
+    for (const key of ['DATABASE_URL', 'SESSION_SECRET'] as const) {
+      if (env[key] === undefined) context.addIssue({ code: 'custom', path: [key], message: 'required with STORAGE=postgres' });
+    }
   }
   const discord = ['DISCORD_CLIENT_ID', 'DISCORD_CLIENT_SECRET', 'DISCORD_BOT_TOKEN', 'DISCORD_PUBLIC_KEY'] as const;
   const set = discord.filter((key) => env[key] !== undefined);
@@ -121,6 +145,14 @@ function toConfig(env: z.infer<typeof configSchema>) {
       file: path.resolve(env.DATA_DIR, 'gamebook.sqlite'),
       sync: env.SQLITE_SYNCHRONOUS,
       maxBytes: env.STORAGE_MAX_BYTES,
+      pdfDir: path.resolve(env.DATA_DIR, 'pdfs'),
+      postgres: {
+        url: env.DATABASE_URL ?? '',
+        poolSize: env.PG_POOL_SIZE,
+        connectTimeoutMs: env.PG_CONNECT_TIMEOUT_MS,
+        pdfChunkBytes: env.PDF_CHUNK_BYTES,
+        pdfGraceMs: env.PDF_UPLOAD_GRACE_SECONDS * 1000,
+      },
     },
     housekeeping: {
       idleMs: env.SESSION_IDLE_SECONDS * 1000,
@@ -161,6 +193,7 @@ function toConfig(env: z.infer<typeof configSchema>) {
       userUpdates: { perSecond: env.USER_UPDATES_PER_SECOND, burst: env.USER_UPDATES_BURST },
       userLiveUpdates: { perSecond: env.USER_LIVE_UPDATES_PER_SECOND, burst: env.USER_LIVE_UPDATES_BURST },
       guestsPerAddressPerMinute: env.GUESTS_PER_ADDRESS_PER_MINUTE,
+      joinLinksPerUserPerMinute: env.JOIN_LINKS_PER_USER_PER_MINUTE,
     },
     usage: {
       maxTableBytes: env.MAX_TABLE_BYTES,
@@ -186,5 +219,7 @@ function discordOf(env: z.infer<typeof configSchema>) {
     publicKey: publicKey.toLowerCase(),
     apiBase: env.DISCORD_API_BASE.replace(/\/+$/, ''),
     gateway: env.DISCORD_GATEWAY === 'on',
+    instanceRetryMs: env.DISCORD_INSTANCE_RETRY_MS,
+    followUpRetryMs: env.DISCORD_FOLLOW_UP_RETRY_MS,
   };
 }

@@ -9,15 +9,14 @@ import {
   type Role,
   type UpdateGameState,
 } from '../shared/protocol';
-import { segmentOf, StateDocument, type Segment } from '../shared/state-document';
-import { intentTrees } from '../shared/merge-intents';
+import { StateDocument } from '../shared/state-document';
 import { DeltaHistory } from './delta-history';
 import type { SessionLimits } from './limits';
 import type { SessionChannel } from './session-channel';
 import type { TableState } from '../shared/layers-protocol';
 import type { SessionTable } from './session-table';
-import type { SessionMeta, SessionStore, Snapshot, StoredSession } from './storage/session-store';
-import { mergeUpdates, requireMergeBase } from './update-merge';
+import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, StoredSession } from './storage/session-store';
+import { planUpdate, type PlanContext } from './update-plan';
 import { TaskQueue } from './task-queue';
 import { AppliedUpdates, originOf, type UpdateOrigin } from './applied-updates';
 import { patchImmutably } from '../shared/immutable-patch';
@@ -232,16 +231,15 @@ export class GameSession {
     const resent = origin && this.applied.versionOfResend(origin);
     // a resend of an update still being committed is acknowledged once it is
     if (resent !== undefined) return { result: { version: resent }, committed: this.commits.settled() };
-    const values = this.valuesToStore(update);
-    const segments = this.measure(values);
-    const delta = this.diffAgainstState(values);
+    const { values, segments, delta, stateBytes } = planUpdate(update, this.planContext(update.baseVersion));
+    this.deps.usage.check(this.id, this.meta.hostId, stateBytes + this.table.layers.byteLength);
     if (Object.keys(delta).length === 0) {
       const committed = origin ? this.recordUnchanged(origin) : this.commits.settled();
       return { result: { version: this.version }, committed };
     }
 
     const previous = new Map(Object.keys(delta).map((key) => [key, this.doc.get(key)]));
-    for (const key of previous.keys()) this.doc.set(key, values[key], segments.get(key));
+    for (const key of previous.keys()) this.doc.set(key, values.get(key), segments.get(key));
     const entry: GameStateDelta = { delta: delta as Delta, version: this.version + 1, fromVersion: this.version, crc: this.doc.crc() };
     if (update.updateId !== undefined) entry.updateId = update.updateId;
     const applied = origin && { ...origin, version: entry.version };
@@ -257,9 +255,27 @@ export class GameSession {
 
   /** An update that changed nothing still counts as applied: merged again later, it might change something. */
   private recordUnchanged(origin: UpdateOrigin): Promise<void> {
-    const applied = { ...origin, version: this.version };
+    return this.queueApplied({ ...origin, version: this.version });
+  }
+
+  /** What an update of this origin was acknowledged with when it was applied; undefined when it is new. */
+  appliedAs(origin: UpdateOrigin): number | undefined {
+    return this.applied.versionOfResend(origin);
+  }
+
+  /** Remembers, durably, that an update was applied (in `version`), so that a resend of it is not. */
+  async recordApplied(applied: AppliedUpdate): Promise<void> {
+    try {
+      await this.queueApplied(applied);
+    } catch {
+      throw new ProtocolError('internal', 'the update could not be stored; nothing was changed');
+    }
+  }
+
+  /** Counted at once (a resend meanwhile is recognized), stored in its turn among the session's commits. */
+  private queueApplied(applied: AppliedUpdate): Promise<void> {
     this.applied.record(applied);
-    return this.commit(this.version, () => this.deps.store.recordApplied(this.id, applied));
+    return this.commit(applied.version, () => this.deps.store.recordApplied(this.id, applied));
   }
 
   /** Queues a write of this session after the ones before it; a failure rolls the session back to what is stored. */
@@ -298,49 +314,20 @@ export class GameSession {
     }
   }
 
-  private valuesToStore(update: UpdateGameState): JsonObject {
-    const { updates, baseVersion } = update;
-    if (baseVersion === undefined || baseVersion === this.version) return updates;
-    if (baseVersion > this.version) {
-      // a server that lost its last commits (synchronous=normal, a crash): the client's edit is
-      // still its edit, taken on top of what the server has (S12)
-      this.deps.logger.warn({ sessionId: this.id, baseVersion, version: this.version }, 'an update from a version this server does not have');
-      return updates;
-    }
-    const current = (key: string) => this.doc.get(key);
-    const base = this.history.valuesAt(baseVersion, this.version, current, Object.keys(updates));
-    return mergeUpdates(updates, requireMergeBase(base, baseVersion), current, intentTrees(update.intents ?? []));
-  }
-
-  /** Canonical size of each value, checked against the update and state limits. */
-  private measure(values: JsonObject): Map<string, Segment> {
-    const { maxUpdateBytes, maxStateBytes } = this.deps.limits;
-    const segments = new Map<string, Segment>();
-    let updateBytes = 0;
-    for (const [key, value] of Object.entries(values)) {
-      const segment = segmentOf(key, value);
-      segments.set(key, segment);
-      updateBytes += segment.bytes;
-      if (updateBytes > maxUpdateBytes) {
-        throw new ProtocolError('too-large', `an update may hold at most ${maxUpdateBytes} bytes of JSON`);
+  /** How planUpdate finds the values an update was made from. */
+  private planContext(baseVersion: number | undefined): PlanContext {
+    const { differ, limits } = this.deps;
+    const baseValues = (keys: string[]) => {
+      if (baseVersion === undefined || baseVersion === this.version) return undefined;
+      if (baseVersion > this.version) {
+        // a server that lost its last commits (synchronous=normal, a crash): the client's edit is
+        // still its edit, taken on top of what the server has (S12)
+        this.deps.logger.warn({ sessionId: this.id, baseVersion, version: this.version }, 'an update from a version this server does not have');
+        return undefined;
       }
-    }
-    let stateBytes = this.doc.byteLength();
-    for (const [key, segment] of segments) stateBytes += this.doc.byteLengthWith(key, segment.bytes) - this.doc.byteLength();
-    if (stateBytes > maxStateBytes) {
-      throw new ProtocolError('too-large', `the session state may hold at most ${maxStateBytes} bytes of JSON`);
-    }
-    this.deps.usage.check(this.id, this.meta.hostId, stateBytes + this.table.layers.byteLength);
-    return segments;
-  }
-
-  private diffAgainstState(values: JsonObject): Record<string, unknown> {
-    const delta: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(values)) {
-      const keyDelta = this.deps.differ.diff(this.doc.get(key), value);
-      if (keyDelta !== undefined) delta[key] = keyDelta;
-    }
-    return delta;
+      return this.history.valuesAt(baseVersion, this.version, (key) => this.doc.get(key), keys);
+    };
+    return { doc: this.doc, differ, baseValues, limits };
   }
 
   /**

@@ -16,7 +16,7 @@ const STATUS: Record<ErrorCode, number> = {
   'unsupported-media-type': 415,
   'rate-limited': 429,
   'not-in-instance': 403,
-  'discord-unavailable': 502,
+  'discord-unavailable': 503,
   internal: 500,
 };
 
@@ -37,6 +37,14 @@ export function protocolErrors(logger: Logger): ErrorRequestHandler {
       req.resume();
     }
     if (res.headersSent) return;
+    const retryAfter = retryAfterOf(error);
+    if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
     res.status(STATUS[error.code]).json({ error: error.toBody() });
   };
+}
+
+/** Whole seconds to wait before asking again, when the error knows it (Discord's 429, passed on). */
+function retryAfterOf(error: ProtocolError): number | undefined {
+  const seconds: unknown = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 0 ? seconds : undefined;
 }

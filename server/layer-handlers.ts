@@ -8,15 +8,17 @@ import {
   type LayersUpdated,
   type UpdateLayers,
 } from '../shared/layers-protocol';
+import { layerOriginOf, type UpdateOrigin } from './applied-updates';
 import { decodePayload, encodePayload } from './binary-payload';
 import type { GameSession } from './game-session';
 import { RateLimiter } from './rate-limiter';
 import type { Register } from './session-handlers';
+import type { SocketUser } from './socket-auth';
 import { joinedSessionId, type TableContext } from './table-context';
 import { quotaOf } from './user-limits';
 
 /** `update-layers`: one page's layers, merged, stored, then sent to the whole session. */
-export function registerLayerHandlers(socket: Socket, context: TableContext, on: Register): void {
+export function registerLayerHandlers(socket: Socket, user: SocketUser, context: TableContext, on: Register): void {
   const limiter = quotaOf(socket).updates(new RateLimiter(context.rates.updatesPerSecond, context.rates.updatesBurst));
   const event = TableClientEvent.updateLayers;
   on(event, binaryPayloadSchema, async (bytes: Uint8Array) => {
@@ -25,8 +27,19 @@ export function registerLayerHandlers(socket: Socket, context: TableContext, on:
     // inflated before the session's turn: a refused payload never holds up the session
     const edit = decodePayload(bytes, context.layers.maxLayerBytes, updateLayersSchema, event);
     const session = await context.registry.get(sessionId);
-    return session.exclusive(() => commitLayers(session, edit, context));
+    const origin = edit.updateId === undefined ? undefined : layerOriginOf(user.id, edit.updateId);
+    return session.exclusive(() => commitOnce(session, edit, origin, context));
   });
+}
+
+/** Rule L11: an edit already applied (its answer was lost, the client sent it again) is acknowledged, not merged again. */
+async function commitOnce(session: GameSession, edit: UpdateLayers, origin: UpdateOrigin | undefined, context: TableContext): Promise<{ revision: number }> {
+  const resent = origin && session.appliedAs(origin);
+  if (resent !== undefined) return { revision: resent };
+  const answer = await commitLayers(session, edit, context);
+  // after the page is stored: a crash in between costs a merge of the same edit again, never the edit
+  if (origin) await session.recordApplied({ ...origin, version: answer.revision });
+  return answer;
 }
 
 async function commitLayers(session: GameSession, edit: UpdateLayers, context: TableContext): Promise<{ revision: number }> {

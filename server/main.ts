@@ -7,7 +7,7 @@ const config = loadConfig();
 const logger = createLogger(config.logLevel);
 
 async function start(): Promise<RunningServer> {
-  const storage = openStorage(config.storage, logger);
+  const storage = await openStorage(config.storage, logger);
   try {
     return await startServer(config, storage.sessions, logger, storage);
   } catch (error) {

@@ -1,11 +1,11 @@
 import type { Logger } from './logger';
-import type { PdfFiles } from './pdf-files';
-import type { PdfStore } from './storage/pdf-store';
+import type { PdfBytes } from './storage/pdf-bytes';
 import type { SessionDependent } from './storage/session-dependent';
 
 /**
- * Deletes the PDF files no session uses any more. The files are shared between sessions by their
- * SHA-256, so an expired session's file goes only when no remaining record names it. Runs after
+ * Deletes the PDF bytes (files, or database rows) no session uses any more. They are shared
+ * between sessions by their SHA-256, so an expired session's book goes only when no remaining
+ * record names it. Runs after
  * the records went (ON DELETE CASCADE, or the memory store's own dependent), and once at start
  * for what a crash, or a failed record, left behind.
  */
@@ -13,8 +13,7 @@ export class PdfFileCollector implements SessionDependent {
   readonly name = 'PDF files';
 
   constructor(
-    private readonly files: PdfFiles,
-    private readonly records: PdfStore,
+    private readonly bytes: PdfBytes,
     private readonly logger: Logger,
   ) {}
 
@@ -25,7 +24,7 @@ export class PdfFileCollector implements SessionDependent {
 
   /** Removes every unused file; returns their SHA-256s. */
   async collect(expiredSessions: readonly string[] = []): Promise<string[]> {
-    const removed = await this.files.removeUnreferenced((sha256) => this.records.isReferenced(sha256));
+    const removed = await this.bytes.removeUnreferenced();
     if (removed.length > 0) {
       this.logger.info({ removed, expiredSessions: expiredSessions.length }, 'removed PDF files no session uses');
     }

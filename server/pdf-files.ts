@@ -1,22 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, unlinkSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, unlinkSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ProtocolError } from '../shared/errors';
-
-const PDF_MAGIC = Buffer.from('%PDF-', 'latin1');
-
-export interface SavedFile {
-  sha256: string;
-  size: number;
-  /**
-   * The file is kept from the collector until this is called: call it once the record naming
-   * it is committed, or has failed. Calling it again does nothing.
-   */
-  release(): void;
-}
+import type { PdfBytes, PdfReferences, SavedPdf } from './storage/pdf-bytes';
+import { PdfInspector } from './storage/pdf-inspector';
 
 const FILE_NAME = /^([0-9a-f]{64})\.pdf$/;
 
@@ -25,12 +14,16 @@ const FILE_NAME = /^([0-9a-f]{64})\.pdf$/;
  * one file. An upload is written to tmp/ and renamed into place only once it is whole and checked,
  * so a failed or aborted upload never leaves a partial file where it could be served.
  */
-export class PdfFiles {
+export class PdfFiles implements PdfBytes {
   private readonly tempDir: string;
   /** sha256 -> uploads holding the file until their record is committed. */
   private readonly pins = new Map<string, number>();
 
-  constructor(private readonly dir: string) {
+  /** `references`: the records of this process, which say which files are still used. */
+  constructor(
+    private readonly dir: string,
+    private readonly references: PdfReferences,
+  ) {
     this.tempDir = path.join(dir, 'tmp');
   }
 
@@ -45,7 +38,7 @@ export class PdfFiles {
   }
 
   /** Streams `source` to disk, checking it starts as a PDF; its SHA-256 and size once in place. */
-  async save(source: Readable): Promise<SavedFile> {
+  async save(source: Readable): Promise<SavedPdf> {
     const temp = path.join(this.tempDir, `${randomUUID()}.part`);
     const inspector = new PdfInspector();
     try {
@@ -70,16 +63,20 @@ export class PdfFiles {
     }
   }
 
+  read(sha256: string, start: number, end: number): Readable {
+    return createReadStream(this.pathOf(sha256), { start, end });
+  }
+
   /**
-   * Deletes the files no session uses (`isReferenced` false) and no upload holds; returns their
-   * SHA-256s. Each file is checked and unlinked in one synchronous step, so no record can be
-   * committed, nor an upload renamed into place, between the check and the deletion.
+   * Deletes the files no record names and no upload holds; returns their SHA-256s. Each file is
+   * checked and unlinked in one synchronous step, so no record can be committed, nor an upload
+   * renamed into place, between the check and the deletion.
    */
-  async removeUnreferenced(isReferenced: (sha256: string) => boolean): Promise<string[]> {
+  async removeUnreferenced(): Promise<string[]> {
     const removed: string[] = [];
     for (const name of await readdir(this.dir)) {
       const sha256 = FILE_NAME.exec(name)?.[1];
-      if (sha256 === undefined || this.pins.has(sha256) || isReferenced(sha256)) continue;
+      if (sha256 === undefined || this.pins.has(sha256) || this.references.isReferenced(sha256)) continue;
       try {
         unlinkSync(this.pathOf(sha256));
         removed.push(sha256);
@@ -111,37 +108,4 @@ async function fsync(file: string): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-/** Passes bytes through while hashing them and checking the `%PDF-` magic at the very start. */
-class PdfInspector extends Transform {
-  size = 0;
-  private readonly hash = createHash('sha256');
-  private head = Buffer.alloc(0);
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.size += chunk.length;
-    this.hash.update(chunk);
-    if (this.head.length < PDF_MAGIC.length) {
-      this.head = Buffer.concat([this.head, chunk.subarray(0, PDF_MAGIC.length - this.head.length)]);
-      // refuse as soon as the first bytes disagree, not after the whole file
-      if (!PDF_MAGIC.subarray(0, this.head.length).equals(this.head)) {
-        callback(notPdf());
-        return;
-      }
-    }
-    callback(null, chunk);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    callback(this.head.length < PDF_MAGIC.length ? notPdf() : null);
-  }
-
-  sha256(): string {
-    return this.hash.digest('hex');
-  }
-}
-
-function notPdf(): ProtocolError {
-  return new ProtocolError('unsupported-media-type', 'the file is not a PDF: it does not start with %PDF-');
 }

@@ -6,11 +6,13 @@ import type { AccessLinks } from './access-links';
 import type { GameSession } from './game-session';
 import { bearerToken, requireUser, userOf } from './http-auth';
 import { protocolErrors } from './http-errors';
+import { sessionIdOf } from './http-params';
 import type { Logger } from './logger';
-import type { PdfFiles } from './pdf-files';
+import { sendPdfBytes } from './pdf-range';
 import { receivePdf, type ReceivedPdf } from './pdf-upload';
 import type { SessionChannel } from './session-channel';
 import type { SessionRegistry } from './session-registry';
+import type { PdfBytes } from './storage/pdf-bytes';
 import type { PdfStore } from './storage/pdf-store';
 import type { TokenService } from './tokens';
 
@@ -19,7 +21,7 @@ export interface PdfRoutesOptions {
   channel: SessionChannel;
   tokens: TokenService;
   links: AccessLinks;
-  files: PdfFiles;
+  files: PdfBytes;
   store: PdfStore;
   maxPdfBytes: number;
   logger: Logger;
@@ -63,8 +65,7 @@ export function createPdfRoutes(options: PdfRoutesOptions): Router {
       res.status(304).end();
       return;
     }
-    // send (behind sendFile) answers Range with 206 and If-Range, and keeps our headers
-    res.sendFile(options.files.pathOf(pdf.sha256), { acceptRanges: true, cacheControl: false, etag: false });
+    await sendPdfBytes(req, res, options.files, { sha256: pdf.sha256, size: pdf.size, etag }, options.logger);
   });
 
   router.post('/api/sessions/:sessionId/pdfs/:pdfId/link', auth, async (req, res) => {
@@ -95,12 +96,6 @@ function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
     const trimmed = tag.trim();
     return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
   });
-}
-
-function sessionIdOf(req: Request): string {
-  const parsed = sessionIdSchema.safeParse(req.params.sessionId);
-  if (!parsed.success) throw new ProtocolError('unknown-session', 'there is no such session');
-  return parsed.data;
 }
 
 function pdfIdOf(req: Request): string {

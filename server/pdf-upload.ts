@@ -1,9 +1,9 @@
 import type { Request } from 'express';
 import busboy, { type Busboy } from 'busboy';
 import { ProtocolError } from '../shared/errors';
-import type { PdfFiles, SavedFile } from './pdf-files';
+import type { PdfBytes, SavedPdf } from './storage/pdf-bytes';
 
-export interface ReceivedPdf extends SavedFile {
+export interface ReceivedPdf extends SavedPdf {
   name: string;
 }
 
@@ -13,7 +13,7 @@ export interface ReceivedPdf extends SavedFile {
  * malformed, aborted) rejects only after the partial upload is gone. The caller releases the
  * resolved file (`release`) once its record is stored; a failure after the save releases it here.
  */
-export function receivePdf(req: Request, files: PdfFiles, maxBytes: number): Promise<ReceivedPdf> {
+export function receivePdf(req: Request, files: PdfBytes, maxBytes: number): Promise<ReceivedPdf> {
   const parser = multipartParser(req, maxBytes);
   return new Promise((resolve, reject) => {
     let saving: Promise<ReceivedPdf> | undefined;

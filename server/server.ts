@@ -11,6 +11,8 @@ import { AccessLinks } from './access-links';
 import { Housekeeping } from './housekeeping';
 import { PdfFileCollector } from './pdf-file-collector';
 import { PdfFiles } from './pdf-files';
+import type { PdfBytes, PdfReferences } from './storage/pdf-bytes';
+import type { PdfStore } from './storage/pdf-store';
 import { createPdfRoutes } from './pdf-routes';
 import { loadSecret } from './secret';
 import { SessionRegistry } from './session-registry';
@@ -41,6 +43,8 @@ export interface ServerExtras {
   dependents?: SessionDependent[];
   /** Where layers, PDF records and views live; in memory (with their dependents) unless given. */
   tableStores?: TableStores;
+  /** Where PDF bytes live; unless given, files in DATA_DIR/pdfs, kept while `tableStores.pdfs` names them. */
+  pdfBytes?: PdfBytes;
 }
 
 const HTTP_GRACE_MS = 2000;
@@ -56,9 +60,9 @@ export async function startServer(
   const { tableStores, dependents: tableDependents } = given ? { tableStores: given, dependents: [] } : memoryTableStores();
   const secret = await loadSecret(config.dataDir, config.sessionSecret);
   const tokens = new TokenService(secret);
-  const files = new PdfFiles(path.join(config.dataDir, 'pdfs'));
+  const files = extras.pdfBytes ?? new PdfFiles(path.join(config.dataDir, 'pdfs'), referencesOf(tableStores.pdfs));
   await files.init();
-  const collector = new PdfFileCollector(files, tableStores.pdfs, logger);
+  const collector = new PdfFileCollector(files, logger);
   // files a crash or a failed record left behind; the records are gone with their sessions already
   await collector.collect();
   // in this order: the records of expired sessions go before the files are checked against them
@@ -94,7 +98,7 @@ export async function startServer(
   apiRoutes.use(
     createPdfRoutes({ registry, channel, tokens, links, files, store: tableStores.pdfs, maxPdfBytes: config.pdfs.maxBytes, logger }),
   );
-  const discord = createDiscordApp({ config, secret, tokens, registry, io: gateway.io, logger });
+  const discord = createDiscordApp({ config, secret, tokens, registry, io: gateway.io, limits: userLimits, logger });
   apiRoutes.use(discord.routes);
   const housekeeping = new Housekeeping(registry, store, dependents, config.housekeeping, logger);
 
@@ -122,4 +126,10 @@ export async function startServer(
     await store.close();
   };
   return { url: `http://${host}:${port}`, port, tokens, registry, housekeeping, close };
+}
+
+/** The records that keep PDF files in DATA_DIR: only a store that tells without waiting can. */
+function referencesOf(pdfs: PdfStore): PdfReferences {
+  if ('isReferenced' in pdfs && typeof pdfs.isReferenced === 'function') return pdfs as PdfStore & PdfReferences;
+  throw new Error('startServer: a PDF store that cannot tell synchronously which files it names needs extras.pdfBytes');
 }

@@ -105,7 +105,8 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
   };
   on(ClientEvent.updateGameState, updateGameStateSchema, async (payload: z.output<typeof updateGameStateSchema>) => {
     const session = member();
-    const owned = Object.keys(payload.updates).find((key) => SERVER_OWNED_KEYS.has(key));
+    const keys = [...Object.keys(payload.updates ?? {}), ...(payload.changes ?? []).map((change) => change.path[0] as string)];
+    const owned = keys.find((key) => SERVER_OWNED_KEYS.has(key));
     if (owned) throw new ProtocolError('forbidden', `only the server writes "${owned}"`);
     const result = await session.applyUpdate(payload, user.id);
     return { version: result.version };

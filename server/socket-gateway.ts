@@ -52,7 +52,7 @@ export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
       registerSessionHandlers(socket, user, full, on);
       registerDiceHandlers(socket, user, full, on);
       const tableContext = { ...table, logger: log };
-      registerLayerHandlers(socket, tableContext, on);
+      registerLayerHandlers(socket, user, tableContext, on);
       registerLiveHandlers(socket, user, tableContext, on);
       registerPageHandlers(socket, tableContext, on);
     });

@@ -17,6 +17,8 @@ export interface UserLimitSettings {
   /** real-time-update and navigate-page of all the sockets of one user together. */
   userLiveUpdates: Rate;
   guestsPerAddressPerMinute: number;
+  /** Join links asked for by one user (POST /api/tables/:id/join-link). */
+  joinLinksPerUserPerMinute: number;
 }
 
 /** What a handler asks before it does the work of an event. */
@@ -82,6 +84,14 @@ export class UserLimits {
     }
     if (address !== null && !this.counters.take(`tables:address:${address}`, perHour(perAddress))) {
       throw new ProtocolError('rate-limited', `at most ${perAddress} tables an hour may be created from one address`);
+    }
+  }
+
+  /** Counts one join link asked for; throws `rate-limited` past the user's limit a minute. */
+  takeJoinLink(userId: string): void {
+    const perUser = this.settings.joinLinksPerUserPerMinute;
+    if (!this.counters.take(`join-links:user:${userId}`, perMinute(perUser))) {
+      throw new ProtocolError('rate-limited', `one user may ask for at most ${perUser} join links a minute: use the one you have`);
     }
   }
 

@@ -67,7 +67,8 @@ function differingCells(left: unknown[], right: unknown[]): number {
   return (left.length - head - tail) * (right.length - head - tail);
 }
 
-function sameItem(a: unknown, b: unknown, indexA: number, indexB: number): boolean {
+/** True when jsondiffpatch would match the two array items: the same value, or the same `objectHash`. */
+export function sameItem(a: unknown, b: unknown, indexA: number, indexB: number): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   return objectHash(a, indexA) === objectHash(b, indexB);

@@ -11,9 +11,9 @@ export const ERROR_CODES = [
   'version-conflict',
   'unsupported-media-type',
   'not-found',
-  /** Discord: the user is not in that activity instance (or the instance is not in a voice channel). */
+  /** Discord: the user is not in that activity instance. */
   'not-in-instance',
-  /** Discord's API failed or could not be reached; try again. */
+  /** Discord's API failed, could not be reached or is rate limiting: try again (HTTP 503, Retry-After when known). */
   'discord-unavailable',
   'internal',
 ] as const;

@@ -1,4 +1,6 @@
+import { recordArrayEdit, recordObjectEdit, type ArrayStep, type ObjectStep } from './canonical-crc';
 import type { Delta } from './diff';
+import { shareIdIndex } from './id-index';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 
 type Maybe = JsonValue | undefined;
@@ -8,8 +10,9 @@ type Fallback = (value: Maybe, delta: Delta) => Maybe;
  * Applies a jsondiffpatch delta without touching `value`: only the objects and arrays on the
  * delta's paths are copied (shallowly), everything else is shared with the old value. A client
  * thus pays for what changed, not for the size of the key, and a UI keeping the old value (React)
- * still sees it unchanged. Delta forms this code does not produce (moves, text diffs) go to
- * `fallback`, which gets a deep copy to mutate.
+ * still sees it unchanged. Each copy records the edits it made to its source, so its canonical
+ * CRC is derived from the source's (shared/canonical-crc.ts). Delta forms this code does not
+ * produce (moves, text diffs) go to `fallback`, which gets a deep copy to mutate.
  */
 export function patchImmutably(value: Maybe, delta: Delta, fallback: Fallback): Maybe {
   if (delta === undefined) return value;
@@ -20,11 +23,14 @@ export function patchImmutably(value: Maybe, delta: Delta, fallback: Fallback): 
   }
   if (!isJsonObject(value as JsonValue)) return fallback(structuredClone(value), delta);
   const copy: JsonObject = { ...(value as JsonObject) };
+  const steps: ObjectStep[] = [];
   for (const [key, child] of Object.entries(node)) {
     const patched = patchImmutably(Object.hasOwn(copy, key) ? copy[key] : undefined, child as Delta, fallback);
     if (patched === undefined) delete copy[key];
     else copy[key] = patched;
+    steps.push({ key, value: patched });
   }
+  recordObjectEdit(value as JsonObject, copy, steps);
   return copy;
 }
 
@@ -57,11 +63,23 @@ function patchArray(array: JsonValue[], delta: Record<string, unknown>, fallback
     }
   }
   const copy = array.slice();
-  for (const index of removals.sort((a, b) => b - a)) copy.splice(index, 1);
-  for (const [index, item] of insertions.sort((a, b) => a[0] - b[0])) copy.splice(index, 0, item);
+  const steps: ArrayStep[] = [];
+  for (const index of removals.sort((a, b) => b - a)) {
+    copy.splice(index, 1);
+    steps.push({ op: 'remove', index });
+  }
+  for (const [index, item] of insertions.sort((a, b) => a[0] - b[0])) {
+    copy.splice(index, 0, item);
+    steps.push({ op: 'insert', index, value: item });
+  }
   for (const [index, change] of changes) {
     const patched = patchImmutably(copy[index], change, fallback);
-    if (patched !== undefined) copy[index] = patched;
+    if (patched !== undefined) {
+      copy[index] = patched;
+      steps.push({ op: 'set', index, value: patched });
+    }
   }
+  recordArrayEdit(array, copy, steps);
+  if (removals.length === 0 && insertions.length === 0) shareIdIndex(array, copy, changes.map(([index]) => index));
   return copy;
 }

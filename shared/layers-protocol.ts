@@ -52,6 +52,11 @@ export const updateLayersSchema = z.object({
   layers: layersSchema,
   /** The page revision the client edited from; absent replaces the page's layers whole. */
   baseRevision: revisionSchema.optional(),
+  /**
+   * The client's idempotency key, `<client>-<n>` with n growing per client (as for game-state
+   * updates, in a space of its own): a resend of an applied edit is acknowledged, not applied again.
+   */
+  updateId: z.string().min(1).max(64).optional(),
 });
 export type UpdateLayers = z.infer<typeof updateLayersSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { indexOfId } from './id-index';
 import { deepEqual, isJsonObject, type JsonValue } from './json';
 
 /** An object key, or the `id` of an item of an array whose items all carry one. */
@@ -72,7 +73,7 @@ export function childIntent(node: IntentNode | undefined, segment: PathSegment):
 export function valueAt(value: JsonValue | undefined, path: readonly PathSegment[]): JsonValue | undefined {
   let current = value;
   for (const segment of path) {
-    if (Array.isArray(current)) current = current.find((item) => isJsonObject(item) && item.id === segment);
+    if (Array.isArray(current)) current = current[indexOfId(current, segment)];
     else if (isJsonObject(current) && typeof segment === 'string' && Object.hasOwn(current, segment)) current = current[segment];
     else return undefined;
   }

@@ -6,6 +6,7 @@ import type { ErrorBody } from './errors';
 import type { JsonObject, JsonValue } from './json';
 import { DELTA_MARKER_KEY, isSafeJson } from './json-shape';
 import { intentSchema, MAX_INTENTS } from './merge-intents';
+import { changeSchema, MAX_CHANGES } from './path-changes';
 import type { TableSnapshot } from './layers-protocol';
 
 export type { PageView } from './layers-protocol';
@@ -74,8 +75,14 @@ const updatesSchema = z
   })
   .pipe(z.record(stateKeySchema, jsonValueSchema));
 
-export const updateGameStateSchema = z.object({
-  updates: updatesSchema,
+/**
+ * **extension** `changes` (P-rules): path-level edits, so an edit deep inside a large key costs
+ * what it changes on the wire and on the server. `updates` (the contract's whole keys) may then be
+ * left out; a key may not be in both.
+ */
+export const updateGameStateFields = z.object({
+  updates: updatesSchema.optional(),
+  changes: z.array(changeSchema(jsonValueSchema)).min(1).max(MAX_CHANGES).optional(),
   baseVersion: versionSchema.optional(),
   /**
    * Our client's idempotency key, `<client>-<n>` with n growing per client: an update whose n is
@@ -85,6 +92,13 @@ export const updateGameStateSchema = z.object({
   /** How the values merge with what others changed since `baseVersion` (steps, text); absent: the later edit wins. */
   intents: z.array(intentSchema).max(MAX_INTENTS).optional(),
 });
+
+export const updateGameStateSchema = updateGameStateFields
+  .refine((update) => update.updates !== undefined || update.changes !== undefined, 'an update holds updates or changes')
+  .refine(
+    ({ updates, changes }) => !updates || !changes || changes.every((change) => !Object.hasOwn(updates, change.path[0] as string)),
+    'a key is either replaced whole in updates or changed in changes, not both',
+  );
 export type UpdateGameState = z.infer<typeof updateGameStateSchema>;
 
 export const requestMissingUpdatesSchema = z.object({
@@ -142,6 +156,19 @@ export const discordLoginSchema = z.object({
   code: z.string().min(1).max(512),
   instanceId: z.string().max(128).regex(/^[A-Za-z0-9_-]+$/, 'an instance id is made of letters, digits, - and _'),
 });
+
+/**
+ * Where a Discord activity runs, as POST /api/auth/discord answers it: each channel (voice, text,
+ * DM, group DM) has its own table. `name` is null when the bot cannot read the channel (DMs).
+ */
+export const discordPlaceSchema = z.object({
+  kind: z.enum(['voice', 'text', 'dm']),
+  channelId: z.string().min(1),
+  guildId: z.string().nullable(),
+  name: z.string().nullable(),
+});
+
+export type DiscordPlace = z.infer<typeof discordPlaceSchema>;
 
 /** POST /api/auth/invite: a signed join link's invitation, and a name when the caller has no token yet. */
 export const inviteLoginSchema = z.object({

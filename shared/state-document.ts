@@ -1,19 +1,18 @@
-import { canonicalJson } from './canonical-json';
-import { crc32Combine, crc32Utf8, utf8Length } from './crc32';
+import { memberPart } from './canonical-crc';
+import { crc32Append, crcPartOf, type CrcPart } from './crc32';
 import type { JsonObject, JsonValue } from './json';
 
-export interface Segment {
-  crc: number;
-  bytes: number;
-}
+/** The canonical bytes of one `"key":value` of the state, by CRC part. */
+export type Segment = CrcPart;
 
-const OPEN = { crc: crc32Utf8('{'), bytes: 1 };
-const COMMA = { crc: crc32Utf8(','), bytes: 1 };
-const CLOSE = { crc: crc32Utf8('}'), bytes: 1 };
+const OPEN = crcPartOf('{');
+const COMMA = crcPartOf(',');
+const CLOSE = crcPartOf('}');
 
 /**
  * The whole game state with its contract CRC kept up to date key by key: changing one top-level
- * key re-serializes only that key, and the document's CRC is combined from the cached parts.
+ * key measures only what is new in its value (shared/canonical-crc.ts caches the parts of the
+ * rest), and the document's CRC is combined from the keys' parts.
  * Values are replaced, never mutated in place, so callers may share them.
  */
 export class StateDocument {
@@ -77,19 +76,17 @@ export class StateDocument {
   }
 
   private combineSegments(): number {
-    let crc = OPEN.crc;
+    let joined = OPEN;
     const keys = [...this.segments.keys()].sort();
     keys.forEach((key, index) => {
-      if (index > 0) crc = crc32Combine(crc, COMMA.crc, COMMA.bytes);
-      const segment = this.segments.get(key) as Segment;
-      crc = crc32Combine(crc, segment.crc, segment.bytes);
+      if (index > 0) joined = crc32Append(joined, COMMA);
+      joined = crc32Append(joined, this.segments.get(key) as Segment);
     });
-    return crc32Combine(crc, CLOSE.crc, CLOSE.bytes);
+    return crc32Append(joined, CLOSE).crc;
   }
 }
 
 /** The canonical bytes of `"key":value` as it stands inside the whole state. */
 export function segmentOf(key: string, value: JsonValue): Segment {
-  const text = `${JSON.stringify(key)}:${canonicalJson(value)}`;
-  return { crc: crc32Utf8(text), bytes: utf8Length(text) };
+  return memberPart(key, value);
 }

@@ -1,8 +1,8 @@
 import { differ as defaultDiffer, type Differ } from './diff';
+import { newClientKey } from './client-key';
 import { EditQueue, type Edit, type KeptEdit } from './edit-queue';
-import { canonicalJson } from './canonical-json';
-import { utf8Length } from './crc32';
 import type { Intent } from './merge-intents';
+import { updateBody, type UpdateBody } from './path-diff';
 import { Emitter } from './emitter';
 import type { ErrorBody, ErrorCode } from './errors';
 import type { JsonObject } from './json';
@@ -55,12 +55,6 @@ const FINAL_REFUSALS: ReadonlySet<ErrorCode> = new Set(['too-large', 'invalid-pa
 /** The server's update limit until its join ack says otherwise (the default of MAX_UPDATE_BYTES). */
 const DEFAULT_MAX_UPDATE_BYTES = 1024 * 1024;
 
-/** A random key naming this client in its update ids, from a source that works on plain http too. */
-function clientKey(): string {
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(9));
-  return `u${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
-}
-
 /**
  * The client side of the state exchange: holds the confirmed state and version, shows the user's
  * unconfirmed edits on top, applies deltas in order, catches up on gaps, resyncs on a CRC
@@ -72,7 +66,7 @@ export class SyncClient extends Emitter<SyncEvents> {
   private readonly differ: Differ;
   private confirmed: ConfirmedState;
   private readonly queues = new Map<string, EditQueue>();
-  private readonly key = clientKey();
+  private readonly key = newClientKey();
   private sequence = 0;
   private readonly debounce: DebounceWindows;
   private readonly retryMs: number;
@@ -315,16 +309,18 @@ export class SyncClient extends Emitter<SyncEvents> {
     const edit = this.edits.first();
     if (!edit || this.edits.inFlight || !this.canSend()) return;
     if (edit.dueAt > Date.now()) return this.scheduleFlush();
-    const payload = this.edits.payloadOf(edit, (key) => this.confirmed.get(key));
+    const { updates, intents } = this.edits.payloadOf(edit, (key) => this.confirmed.get(key));
+    // only what changed goes: an edit deep inside a large key costs what it changes (P6)
+    const body = updateBody(updates, (key) => this.confirmed.get(key));
     // never bundle past the server's limit when the parts would fit alone
-    if (utf8Length(canonicalJson(payload.updates)) > this.maxUpdateBytes && this.edits.split(edit)) return this.pump();
-    this.send(edit, payload);
+    if (body.bytes > this.maxUpdateBytes && this.edits.split(edit)) return this.pump();
+    this.send(edit, body, intents);
   }
 
-  private send(edit: Edit, { updates, intents }: ReturnType<EditQueue['payloadOf']>): void {
+  private send(edit: Edit, { body }: UpdateBody, intents: Intent[]): void {
     const queue = this.edits;
     const updateId = queue.stamp(edit);
-    const payload = { updates, baseVersion: this.confirmed.version ?? undefined, updateId, ...(intents.length > 0 ? { intents } : {}) };
+    const payload = { ...body, baseVersion: this.confirmed.version ?? undefined, updateId, ...(intents.length > 0 ? { intents } : {}) };
     this.socket.emit(ClientEvent.updateGameState, payload, (ack: UpdateGameStateAck) => this.onUpdateAck(queue, edit, ack));
   }
 

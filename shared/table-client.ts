@@ -83,8 +83,14 @@ export class TableClient extends Emitter<TableEvents> {
    * holds now), so the server merges
    * them with anyone else's concurrent edits; the result comes back as a `layers` event.
    */
-  updateLayers(pdfId: string, pageNum: number, layers: Layers, baseRevision = this.revisionOf(pdfId, pageNum)): Promise<UpdateLayersAck> {
-    const payload: UpdateLayers = { pdfId, pageNum, layers, baseRevision };
+  updateLayers(
+    pdfId: string,
+    pageNum: number,
+    layers: Layers,
+    baseRevision = this.revisionOf(pdfId, pageNum),
+    updateId?: string,
+  ): Promise<UpdateLayersAck> {
+    const payload: UpdateLayers = { pdfId, pageNum, layers, baseRevision, ...(updateId === undefined ? {} : { updateId }) };
     return new Promise((resolve) => {
       this.socket.emit(TableClientEvent.updateLayers, encodeBinary(payload), (ack: UpdateLayersAck) => {
         if (!ack.ok) this.emit('error', { event: TableClientEvent.updateLayers, ...ack.error });

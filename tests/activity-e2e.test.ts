@@ -40,7 +40,8 @@ describe('the activity in headless Chromium, two players against the real server
     await tab(host, 'Players');
     await textOf(host.getByRole('list', { name: 'Players at the table' }), /Gil[\s\S]*|Hana[\s\S]*host/, 'both players listed');
     await textOf(host.getByRole('tab', { name: /Players/ }), /2/, 'two at the table');
-    assert.equal(await guest.getByRole('button', { name: 'Share link' }).count(), 0, 'only the host shares the link');
+    const guestLink = await guest.getByRole('button', { name: 'Share link' }).first().getAttribute('data-link');
+    assert.equal(guestLink, link, 'a player at the table shares the same link as the host');
     await textOf(connection(guest), /In sync/, 'guest in sync');
   });
 

@@ -4,7 +4,7 @@ import { clampPage, clampScale, follow, startFollowing, type FollowState } from 
 import { applies, applyEdit, EMPTY_LAYERS, invertEdit, readLayers, strokeAt, tokenAt, type PageLayers, type Stroke, type Token } from '../activity/src/book/layer-items';
 import { applyLive, CURSOR_FADE_MS, isMoving, LASER_FADE_MS, pointerOpacity, type LiveMark } from '../activity/src/book/live-marks';
 import { backingSize, pinch, toPage, toScreen } from '../activity/src/book/page-coords';
-import { MAX_REBASES, rebaseEdits, UnconfirmedEdits } from '../activity/src/book/rebase-edits';
+import { MAX_REBASES, rebaseEdits, UnconfirmedEdits, type PageSend } from '../activity/src/book/rebase-edits';
 import { UndoStack } from '../activity/src/book/undo-stack';
 
 const view = (currentPage: number, scale = 1, pdfId = 'book') => ({ pdfId, currentPage, scale });
@@ -180,50 +180,75 @@ describe('unconfirmed edits: rebased on the newest layers, never dropped for a s
     assert.deepEqual(rebaseEdits(rebased, mine), rebased, 'replaying onto layers that already hold the edits changes nothing');
   });
 
+  const held = (revision: number) => () => revision;
+
   it('L10: a version-conflict sends the edits again rebased on the newer layers held, with bounded retries, then keeps them for the rejoin', () => {
-    const edits = new UnconfirmedEdits();
+    const edits = new UnconfirmedEdits('k');
     edits.record('book', 1, { kind: 'add', list: 'tokens', item: token('mine') });
     const newer: PageLayers = { strokes: [stroke('theirs', 'other')], tokens: [] };
-    let sent = edits.sending('book', 1, 1);
-    assert.equal(edits.answered(sent, conflict, 1), false, 'no newer layers held: sending again would only be refused again');
+    let sent = edits.next(held(1));
+    assert.ok(sent);
+    edits.answered(sent, conflict, 1);
+    assert.equal(edits.next(held(1)), null, 'no newer layers held: sending again would only be refused again');
     assert.deepEqual(ids(edits.shown('book', 1, newer)), ['theirs', 'mine'], 'but the edit is kept and shown');
-    for (let attempt = 1; attempt <= MAX_REBASES; attempt++) {
-      sent = edits.sending('book', 1, attempt);
-      assert.equal(edits.answered(sent, conflict, attempt + 1), true, `rebase ${attempt}`);
+    edits.record('book', 1, { kind: 'add', list: 'strokes', item: stroke('next') });
+    for (let attempt = 1; attempt <= MAX_REBASES + 1; attempt++) {
+      sent = edits.next(held(attempt));
+      assert.ok(sent, attempt === 1 ? 'the next edit takes the page along' : `rebase ${attempt - 1}`);
+      edits.answered(sent, conflict, attempt + 1);
     }
-    sent = edits.sending('book', 1, MAX_REBASES + 1);
-    assert.equal(edits.answered(sent, conflict, MAX_REBASES + 2), false, 'no loop: the retries are bounded');
-    assert.deepEqual(ids(edits.shown('book', 1, newer)), ['theirs', 'mine'], 'still kept and shown');
-    assert.deepEqual(edits.reset(() => MAX_REBASES + 2), [{ pdfId: 'book', pageNum: 1 }], 'a rejoin sends it again');
-    sent = edits.sending('book', 1, MAX_REBASES + 2);
-    assert.equal(edits.answered(sent, conflict, MAX_REBASES + 3), true, 'with its retries renewed');
-    sent = edits.sending('book', 1, MAX_REBASES + 3);
-    assert.equal(edits.answered(sent, { ok: true, revision: MAX_REBASES + 4 }, MAX_REBASES + 3), false);
-    assert.deepEqual(ids(edits.shown('book', 1, newer)), ['theirs', 'mine'], 'applied: replayed until the broadcast is held');
+    assert.equal(edits.next(held(MAX_REBASES + 2)), null, 'no loop: the retries are bounded');
+    assert.deepEqual(ids(edits.shown('book', 1, newer)), ['theirs', 'next', 'mine'], 'still kept and shown');
+    edits.reset(held(MAX_REBASES + 2));
+    assert.ok((sent = edits.next(held(MAX_REBASES + 2))), 'a rejoin sends them again');
+    edits.answered(sent, conflict, MAX_REBASES + 3);
+    assert.ok((sent = edits.next(held(MAX_REBASES + 3))), 'with its retries renewed');
+    edits.answered(sent, { ok: true, revision: MAX_REBASES + 4 }, MAX_REBASES + 3);
+    assert.deepEqual(ids(edits.shown('book', 1, newer)), ['theirs', 'next', 'mine'], 'applied: replayed until the broadcast is held');
     edits.confirm('book', 1, MAX_REBASES + 4);
     assert.deepEqual(ids(edits.shown('book', 1, newer)), ['theirs'], 'confirmed: the layers held are the truth');
   });
 
-  it('L10: a conflict waits for the answer of a later send carrying the same edits; answers from before a reset do not count', () => {
-    const edits = new UnconfirmedEdits();
+  it('L11: one send at a time, each under a new update id; a later edit waits for the answer and then goes from the newer revision', () => {
+    const edits = new UnconfirmedEdits('k');
     edits.record('book', 1, { kind: 'add', list: 'strokes', item: stroke('a') });
-    const first = edits.sending('book', 1, 1);
+    const first = edits.next(held(1));
+    assert.deepEqual(first && { base: first.baseRevision, id: first.updateId }, { base: 1, id: 'k-1' });
     edits.record('book', 1, { kind: 'add', list: 'strokes', item: stroke('b') });
-    const second = edits.sending('book', 1, 1);
-    assert.equal(edits.answered(first, conflict, 3), false, 'the second send carries stroke a too');
-    assert.equal(edits.answered(second, conflict, 3), true, 'the last answer rebases both');
-    const lost = edits.sending('book', 1, 3);
-    assert.deepEqual(edits.reset(() => 3), [{ pdfId: 'book', pageNum: 1 }]);
-    assert.equal(edits.answered(lost, { ok: true, revision: 4 }, 4), false);
-    assert.deepEqual(ids(edits.shown('book', 1, EMPTY_LAYERS)), ['a', 'b'], 'only the send after the reset confirms them');
+    edits.record('book', 2, { kind: 'add', list: 'strokes', item: stroke('c') });
+    assert.equal(edits.next(held(1)), null, 'nothing else while the first is unanswered');
+    assert.deepEqual(ids(edits.carried(first as PageSend, EMPTY_LAYERS)), ['a'], 'the first carries what was made before it');
+    edits.answered(first as PageSend, { ok: true, revision: 2 }, 2);
+    const second = edits.next(held(2));
+    assert.deepEqual(second && [second.pdfId, second.pageNum, second.baseRevision, second.updateId], ['book', 1, 2, 'k-2']);
+    assert.deepEqual(ids(edits.carried(second as PageSend, EMPTY_LAYERS)), ['b'], 'a is held (revision 2): it is the truth now');
+    edits.answered(second as PageSend, { ok: true, revision: 3 }, 3);
+    const third = edits.next(held(0));
+    assert.deepEqual(third && [third.pageNum, third.updateId], [2, 'k-3'], 'then the other page');
+  });
+
+  it('L11: a send whose answer was lost goes again after the rejoin under the same id, carrying only its own edits; answers from before the reset do not count', () => {
+    const edits = new UnconfirmedEdits('k');
+    edits.record('book', 1, { kind: 'add', list: 'strokes', item: stroke('a') });
+    const lost = edits.next(held(3)) as PageSend;
+    edits.record('book', 1, { kind: 'add', list: 'strokes', item: stroke('b') });
+    edits.reset(held(4));
+    edits.answered(lost, { ok: true, revision: 4 }, 4);
+    assert.deepEqual(ids(edits.shown('book', 1, EMPTY_LAYERS)), ['a', 'b'], 'an answer from before the reset confirms nothing');
+    const again = edits.next(held(4));
+    assert.deepEqual(again && [again.updateId, again.baseRevision, again.upTo], ['k-1', 4, lost.upTo], 'the same id, from the layers held now');
+    assert.deepEqual(ids(edits.carried(again as PageSend, EMPTY_LAYERS)), ['a'], 'b was made after it: it goes under an id of its own');
+    edits.answered(again as PageSend, { ok: true, revision: 4 }, 4);
+    const next = edits.next(held(4));
+    assert.deepEqual(next && [next.updateId, ids(edits.carried(next, EMPTY_LAYERS))], ['k-2', ['b']]);
   });
 
   it('L10: any other refusal gives up the edits that send carried, as before', () => {
-    const edits = new UnconfirmedEdits();
+    const edits = new UnconfirmedEdits('k');
     edits.record('book', 2, { kind: 'add', list: 'strokes', item: stroke('huge') });
-    const sent = edits.sending('book', 2, 0);
+    const sent = edits.next(held(0)) as PageSend;
     edits.record('book', 2, { kind: 'add', list: 'strokes', item: stroke('later') });
-    assert.equal(edits.answered(sent, { ok: false, error: { code: 'too-large', message: 'no' } }, 0), false);
+    edits.answered(sent, { ok: false, error: { code: 'too-large', message: 'no' } }, 0);
     assert.deepEqual(ids(edits.shown('book', 2, EMPTY_LAYERS)), ['later']);
   });
 });

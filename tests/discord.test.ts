@@ -8,24 +8,13 @@ import { registerCommands } from '../bot/register-commands';
 import { eventually, guestToken, nextEvent, openSocket, request, startTestServer, type TestServer } from './support/harness';
 import { DiscordStandIn } from './support/discord-stand-in';
 import { entryPointInteraction, interactionKeys, postInteraction, tableInteraction } from './support/discord-interactions';
+import { APP, BOT, CLIENT_SECRET, postJson, SECRET, startDiscordServer, type DiscordTestServer } from './support/discord-server';
 
-const APP = '100000000000000001';
-const BOT = 'bot-token-for-tests';
-const CLIENT_SECRET = 'client-secret-for-tests';
-const SECRET = 'a-session-secret-of-at-least-32-characters!';
 const VOICE = { id: 'voice-1', type: 2 };
 const TEXT = { id: 'text-1', type: 0 };
+const STAGE = { id: 'stage-1', type: 13 };
 const EPHEMERAL = 64;
 const MANAGE_CHANNELS = 1n << 4n;
-
-async function postJson(url: string, body: unknown, token?: string): Promise<{ status: number; json: any }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: await response.json() };
-}
 
 const inviteOf = (text: string): string => {
   const match = /\/join\/([^\s)]+)/.exec(text);
@@ -34,31 +23,19 @@ const inviteOf = (text: string): string => {
 };
 
 describe('Discord', () => {
-  const keys = interactionKeys();
-  const discord = new DiscordStandIn(APP, BOT, CLIENT_SECRET);
   const voice = new VoiceSessions(SECRET);
   const tableOfVoice = voice.idOf('guild-1', VOICE.id);
+  let app: DiscordTestServer;
   let server: TestServer;
+  let discord: DiscordStandIn;
 
   before(async () => {
-    await discord.start();
-    server = await startTestServer({
-      SESSION_SECRET: SECRET,
-      DISCORD_CLIENT_ID: APP,
-      DISCORD_CLIENT_SECRET: CLIENT_SECRET,
-      DISCORD_BOT_TOKEN: BOT,
-      DISCORD_PUBLIC_KEY: keys.publicKeyHex,
-      DISCORD_API_BASE: discord.apiBase,
-      DISCORD_GATEWAY: 'off',
-      PUBLIC_URL: 'https://table.example',
-    });
+    app = await startDiscordServer();
+    ({ server, discord } = app);
   });
-  after(async () => {
-    await server?.stop();
-    await discord.stop();
-  });
+  after(() => app?.stop());
 
-  const interact = (body: unknown, options = {}) => postInteraction(server.url, keys.privateKey, body, options);
+  const interact = (body: unknown, options = {}) => postInteraction(server.url, app.privateKey, body, options);
   const exchange = (code: string, instanceId: string) => postJson(`${server.url}/api/auth/discord`, { code, instanceId });
 
   describe('interactions endpoint', () => {
@@ -117,12 +94,12 @@ describe('Discord', () => {
       assert.equal((await server.registry.get(tableOfVoice)).meta.hostId, 'discord:host-1');
     });
 
-    it('/table start outside a voice channel answers ephemerally; with channel: it opens that table without launching', async () => {
-      const outside = await interact(tableInteraction(APP, 'start', { channel: TEXT, userId: 'u-2', guildId: 'guild-2' }));
+    it('/table start where no table can be (a stage channel) answers ephemerally; outside a server it says so; with channel: it opens that table without launching', async () => {
+      const outside = await interact(tableInteraction(APP, 'start', { channel: STAGE, userId: 'u-2', guildId: 'guild-2' }));
       assert.equal(outside.json.type, 4);
       assert.equal(outside.json.data.flags, EPHEMERAL);
-      assert.match(outside.json.data.content, /voice channel/);
-      await assert.rejects(server.registry.get(voice.idOf('guild-2', TEXT.id)), { code: 'unknown-session' });
+      assert.match(outside.json.data.content, /text or voice channel.*Stage channels have no table/s);
+      await assert.rejects(server.registry.get(voice.idOf('guild-2', STAGE.id)), { code: 'unknown-session' });
 
       const dm = await interact(tableInteraction(APP, 'start', { channel: null, userId: 'u-2', guildId: null }));
       assert.match(dm.json.data.content, /server/);
@@ -130,6 +107,7 @@ describe('Discord', () => {
       const chosen = await interact(tableInteraction(APP, 'start', { channel: TEXT, userId: 'u-2', guildId: 'guild-2', chosen: VOICE }));
       assert.equal(chosen.json.type, 4);
       assert.match(chosen.json.data.content, /\/join\//);
+      assert.match(chosen.json.data.content, /Open the activity in <#voice-1> to play/);
       assert.equal((await server.registry.get(voice.idOf('guild-2', VOICE.id))).meta.hostId, 'discord:u-2');
     });
 
@@ -277,10 +255,10 @@ describe('Discord', () => {
   describe('commands registration', () => {
     it('registers /table and adds an Entry Point command, then keeps the one the app has', async () => {
       const rest = discordRest(discord.apiBase, BOT);
-      const first = await registerCommands(rest, APP);
+      const first = await registerCommands(rest, APP, { userInstall: false });
       assert.deepEqual(first, { names: ['table', 'launch'], keptEntryPoint: false });
       discord.commands = discord.commands.map((command) => (command.type === 4 ? { ...command, id: 'ep-1', name: 'play' } : command));
-      const second = await registerCommands(rest, APP);
+      const second = await registerCommands(rest, APP, { userInstall: false });
       assert.deepEqual(second, { names: ['table', 'play'], keptEntryPoint: true });
       assert.equal(discord.commands.find((command) => command.type === 4)!.id, 'ep-1');
     });

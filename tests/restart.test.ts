@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { canonicalJson } from '../shared/canonical-json';
 import { crc32Utf8 } from '../shared/crc32';
 import { eventually } from './support/harness';
-import { syncClient, type TestClient } from './support/clients';
+import { syncPair, type TestClient } from './support/clients';
 import { freePort, startServerProcess } from './support/server-process';
 import { tempDir } from './support/temp-dir';
 
@@ -16,14 +16,7 @@ describe('restart with clients connected', () => {
     it(`R1 (${signal}): clients reconnect by themselves and catch up through missing-updates`, async (t) => {
       const env = { PORT: String(await freePort()), DATA_DIR: await tempDir('gamebook-restart-') };
       let server = await startServerProcess(env);
-      const a = await syncClient(server.url, 'host');
-      const b = await syncClient(server.url, 'player');
-      t.after(() => {
-        a.client.close();
-        b.client.close();
-      });
-      const { sessionId } = await a.socket.emitWithAck('create-session');
-      await Promise.all([a.client.join(sessionId), b.client.join(sessionId)]);
+      const { sessionId, a, b } = await syncPair(t, server.url);
       await eventually(settled([a, b], 0), 5000, 'both at version 0');
 
       // counted from here: a full reload after the restart would show up as one of these

@@ -9,11 +9,8 @@ import { SqliteSessionStore } from '../server/storage/sqlite/sqlite-store';
 import { MIGRATIONS } from '../server/storage/sqlite/migrations';
 import { GroupCommit } from '../server/storage/sqlite/group-commit';
 import { SqliteConnection } from '../server/storage/sqlite/connection';
+import { entry } from './store-contract';
 import { tempDir } from './support/temp-dir';
-
-function entry(version: number): GameStateDelta {
-  return { delta: { hp: [version - 1, version] }, version, fromVersion: version - 1, crc: version * 7 };
-}
 
 async function fileIn(name = 'store.sqlite'): Promise<string> {
   return path.join(await tempDir('gamebook-store-'), name);
@@ -38,49 +35,16 @@ async function rejects(promise: Promise<unknown>, code: string): Promise<void> {
 }
 
 describe('SQLite session store on a real file', () => {
-  it('keeps sessions, host, snapshots and log across a reopen; a snapshot older than the merge reach bounds the log (S11)', async () => {
+  it('migrates a new file to the newest schema, and an up-to-date one not again (the rest: store-contract.test.ts)', async () => {
     const file = await fileIn();
     const first = open(file);
     assert.deepEqual(first.migrated, MIGRATIONS.map((m) => m.version));
-    await withSession(first, 's1', 30);
-    await first.saveSnapshot('s1', { version: 25, state: { hp: 25 } }, 15, 0);
+    await withSession(first, 's1', 3);
     await first.close();
-
     const second = open(file);
     assert.deepEqual(second.migrated, [], 'an up-to-date schema is not migrated again');
-    const loaded = await second.loadSession('s1');
-    assert.ok(loaded);
-    assert.deepEqual(loaded.meta, { id: 's1', hostId: 'host-1', createdAt: 1000 });
-    assert.deepEqual(loaded.snapshot, { version: 0, state: {} }, 'no snapshot at or before version 15: the log still starts at 0');
-    assert.equal(loaded.log.length, 30);
-    assert.deepEqual(loaded.log[0], entry(1));
-
-    await second.saveSnapshot('s1', { version: 28, state: { hp: 28 } }, 26, 0);
-    const pruned = await second.loadSession('s1');
-    assert.deepEqual(pruned?.snapshot, { version: 25, state: { hp: 25 } }, 'the newest snapshot at or before 26 is the base');
-    assert.deepEqual(pruned?.log.map((e) => e.version), [26, 27, 28, 29, 30]);
-    assert.equal(await second.loadSession('nope'), null);
+    assert.equal((await second.loadSession('s1'))?.log.length, 3);
     await second.close();
-  });
-
-  it('keeps the ids of applied updates with the log, and the last applied update per client (S10)', async () => {
-    const store = open(await fileIn());
-    await store.createSession({ id: 's', hostId: 'h', createdAt: 1 });
-    await store.appendUpdate('s', { ...entry(1), updateId: 'uA-1' }, { userId: 'a', clientKey: 'uA', seq: 1, version: 1 });
-    await store.appendUpdate('s', { ...entry(2), updateId: 'uA-2' }, { userId: 'a', clientKey: 'uA', seq: 2, version: 2 });
-    await store.recordApplied('s', { userId: 'b', clientKey: 'uB', seq: 7, version: 2 });
-    const loaded = await store.loadSession('s');
-    assert.deepEqual(loaded?.log.map((e) => e.updateId), ['uA-1', 'uA-2']);
-    assert.deepEqual(
-      loaded?.applied.sort((x, y) => x.userId.localeCompare(y.userId)),
-      [
-        { userId: 'a', clientKey: 'uA', seq: 2, version: 2 },
-        { userId: 'b', clientKey: 'uB', seq: 7, version: 2 },
-      ],
-    );
-    await store.saveSnapshot('s', { version: 2, state: {} }, 0, Date.now() + 1000);
-    assert.deepEqual((await store.loadSession('s'))?.applied, [], 'records older than the retention go with a snapshot');
-    await store.close();
   });
 
   it('commits appends that arrive together in one group, each resolved only once committed', async () => {
@@ -167,6 +131,7 @@ describe('SQLite session store on a real file', () => {
     ]);
     assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled']);
     assert.equal((results[1] as PromiseRejectedResult).reason.code, 'storage-failed');
+    assert.equal((results[2] as PromiseRejectedResult).reason.code, 'version-taken', 'version 1 was appended just before');
     assert.deepEqual((await store.loadSession('ok'))?.log.map((e) => e.version), [1, 2]);
     await store.close();
   });
@@ -220,18 +185,5 @@ describe('SQLite session store on a real file', () => {
     db.pragma('user_version = 99');
     db.close();
     assert.throws(() => open(file), (error: unknown) => error instanceof StorageError && error.code === 'storage-too-new');
-  });
-
-  it('removes sessions unused since a cutoff, with their log, sparing those asked', async () => {
-    const store = open(await fileIn());
-    for (const id of ['old', 'kept', 'loaded']) await withSession(store, id, 3);
-    const cutoff = Date.now() + 1;
-    const removed = await store.removeUnusedSince(cutoff, new Set(['loaded']));
-    assert.deepEqual(removed.sort(), ['kept', 'old']);
-    assert.equal(await store.loadSession('old'), null);
-    assert.equal((await store.loadSession('loaded'))?.log.length, 3);
-    assert.deepEqual(await store.removeUnusedSince(0, new Set()), []);
-    await store.close();
-    await rejects(store.appendUpdate('loaded', entry(4)), 'storage-closed');
   });
 });

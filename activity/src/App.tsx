@@ -1,6 +1,7 @@
 import { Lobby } from './components/Lobby';
 import { NoticeToast } from './components/NoticeToast';
 import { SignIn } from './components/SignIn';
+import { Stopped } from './components/Stopped';
 import { TableView } from './components/TableView';
 import { useTable } from './store/table-store';
 
@@ -11,6 +12,7 @@ export function App() {
       {phase === 'signed-out' && <SignIn />}
       {(phase === 'lobby' || phase === 'joining') && <Lobby />}
       {phase === 'table' && <TableView />}
+      {phase === 'stopped' && <Stopped />}
       <NoticeToast />
     </>
   );

@@ -2,6 +2,7 @@ import type { BenchSuite } from '../report';
 import { abLatencySuite } from './ab-latency';
 import { crowdSuite } from './crowd';
 import { durabilitySuite } from './durability';
+import { editCostSuite } from './edit-cost';
 import { fanoutSuite } from './fanout';
 import { inflateSuite } from './inflate';
 import { oversizedFramesSuite } from './oversized-frames';
@@ -10,6 +11,7 @@ import { updateCostSuite } from './update-cost';
 /** Every benchmark suite, by the name `npm run bench -- NAME` selects. */
 export const suites: Record<string, BenchSuite> = {
   'update-cost': updateCostSuite,
+  'edit-cost': editCostSuite,
   fanout: fanoutSuite,
   inflate: inflateSuite,
   durability: durabilitySuite,

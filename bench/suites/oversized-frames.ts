@@ -8,7 +8,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { z } from 'zod';
 import { ProtocolError } from '../../shared/errors';
 import { isSafeJson, MAX_JSON_DEPTH } from '../../shared/json-shape';
-import { updateGameStateSchema } from '../../shared/protocol';
+import { updateGameStateFields } from '../../shared/protocol';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { startServer } from '../../server/server';
@@ -63,7 +63,7 @@ async function cpuPerMessage(socket: Socket, frame: string): Promise<Measured> {
 }
 
 /** The update schema as it was: its JSON walk not bounded by a count of values. */
-const unboundedUpdateSchema = updateGameStateSchema.extend({
+const unboundedUpdateSchema = updateGameStateFields.extend({
   updates: z.record(z.string(), z.custom((value) => isSafeJson(value, MAX_JSON_DEPTH, Number.POSITIVE_INFINITY))),
 });
 

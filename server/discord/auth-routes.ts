@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import express, { Router, type Request } from 'express';
 import type { z } from 'zod';
 import { ProtocolError } from '../../shared/errors';
@@ -8,8 +9,9 @@ import { protocolErrors } from '../http-errors';
 import type { Logger } from '../logger';
 import type { SessionRegistry } from '../session-registry';
 import type { TokenService } from '../tokens';
-import type { DiscordApi } from './discord-api';
+import type { ActivityInstance, DiscordApi } from './discord-api';
 import type { JoinLinks } from './join-links';
+import { placeOf } from './place';
 import { discordUserId, type VoiceSessions } from './voice-sessions';
 
 export interface AuthRoutesOptions {
@@ -18,7 +20,7 @@ export interface AuthRoutesOptions {
   links: JoinLinks;
   logger: Logger;
   /** Absent when Discord is not configured: the token exchange then answers 404. */
-  discord?: { api: DiscordApi; voice: VoiceSessions; clientId: string };
+  discord?: { api: DiscordApi; voice: VoiceSessions; clientId: string; instanceRetryMs: number };
 }
 
 function parse<T extends z.ZodType>(schema: T, req: Request): z.output<T> {
@@ -27,7 +29,19 @@ function parse<T extends z.ZodType>(schema: T, req: Request): z.output<T> {
   return parsed.data;
 }
 
-/** Identities tied to voice channels: the activity's token exchange, and join links opened in a browser. */
+/**
+ * The instance, when it lists the user. Discord adds a player who just launched to its `users` a
+ * moment later, so one who is not there yet is looked for once more after `instanceRetryMs`.
+ */
+async function instanceWith(discord: NonNullable<AuthRoutesOptions['discord']>, instanceId: string, userId: string): Promise<ActivityInstance | null> {
+  const listing = (instance: ActivityInstance | null) => (instance?.users.includes(userId) ? instance : null);
+  const first = listing(await discord.api.activityInstance(instanceId));
+  if (first) return first;
+  await sleep(discord.instanceRetryMs);
+  return listing(await discord.api.activityInstance(instanceId));
+}
+
+/** Identities tied to Discord channels: the activity's token exchange, and join links opened in a browser. */
 export function createAuthRoutes(options: AuthRoutesOptions): Router {
   const router = Router();
   const json = express.json({ limit: '4kb' });
@@ -44,19 +58,21 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
     const { code, instanceId } = parse(discordLoginSchema, req);
     const accessToken = await discord.api.exchangeCode(code);
     const user = await discord.api.user(accessToken);
-    const instance = await discord.api.activityInstance(instanceId);
-    if (!instance || !instance.users.includes(user.id)) {
+    const instance = await instanceWith(discord, instanceId, user.id);
+    if (!instance) {
       logger.info({ discordUser: user.id, instanceId }, 'refused a Discord user who is not in the activity instance');
-      throw new ProtocolError('not-in-instance', 'you are not in this activity: open it from the voice channel');
+      throw new ProtocolError('not-in-instance', 'you are not in this activity: open it from the channel it runs in');
     }
     const { guild_id: guildId, channel_id: channelId } = instance.location;
-    const sessionId = discord.voice.idOf(guildId ?? '@me', channelId);
+    // one table per channel, wherever the activity launched: a voice or text channel, a DM, a group DM
+    const sessionId = discord.voice.ofChannel(guildId ?? null, channelId);
+    const place = await placeOf(discord.api, instance.location, logger);
     const id = discordUserId(user.id);
     const name = user.global_name ?? user.username;
     await options.registry.ensure(sessionId, id);
     const token = tokens.issue({ sub: id, name, kind: 'discord', sessions: [sessionId] });
-    logger.info({ discordUser: user.id, instanceId, guildId, channelId, sessionId }, 'Discord user signed in to a voice channel table');
-    res.json({ access_token: accessToken, token, user: { id, name, avatar: user.avatar ?? null }, sessionId });
+    logger.info({ discordUser: user.id, instanceId, guildId, channelId, sessionId, kind: place.kind }, 'Discord user signed in to a channel\'s table');
+    res.json({ access_token: accessToken, token, user: { id, name, avatar: user.avatar ?? null }, sessionId, place });
   });
 
   router.post('/api/auth/invite', json, async (req, res) => {

@@ -5,12 +5,14 @@ import { startGateway, type BotGateway } from '../../bot/gateway';
 import { TableCommands } from '../../bot/table-commands';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { roomOf } from '../session-handlers';
 import type { SessionRegistry } from '../session-registry';
 import type { TokenService } from '../tokens';
+import type { UserLimits } from '../user-limits';
 import { createAuthRoutes } from './auth-routes';
+import { ServerChannelTables } from './channel-tables';
 import { DiscordApi } from './discord-api';
 import { createInteractionsRoute } from './interactions-route';
+import { createJoinLinkRoute } from './join-link-route';
 import { JoinLinks } from './join-links';
 import { VoiceSessions } from './voice-sessions';
 
@@ -20,20 +22,20 @@ export interface DiscordAppOptions {
   tokens: TokenService;
   registry: SessionRegistry;
   io: Server;
+  limits: Pick<UserLimits, 'takeJoinLink'>;
   logger: Logger;
 }
 
-/** Server event: the table was closed from Discord (`/table end`); the socket is let go right after. */
-export const TABLE_CLOSED_EVENT = 'table-closed';
-
 /**
- * Everything Discord on the server: the token exchange, join links, the interactions endpoint and
- * the gateway bot. Without Discord settings only join links are served, and one line says so.
+ * Everything Discord on the server: the token exchange, join links (and asking for one), the
+ * interactions endpoint and the gateway bot. Without Discord settings only join links are
+ * served, and one line says so.
  */
 export function createDiscordApp(options: DiscordAppOptions): { routes: Router; stop(): Promise<void> } {
   const { config, logger } = options;
   const routes = Router();
   const links = new JoinLinks(options.secret, config.joinLinkMs, config.publicUrl);
+  routes.use(createJoinLinkRoute({ tokens: options.tokens, registry: options.registry, links, limits: options.limits, publicUrl: config.publicUrl, logger }));
   const discord = config.discord;
   if (!discord) {
     logger.info('Discord is not configured (DISCORD_CLIENT_ID, DISCORD_CLIENT_SECRET, DISCORD_BOT_TOKEN, DISCORD_PUBLIC_KEY): running as a browser table only');
@@ -43,18 +45,13 @@ export function createDiscordApp(options: DiscordAppOptions): { routes: Router; 
   const log = logger.child({ component: 'discord' });
   const voice = new VoiceSessions(options.secret);
   const api = new DiscordApi(discord);
-  const closeTable = async (sessionId: string): Promise<number> => {
-    const room = options.io.in(roomOf(sessionId));
-    const sockets = await room.fetchSockets();
-    options.io.to(roomOf(sessionId)).emit(TABLE_CLOSED_EVENT, { sessionId });
-    room.disconnectSockets(true);
-    return sockets.length;
-  };
-  const commands = new TableCommands({ voice, registry: options.registry, links, closeTable, logger: log });
-  routes.use(createAuthRoutes({ tokens: options.tokens, registry: options.registry, links, logger: log, discord: { api, voice, clientId: discord.clientId } }));
-  routes.use(createInteractionsRoute({ publicKey: discord.publicKey, commands, rest: discordRest(discord.apiBase, discord.botToken), logger: log }));
+  const tables = new ServerChannelTables({ voice, registry: options.registry, links, io: options.io });
+  const commands = new TableCommands({ tables, logger: log });
+  routes.use(createAuthRoutes({ tokens: options.tokens, registry: options.registry, links, logger: log, discord: { api, voice, clientId: discord.clientId, instanceRetryMs: discord.instanceRetryMs } }));
+  const { followUpRetryMs } = discord;
+  routes.use(createInteractionsRoute({ publicKey: discord.publicKey, commands, rest: discordRest(discord.apiBase, discord.botToken), logger: log, followUpRetryMs }));
   let gateway: BotGateway | null = null;
-  if (discord.gateway) gateway = startGateway({ botToken: discord.botToken, apiBase: discord.apiBase, commands, logger: log });
+  if (discord.gateway) gateway = startGateway({ botToken: discord.botToken, apiBase: discord.apiBase, commands, logger: log, followUpRetryMs });
   log.info({ apiBase: discord.apiBase, gateway: discord.gateway, publicUrl: config.publicUrl }, 'Discord app enabled');
   return { routes, stop: async () => gateway?.stop() };
 }

@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import type { REST } from 'discord.js';
 import { followUp, messageOf } from '../../bot/discord-rest';
 import { commandUseOf, InteractionType, rawInteractionSchema } from '../../bot/raw-interaction';
+import { retryOnce } from '../../bot/retry-once';
 import type { TableCommands } from '../../bot/table-commands';
 import { tryParseJson } from '../../shared/json';
 import type { Logger } from '../logger';
@@ -12,6 +13,8 @@ export interface InteractionsRouteOptions {
   commands: TableCommands;
   rest: REST;
   logger: Logger;
+  /** A follow-up that failed is sent once more after this. */
+  followUpRetryMs: number;
   maxSkewSeconds?: number;
 }
 
@@ -59,7 +62,9 @@ export function createInteractionsRoute(options: InteractionsRouteOptions): Rout
       return;
     }
     res.json({ type: LAUNCH_ACTIVITY });
-    followUp(options.rest, interaction.application_id, interaction.token, reply).catch((error: unknown) =>
+    const send = () => followUp(options.rest, interaction.application_id, interaction.token, reply);
+    const retrying = (error: unknown) => logger.info({ err: error, interaction: interaction.id }, 'the follow-up after a launch failed: sending it once more');
+    retryOnce(send, options.followUpRetryMs, retrying).catch((error: unknown) =>
       logger.warn({ err: error, interaction: interaction.id }, 'could not send the table link after launching the activity'),
     );
   });

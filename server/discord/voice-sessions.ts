@@ -15,6 +15,11 @@ export class VoiceSessions {
     this.key = createHmac('sha256', secret).update('gamebook-studio voice channel sessions').digest();
   }
 
+  /** The session of a channel; DMs and group DMs have no guild, so they count under `@me`. */
+  ofChannel(guildId: string | null, channelId: string): string {
+    return this.idOf(guildId ?? '@me', channelId);
+  }
+
   idOf(guildId: string, channelId: string): string {
     const digest = createHmac('sha256', this.key).update(`${guildId}:${channelId}`).digest('base64url');
     return `${PREFIX}${digest.slice(0, 27)}`;
@@ -30,7 +35,14 @@ export function mayJoin(claims: Claims, sessionId: string): boolean {
   return !isVoiceSession(sessionId) || (claims.sessions?.includes(sessionId) ?? false);
 }
 
+const DISCORD_USER = 'discord:';
+
 /** Our user id of a Discord user. */
 export function discordUserId(discordId: string): string {
-  return `discord:${discordId}`;
+  return `${DISCORD_USER}${discordId}`;
+}
+
+/** The Discord user id of one of our user ids; null for a user who is not a Discord user (a guest). */
+export function discordIdOf(userId: string): string | null {
+  return userId.startsWith(DISCORD_USER) ? userId.slice(DISCORD_USER.length) : null;
 }

@@ -1,8 +1,9 @@
+import type { PdfReferences } from './pdf-bytes';
 import type { PdfRecord, PdfStore } from './pdf-store';
 import type { SessionDependent } from './session-dependent';
 
 /** PDF records kept in this process only: for tests and benchmarks; lost on restart. */
-export class MemoryPdfStore implements PdfStore, SessionDependent {
+export class MemoryPdfStore implements PdfStore, PdfReferences, SessionDependent {
   readonly name = 'PDF records (memory)';
   private readonly sessions = new Map<string, PdfRecord[]>();
 

@@ -1,5 +1,6 @@
 import type { GameStateDelta } from '../../shared/protocol';
 import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, SnapshotChoice, StoredSession } from './session-store';
+import { StorageError, versionTaken } from './storage-error';
 
 interface MemoryRecord {
   meta: SessionMeta;
@@ -13,6 +14,7 @@ interface MemoryRecord {
 /** Sessions kept in this process only (STORAGE=memory, tests, benchmarks): lost on restart. */
 export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, MemoryRecord>();
+  private closed = false;
 
   async createSession(meta: SessionMeta): Promise<void> {
     this.sessions.set(meta.id, { meta, snapshots: [], log: [], applied: new Map(), lastUsedAt: Date.now() });
@@ -40,6 +42,8 @@ export class MemorySessionStore implements SessionStore {
 
   async appendUpdate(id: string, entry: GameStateDelta, applied?: AppliedUpdate): Promise<void> {
     const record = this.require(id);
+    // as the SQL engines' primary key (session_id, version): one history, whoever appends
+    if (record.log.some((logged) => logged.version === entry.version)) throw versionTaken(id, entry.version);
     record.log.push(entry);
     record.lastUsedAt = Date.now();
     if (applied) await this.recordApplied(id, applied);
@@ -69,12 +73,14 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.sessions.clear();
   }
 
   private require(id: string): MemoryRecord {
+    if (this.closed) throw new StorageError('storage-closed', 'the store is closed');
     const record = this.sessions.get(id);
-    if (!record) throw new Error(`memory store: no session ${id}`);
+    if (!record) throw new StorageError('storage-failed', `memory store: no session ${id}`);
     return record;
   }
 }

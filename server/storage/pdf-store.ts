@@ -1,4 +1,4 @@
-/** What the server keeps of a PDF added to a session; the bytes live in DATA_DIR by their SHA-256. */
+/** What the server keeps of a PDF added to a session; the bytes live in a PdfBytes store by their SHA-256. */
 export interface PdfRecord {
   id: string;
   name: string;
@@ -13,9 +13,4 @@ export interface PdfStore {
   /** The session's PDFs in the order they were added; empty for an unknown session. */
   listPdfs(sessionId: string): Promise<PdfRecord[]>;
   addPdf(sessionId: string, pdf: PdfRecord): Promise<void>;
-  /**
-   * Whether any session's committed record names this file. Synchronous on purpose: the file
-   * collector checks it and deletes the file in one turn, so no record can be committed between.
-   */
-  isReferenced(sha256: string): boolean;
 }

@@ -5,7 +5,7 @@
 export type StorageErrorCode =
   /** The database file exists but is not a readable, intact SQLite database. */
   | 'storage-corrupt'
-  /** The database file or its folder cannot be opened (permissions, missing mount, ...). */
+  /** The database file or its folder cannot be opened (permissions, missing mount, ...), or PostgreSQL cannot be reached. */
   | 'storage-unavailable'
   /** The database was written by a newer version of the server, with migrations this one lacks. */
   | 'storage-too-new'
@@ -13,7 +13,12 @@ export type StorageErrorCode =
   | 'storage-full'
   /** The store is closed: the server is stopping. */
   | 'storage-closed'
-  /** Any other failed write; the message carries SQLite's own. */
+  /**
+   * Another writer appended this version of the session first: the log keeps exactly one history,
+   * so the append was refused. The writer reads what it missed and merges again.
+   */
+  | 'version-taken'
+  /** Any other failed write; the message carries the database's own. */
   | 'storage-failed';
 
 export class StorageError extends Error {
@@ -42,4 +47,9 @@ export function writeFailure(error: unknown): StorageError {
     return new StorageError('storage-full', `the disk holding the database is full (${reason}); the write was rolled back`, { cause: error });
   }
   return new StorageError('storage-failed', `the database could not commit a write (${code ?? 'error'}: ${reason})`, { cause: error });
+}
+
+/** The error every store gives for an append another writer made first: one contract for every engine. */
+export function versionTaken(sessionId: string, version: number, cause?: unknown): StorageError {
+  return new StorageError('version-taken', `version ${version} of session ${sessionId} was appended by another writer first`, { cause });
 }

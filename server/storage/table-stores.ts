@@ -17,7 +17,7 @@ export interface TableStores {
  * Table stores kept in this process only, with the dependents that forget an expired session's
  * data in them (SQLite drops it with the session row instead).
  */
-export function memoryTableStores(): { tableStores: TableStores; dependents: SessionDependent[] } {
+export function memoryTableStores(): { tableStores: TableStores & { pdfs: MemoryPdfStore }; dependents: SessionDependent[] } {
   const stores = { layers: new MemoryLayerStore(), pdfs: new MemoryPdfStore(), views: new MemoryViewStore() };
   return { tableStores: stores, dependents: [stores.layers, stores.pdfs, stores.views] };
 }

@@ -1,3 +1,4 @@
+import type { TestContext } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import { SyncClient, type SyncClientOptions, type SyncSocket } from '../../shared/sync-client';
 import { guestToken, openSocket } from './harness';
@@ -73,4 +74,17 @@ export async function syncClient(
   const lossy = new LossySocket(socket);
   const client = new SyncClient({ debounceMs: { default: 0, counter: 0, sheet: 0, notes: 0 }, ...options, socket: lossy });
   return { client, socket, lossy };
+}
+
+/** A host and a player with sync clients at a new table they both joined; closed when the test ends. */
+export async function syncPair(t: TestContext, baseUrl: string): Promise<{ sessionId: string; a: TestClient; b: TestClient }> {
+  const a = await syncClient(baseUrl, 'host');
+  const b = await syncClient(baseUrl, 'player');
+  t.after(() => {
+    a.client.close();
+    b.client.close();
+  });
+  const { sessionId } = await a.socket.emitWithAck('create-session');
+  await Promise.all([a.client.join(sessionId), b.client.join(sessionId)]);
+  return { sessionId, a, b };
 }

@@ -12,7 +12,24 @@ export interface StandInUser {
 export interface StandInInstance {
   users: string[];
   channelId: string;
-  guildId: string;
+  /** null in a DM or group DM (location kind `pc`); else a guild's channel (`gc`). */
+  guildId: string | null;
+  /** Players who just launched: not in `users` at the next lookup, listed from the one after. */
+  arriving?: string[];
+}
+
+/** An answer given instead of the real one (a failure): status, JSON body, headers. */
+export interface StandInFailure {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface StandInChannel {
+  id: string;
+  type: number;
+  guild_id?: string;
+  name?: string;
 }
 
 export interface RecordedCall {
@@ -31,10 +48,13 @@ export class DiscordStandIn {
   readonly calls: RecordedCall[] = [];
   readonly codes = new Map<string, StandInUser>();
   readonly instances = new Map<string, StandInInstance>();
-  /** Channels the bot may look up (GET /channels/:id). */
-  readonly channels = new Map<string, { id: string; type: number; guild_id: string }>();
+  /** Channels the bot may look up (GET /channels/:id); any other answers 404. */
+  readonly channels = new Map<string, StandInChannel>();
   /** The application's commands, as the last bulk overwrite left them. */
   commands: Array<Record<string, unknown>> = [];
+  /** Whether the app has User Install enabled in the portal: without it, Discord refuses commands for user installs. */
+  userInstall = false;
+  private readonly failures: Array<{ pattern: RegExp; failure: StandInFailure; left: number }> = [];
   private readonly accessTokens = new Map<string, StandInUser>();
   private server?: Server;
   apiBase = '';
@@ -52,6 +72,17 @@ export class DiscordStandIn {
     return code;
   }
 
+  /** The next `times` calls whose `METHOD /path` matches get `failure` instead of their answer. */
+  failNext(pattern: RegExp, failure: StandInFailure, times = 1): void {
+    this.failures.push({ pattern, failure, left: times });
+  }
+
+  /** A 429 as Discord sends it: `retry_after` (seconds) in the JSON body and the Retry-After header. */
+  static rateLimited(retryAfterSeconds: number): StandInFailure {
+    const body = { message: 'You are being rate limited.', retry_after: retryAfterSeconds, global: false };
+    return { status: 429, body, headers: { 'retry-after': String(Math.ceil(retryAfterSeconds)) } };
+  }
+
   callsTo(pattern: RegExp): RecordedCall[] {
     return this.calls.filter((call) => pattern.test(`${call.method} ${call.path}`));
   }
@@ -59,9 +90,15 @@ export class DiscordStandIn {
   async start(): Promise<this> {
     const app = express();
     app.use(express.json(), express.urlencoded({ extended: false }));
-    app.use((req, _res, next) => {
+    app.use((req, res, next) => {
       this.calls.push({ method: req.method, path: req.path, authorization: req.get('authorization'), body: req.body });
-      next();
+      const failing = this.failures.find((entry) => entry.left > 0 && entry.pattern.test(`${req.method} ${req.path}`));
+      if (!failing) {
+        next();
+        return;
+      }
+      failing.left--;
+      res.status(failing.failure.status).set(failing.failure.headers ?? {}).json(failing.failure.body ?? { message: 'stand-in failure' });
     });
     const api = express.Router();
     const isBot = (req: express.Request) => req.get('authorization') === `Bot ${this.botToken}`;
@@ -87,15 +124,18 @@ export class DiscordStandIn {
       if (!isBot(req) || req.params.app !== this.applicationId) res.status(401).json({ message: '401: Unauthorized' });
       else if (!instance) res.status(404).json({ message: 'Unknown Activity Instance', code: 10063 });
       else {
-        const location = { id: 'gc-1', kind: 'gc', channel_id: instance.channelId, guild_id: instance.guildId };
+        const kind = instance.guildId === null ? 'pc' : 'gc';
+        const location = { id: `${kind}-1`, kind, channel_id: instance.channelId, guild_id: instance.guildId };
         res.json({ application_id: this.applicationId, instance_id: req.params.instance, launch_id: '1', location, users: instance.users });
+        instance.users = [...instance.users, ...(instance.arriving ?? [])];
+        instance.arriving = [];
       }
     });
     api.get('/channels/:channel', (req, res) => {
       const channel = this.channels.get(req.params.channel);
       if (!isBot(req)) res.status(401).json({ message: '401: Unauthorized' });
       else if (!channel) res.status(404).json({ message: 'Unknown Channel', code: 10003 });
-      else res.json({ name: channel.id, position: 0, permission_overwrites: [], ...channel });
+      else res.json({ position: 0, permission_overwrites: [], ...channel });
     });
     api.post('/interactions/:id/:token/callback', (_req, res) => res.status(204).end());
     api.post('/webhooks/:app/:token', (req, res) => res.json({ id: '1', ...req.body }));
@@ -107,6 +147,12 @@ export class DiscordStandIn {
       const body = req.body as Array<Record<string, unknown>>;
       if (!isBot(req)) {
         res.status(401).json({ message: '401: Unauthorized' });
+        return;
+      }
+      const forUsers = body.find((command) => Array.isArray(command.integration_types) && command.integration_types.includes(1));
+      if (forUsers && !this.userInstall) {
+        const message = 'Invalid Form Body: integration_types: user install is not enabled for this application';
+        res.status(400).json({ message, code: 50035, errors: { [body.indexOf(forUsers)]: { integration_types: { _errors: [{ code: 'APPLICATION_COMMAND_INTEGRATION_TYPE_NOT_SUPPORTED', message }] } } } });
         return;
       }
       const hadEntryPoint = this.commands.some((command) => command.type === 4);

@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { build } from 'vite';
-import { launchChromium } from './browser';
+import { launchChromium, until } from './browser';
 import { startTestServer, type TestServer } from './harness';
+import { freePort } from './server-process';
 
 /** The built activity served by the real server (SQLite in a kept folder), and a headless Chromium. */
 export interface E2eTable {
@@ -21,7 +22,11 @@ export async function startE2eTable(): Promise<E2eTable> {
   await build({ configFile: path.resolve('activity/vite.config.ts'), build: { outDir: dist, emptyOutDir: true }, logLevel: 'warn' });
   // a fixed secret: the players' tokens stay valid across a server restart
   // SQLite in a kept folder, so a restarted server finds the table again
+  // a known port, so that PUBLIC_URL (the origin of the join links the server hands out) is ours
+  const port = await freePort();
   const env = {
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     ACTIVITY_DIST: dist,
     SESSION_SECRET: 'e2e-secret-that-is-long-enough-for-the-config',
     STORAGE: 'sqlite',
@@ -52,9 +57,10 @@ export async function player(browser: Browser, name: string, url: string, option
   return page;
 }
 
-/** The host creates a table; returns its join link. */
+/** The host creates a table; returns its join link, once the server has handed it to the share button. */
 export async function createTable(host: Page): Promise<string> {
   await host.getByRole('button', { name: 'Create a table' }).click();
   await host.waitForURL(/\/t\/[A-Za-z0-9_-]+$/);
-  return (await host.getByRole('button', { name: 'Share link' }).getAttribute('data-link')) ?? '';
+  const share = host.getByRole('button', { name: 'Share link' }).first();
+  return until(() => share.getAttribute('data-link', { timeout: 1000 }), (link) => !!link, 'the join link') as Promise<string>;
 }

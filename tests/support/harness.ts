@@ -21,7 +21,7 @@ export async function startTestServer(env: Record<string, string> = {}, extras: 
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(os.tmpdir(), 'gamebook-test-')));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', STORAGE: 'memory', ...env, DATA_DIR: dataDir });
   const logger = createLogger(config.logLevel);
-  const storage = openStorage(config.storage, logger);
+  const storage = await openStorage(config.storage, logger);
   const dependents = [...storage.dependents, ...(extras.dependents ?? [])];
   const server = await startServer(config, storage.sessions, logger, { ...storage, ...extras, dependents });
   return {

@@ -10,10 +10,10 @@ import { openStorage } from '../../server/storage/open-store';
  */
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
-const storage = openStorage(config.storage, logger);
+const storage = await openStorage(config.storage, logger);
 const delayMs = Number(process.env.COMMIT_DELAY_MS ?? 0);
 const append = storage.sessions.appendUpdate.bind(storage.sessions);
-storage.sessions.appendUpdate = async (...args) => {
+storage.sessions.appendUpdate = async (...args: Parameters<typeof append>) => {
   await new Promise((resolve) => setTimeout(resolve, delayMs));
   return append(...args);
 };

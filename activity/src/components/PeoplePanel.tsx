@@ -1,19 +1,15 @@
-import { useTable } from '../store/table-store';
 import { PresenceList } from './PresenceList';
 import { ShareButton } from './ShareButton';
 
 export function PeoplePanel() {
-  const isHost = useTable((s) => s.role === 'host');
   return (
     <div className="panel-body">
       <h2 className="panel-title">At the table</h2>
       <PresenceList />
-      {isHost && (
-        <div className="card share-card">
-          <p>Invite others: anyone with the link can join this table.</p>
-          <ShareButton wide />
-        </div>
-      )}
+      <div className="card share-card">
+        <p>Invite others: anyone with the link can join this table.</p>
+        <ShareButton wide />
+      </div>
     </div>
   );
 }

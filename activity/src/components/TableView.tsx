@@ -1,9 +1,11 @@
+import { useDiscord } from '../store/discord-store';
 import { useTable, type Tab } from '../store/table-store';
 import { BookView } from './book/BookView';
 import { CountersPanel } from './CountersPanel';
 import { DicePanel } from './DicePanel';
 import { NotesPanel } from './NotesPanel';
 import { PeoplePanel } from './PeoplePanel';
+import { PresenceStrip } from './PresenceList';
 import { SheetsPanel } from './sheets/SheetsPanel';
 import { TabBar } from './TabBar';
 import { TopBar } from './TopBar';
@@ -21,7 +23,9 @@ const PANELS: Record<Exclude<Tab, 'book'>, () => React.JSX.Element> = {
  * phone one column, where the tab bar (at the bottom) also switches to the book.
  */
 export function TableView() {
+  const simple = useDiscord((s) => s.simple);
   const tab = useTable((s) => s.tab);
+  if (simple) return <SimpleTable />;
   // the book tab only exists on a phone; a wide screen shows the book and the sheets beside it
   const Panel = PANELS[tab === 'book' ? 'sheets' : tab];
   return (
@@ -38,6 +42,18 @@ export function TableView() {
           </section>
         </aside>
       </main>
+    </div>
+  );
+}
+
+/** Discord's picture-in-picture or grid tile: only the current page and the people, no toolbars. */
+function SimpleTable() {
+  return (
+    <div className="table-simple">
+      <section className="book-area" aria-label="Book">
+        <BookView bare />
+      </section>
+      <PresenceStrip />
     </div>
   );
 }

@@ -1,21 +1,22 @@
 import { useTable } from '../store/table-store';
 import { ConnectionBadge } from './ConnectionBadge';
 import { Icon } from './Icon';
+import { PlaceLabel } from './PlaceLabel';
 import { PresenceStrip } from './PresenceList';
 import { ShareButton } from './ShareButton';
 
 export function TopBar() {
-  const isHost = useTable((s) => s.role === 'host');
   const leaveTable = useTable((s) => s.leaveTable);
   return (
     <header className="top-bar">
       <div className="brand small">
         <Icon name="book" size={22} /> <span className="brand-text">Gamebook Studio</span>
       </div>
+      <PlaceLabel />
       <ConnectionBadge />
       <div className="top-bar-end">
         <PresenceStrip />
-        {isHost && <ShareButton />}
+        <ShareButton />
         <button className="ghost" onClick={leaveTable} aria-label="Leave the table" title="Leave the table">
           <Icon name="leave" />
         </button>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { postAuth } from './auth-request';
+import { postApi } from './api-request';
 
 export const identitySchema = z.object({
   token: z.string().min(1),
@@ -30,5 +30,5 @@ export function forgetIdentity(storage: Storage): void {
 
 /** POST /api/auth/guest: a name in, a token and user out. */
 export function guestSignIn(name: string): Promise<Identity> {
-  return postAuth('/api/auth/guest', { name }, identitySchema, 'sign-in');
+  return postApi('/api/auth/guest', { name }, identitySchema, 'sign-in');
 }

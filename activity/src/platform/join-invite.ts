@@ -1,5 +1,5 @@
 import { identitySchema, type Identity } from './guest-identity';
-import { postAuth } from './auth-request';
+import { postApi } from './api-request';
 
 const joinedSchema = identitySchema.extend({ sessionId: identitySchema.shape.token });
 
@@ -14,6 +14,6 @@ export function inviteFromLocation(pathname: string): string | null {
  * keeping the player's identity when they have one.
  */
 export async function redeemInvite(invite: string, identity: Identity): Promise<{ identity: Identity; sessionId: string }> {
-  const joined = await postAuth('/api/auth/invite', { invite }, joinedSchema, 'the join link', identity.token);
+  const joined = await postApi('/api/auth/invite', { invite }, joinedSchema, 'the join link', identity.token);
   return { identity: { token: joined.token, user: joined.user }, sessionId: joined.sessionId };
 }

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { newClientKey } from '../../../shared/client-key';
 import type { JsonValue } from '../../../shared/json';
 import { pageViewSchema, type PageView, type PdfData } from '../../../shared/layers-protocol';
 import { clampPage, clampScale, follow, startFollowing, type FollowEvent, type FollowState } from '../book/follow';
@@ -76,7 +77,7 @@ export const useBook = create<BookStore>()((set, get) => {
   let me = { token: '', userId: '', sessionId: '' };
   let detach: Array<() => void> = [];
   let undoStack = new UndoStack();
-  const unconfirmed = new UnconfirmedEdits();
+  const unconfirmed = new UnconfirmedEdits(newClientKey());
   const liveMarks = new Map<string, LiveMark>();
   let lastLive = 0;
 
@@ -101,7 +102,8 @@ export const useBook = create<BookStore>()((set, get) => {
     set((s) => ({ pdfs: [...table.pdfs], follow: table.view ? follow(s.follow, { type: 'host-moved', view: table.view }) : s.follow }));
     // the server's pages as they are now (a join, a rejoin): this player's edits not confirmed yet,
     // made offline or sent before the link dropped, go again on top of them
-    for (const page of unconfirmed.reset((pdfId, pageNum) => table.revisionOf(pdfId, pageNum))) send(page.pdfId, page.pageNum);
+    unconfirmed.reset((pdfId, pageNum) => table.revisionOf(pdfId, pageNum));
+    sendNext();
     tick();
   };
 
@@ -111,23 +113,24 @@ export const useBook = create<BookStore>()((set, get) => {
   const shownLayers = (pdfId: string, pageNum: number): PageLayers =>
     unconfirmed.shown(pdfId, pageNum, readLayers(connection?.table.layersOf(pdfId, pageNum)));
 
-  /** Sends the page as this player sees it, from the newest revision held; offline, it waits for the rejoin. */
-  const send = (pdfId: string, pageNum: number) => {
-    if (connection && canSend()) {
-      const { table } = connection;
-      const baseRevision = table.revisionOf(pdfId, pageNum);
-      const sent = unconfirmed.sending(pdfId, pageNum, baseRevision);
-      void table.updateLayers(pdfId, pageNum, toJson(shownLayers(pdfId, pageNum)), baseRevision).then((ack) => {
-        if (unconfirmed.answered(sent, ack, table.revisionOf(pdfId, pageNum))) send(pdfId, pageNum);
-        tick();
-      });
-    }
-    tick();
+  /** Sends the next page with edits not yet applied, one at a time; offline, they wait for the rejoin. */
+  const sendNext = () => {
+    if (!connection || !canSend()) return;
+    const { table } = connection;
+    const sent = unconfirmed.next((pdfId, pageNum) => table.revisionOf(pdfId, pageNum));
+    if (!sent) return;
+    const layers = unconfirmed.carried(sent, readLayers(table.layersOf(sent.pdfId, sent.pageNum)));
+    void table.updateLayers(sent.pdfId, sent.pageNum, toJson(layers), sent.baseRevision, sent.updateId).then((ack) => {
+      unconfirmed.answered(sent, ack, table.revisionOf(sent.pdfId, sent.pageNum));
+      tick();
+      sendNext();
+    });
   };
 
   const commit = (pdfId: string, pageNum: number, change: LayerEdit) => {
     unconfirmed.record(pdfId, pageNum, change);
-    send(pdfId, pageNum);
+    sendNext();
+    tick();
   };
 
   return {

@@ -7,18 +7,27 @@ import type { Item, ItemChange } from '../model/collection';
 import { itemUpdate, listUpdate, type ListName, type ListUpdate } from '../model/lists';
 import { forgetIdentity, guestSignIn, loadIdentity, saveIdentity, type Identity } from '../platform/guest-identity';
 import { inviteFromLocation, redeemInvite } from '../platform/join-invite';
+import { fetchJoinLink, isFresh, type JoinLink } from '../platform/join-link';
 import { keepEdits, takeKeptEdits } from '../platform/kept-edits';
 import { detectPlatform, sessionFromLocation, tablePath, type Platform } from '../platform/platform';
 import { TableConnection } from '../sync/connection';
+import { TableError } from '../sync/table-error';
 import { useBook } from './book-store';
+import { useDiscord } from './discord-store';
 
 /** A player at the table; inside Discord with the avatar its participants list shows. */
 export type TableMember = PresenceMember & { avatarUrl?: string };
 
 export type Tab = 'book' | 'sheets' | 'dice' | 'notes' | 'counters' | 'people';
 
-/** Where the player is: naming themselves, choosing a table, waiting for it, or at it. */
-export type Phase = 'signed-out' | 'lobby' | 'joining' | 'table';
+/**
+ * Where the player is: naming themselves, choosing a table, waiting for it, at it, or stopped
+ * (inside Discord: the sign-in failed, or the table was closed).
+ */
+export type Phase = 'signed-out' | 'lobby' | 'joining' | 'table' | 'stopped';
+
+/** Why the activity cannot go on, and whether trying again may help. */
+export type Stop = { text: string; retry: boolean };
 
 export type Notice = { id: number; text: string };
 
@@ -37,6 +46,9 @@ export interface TableData {
   notice: Notice | null;
   tab: Tab;
   busy: boolean;
+  stop: Stop | null;
+  /** The table's join link, once a player asked for it. */
+  joinLink: JoinLink | null;
 }
 
 export interface TableActions {
@@ -46,6 +58,10 @@ export interface TableActions {
   createTable(): Promise<void>;
   openTable(sessionId: string): Promise<void>;
   leaveTable(): void;
+  /** Inside Discord, after a failed sign-in: the Discord handshake again. */
+  retryDiscord(): void;
+  /** A link a plain browser can open to join this table; fetched again when it is about to expire. */
+  shareLink(): Promise<JoinLink | null>;
   /** Applies `change` to the current items of a shared list (others' edits included) and sends the whole list. */
   editList(name: ListName, change: (list: Item[]) => Item[]): void;
   /** Applies `change` to the current value of one item and sends it with the intents of what it changed. */
@@ -61,7 +77,19 @@ export interface TableActions {
 
 export type TableStore = TableData & TableActions;
 
-const AT_NO_TABLE = { sessionId: null, role: null, game: {}, members: [], pendingEdits: 0 } satisfies Partial<TableData>;
+const AT_NO_TABLE = { sessionId: null, role: null, game: {}, members: [], pendingEdits: 0, joinLink: null } satisfies Partial<TableData>;
+
+const TABLE_CLOSED = 'This table was closed from Discord. /table start opens it again.';
+
+/** What a player inside Discord reads when the sign-in fails, by the server's error code. */
+function discordFailure(error: unknown): string {
+  if (error instanceof TableError && error.code === 'discord-unavailable') return 'Discord is not answering us right now. Try again in a moment.';
+  if (error instanceof TableError && error.code === 'not-in-instance') return error.message;
+  return `Discord sign-in failed: ${error instanceof Error ? error.message : 'something went wrong'}`;
+}
+
+/** The server refused who the player is (token expired, altered, or not for this table). */
+const isRefusal = (error: unknown) => error instanceof TableError && (error.code === 'unauthorized' || error.code === 'forbidden');
 
 export const useTable = create<TableStore>()((set, get) => {
   let connection: TableConnection | null = null;
@@ -86,9 +114,11 @@ export const useTable = create<TableStore>()((set, get) => {
         if (event.sessionId === get().sessionId) set({ members: named(event.members) });
       }),
       opened.onRefused(() => {
+        if (get().platform.kind === 'discord') return redoDiscordSignIn();
         get().signOut();
         say('The server no longer knows you: enter your name again.');
       }),
+      opened.onTableClosed(tableClosed),
     ];
     connection = opened;
     return opened;
@@ -109,6 +139,64 @@ export const useTable = create<TableStore>()((set, get) => {
       const face = discordFaces.get(id);
       return face?.avatarUrl ? { id, role, name: face.name, avatarUrl: face.avatarUrl } : { id, role, name: face?.name ?? name };
     });
+
+  const halt = (stop: Stop) => {
+    disconnect();
+    set({ ...AT_NO_TABLE, phase: 'stopped', stop, busy: false });
+  };
+
+  /** Inside Discord the activity ends with the table; a browser goes back to its lobby. */
+  const tableClosed = () => {
+    if (get().platform.kind === 'discord') {
+      halt({ text: TABLE_CLOSED, retry: false });
+      useDiscord.getState().close(TABLE_CLOSED);
+      return;
+    }
+    get().leaveTable();
+    say(TABLE_CLOSED);
+  };
+
+  /** Inside Discord the handshake is the identity, and the channel picks the table. */
+  const discordEnter = async () => {
+    set({ ...AT_NO_TABLE, phase: 'joining', busy: true, stop: null });
+    try {
+      const { identity, sessionId } = await useDiscord.getState().signIn((faces) => {
+        discordFaces = faces;
+        set({ members: named(get().members) });
+      });
+      set({ identity, busy: false });
+      await joinTable(identity, sessionId);
+      discordRetried = false;
+    } catch (error) {
+      if (isRefusal(error)) redoDiscordSignIn();
+      else halt({ text: discordFailure(error), retry: true });
+    }
+  };
+
+  /**
+   * Our token was refused inside Discord: the guest name form cannot join a channel's table, so
+   * the Discord handshake runs again, once; refused again, the player is asked to retry.
+   */
+  let discordRetried = false;
+  const redoDiscordSignIn = () => {
+    if (discordRetried) return halt({ text: 'Discord sign-in failed: the server keeps refusing it.', retry: true });
+    discordRetried = true;
+    disconnect();
+    void discordEnter();
+  };
+
+  /** Joins `sessionId`, sending first the edits an earlier page of it kept; throws when refused. */
+  const joinTable = async (identity: Identity, sessionId: string) => {
+    set({ ...AT_NO_TABLE, phase: 'joining', sessionId });
+    const opened = connect(identity);
+    opened.client.restoreEdits(sessionId, takeKeptEdits(localStorage, identity.user.id, sessionId));
+    const role = await opened.join(sessionId);
+    useBook.getState().attach(opened, { token: identity.token, userId: identity.user.id }, sessionId, role === 'host');
+    set({ phase: 'table', role });
+    showPath(tablePath(sessionId));
+    // asked for now, so that the share button copies at once, while the click still allows it
+    void get().shareLink();
+  };
 
   /** A bot's join link, waiting for the player's identity to be redeemed. */
   let pendingInvite: string | null = null;
@@ -150,30 +238,14 @@ export const useTable = create<TableStore>()((set, get) => {
     notice: null,
     tab: 'sheets',
     busy: false,
+    stop: null,
     ...AT_NO_TABLE,
 
     start() {
       const platform = detectPlatform(location.search);
       if (platform.kind === 'discord') {
-        // inside Discord the handshake is the identity, and the voice channel picks the table
-        set({ platform, phase: 'joining', busy: true });
-        // the SDK is loaded only inside Discord: the browser table does without it
-        void import('../platform/discord-platform')
-          .then(async ({ discordHandshake, watchParticipants }) => ({ ...(await discordHandshake()), watchParticipants }))
-          .then(
-          ({ identity, sessionId, sdk, watchParticipants }) => {
-            set({ identity, busy: false });
-            watchParticipants(sdk, (faces) => {
-              discordFaces = faces;
-              set({ members: named(get().members) });
-            });
-            return get().openTable(sessionId);
-          },
-          (error: unknown) => {
-            set({ phase: 'signed-out', busy: false });
-            say(`Discord sign-in failed: ${messageOf(error)}`);
-          },
-        );
+        set({ platform });
+        void discordEnter();
         return;
       }
       const identity = loadIdentity(localStorage);
@@ -221,14 +293,8 @@ export const useTable = create<TableStore>()((set, get) => {
     async openTable(sessionId) {
       const { identity } = get();
       if (!identity) return;
-      set({ ...AT_NO_TABLE, phase: 'joining', sessionId });
       try {
-        const opened = connect(identity);
-        opened.client.restoreEdits(sessionId, takeKeptEdits(localStorage, identity.user.id, sessionId));
-        const role = await opened.join(sessionId);
-        useBook.getState().attach(opened, { token: identity.token, userId: identity.user.id }, sessionId, role === 'host');
-        set({ phase: 'table', role });
-        showPath(tablePath(sessionId));
+        await joinTable(identity, sessionId);
       } catch (error) {
         set({ ...AT_NO_TABLE, phase: 'lobby' });
         showPath('/');
@@ -240,6 +306,26 @@ export const useTable = create<TableStore>()((set, get) => {
       disconnect();
       set({ ...AT_NO_TABLE, phase: get().identity ? 'lobby' : 'signed-out' });
       showPath('/');
+    },
+
+    retryDiscord() {
+      discordRetried = false;
+      void discordEnter();
+    },
+
+    async shareLink() {
+      const { identity, sessionId, joinLink } = get();
+      if (!identity || !sessionId) return null;
+      if (joinLink && isFresh(joinLink, Date.now())) return joinLink;
+      try {
+        const fetched = await fetchJoinLink(sessionId, identity.token);
+        if (get().sessionId === sessionId) set({ joinLink: fetched });
+        return fetched;
+      } catch (error) {
+        if (isRefusal(error) && get().platform.kind === 'discord') redoDiscordSignIn();
+        else say(messageOf(error));
+        return null;
+      }
     },
 
     editList(name, change) {

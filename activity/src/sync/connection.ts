@@ -9,6 +9,9 @@ import { TableError } from './table-error';
 
 const REQUEST_TIMEOUT_MS = 8000;
 
+/** The server's `table-closed` event (TABLE_CLOSED_EVENT in server/discord/channel-tables.ts). */
+const TABLE_CLOSED_EVENT = 'table-closed';
+
 /**
  * One player's link to the server: the Socket.IO socket and the sync client on it, plus the
  * few request/answer events that are not state edits. The store is its only user.
@@ -74,6 +77,12 @@ export class TableConnection {
     };
     this.socket.on('connect_error', handler);
     return () => this.socket.off('connect_error', handler);
+  }
+
+  /** The table was closed from Discord (`/table end`); the server lets the socket go right after. */
+  onTableClosed(listener: () => void): () => void {
+    this.socket.on(TABLE_CLOSED_EVENT, listener);
+    return () => this.socket.off(TABLE_CLOSED_EVENT, listener);
   }
 
   close(): void {

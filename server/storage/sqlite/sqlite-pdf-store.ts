@@ -1,20 +1,14 @@
+import type { PdfReferences } from '../pdf-bytes';
 import type { PdfRecord, PdfStore } from '../pdf-store';
+import { toPdfRecord, type PdfRow } from '../stored-rows';
 import type { SqliteConnection } from './connection';
 
-interface PdfRow {
-  id: string;
-  name: string;
-  size: number;
-  sha256: string;
-  added_by: string;
-  added_at: number;
-}
 
 /**
  * The records of each session's PDFs, in the `pdfs` table of the shared database; they go with
  * their session (ON DELETE CASCADE). The bytes are files named by SHA-256 (PdfFiles).
  */
-export class SqlitePdfStore implements PdfStore {
+export class SqlitePdfStore implements PdfStore, PdfReferences {
   private readonly sql;
 
   constructor(private readonly connection: SqliteConnection) {
@@ -33,14 +27,7 @@ export class SqlitePdfStore implements PdfStore {
   }
 
   async listPdfs(sessionId: string): Promise<PdfRecord[]> {
-    return this.sql.list.all(sessionId).map((row) => ({
-      id: row.id,
-      name: row.name,
-      size: row.size,
-      sha256: row.sha256,
-      addedBy: row.added_by,
-      addedAt: row.added_at,
-    }));
+    return this.sql.list.all(sessionId).map(toPdfRecord);
   }
 
   addPdf(sessionId: string, pdf: PdfRecord): Promise<void> {

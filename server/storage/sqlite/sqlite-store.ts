@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
-import type { Delta } from '../../../shared/diff';
-import type { JsonObject } from '../../../shared/json';
 import type { GameStateDelta } from '../../../shared/protocol';
 import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, SnapshotChoice, StoredSession } from '../session-store';
+import { sqliteCode, versionTaken } from '../storage-error';
+import { toDelta, toSnapshot, type DeltaRow } from '../stored-rows';
 import { SqliteConnection } from './connection';
 import type { OpenOptions } from './open-database';
 
@@ -10,14 +10,6 @@ interface SessionRow {
   id: string;
   host_id: string;
   created_at: number;
-}
-
-interface DeltaRow {
-  version: number;
-  from_version: number;
-  crc: number;
-  delta: string;
-  update_id: string | null;
 }
 
 interface AppliedRow {
@@ -108,22 +100,26 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   private newestSnapshot(id: string): Snapshot {
-    const stored = this.sql.newestSnapshot.get(id);
-    return stored ? { version: stored.version, state: JSON.parse(stored.state) as JsonObject } : { version: 0, state: {} };
+    return toSnapshot(this.sql.newestSnapshot.get(id));
   }
 
   /** The state the log continues from (the empty state while the log reaches back to version 0). */
   private baseSnapshot(id: string): Snapshot {
     const first = this.sql.logStart.get(id)?.first ?? null;
-    const stored = first === null ? this.sql.newestSnapshot.get(id) : first === 0 ? undefined : this.sql.snapshotFrom.get(id, first);
-    return stored ? { version: stored.version, state: JSON.parse(stored.state) as JsonObject } : { version: 0, state: {} };
+    return toSnapshot(first === null ? this.sql.newestSnapshot.get(id) : first === 0 ? undefined : this.sql.snapshotFrom.get(id, first));
   }
 
   appendUpdate(id: string, entry: GameStateDelta, applied?: AppliedUpdate): Promise<void> {
     const delta = JSON.stringify(entry.delta);
     return this.writes.run(() => {
       const now = Date.now();
-      this.sql.insertDelta.run(id, entry.version, entry.fromVersion, entry.crc, delta, entry.updateId ?? null);
+      try {
+        this.sql.insertDelta.run(id, entry.version, entry.fromVersion, entry.crc, delta, entry.updateId ?? null);
+      } catch (error) {
+        // the primary key (session_id, version): another writer appended this version first
+        if (sqliteCode(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw versionTaken(id, entry.version, error);
+        throw error;
+      }
       if (applied) this.sql.recordApplied.run(id, applied.userId, applied.clientKey, applied.seq, applied.version, now);
       this.sql.touch.run(now, id);
     });
@@ -159,10 +155,4 @@ export class SqliteSessionStore implements SessionStore {
   close(): Promise<void> {
     return this.connection.close();
   }
-}
-
-function toDelta(row: DeltaRow): GameStateDelta {
-  const entry: GameStateDelta = { version: row.version, fromVersion: row.from_version, crc: row.crc, delta: JSON.parse(row.delta) as Delta };
-  if (row.update_id !== null) entry.updateId = row.update_id;
-  return entry;
 }

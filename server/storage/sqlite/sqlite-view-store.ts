@@ -1,4 +1,5 @@
-import { pageViewSchema, type PageView } from '../../../shared/layers-protocol';
+import type { PageView } from '../../../shared/layers-protocol';
+import { toView } from '../stored-rows';
 import type { ViewStore } from '../view-store';
 import type { SqliteConnection } from './connection';
 
@@ -15,11 +16,7 @@ export class SqliteViewStore implements ViewStore {
   }
 
   async loadView(sessionId: string): Promise<PageView | null> {
-    const stored = this.sql.load.get(sessionId)?.view;
-    if (stored === null || stored === undefined) return null;
-    // written by saveView from a validated view; a value that no longer fits the schema is forgotten
-    const parsed = pageViewSchema.safeParse(JSON.parse(stored));
-    return parsed.success ? parsed.data : null;
+    return toView(this.sql.load.get(sessionId)?.view);
   }
 
   saveView(sessionId: string, view: PageView): Promise<void> {

@@ -6,8 +6,11 @@ import { BookToolbar } from './BookToolbar';
 import { DrawTools } from './DrawTools';
 import { PdfDropZone } from './PdfUpload';
 
-/** The shared book: the page everyone follows, with its drawings, tokens and pointers. */
-export function BookView() {
+/**
+ * The shared book: the page everyone follows, with its drawings, tokens and pointers; `bare`
+ * (Discord's small layouts) leaves out the toolbars and the placeholder's actions.
+ */
+export function BookView({ bare = false }: { bare?: boolean }) {
   const view = useBook((s) => s.follow.view);
   const pdfs = useBook((s) => s.pdfs);
   const scroller = useRef<HTMLDivElement>(null);
@@ -17,12 +20,14 @@ export function BookView() {
     <PdfDropZone>
       {shown && pdf ? (
         <div className="book-view">
-          <BookToolbar view={shown} />
-          <DrawTools />
+          {!bare && <BookToolbar view={shown} />}
+          {!bare && <DrawTools />}
           <div className="book-scroll" ref={scroller}>
             <BookPage key={pdf.id} pdf={pdf} view={shown} scroller={() => scroller.current} />
           </div>
         </div>
+      ) : bare ? (
+        <p className="muted">No book is open yet.</p>
       ) : (
         <BookPlaceholder />
       )}

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { TableError, tableErrorFrom } from '../sync/table-error';
 
-/** POSTs JSON to one of the server's /api/auth routes and checks the answer's shape. */
-export async function postAuth<T>(path: string, body: unknown, schema: z.ZodType<T>, what: string, token?: string): Promise<T> {
+/** POSTs JSON to one of the server's /api routes (with the player's token when given) and checks the answer's shape. */
+export async function postApi<T>(path: string, body: unknown, schema: z.ZodType<T>, what: string, token?: string): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {

@@ -1,0 +1,125 @@
+import { canonicalPart } from './canonical-crc';
+import { isJsonObject, type JsonObject, type JsonValue } from './json';
+import type { PathSegment } from './merge-intents';
+import { indexOfId } from './id-index';
+import { MAX_CHANGES, type StateChange } from './path-changes';
+
+type Maybe = JsonValue | undefined;
+
+/**
+ * The path-level changes that turn `before` into `after` (values of top-level `key`), found by
+ * identity: what the two share is skipped with one comparison, so an edit of one item of a long
+ * list yields one small change. Arrays whose items all carry an `id` are followed by id (items
+ * added are inserted after their predecessor, removed ones removed); a reorder, an array without
+ * ids, or more than MAX_CHANGES changes sets the whole value instead.
+ */
+export function changesBetween(key: string, before: Maybe, after: Maybe): StateChange[] {
+  const changes: StateChange[] = [];
+  collect([key], before, after, changes);
+  if (changes.length <= MAX_CHANGES) return changes;
+  return after === undefined ? [{ op: 'remove', path: [key] }] : [{ op: 'set', path: [key], value: after }];
+}
+
+function collect(path: PathSegment[], before: Maybe, after: Maybe, out: StateChange[]): void {
+  if (before === after || out.length > MAX_CHANGES) return;
+  if (after === undefined) {
+    out.push({ op: 'remove', path });
+  } else if (isJsonObject(before as JsonValue) && isJsonObject(after)) {
+    collectObject(path, before as JsonObject, after, out);
+  } else if (!Array.isArray(before) || !Array.isArray(after) || !collectArray(path, before, after, out)) {
+    out.push({ op: 'set', path, value: after });
+  }
+}
+
+function collectObject(path: PathSegment[], before: JsonObject, after: JsonObject, out: StateChange[]): void {
+  for (const key of Object.keys(before)) {
+    if (!Object.hasOwn(after, key)) out.push({ op: 'remove', path: [...path, key] });
+  }
+  for (const key of Object.keys(after)) {
+    collect([...path, key], Object.hasOwn(before, key) ? before[key] : undefined, after[key], out);
+  }
+}
+
+function idOf(item: Maybe): PathSegment | undefined {
+  const id = isJsonObject(item as JsonValue) ? (item as JsonObject).id : undefined;
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
+}
+
+/** Changes item by item; false when the array must be set whole (no ids, duplicates, a reorder). */
+function collectArray(path: PathSegment[], before: JsonValue[], after: JsonValue[], out: StateChange[]): boolean {
+  if (before.length === after.length && collectInPlace(path, before, after, out)) return true;
+  const beforeIds = idsOf(before);
+  const afterIds = idsOf(after);
+  if (!beforeIds || !afterIds || reordered(beforeIds, afterIds)) return false;
+  const kept = new Set(afterIds.keys());
+  for (const id of beforeIds.keys()) if (!kept.has(id)) out.push({ op: 'remove', path: [...path, id] });
+  let previous: PathSegment | null = null;
+  for (const [id, index] of afterIds) {
+    const item = after[index] as JsonValue;
+    const old = beforeIds.get(id);
+    if (old === undefined) out.push({ op: 'insert', path, value: item, after: previous });
+    else collect([...path, id], before[old], item, out);
+    previous = id;
+  }
+  return true;
+}
+
+/**
+ * Items edited where they stand, same ids at the same places: the common case, without maps. A
+ * path names the first item with its id, so an edited item must be the first with its id.
+ */
+function collectInPlace(path: PathSegment[], before: JsonValue[], after: JsonValue[], out: StateChange[]): boolean {
+  const edited: number[] = [];
+  for (let index = 0; index < after.length; index++) {
+    if (before[index] === after[index]) continue;
+    const id = idOf(after[index]);
+    if (id === undefined || id !== idOf(before[index]) || indexOfId(before, id) !== index) return false;
+    edited.push(index);
+  }
+  for (const index of edited) collect([...path, idOf(after[index]) as PathSegment], before[index], after[index], out);
+  return true;
+}
+
+/** id -> index, or null when an item has no id or one is repeated. */
+function idsOf(items: JsonValue[]): Map<PathSegment, number> | null {
+  const ids = new Map<PathSegment, number>();
+  for (let index = 0; index < items.length; index++) {
+    const id = idOf(items[index]);
+    if (id === undefined || ids.has(id)) return null;
+    ids.set(id, index);
+  }
+  return ids;
+}
+
+/** True when the items both arrays hold are not in the same relative order. */
+function reordered(before: Map<PathSegment, number>, after: Map<PathSegment, number>): boolean {
+  let last = -1;
+  for (const id of after.keys()) {
+    const position = before.get(id);
+    if (position === undefined) continue;
+    if (position < last) return true;
+    last = position;
+  }
+  return false;
+}
+
+/** What goes on the wire for a batch: its keys as path-level changes. */
+export interface UpdateBody {
+  body: { changes: StateChange[] } | { updates: JsonObject };
+  /** Canonical bytes of the values it carries: what the server's MAX_UPDATE_BYTES counts. */
+  bytes: number;
+}
+
+/**
+ * The changes from the confirmed values to `updates`. A batch that changes nothing (undone, or
+ * merged away) still goes, as empty `updates`, so that its id is acknowledged and not sent again.
+ */
+export function updateBody(updates: JsonObject, confirmed: (key: string) => Maybe): UpdateBody {
+  const changes = Object.entries(updates).flatMap(([key, value]) => changesBetween(key, confirmed(key), value));
+  if (changes.length === 0) return { body: { updates: {} }, bytes: 0 };
+  return { body: { changes }, bytes: bytesOf(changes.flatMap((change) => (change.op === 'remove' ? [] : [change.value]))) };
+}
+
+function bytesOf(values: JsonValue[]): number {
+  return values.reduce<number>((sum, value) => sum + canonicalPart(value).bytes, 0);
+}

@@ -1,0 +1,228 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { io as connect } from 'socket.io-client';
+import { VoiceSessions } from '../server/discord/voice-sessions';
+import { discordPlaceSchema } from '../shared/protocol';
+import type { DiscordStandIn } from './support/discord-stand-in';
+import { entryPointInteraction, postInteraction, tableInteraction } from './support/discord-interactions';
+import { APP, postJson, PUBLIC_URL, SECRET, startDiscordServer, type DiscordTestServer } from './support/discord-server';
+import { eventually, guestToken, nextEvent, openSocket, request, startTestServer, type TestServer } from './support/harness';
+
+const voice = new VoiceSessions(SECRET);
+const EPHEMERAL = 64;
+const MANAGE_CHANNELS = 1n << 4n;
+
+/** The invitation of a join link url (`.../join/<invite>`). */
+function inviteOf(url: string): string {
+  const match = /^https:\/\/table\.example\/join\/([^/?#]+)$/.exec(url);
+  assert.ok(match, `not a join link on PUBLIC_URL: ${url}`);
+  return match[1]!;
+}
+
+/** The invitation of the join link in a bot's message. */
+function inviteIn(message: string): string {
+  const match = /https:\/\/table\.example\/join\/(\S+)/.exec(message);
+  assert.ok(match, `no join link in: ${message}`);
+  return match[1]!;
+}
+
+/** The content of the follow-up message sent for the interaction of `token`, once it is sent. */
+async function followUpOf(discord: DiscordStandIn, token: string): Promise<string> {
+  const pattern = new RegExp(`^POST /api/v10/webhooks/${APP}/${token}$`);
+  await eventually(() => discord.callsTo(pattern).length > 0, 5000, 'the follow-up');
+  return (discord.callsTo(pattern).at(-1)!.body as { content: string }).content;
+}
+
+/** A second, plain browser: redeems the invitation with no token of its own, joins, and says which table it is at. */
+async function redeemAndJoin(serverUrl: string, invite: string): Promise<string> {
+  const redeemed = await postJson(`${serverUrl}/api/auth/invite`, { invite, name: 'Browser Bea' });
+  assert.equal(redeemed.status, 200, JSON.stringify(redeemed.json));
+  const socket = await openSocket(serverUrl, redeemed.json.token);
+  try {
+    const ack = await request(socket, 'join-session', redeemed.json.sessionId);
+    assert.equal(ack.ok, true, JSON.stringify(ack));
+    return ack.sessionId;
+  } finally {
+    socket.close();
+  }
+}
+
+describe('the tables of Discord channels', () => {
+  let app: DiscordTestServer;
+  let server: TestServer;
+  let discord: DiscordStandIn;
+
+  before(async () => {
+    app = await startDiscordServer({ JOIN_LINKS_PER_USER_PER_MINUTE: '5' });
+    ({ server, discord } = app);
+    discord.channels.set('voice-p', { id: 'voice-p', type: 2, guild_id: 'guild-1', name: 'Dungeon Crawl' });
+    discord.channels.set('text-p', { id: 'text-p', type: 0, guild_id: 'guild-1', name: 'general' });
+    discord.instances.set('i-voice', { users: ['alice-id', 'bob-id'], channelId: 'voice-p', guildId: 'guild-1' });
+    discord.instances.set('i-text', { users: ['alice-id'], channelId: 'text-p', guildId: 'guild-1' });
+    discord.instances.set('i-dm', { users: ['alice-id', 'bob-id'], channelId: 'dm-p', guildId: null });
+    discord.instances.set('i-dm-q', { users: ['bob-id'], channelId: 'dm-q', guildId: null });
+    discord.instances.set('i-hidden', { users: ['alice-id'], channelId: 'voice-hidden', guildId: 'guild-1' });
+  });
+  after(() => app?.stop());
+
+  const signIn = async (instanceId: string, id = 'alice-id') => {
+    const answer = await postJson(`${server.url}/api/auth/discord`, { code: discord.codeFor({ id, username: id }), instanceId });
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    return answer.json as { token: string; sessionId: string; place: unknown };
+  };
+  const askJoinLink = (sessionId: string, token?: string) => postJson(`${server.url}/api/tables/${sessionId}/join-link`, {}, token);
+  const interact = (body: unknown) => postInteraction(server.url, app.privateKey, body);
+
+  it('DS1: a player at a voice channel\'s table gets a signed join link on PUBLIC_URL that a second browser redeems into the same table', async () => {
+    const alice = await signIn('i-voice');
+    const answer = await askJoinLink(alice.sessionId, alice.token);
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    assert.deepEqual(Object.keys(answer.json).sort(), ['expiresAt', 'url']);
+    assert.ok(answer.json.expiresAt > Date.now() + 60 * 60 * 1000, 'valid for hours');
+    assert.equal(await redeemAndJoin(server.url, inviteOf(answer.json.url)), alice.sessionId);
+  });
+
+  it('DS2: a table anyone with its address may join gets its address, without expiry', async () => {
+    const host = await openSocket(server.url, await guestToken(server.url, 'Host'));
+    try {
+      const { sessionId } = await request(host, 'create-session');
+      const answer = await askJoinLink(sessionId, await guestToken(server.url, 'Passer-by'));
+      assert.deepEqual(answer.json, { url: `${PUBLIC_URL}/t/${sessionId}`, expiresAt: null });
+    } finally {
+      host.close();
+    }
+  });
+
+  it('DS3: no token 401, a token not at the table 403, no such table 404 only once authenticated', async () => {
+    const alice = await signIn('i-voice');
+    const missingVoiceTable = voice.idOf('guild-1', 'voice-nobody-opened');
+    for (const sessionId of [alice.sessionId, missingVoiceTable, 'no-such-table']) {
+      for (const token of [undefined, 'not.a-token']) {
+        const refused = await askJoinLink(sessionId, token);
+        assert.equal(refused.status, 401, sessionId);
+        assert.equal(refused.json.error.code, 'unauthorized');
+      }
+    }
+    const guest = await askJoinLink(alice.sessionId, await guestToken(server.url, 'Stranger'));
+    assert.equal(guest.status, 403);
+    assert.equal(guest.json.error.code, 'forbidden');
+    const unknown = await askJoinLink('no-such-table', alice.token);
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.json.error.code, 'unknown-session');
+    const listedButMissing = await askJoinLink(missingVoiceTable, server.tokens.issue({ sub: 'discord:x', name: 'X', kind: 'discord', sessions: [missingVoiceTable] }));
+    assert.equal(listedButMissing.status, 404);
+  });
+
+  it('DS4: past JOIN_LINKS_PER_USER_PER_MINUTE one user gets 429 rate-limited; another user still gets links', async () => {
+    const bob = await signIn('i-voice', 'bob-id');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await askJoinLink(bob.sessionId, bob.token)).status);
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429]);
+    const limited = await askJoinLink(bob.sessionId, bob.token);
+    assert.equal(limited.json.error.code, 'rate-limited');
+    const carol = server.tokens.issue({ sub: 'discord:carol-id', name: 'Carol', kind: 'discord', sessions: [bob.sessionId] });
+    assert.equal((await askJoinLink(bob.sessionId, carol)).status, 200);
+  });
+
+  it('DS5: the sign-in says where the table is: a voice channel, a text channel, a DM, each its own table, named when the bot can read it', async () => {
+    const inVoice = await signIn('i-voice');
+    assert.deepEqual(inVoice.place, { kind: 'voice', channelId: 'voice-p', guildId: 'guild-1', name: 'Dungeon Crawl' });
+    assert.equal(inVoice.sessionId, voice.idOf('guild-1', 'voice-p'));
+    const inText = await signIn('i-text');
+    assert.deepEqual(inText.place, { kind: 'text', channelId: 'text-p', guildId: 'guild-1', name: 'general' });
+    assert.equal(inText.sessionId, voice.idOf('guild-1', 'text-p'));
+    const inDm = await signIn('i-dm');
+    assert.deepEqual(inDm.place, { kind: 'dm', channelId: 'dm-p', guildId: null, name: null });
+    assert.equal(inDm.sessionId, voice.idOf('@me', 'dm-p'));
+    const unreadable = await signIn('i-hidden');
+    assert.deepEqual(unreadable.place, { kind: 'voice', channelId: 'voice-hidden', guildId: 'guild-1', name: null });
+    for (const answer of [inVoice, inText, inDm, unreadable]) assert.ok(discordPlaceSchema.safeParse(answer.place).success);
+    assert.equal(new Set([inVoice, inText, inDm].map((answer) => answer.sessionId)).size, 3);
+
+    // a DM's table works as any channel's: a join link from it lands a browser there
+    const link = await askJoinLink(inDm.sessionId, inDm.token);
+    assert.equal(await redeemAndJoin(server.url, inviteOf(link.json.url)), inDm.sessionId);
+  });
+
+  it('DS7: /table start, link and end work in a text channel: its own table, the one the activity opened there; replies name the channel', async () => {
+    const text = { id: 'text-p', type: 0 };
+    const start = tableInteraction(APP, 'start', { channel: text, userId: 'alice-id' });
+    assert.deepEqual((await interact(start)).json, { type: 12 }, 'the activity launches in the text channel');
+    assert.match(await followUpOf(discord, start.token), /^The table of <#text-p> is open\. You are its host\. The activity is opening here\./);
+    const linked = await interact(tableInteraction(APP, 'link', { channel: text, userId: 'bob-id' }));
+    assert.equal(linked.json.data.flags, EPHEMERAL);
+    assert.match(linked.json.data.content, /^The table of <#text-p> in a browser/);
+    const fromActivity = await signIn('i-text');
+    assert.equal(await redeemAndJoin(server.url, inviteIn(linked.json.data.content)), fromActivity.sessionId);
+
+    // from the voice channel's chat, `channel:` may name the text channel
+    const named = await interact(tableInteraction(APP, 'link', { channel: { id: 'voice-p', type: 2 }, userId: 'bob-id', chosen: text }));
+    assert.match(named.json.data.content, /^The table of <#text-p> in a browser/);
+
+    const player = await openSocket(server.url, fromActivity.token);
+    await request(player, 'join-session', fromActivity.sessionId);
+    const closed = nextEvent(player, 'table-closed');
+    const ended = await interact(tableInteraction(APP, 'end', { channel: text, userId: 'mod-id', permissions: MANAGE_CHANNELS }));
+    assert.match(ended.json.data.content, /^The table of <#text-p> is closed \(1 let go\)/);
+    assert.deepEqual(await closed, { sessionId: fromActivity.sessionId });
+  });
+
+  it('DS8: the Entry Point command in a DM opens that conversation\'s table, the one the activity signs in to there', async () => {
+    const launch = entryPointInteraction(APP, { channel: { id: 'dm-q', type: 1 }, userId: 'bob-id', guildId: null });
+    assert.deepEqual((await interact(launch)).json, { type: 12 });
+    assert.match(await followUpOf(discord, launch.token), /^The table of this conversation is open\. You are its host\./);
+    const inDm = await signIn('i-dm-q', 'bob-id');
+    assert.equal(inDm.sessionId, voice.idOf('@me', 'dm-q'));
+    assert.equal((await server.registry.get(inDm.sessionId)).meta.hostId, 'discord:bob-id');
+  });
+
+  it('DS9: /table end tells every socket of the table, on a websocket, on long-polling, and one whose join was in flight, then lets them go', async () => {
+    const channel = { id: 'voice-close', type: 2 };
+    await interact(tableInteraction(APP, 'start', { channel, userId: 'alice-id' }));
+    const sessionId = voice.idOf('guild-1', channel.id);
+    const tokenOf = (name: string) => server.tokens.issue({ sub: `discord:${name}`, name, kind: 'discord', sessions: [sessionId] });
+    const onWebsocket = await openSocket(server.url, tokenOf('ws'));
+    const onPolling = connect(server.url, { auth: { token: tokenOf('poll') }, transports: ['polling'], forceNew: true, reconnection: false });
+    await new Promise((resolve) => onPolling.once('connect', () => resolve(undefined)));
+    for (const socket of [onWebsocket, onPolling]) assert.equal((await request(socket, 'join-session', sessionId)).ok, true);
+    const late = await openSocket(server.url, tokenOf('late'));
+    const sockets = [onWebsocket, onPolling, late];
+    const told = sockets.map((socket) => nextEvent(socket, 'table-closed'));
+
+    // the table's turn is held: the late join waits in it when the table is closed
+    const session = await server.registry.get(sessionId);
+    let release = () => {};
+    const held = session.exclusive(() => new Promise<void>((resolve) => (release = resolve)));
+    const lateJoin = request(late, 'join-session', sessionId);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const ended = interact(tableInteraction(APP, 'end', { channel, userId: 'alice-id' }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await held;
+
+    assert.equal((await lateJoin).ok, true);
+    assert.match((await ended).json.data.content, /is closed \(3 let go\)/);
+    assert.deepEqual(await Promise.all(told), sockets.map(() => ({ sessionId })));
+    await eventually(() => sockets.every((socket) => !socket.connected), 5000, 'every socket to be let go');
+  });
+});
+
+describe('join links without Discord configured', () => {
+  it('DS6: a browser table hands out links too: its address for a table, a join link for a channel table the token lists', async () => {
+    const server = await startTestServer({ SESSION_SECRET: SECRET, PUBLIC_URL });
+    const host = await openSocket(server.url, await guestToken(server.url, 'Host'));
+    try {
+      const { sessionId } = await request(host, 'create-session');
+      const token = await guestToken(server.url, 'Friend');
+      assert.deepEqual((await postJson(`${server.url}/api/tables/${sessionId}/join-link`, {}, token)).json, { url: `${PUBLIC_URL}/t/${sessionId}`, expiresAt: null });
+      const channelTable = voice.idOf('guild-1', 'voice-x');
+      await server.registry.ensure(channelTable, 'discord:someone');
+      const member = server.tokens.issue({ sub: 'discord:m', name: 'M', kind: 'discord', sessions: [channelTable] });
+      const answer = await postJson(`${server.url}/api/tables/${channelTable}/join-link`, {}, member);
+      assert.equal(await redeemAndJoin(server.url, inviteOf(answer.json.url)), channelTable);
+    } finally {
+      host.close();
+      await server.stop();
+    }
+  });
+});
