@@ -16,19 +16,19 @@ export class CommitChain {
   private tail: Promise<unknown> = Promise.resolve();
   private pending = 0;
   private epoch = 0;
-  private broken: unknown;
+  private failure: unknown;
 
   add<T>(commit: () => Promise<T>): Promise<T> {
     const epoch = this.epoch;
     this.pending++;
     const result = this.tail.then(() => {
-      if (epoch !== this.epoch) throw new BrokenChainError(this.broken);
-      if (this.broken !== undefined) throw new BrokenChainError(this.broken);
+      if (epoch !== this.epoch) throw new BrokenChainError(this.failure);
+      if (this.failure !== undefined) throw new BrokenChainError(this.failure);
       return commit();
     });
     this.tail = result
       .catch((error: unknown) => {
-        if (epoch === this.epoch) this.broken ??= error;
+        if (epoch === this.epoch) this.failure ??= error;
       })
       .finally(() => this.pending--);
     return result;
@@ -42,7 +42,12 @@ export class CommitChain {
   /** The session was rolled back to what is stored: commits queued from now on run again. */
   restart(): void {
     this.epoch++;
-    this.broken = undefined;
+    this.failure = undefined;
+  }
+
+  /** True once a commit failed, until `restart()`. */
+  get broken(): boolean {
+    return this.failure !== undefined;
   }
 
   /** True when no commit is queued or running. */

@@ -227,6 +227,7 @@ export class GameSession {
   }
 
   private applyAndRelay(update: UpdateGameState, userId: string | undefined): AppliedInMemory {
+    this.requireIntact();
     const origin = userId === undefined || update.updateId === undefined ? undefined : originOf(userId, update.updateId);
     const resent = origin && this.applied.versionOfResend(origin);
     // a resend of an update still being committed is acknowledged once it is
@@ -295,6 +296,13 @@ export class GameSession {
     return committed;
   }
 
+  /** Refuses an update while the session is not what the store holds, and tries the reload again if the last try failed. */
+  private requireIntact(): void {
+    if (!this.commits.broken) return;
+    this.recovering ??= this.exclusive(() => this.rollBack());
+    throw new ProtocolError('internal', 'the table is being reloaded from storage: send the update again');
+  }
+
   /**
    * After a failed commit: the state others were sent went further than the store. The session
    * takes what is stored again, and its members get it whole (their deltas since do not hold).
@@ -307,7 +315,7 @@ export class GameSession {
       this.commits.restart();
       this.deps.channel.broadcast(this.id, ServerEvent.fullGameState, this.fullState());
     } catch (error) {
-      // the chain stays broken: every update is refused until the session leaves memory
+      // the chain stays broken: the next update tries again (the store may be back by then)
       this.deps.logger.error({ err: error, sessionId: this.id }, 'could not roll a session back to what is stored');
     } finally {
       this.recovering = undefined;

@@ -127,7 +127,7 @@ describe('durability across real server processes', () => {
     assert.equal(await server.exited, 0);
   });
 
-  it('C6: a receiver saw version N, the server died before committing it: after the restart everyone converges and the edit is applied once', async () => {
+  it('C10: a receiver saw version N, the server died before committing it: after the restart everyone converges and the edit is applied once', async () => {
     const env = await serverEnv();
     // each commit starts 2 s late: the kill lands after the relay, before the commit
     const slow = await startServerProcess({ ...env, COMMIT_DELAY_MS: '2000' }, 'tests/support/slow-commit-server.ts');

@@ -6,7 +6,7 @@ import { openStorage } from '../../server/storage/open-store';
 /**
  * `npm start`, except that each update's commit to the store starts COMMIT_DELAY_MS late: the
  * window between an update's relay and its commit, held open long enough for a test to kill the
- * process inside it (tests/crash.test.ts, C6).
+ * process inside it (tests/crash.test.ts, C10).
  */
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
