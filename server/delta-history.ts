@@ -56,6 +56,12 @@ export class DeltaHistory {
     return values;
   }
 
+  /** The CRC the state had at `version`, when a delta here led to it. */
+  crcAt(version: number): number | undefined {
+    const oldest = this.items[0];
+    return oldest && this.items[version - oldest.entry.version]?.entry.crc;
+  }
+
   get size(): number {
     return this.items.length;
   }

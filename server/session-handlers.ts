@@ -77,7 +77,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
     return { sessionId: session.id };
   });
 
-  const join = async ({ sessionId, fromVersion, clientKey }: JoinSession, reply: Reply) => {
+  const join = async ({ sessionId, fromVersion, crc, clientKey }: JoinSession, reply: Reply) => {
     if (!mayJoin(user.claims, sessionId)) {
       throw new ProtocolError('forbidden', 'this table belongs to a voice channel: open it from Discord or from a join link');
     }
@@ -93,7 +93,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
       // inside the session's turn: the ack, then the full state, then any later delta
       reply({ sessionId: session.id, role: session.roleOf(user.id), maxUpdateBytes: session.maxUpdateBytes });
       // layers, PDFs and the view have no deltas: a resumed client gets them whole
-      if (sendCatchUp(socket, session, fromVersion) === 'deltas') socket.emit(TableServerEvent.tableState, session.tableState());
+      if (sendCatchUp(socket, session, { fromVersion, crc }) === 'deltas') socket.emit(TableServerEvent.tableState, session.tableState());
     });
   };
   on(ClientEvent.joinSession, joinSessionSchema, (payload: JoinSession, reply: Reply) => catchUp(() => join(payload, reply)), takeFullState);
@@ -122,18 +122,18 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
       await catchUp(async () => {
         // the socket may have joined another table while it waited
         const session = member();
-        await session.exclusive(() => (full ? sendCatchUp(socket, session, undefined) : sendCatchUp(socket, session, fromVersion, takeFullState)));
+        await session.exclusive(() => (full ? sendCatchUp(socket, session, {}) : sendCatchUp(socket, session, { fromVersion }, takeFullState)));
       });
     },
   );
 }
 
 /**
- * What a client at `fromVersion` misses, as deltas when the history has them, else the full state
- * (which `beforeFull` may refuse).
+ * What a client at `fromVersion` (with `crc` there, when it says) misses, as deltas when the
+ * history has them, else the full state (which `beforeFull` may refuse).
  */
-function sendCatchUp(socket: Socket, session: GameSession, fromVersion: number | undefined, beforeFull?: Precheck): 'deltas' | 'full' {
-  const deltas = fromVersion === undefined ? null : session.deltasSince(fromVersion);
+function sendCatchUp(socket: Socket, session: GameSession, held: { fromVersion?: number; crc?: number }, beforeFull?: Precheck): 'deltas' | 'full' {
+  const deltas = held.fromVersion === undefined ? null : session.deltasSince(held.fromVersion, held.crc);
   if (deltas) {
     socket.emit(ServerEvent.missingUpdates, { deltas });
     return 'deltas';

@@ -107,11 +107,11 @@ export class SessionRegistry {
     this.stopped = true;
   }
 
-  /** Resolves when every loaded session has finished the work queued so far. */
+  /** Resolves when every loaded session has finished the work queued so far, and committed it. */
   async drain(): Promise<void> {
     const sessions = await Promise.allSettled([...this.entries.values()].map((entry) => entry.loading));
     await Promise.all(
-      sessions.map((result) => (result.status === 'fulfilled' ? result.value.exclusive(() => undefined) : undefined)),
+      sessions.map((result) => (result.status === 'fulfilled' ? result.value.drain() : undefined)),
     );
   }
 

@@ -20,6 +20,11 @@ export interface Edit {
   sent: boolean;
   /** The version the server applied it at, once acknowledged. */
   ackVersion?: number;
+  /**
+   * The version whose delta applied it, before its ack: the confirmed state holds it (so it is not
+   * shown on top again), but it is not known to be committed until acknowledged (W4).
+   */
+  appliedAt?: number;
 }
 
 /** A batch as plain JSON, kept across a page reload; `base` absent: the key was absent. */
@@ -86,7 +91,7 @@ export class EditQueue {
     let value = confirmed;
     for (const edit of this.edits) {
       if (edit === upTo && !inclusive) break;
-      if (edit.value.has(key)) value = merge3(edit.base.get(key), value, edit.value.get(key), edit.intents.get(key));
+      if (edit.value.has(key) && edit.appliedAt === undefined) value = merge3(edit.base.get(key), value, edit.value.get(key), edit.intents.get(key));
       if (edit === upTo) break;
     }
     return value;
@@ -121,13 +126,20 @@ export class EditQueue {
     edit.ackVersion = version;
   }
 
-  /** Forgets the batches the confirmed state at `version` holds: acknowledged by then, or applied in `applied`. */
+  /**
+   * Forgets the batches the confirmed state at `version` holds once acknowledged; those applied in
+   * `applied` but not acknowledged yet are kept, hidden, until their ack says they are committed.
+   */
   confirm(version: number, applied: ReadonlySet<string> = new Set()): boolean {
     const before = this.edits.length;
-    this.edits = this.edits.filter(
-      (edit) => !(edit.id !== undefined && applied.has(edit.id)) && !(edit.ackVersion !== undefined && edit.ackVersion <= version),
-    );
+    for (const edit of this.edits) if (edit.id !== undefined && applied.has(edit.id)) edit.appliedAt ??= version;
+    this.edits = this.edits.filter((edit) => !(edit.ackVersion !== undefined && edit.ackVersion <= version));
     return this.edits.length !== before;
+  }
+
+  /** A full state replaced the confirmed one: the batches it does not say it holds show, and go, again. */
+  unapply(): void {
+    for (const edit of this.edits) edit.appliedAt = undefined;
   }
 
   /** Forgets this client's sent batches up to update number `seq`, which the server says the confirmed state holds. */

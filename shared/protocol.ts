@@ -40,10 +40,12 @@ export const versionSchema = z.number().int().min(0);
  * the history still covers it.
  */
 export const joinSessionSchema = z.union([
-  sessionIdSchema.transform((sessionId) => ({ sessionId, fromVersion: undefined, clientKey: undefined })),
+  sessionIdSchema.transform((sessionId) => ({ sessionId, fromVersion: undefined, crc: undefined, clientKey: undefined })),
   z.object({
     sessionId: sessionIdSchema,
     fromVersion: versionSchema.optional(),
+    /** The CRC of the state the client holds at `fromVersion`: deltas only if the server's matches. */
+    crc: z.number().int().min(0).max(0xffffffff).optional(),
     /** The key in this client's update ids: a full state then says which of its updates it holds. */
     clientKey: z.string().min(1).max(48).optional(),
   }),

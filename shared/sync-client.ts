@@ -204,8 +204,10 @@ export class SyncClient extends Emitter<SyncEvents> {
   private sendJoin(): Promise<JoinSessionAck> {
     const sessionId = this.sessionIdValue as string;
     const fromVersion = this.confirmed.version ?? undefined;
+    // with its CRC, the server can tell the version held from one it lost and numbered again (W4)
+    const crc = fromVersion === undefined ? undefined : this.confirmed.crc();
     return new Promise((resolve) => {
-      this.socket.emit(ClientEvent.joinSession, { sessionId, fromVersion, clientKey: this.key }, (ack: JoinSessionAck) => {
+      this.socket.emit(ClientEvent.joinSession, { sessionId, fromVersion, crc, clientKey: this.key }, (ack: JoinSessionAck) => {
         if (sessionId !== this.sessionIdValue) return resolve(ack);
         if (ack.ok) this.onJoined(ack, fromVersion);
         else this.emit('error', { event: ClientEvent.joinSession, ...ack.error });
@@ -246,6 +248,8 @@ export class SyncClient extends Emitter<SyncEvents> {
     if (!crcHolds) this.emit('error', { code: 'internal', message: 'the full state does not match its CRC' });
     // a batch whose answer was lost may be in this state already: shown twice, a step would count double
     if (full.appliedSeq !== undefined) this.edits.confirmThrough(full.appliedSeq);
+    // one seen applied but not acknowledged may not be in it: the server lost it uncommitted (W4)
+    this.edits.unapply();
     this.confirmedChanged(new Set());
   }
 

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Socket } from 'socket.io-client';
+import { syncClient, type TestClient } from './support/clients';
 import { eventually, guestToken, nextEvent, openSocket, request } from './support/harness';
 import { freePort, startServerProcess, type ServerProcess } from './support/server-process';
 import { tempDir } from './support/temp-dir';
@@ -122,6 +123,43 @@ describe('durability across real server processes', () => {
     const socket = await connect(server);
     assertLayersDurable(await joinAndRead(socket, sessionId as string), record);
     socket.close();
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited, 0);
+  });
+
+  it('C10: a receiver saw version N, the server died before committing it: after the restart everyone converges and the edit is applied once', async () => {
+    const env = await serverEnv();
+    // each commit starts 2 s late: the kill lands after the relay, before the commit
+    const slow = await startServerProcess({ ...env, COMMIT_DELAY_MS: '2000' }, 'tests/support/slow-commit-server.ts');
+    const stepper = await syncClient(slow.url, 'stepper', { retryMs: 50 });
+    const watcher = await syncClient(slow.url, 'watcher', { retryMs: 50 });
+    const { sessionId } = await request(stepper.socket, 'create-session');
+    await stepper.client.join(sessionId);
+    await watcher.client.join(sessionId);
+    watcher.client.update({ gold: 10 });
+    await eventually(() => watcher.client.pendingEdits === 0, 10_000, 'the first edit committed');
+    await eventually(() => stepper.client.version === 1);
+
+    // one step, counted as such (an `add` intent): applied twice, it would show 12
+    stepper.client.update({ gold: 11 }, 'counter', [{ path: ['gold'], op: 'add' }]);
+    await eventually(() => watcher.client.version === 2, 10_000, 'the watcher to see version 2');
+    assert.equal(watcher.client.confirmedState.gold, 11);
+    assert.equal(stepper.client.pendingEdits, 1, 'not acknowledged: not committed yet');
+    slow.child.kill('SIGKILL');
+    assert.equal(await slow.exited, null);
+
+    const server = await startServerProcess(env);
+    const converged = (a: TestClient, b: TestClient) =>
+      a.client.status === 'connected' && b.client.status === 'connected' && a.client.pendingEdits === 0 &&
+      a.client.version === b.client.version && a.client.confirmedCrc === b.client.confirmedCrc;
+    await eventually(() => converged(stepper, watcher), 15_000, 'both clients to converge after the restart');
+    const reader = await connect(server);
+    const full = await joinAndRead(reader, sessionId);
+    assert.deepEqual(full.state, { gold: 11 }, 'the step is applied once');
+    assert.equal(full.version, 2, 'version 2 again: the lost one, given to the resent edit');
+    assert.equal(watcher.client.confirmedCrc, full.crc);
+    assert.deepEqual(watcher.client.confirmedState, full.state);
+    for (const socket of [reader, stepper.socket, watcher.socket]) socket.close();
     server.child.kill('SIGTERM');
     assert.equal(await server.exited, 0);
   });

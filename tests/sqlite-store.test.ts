@@ -7,6 +7,8 @@ import type { GameStateDelta } from '../shared/protocol';
 import { StorageError } from '../server/storage/storage-error';
 import { SqliteSessionStore } from '../server/storage/sqlite/sqlite-store';
 import { MIGRATIONS } from '../server/storage/sqlite/migrations';
+import { GroupCommit } from '../server/storage/sqlite/group-commit';
+import { SqliteConnection } from '../server/storage/sqlite/connection';
 import { entry } from './store-contract';
 import { tempDir } from './support/temp-dir';
 
@@ -21,6 +23,15 @@ function open(file: string, maxBytes?: number): SqliteSessionStore {
 async function withSession(store: SqliteSessionStore, id: string, versions: number): Promise<void> {
   await store.createSession({ id, hostId: 'host-1', createdAt: 1000 });
   for (let v = 1; v <= versions; v++) await store.appendUpdate(id, entry(v));
+}
+
+async function eventuallyTrue(condition: () => boolean, what: string): Promise<void> {
+  for (let attempt = 0; attempt < 200 && !condition(); attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
+  assert.ok(condition(), what);
+}
+
+async function rejects(promise: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => error instanceof StorageError && error.code === code);
 }
 
 describe('SQLite session store on a real file', () => {
@@ -54,6 +65,57 @@ describe('SQLite session store on a real file', () => {
     });
     assert.equal((reader.prepare('SELECT count(*) AS n FROM deltas').get() as { n: number }).n, 40);
     assert.ok(together * 4 < oneByOne, `one commit for the group: ${together} WAL frames, against ${oneByOne} one by one`);
+    reader.close();
+    await store.close();
+  });
+
+  it('W1: a write resolves only once its commit is durable; the event loop runs meanwhile, and writes committed during a flush wait for the next', async () => {
+    const db = new BetterSqlite3(await fileIn());
+    db.exec('CREATE TABLE t (n INTEGER)');
+    const flushes: Array<() => void> = [];
+    const writes = new GroupCommit(db, () => new Promise<void>((resolve) => flushes.push(resolve)));
+    const settled: number[] = [];
+    const write = (n: number) => writes.run(() => db.prepare('INSERT INTO t VALUES (?)').run(n)).then(() => settled.push(n));
+    const first = [write(1), write(2)];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // committed (another reader would see it) but not yet flushed: nothing is resolved, timers still ran
+    assert.equal((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 2);
+    assert.deepEqual(settled, []);
+    assert.equal(flushes.length, 1, 'one flush for the batch');
+    const second = write(3);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(flushes.length, 2, 'the write committed during the first flush waits for a flush of its own');
+    flushes[0]?.();
+    await Promise.all(first);
+    assert.deepEqual(settled, [1, 2]);
+    const closing = writes.close();
+    flushes[1]?.();
+    await Promise.all([second, closing]);
+    assert.deepEqual(settled, [1, 2, 3]);
+    db.close();
+  });
+
+  it('W1: a failed flush fails the writes that waited for it', async () => {
+    const db = new BetterSqlite3(await fileIn());
+    db.exec('CREATE TABLE t (n INTEGER)');
+    const writes = new GroupCommit(db, () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
+    await rejects(writes.run(() => db.prepare('INSERT INTO t VALUES (1)').run()), 'storage-failed');
+    db.close();
+  });
+
+  it('W5: the server\'s connection never checkpoints in a commit; a worker thread folds the WAL into the database while writes go on', async () => {
+    const file = await fileIn();
+    const connection = SqliteConnection.open({ file, sync: 'full' });
+    assert.equal(connection.db.pragma('wal_autocheckpoint', { simple: true }), 0, 'no checkpoint inside a commit on the event loop');
+    const store = new SqliteSessionStore(connection);
+    const reader = new BetterSqlite3(file);
+    await withSession(store, 's', 0);
+    const big = (v: number): GameStateDelta => ({ ...entry(v), delta: { page: ['x'.repeat(3000), 'y'.repeat(3000)] } });
+    for (let v = 1; v <= 1500; v++) await store.appendUpdate('s', big(v));
+    const pages = () => (reader.pragma('page_count', { simple: true }) as number);
+    // 1,500 commits of two pages and more: SQLite's own checkpoint would have run in a commit by now
+    assert.equal(reader.prepare('SELECT count(*) AS n FROM deltas').pluck().get(), 1500);
+    await eventuallyTrue(() => pages() > 1000, 'the worker to copy the WAL into the database file');
     reader.close();
     await store.close();
   });

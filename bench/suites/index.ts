@@ -1,4 +1,6 @@
 import type { BenchSuite } from '../report';
+import { abLatencySuite } from './ab-latency';
+import { crowdSuite } from './crowd';
 import { durabilitySuite } from './durability';
 import { editCostSuite } from './edit-cost';
 import { fanoutSuite } from './fanout';
@@ -16,4 +18,6 @@ export const suites: Record<string, BenchSuite> = {
   durability: durabilitySuite,
   'oversized-frames': oversizedFramesSuite,
   'render-cost': renderCostSuite,
+  'ab-latency': abLatencySuite,
+  crowd: crowdSuite,
 };

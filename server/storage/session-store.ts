@@ -35,8 +35,10 @@ export interface StoredSession {
 }
 
 /**
- * Where sessions live between restarts. Every write resolves only once it is committed: the
- * session acknowledges and broadcasts an update after `appendUpdate` resolves, never before.
+ * Where sessions live between restarts. Every write resolves only once it is committed (durably,
+ * as the store's settings say): the session acknowledges an update after `appendUpdate` resolves,
+ * never before. It relays the update to the table before that, and calls `appendUpdate` for one
+ * session one at a time, in version order (docs/storage.md, W2).
  * A session counts as used when it is loaded and when it is written to.
  */
 export interface SessionStore {

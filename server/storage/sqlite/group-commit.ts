@@ -4,16 +4,25 @@ import { StorageError, writeFailure } from '../storage-error';
 /** One write: runs synchronously inside a transaction that others may share. */
 export type WriteOp<T> = () => T;
 
+/** Makes what was committed durable before the writes resolve (the WAL's fsync), or nothing to wait for. */
+export type Durability = () => Promise<void>;
+
 interface Pending {
   op: WriteOp<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
+interface Committed {
+  pending: Pending;
+  value: unknown;
+}
+
 /**
  * Group commit: the writes queued during one turn of the event loop are committed together, in
- * one transaction and so with one fsync, and each promise resolves only after that commit.
- * Many sessions writing at once then cost one disk flush per turn instead of one each.
+ * one transaction, and each promise resolves only after that commit is durable (`durable`, the
+ * WAL's fsync, runs off the event loop and is shared by every batch waiting for it). Many
+ * sessions writing at once then cost one disk flush per round instead of one each.
  * When a shared transaction fails, its writes are tried again one transaction each, so that
  * one bad write (or a disk that filled up midway) fails alone and the others still commit.
  */
@@ -21,9 +30,14 @@ export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
   private closed = false;
+  /** Batches committed whose durability is still awaited. */
+  private syncing = 0;
   private idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly durable: Durability = () => Promise.resolve(),
+  ) {}
 
   run<T>(op: WriteOp<T>): Promise<T> {
     if (this.closed) return Promise.reject(new StorageError('storage-closed', 'the store is closed'));
@@ -33,10 +47,14 @@ export class GroupCommit {
     });
   }
 
-  /** Commits what is queued, then refuses new writes. */
+  /** Commits what is queued and makes it durable, then refuses new writes. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.queue.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (!this.idle) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private get idle(): boolean {
+    return this.queue.length === 0 && !this.scheduled && this.syncing === 0;
   }
 
   private schedule(): void {
@@ -50,30 +68,47 @@ export class GroupCommit {
     this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 1 || !this.tryTogether(batch)) {
-      for (const pending of batch) this.commitAlone(pending);
-    }
+    const together = batch.length === 1 ? null : this.tryTogether(batch);
+    const committed = together ?? batch.flatMap((pending) => this.commitAlone(pending));
+    if (committed.length > 0) void this.settleWhenDurable(committed);
     if (this.queue.length > 0) this.schedule();
-    else for (const wake of this.idleWaiters.splice(0)) wake();
+    this.wakeIfIdle();
   }
 
-  private tryTogether(batch: Pending[]): boolean {
-    let results: unknown[];
+  private async settleWhenDurable(committed: Committed[]): Promise<void> {
+    this.syncing++;
     try {
-      results = this.db.transaction(() => batch.map((pending) => pending.op()))();
+      await this.durable();
+      for (const { pending, value } of committed) pending.resolve(value);
+    } catch (error) {
+      const failure = writeFailure(error);
+      for (const { pending } of committed) pending.reject(failure);
+    } finally {
+      this.syncing--;
+      this.wakeIfIdle();
+    }
+  }
+
+  private wakeIfIdle(): void {
+    if (this.idle) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  private tryTogether(batch: Pending[]): Committed[] | null {
+    try {
+      const values = this.db.transaction(() => batch.map((pending) => pending.op()))();
+      return batch.map((pending, i) => ({ pending, value: values[i] }));
     } catch {
       // not reported here: each write is tried again alone and reports its own failure
-      return false;
+      return null;
     }
-    batch.forEach((pending, i) => pending.resolve(results[i]));
-    return true;
   }
 
-  private commitAlone(pending: Pending): void {
+  private commitAlone(pending: Pending): Committed[] {
     try {
-      pending.resolve(this.db.transaction(pending.op)());
+      return [{ pending, value: this.db.transaction(pending.op)() }];
     } catch (error) {
       pending.reject(writeFailure(error));
+      return [];
     }
   }
 }

@@ -1,0 +1,209 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { io, type Socket } from 'socket.io-client';
+import { z } from 'zod';
+import { TokenService } from '../../server/tokens';
+import { percentile } from '../report';
+
+/**
+ * The crowd, in a process of its own (forked by bench/suites/crowd.ts, told what to do over IPC):
+ * `tables` tables of `clients` sockets, each table changing one value `changesPerSecond` times a
+ * second, the sender rotating among its clients, every client receiving every change. Against the
+ * real server (mode `game`: update-game-state → game-state-delta) or the bare relay (mode `relay`).
+ */
+export const crowdPlanSchema = z.object({
+  mode: z.enum(['game', 'relay']),
+  url: z.string(),
+  /** The server's SESSION_SECRET: the crowd's tokens are issued here, not by 2,000 guest logins. */
+  secret: z.string(),
+  tables: z.number().int().positive(),
+  clients: z.number().int().positive(),
+  changesPerSecond: z.number().positive(),
+  warmupSeconds: z.number().nonnegative(),
+  seconds: z.number().positive(),
+  /** Relay mode: the bytes of each relayed payload (the game mode's delta, measured before). */
+  payloadBytes: z.number().int().nonnegative(),
+});
+export type CrowdPlan = z.infer<typeof crowdPlanSchema>;
+
+export interface CrowdResult {
+  sent: number;
+  expected: number;
+  delivered: number;
+  errors: string[];
+  /** Delivery latency from the sender's emit to each receiver's event, ms. */
+  p50: number;
+  p99: number;
+  max: number;
+  /** Game mode: from emit to the sender's ack (committed). */
+  ackP50: number;
+  ackP99: number;
+  /** Bytes of one delivered event's JSON payload. */
+  eventBytes: number;
+  /** This generator's own event-loop delay p99, ms: high means the crowd, not the server, is the bottleneck. */
+  generatorDelayP99: number;
+}
+
+interface Table {
+  room: string;
+  sockets: Socket[];
+  versions: number[];
+  next: number;
+}
+
+const CONNECT_BATCH = 50;
+
+class Crowd {
+  private readonly tokens: TokenService;
+  private readonly sentAt = new Map<string, number>();
+  private readonly deliveries: number[] = [];
+  private readonly acks: number[] = [];
+  private readonly errors: string[] = [];
+  private measuring = false;
+  private sent = 0;
+  private delivered = 0;
+  private eventBytes = 0;
+
+  constructor(private readonly plan: CrowdPlan) {
+    this.tokens = new TokenService(plan.secret);
+  }
+
+  async run(): Promise<CrowdResult> {
+    const tables = await this.openTables();
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    const timers = tables.map((table, i) => this.startChanging(table, i));
+    await sleep(this.plan.warmupSeconds * 1000);
+    this.measuring = true;
+    delay.enable();
+    await sleep(this.plan.seconds * 1000);
+    this.measuring = false;
+    delay.disable();
+    for (const timer of timers) clearInterval(timer.interval ?? timer.start);
+    const expected = this.sent * this.plan.clients;
+    const deadline = Date.now() + 5000;
+    while (this.delivered < expected && Date.now() < deadline) await sleep(50);
+    for (const table of tables) for (const socket of table.sockets) socket.close();
+    const sorted = this.deliveries.sort((a, b) => a - b);
+    const acks = this.acks.sort((a, b) => a - b);
+    return {
+      sent: this.sent,
+      expected,
+      delivered: this.delivered,
+      errors: this.errors.slice(0, 10),
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      max: sorted.at(-1) ?? Number.NaN,
+      ackP50: percentile(acks, 50),
+      ackP99: percentile(acks, 99),
+      eventBytes: this.eventBytes,
+      generatorDelayP99: delay.percentile(99) / 1e6,
+    };
+  }
+
+  private async openTables(): Promise<Table[]> {
+    const tables: Table[] = [];
+    for (let first = 0; first < this.plan.tables; first += CONNECT_BATCH) {
+      const count = Math.min(CONNECT_BATCH, this.plan.tables - first);
+      tables.push(...(await Promise.all(Array.from({ length: count }, (_, i) => this.openTable(first + i)))));
+    }
+    return tables;
+  }
+
+  private async openTable(index: number): Promise<Table> {
+    const sockets = await Promise.all(Array.from({ length: this.plan.clients }, (_, c) => this.connect(`bench:t${index}c${c}`)));
+    const table: Table = { room: '', sockets, versions: sockets.map(() => 0), next: 1 };
+    if (this.plan.mode === 'relay') {
+      table.room = `table-${index}`;
+      await Promise.all(sockets.map((socket) => socket.emitWithAck('join', table.room)));
+    } else {
+      const created = (await sockets[0]?.emitWithAck('create-session')) as { ok: boolean; sessionId: string };
+      if (!created.ok) throw new Error(`create-session refused: ${JSON.stringify(created)}`);
+      table.room = created.sessionId;
+      await Promise.all(sockets.map((socket, c) => this.joinGame(table, socket, c)));
+    }
+    sockets.forEach((socket, c) => this.listen(table, socket, c));
+    return table;
+  }
+
+  private connect(sub: string): Promise<Socket> {
+    const token = this.tokens.issue({ sub, name: sub, kind: 'guest' });
+    const socket = io(this.plan.url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve(socket));
+      socket.once('connect_error', reject);
+    });
+  }
+
+  private async joinGame(table: Table, socket: Socket, c: number): Promise<void> {
+    const full = new Promise<{ version: number }>((resolve) => socket.once('full-game-state', resolve));
+    const ack = (await socket.emitWithAck('join-session', { sessionId: table.room, clientKey: `c${c}` })) as { ok: boolean };
+    if (!ack.ok) throw new Error(`join-session refused: ${JSON.stringify(ack)}`);
+    table.versions[c] = (await full).version;
+  }
+
+  private listen(table: Table, socket: Socket, c: number): void {
+    if (this.plan.mode === 'relay') {
+      socket.on('relayed', (payload: { room: string; n: number }) => this.received(payload.room, payload.n, payload));
+      return;
+    }
+    socket.on('game-state-delta', (entry: { version: number; delta: { tick?: number[] } }) => {
+      table.versions[c] = entry.version;
+      const tick = entry.delta.tick;
+      if (tick) this.received(table.room, tick[tick.length - 1] as number, entry);
+    });
+    socket.on('session-error', (error: unknown) => this.errors.push(JSON.stringify(error)));
+  }
+
+  private received(room: string, n: number, payload: unknown): void {
+    const sentAt = this.sentAt.get(`${room}:${n}`);
+    if (sentAt === undefined) return;
+    this.delivered++;
+    this.deliveries.push(performance.now() - sentAt);
+    if (this.eventBytes === 0) this.eventBytes = Buffer.byteLength(JSON.stringify(payload));
+  }
+
+  /** The table's changes, phased so that the tables do not all send in the same millisecond. */
+  private startChanging(table: Table, index: number): { start: NodeJS.Timeout; interval?: NodeJS.Timeout } {
+    const period = 1000 / this.plan.changesPerSecond;
+    const timer: { start: NodeJS.Timeout; interval?: NodeJS.Timeout } = {
+      start: setTimeout(() => {
+        timer.interval = setInterval(() => this.change(table), period);
+      }, (index / this.plan.tables) * period),
+    };
+    return timer;
+  }
+
+  private change(table: Table): void {
+    const n = table.next++;
+    const c = n % table.sockets.length;
+    const socket = table.sockets[c] as Socket;
+    const started = performance.now();
+    const measured = this.measuring;
+    if (measured) {
+      this.sent++;
+      this.sentAt.set(`${table.room}:${n}`, started);
+    }
+    if (this.plan.mode === 'relay') {
+      socket.emit('relay', { room: table.room, n, pad: 'x'.repeat(this.plan.payloadBytes) });
+      return;
+    }
+    const update = { updates: { tick: n }, baseVersion: table.versions[c], updateId: `c${c}-${n}` };
+    socket.emit('update-game-state', update, (ack: { ok: boolean; error?: unknown }) => {
+      if (!ack.ok) this.errors.push(JSON.stringify(ack.error));
+      else if (measured) this.acks.push(performance.now() - started);
+    });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+process.once('message', (message: unknown) => {
+  new Crowd(crowdPlanSchema.parse(message)).run().then(
+    (result) => process.send?.(result, () => process.exit(0)),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+});

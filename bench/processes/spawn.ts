@@ -1,0 +1,118 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { CrowdPlan, CrowdResult } from './crowd-generator';
+
+export interface ProcessStats {
+  eventLoopDelay: { p50: number; p99: number; max: number };
+  rssBytes: number;
+  heapUsedBytes: number;
+}
+
+/** A server of the crowd bench in a process of its own, with its event loop and memory watched. */
+export interface WatchedServer {
+  url: string;
+  secret: string;
+  stats(): Promise<ProcessStats>;
+  resetStats(): void;
+  stop(): Promise<void>;
+}
+
+const TSX = ['--import', 'tsx', '--expose-gc'];
+
+/** `--cpu-prof` into this folder for the servers when CROWD_CPU_PROF names one (profiling, not the bench's figures). */
+function profileArgs(): string[] {
+  const dir = process.env.CROWD_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+async function waitFor(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
+    const ok = await fetch(url).then((response) => response.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+function ask<T>(child: ChildProcess, message: unknown): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (reply) => resolve(reply as T));
+    child.send(message as object);
+  });
+}
+
+async function watched(module: string, env: Record<string, string>, readyPath: string): Promise<WatchedServer> {
+  const port = await freePort();
+  const secret = randomBytes(24).toString('base64url');
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamebook-crowd-'));
+  const child = fork('bench/processes/monitored.ts', [module], {
+    execArgv: [...TSX, ...profileArgs()],
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SESSION_SECRET: secret },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}${readyPath}`, child);
+  return {
+    url,
+    secret,
+    stats: () => ask<ProcessStats>(child, 'stats'),
+    resetStats: () => child.send('reset'),
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The real server as `npm start` runs it, default settings (with `env` over them), except what
+ * one loopback address holding a whole crowd needs (a real crowd comes from many addresses).
+ */
+export function startGameServer(env: Record<string, string> = {}): Promise<WatchedServer> {
+  const oneAddress = { SOCKETS_PER_ADDRESS: '1000000', TABLES_PER_ADDRESS_PER_HOUR: '1000000', LOG_LEVEL: 'warn' };
+  return watched('server/main.ts', { ...oneAddress, ...env }, '/healthz');
+}
+
+export function startYjsServer(): Promise<WatchedServer> {
+  return watched('bench/processes/yjs-server.ts', {}, '/');
+}
+
+export function startRelay(): Promise<WatchedServer> {
+  return watched('bench/processes/relay-server.ts', {}, '/socket.io/?EIO=4&transport=polling');
+}
+
+/** Runs `run` against a server started by `start`, and stops that server whatever happens. */
+export async function withWatched<T>(start: () => Promise<WatchedServer>, run: (server: WatchedServer) => Promise<T>): Promise<T> {
+  const server = await start();
+  try {
+    return await run(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Runs the crowd in its own process until it reports. */
+export function runCrowd(plan: CrowdPlan): Promise<CrowdResult> {
+  const child = fork('bench/processes/crowd-generator.ts', [], { execArgv: TSX, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (result) => resolve(result as CrowdResult));
+    child.once('exit', (code) => reject(new Error(`the load generator exited with ${code} before reporting`)));
+    child.send(plan);
+  });
+}

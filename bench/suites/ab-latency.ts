@@ -1,0 +1,152 @@
+import { io, type Socket } from 'socket.io-client';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { TokenService } from '../../server/tokens';
+import { ConfirmedState } from '../../shared/confirmed-state';
+import { differ } from '../../shared/diff';
+import type { FullGameState, GameStateDelta, UpdateGameStateAck } from '../../shared/protocol';
+import { startGameServer, startYjsServer, withWatched, type WatchedServer } from '../processes/spawn';
+import { percentile, type BenchTable } from '../report';
+
+const ROUNDS = 300;
+const WARMUP = 30;
+/** Notes of ~1 KB each in three keys (each under the 1 MiB update limit): about 2 MB of table. */
+const NOTES = 2000;
+const KEYS = [['notes', 0, 700], ['journal', 700, 1400], ['log', 1400, NOTES]] as const;
+/** A and B change a counter as fast as the rounds go: the per-socket rate limits would pace them. */
+const UNPACED = { UPDATES_PER_SECOND: '1000000', UPDATES_BURST: '1000000', USER_UPDATES_PER_SECOND: '1000000', USER_UPDATES_BURST: '1000000' };
+
+function notes(from: number, to: number) {
+  return Array.from({ length: to - from }, (_, i) => ({ id: `n${from + i}`, title: `Note ${from + i}`, body: `${'lorem ipsum dolor sit amet '.repeat(36)}${from + i}` }));
+}
+
+interface Timings {
+  delivery: number[];
+  ack: number[];
+}
+
+function summary(values: number[]): { p50: number; p99: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+function connect(server: WatchedServer, name: string): Promise<Socket> {
+  const token = new TokenService(server.secret).issue({ sub: `bench:${name}`, name, kind: 'guest' });
+  const socket = io(server.url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+/** Player B as the sync client holds the table: each delta patched into its confirmed state and CRC-checked. */
+async function joinAsReceiver(socket: Socket, sessionId: string): Promise<ConfirmedState> {
+  const confirmed = new ConfirmedState(differ);
+  const full = new Promise<FullGameState>((resolve) => socket.once('full-game-state', resolve));
+  await socket.emitWithAck('join-session', sessionId);
+  const state = await full;
+  confirmed.reset(state.state, state.version, state.crc);
+  return confirmed;
+}
+
+/** Runs the rounds: `change(round)` by A, resolved by B once it has applied it (and by A's ack, if any). */
+async function rounds(change: (round: number) => { applied: Promise<unknown>; acked?: Promise<unknown> }): Promise<Timings> {
+  const timings: Timings = { delivery: [], ack: [] };
+  for (let round = 1; round <= ROUNDS + WARMUP; round++) {
+    const started = performance.now();
+    const { applied, acked } = change(round);
+    const [delivery, ack] = await Promise.all([applied.then(() => performance.now() - started), acked?.then(() => performance.now() - started)]);
+    if (round <= WARMUP) continue;
+    timings.delivery.push(delivery);
+    if (ack !== undefined) timings.ack.push(ack);
+  }
+  return timings;
+}
+
+/** A changes one counter on a ~2 MB table of the real server (its own process); B applies each delta. */
+function gamebookRounds(env: Record<string, string>): Promise<Timings> {
+  return withWatched(() => startGameServer({ ...UNPACED, ...env }), async (server) => {
+    const a = await connect(server, 'a');
+    const b = await connect(server, 'b');
+    const { sessionId } = await a.emitWithAck('create-session');
+    await a.emitWithAck('join-session', sessionId);
+    for (const [key, from, to] of KEYS) await a.emitWithAck('update-game-state', { updates: { [key]: notes(from, to) } });
+    const confirmed = await joinAsReceiver(b, sessionId);
+    const timings = await rounds((round) => ({
+      applied: new Promise<void>((resolve, reject) =>
+        b.once('game-state-delta', (entry: GameStateDelta) => (confirmed.apply(entry) === 'applied' ? resolve() : reject(new Error('B could not apply the delta')))),
+      ),
+      acked: a.emitWithAck('update-game-state', { updates: { counters: [{ id: 'gold', value: round }] } }).then((ack: UpdateGameStateAck) => {
+        if (!ack.ok) throw new Error(`refused: ${ack.error.code}`);
+      }),
+    }));
+    a.close();
+    b.close();
+    return timings;
+  });
+}
+
+function synced(provider: WebsocketProvider): Promise<void> {
+  return new Promise((resolve) => provider.once('sync', (isSynced: boolean) => isSynced && resolve()));
+}
+
+/** The same rounds with Yjs documents synced through y-websocket's server (its own process, in memory as it runs by default). */
+function yjsRounds(): Promise<Timings> {
+  return withWatched(startYjsServer, async (server) => {
+    const url = server.url.replace('http', 'ws');
+    const options = { WebSocketPolyfill: WebSocket as never, disableBc: true };
+    const docA = new Y.Doc();
+    const docB = new Y.Doc();
+    const providerA = new WebsocketProvider(url, 'table', docA, options);
+    await synced(providerA);
+    docA.transact(() => {
+      for (const [key, from, to] of KEYS) docA.getArray(key).push(notes(from, to));
+    });
+    const providerB = new WebsocketProvider(url, 'table', docB, options);
+    await synced(providerB);
+    const countersB = docB.getMap('counters');
+    const timings = await rounds((round) => {
+      const applied = new Promise<void>((resolve) => {
+        const observer = () => {
+          if (countersB.get('gold') !== round) return;
+          countersB.unobserve(observer);
+          resolve();
+        };
+        countersB.observe(observer);
+      });
+      docA.getMap('counters').set('gold', round);
+      return { applied };
+    });
+    providerA.destroy();
+    providerB.destroy();
+    // with its awareness, whose timer would keep the bench running
+    docA.destroy();
+    docB.destroy();
+    return timings;
+  });
+}
+
+/** Goal 2 of issue 12: one counter change from A to B on a ~2 MB table, next to Yjs + y-websocket in the same run. */
+export async function abLatencySuite(): Promise<BenchTable[]> {
+  const yjs = summary((await yjsRounds()).delivery);
+  const rows: Array<Array<string | number>> = [['Yjs + y-websocket (baseline: in memory, no acknowledgement)', yjs.p50, yjs.p99, 1, '–', '–']];
+  const paths = [
+    ['update-game-state → game-state-delta, SQLite synchronous=full (default)', {}],
+    ['update-game-state → game-state-delta, STORAGE=memory', { STORAGE: 'memory' }],
+  ] as const;
+  for (const [label, env] of paths) {
+    const timings = await gamebookRounds(env);
+    const delivery = summary(timings.delivery);
+    const ack = summary(timings.ack);
+    rows.push([label, delivery.p50, delivery.p99, delivery.p50 / yjs.p50, ack.p50, ack.p99]);
+  }
+  return [
+    {
+      title: 'One counter change from A to B on a ~2 MB table',
+      description: `${ROUNDS} rounds after ${WARMUP} to warm up; each server in a process of its own, A and B in the bench's, over loopback websockets: from A's change until B has applied it (our B patches its confirmed state and checks the CRC; Yjs's B has the change in its document). The table: ${NOTES} notes of about 1 KB in three keys. The baseline is Yjs with y-websocket's server, in the same run. A round ends when B has applied it and, for ours, A has its ack: once committed and, with SQLite, fsynced.`,
+      columns: ['path', 'A → B p50 ms', 'A → B p99 ms', 'p50 ÷ Yjs', 'ack p50 ms', 'ack p99 ms'],
+      rows,
+    },
+  ];
+}

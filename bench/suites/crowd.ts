@@ -1,0 +1,81 @@
+import type { CrowdPlan, CrowdResult } from '../processes/crowd-generator';
+import { runCrowd, startGameServer, startRelay, withWatched, type ProcessStats, type WatchedServer } from '../processes/spawn';
+import type { BenchTable } from '../report';
+
+const CLIENTS = 5;
+const CHANGES_PER_SECOND = 5;
+/** The goal's crowd first, then more tables until the ratio no longer holds. */
+const TABLE_STEPS = (process.env.CROWD_TABLES ?? '400,600,800').split(',').map(Number);
+const RATIO_LIMIT = 2;
+const SECONDS = Number(process.env.CROWD_SECONDS ?? 8);
+
+interface Measured {
+  result: CrowdResult;
+  before: ProcessStats;
+  after: ProcessStats;
+}
+
+async function measure(server: WatchedServer, plan: Omit<CrowdPlan, 'url' | 'secret'>): Promise<Measured> {
+  const before = await server.stats();
+  const result = await runCrowdAgainst(server, plan);
+  const after = await server.stats();
+  return { result, before, after };
+}
+
+async function runCrowdAgainst(server: WatchedServer, plan: Omit<CrowdPlan, 'url' | 'secret'>): Promise<CrowdResult> {
+  server.resetStats();
+  return runCrowd({ ...plan, url: server.url, secret: server.secret });
+}
+
+/** A figure that may be missing (NaN arrives as null over IPC). */
+function figure(value: number | null): number | string {
+  return value === null || Number.isNaN(value) ? '–' : value;
+}
+
+function row(label: string, tables: number, measured: Measured, baselineP99: number): Array<string | number> {
+  const { result, before, after } = measured;
+  const perTableKiB = (after.rssBytes - before.rssBytes) / tables / 1024;
+  return [
+    label,
+    tables,
+    figure(result.p50),
+    figure(result.p99),
+    result.p99 / baselineP99,
+    `${result.delivered} / ${result.expected}`,
+    result.errors.length,
+    after.eventLoopDelay.p99,
+    figure(result.ackP99),
+    Math.round(after.rssBytes / 2 ** 20),
+    perTableKiB,
+    result.generatorDelayP99,
+  ];
+}
+
+/**
+ * Goal 3 of issue 12: a crowd on one node (default settings, SQLite) next to a bare Socket.IO relay
+ * carrying the same traffic in the same run, the load generator in a process of its own.
+ */
+export async function crowdSuite(): Promise<BenchTable[]> {
+  const rows: Array<Array<string | number>> = [];
+  let eventBytes = 0;
+  for (const tables of TABLE_STEPS) {
+    const plan = { tables, clients: CLIENTS, changesPerSecond: CHANGES_PER_SECOND, warmupSeconds: 2, seconds: SECONDS };
+    const game = await withWatched(startGameServer, (server) => measure(server, { ...plan, mode: 'game', payloadBytes: 0 }));
+    eventBytes = game.result.eventBytes;
+    // the relay's payload is padded to the bytes of one game-state-delta event
+    const relay = await withWatched(startRelay, (server) => measure(server, { ...plan, mode: 'relay', payloadBytes: Math.max(0, eventBytes - 40) }));
+    rows.push(row('bare Socket.IO relay (baseline)', tables, relay, relay.result.p99));
+    console.error(JSON.stringify({ tables, game: game.result, relay: relay.result }));
+    rows.push(row('update-game-state → game-state-delta (SQLite, defaults)', tables, game, relay.result.p99));
+    const holds = game.result.p99 <= RATIO_LIMIT * relay.result.p99 && game.result.delivered === game.result.expected && game.result.errors.length === 0;
+    if (!holds) break;
+  }
+  return [
+    {
+      title: `A crowd on one node: tables of ${CLIENTS} clients, ${CHANGES_PER_SECOND} changes/s each`,
+      description: `Each table changes one value ${CHANGES_PER_SECOND} times a second, the sender rotating, every client (the sender too) receiving every change; ${SECONDS} s measured after 2 s of warm-up. Server, relay and load generator each in a process of their own; the baseline is a bare Socket.IO relay carrying the same events (${eventBytes} bytes) in the same run. Delivery: from the sender's emit to each receiver's event. Memory: the server's RSS after the run, and its growth per table over the run. The table counts go up until the ratio passes ${RATIO_LIMIT}× (or the list ends).`,
+      columns: ['path', 'tables', 'delivery p50 ms', 'delivery p99 ms', 'p99 ÷ relay', 'delivered / expected', 'errors', 'server event-loop delay p99 ms', 'ack p99 ms', 'server RSS MB', 'KiB per table', 'generator delay p99 ms'],
+      rows,
+    },
+  ];
+}
