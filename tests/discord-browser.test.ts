@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import { JoinLinks } from '../server/discord/join-links';
-import { TokenService } from '../server/tokens';
+import { TokenService } from '../server/auth/tokens';
 import { screenshot, textOf, until, valueOf } from './support/browser';
 import { DiscordActivity, GUILD, commandsOf, sentBy, type InDiscord } from './support/discord-activity';
 import { APP, SECRET } from './support/discord-server';

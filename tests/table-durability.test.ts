@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { encodeBinary } from '../shared/binary-codec';
 import type { PdfData } from '../shared/layers-protocol';
-import { PdfFiles } from '../server/pdf-files';
+import { PdfFiles } from '../server/storage/files/pdf-files';
 import { request, startTestServer, type TestServer } from './support/harness';
 import { closeAll, join, minimalPdf, player, tableOf, uploadPdf, type Player } from './support/table';
 import { tempDir } from './support/temp-dir';

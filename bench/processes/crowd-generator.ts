@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
-import { TokenService } from '../../server/tokens';
+import { TokenService } from '../../server/auth/tokens';
 import { percentile } from '../report';
 
 /**

@@ -2,7 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { TokenService } from '../../server/tokens';
+import { TokenService } from '../../server/auth/tokens';
 import { ConfirmedState } from '../../shared/confirmed-state';
 import { differ } from '../../shared/diff';
 import type { FullGameState, GameStateDelta, UpdateGameStateAck } from '../../shared/protocol';

@@ -5,7 +5,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { startServer } from '../../server/server';
-import { MemorySessionStore } from '../../server/storage/memory-store';
+import { MemorySessionStore } from '../../server/storage/memory/memory-store';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

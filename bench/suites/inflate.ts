@@ -1,6 +1,6 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import { z } from 'zod';
-import { decodePayload } from '../../server/binary-payload';
+import { decodePayload } from '../../server/transport/binary-payload';
 import type { BenchTable } from '../report';
 
 const LIMIT = 1024 * 1024;

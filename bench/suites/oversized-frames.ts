@@ -12,8 +12,8 @@ import { updateGameStateFields } from '../../shared/protocol';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { startServer } from '../../server/server';
-import { onEvent } from '../../server/socket-events';
-import { MemorySessionStore } from '../../server/storage/memory-store';
+import { onEvent } from '../../server/transport/socket-events';
+import { MemorySessionStore } from '../../server/storage/memory/memory-store';
 import type { BenchTable } from '../report';
 
 const ITEMS = 1_000_000;

@@ -5,12 +5,12 @@ import { differ, type Delta } from '../../shared/diff';
 import { patchImmutably } from '../../shared/immutable-patch';
 import type { JsonObject } from '../../shared/json';
 import type { GameStateDelta } from '../../shared/protocol';
-import { GameSession } from '../../server/game-session';
+import { GameSession } from '../../server/sessions/game-session';
 import { createLogger } from '../../server/logger';
-import { MemorySessionStore } from '../../server/storage/memory-store';
-import { TableLoader } from '../../server/session-table';
+import { MemorySessionStore } from '../../server/storage/memory/memory-store';
+import { TableLoader } from '../../server/sessions/session-table';
 import { memoryTableStores } from '../../server/storage/table-stores';
-import { TableUsage } from '../../server/table-usage';
+import { TableUsage } from '../../server/limits/table-usage';
 import { loadConfig } from '../../server/config';
 import type { BenchTable } from '../report';
 

@@ -1,10 +1,10 @@
 import type { Server } from 'socket.io';
 import type { ChannelKey, ChannelTables, TableOfChannel } from '../../bot/tables';
 import { ProtocolError } from '../../shared/errors';
-import type { GameSession } from '../game-session';
+import type { GameSession } from '../sessions/game-session';
 import type { JoinLinks } from './join-links';
-import { roomOf } from '../session-handlers';
-import type { SessionRegistry } from '../session-registry';
+import { roomOf } from '../transport/session-handlers';
+import type { SessionRegistry } from '../sessions/session-registry';
 import { discordIdOf, discordUserId, type VoiceSessions } from './voice-sessions';
 
 export interface ServerChannelTablesDeps {

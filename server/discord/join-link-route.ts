@@ -1,14 +1,14 @@
 import { Router } from 'express';
 import { ProtocolError } from '../../shared/errors';
-import { bearerToken } from '../http-auth';
-import { protocolErrors } from '../http-errors';
-import { sessionIdOf } from '../http-params';
+import { bearerToken } from '../http/http-auth';
+import { protocolErrors } from '../http/http-errors';
+import { sessionIdOf } from '../http/http-params';
 import type { Logger } from '../logger';
-import type { SessionRegistry } from '../session-registry';
-import type { TokenService } from '../tokens';
-import type { UserLimits } from '../user-limits';
+import type { SessionRegistry } from '../sessions/session-registry';
+import type { TokenService } from '../auth/tokens';
+import type { UserLimits } from '../transport/user-limits';
 import type { JoinLinks } from './join-links';
-import { isVoiceSession, mayJoin } from './voice-sessions';
+import { isChannelTable, mayJoin } from '../auth/table-access';
 
 export interface JoinLinkRouteOptions {
   tokens: TokenService;
@@ -52,7 +52,7 @@ export function createJoinLinkRoute(options: JoinLinkRouteOptions): Router {
 }
 
 function linkTo(sessionId: string, links: JoinLinks, publicUrl: string): JoinLinkAnswer {
-  if (!isVoiceSession(sessionId)) return { url: `${publicUrl}/t/${encodeURIComponent(sessionId)}`, expiresAt: null };
+  if (!isChannelTable(sessionId)) return { url: `${publicUrl}/t/${encodeURIComponent(sessionId)}`, expiresAt: null };
   const { url, expiresAt } = links.invite(sessionId);
   return { url, expiresAt };
 }

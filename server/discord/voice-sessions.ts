@@ -1,7 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Claims } from '../tokens';
-
-const PREFIX = 'vc-';
+import { CHANNEL_TABLE_PREFIX } from '../auth/table-access';
 
 /**
  * The session of a voice channel: the same channel always maps to the same id, so the bot, the
@@ -22,17 +20,8 @@ export class VoiceSessions {
 
   idOf(guildId: string, channelId: string): string {
     const digest = createHmac('sha256', this.key).update(`${guildId}:${channelId}`).digest('base64url');
-    return `${PREFIX}${digest.slice(0, 27)}`;
+    return `${CHANNEL_TABLE_PREFIX}${digest.slice(0, 27)}`;
   }
-}
-
-export function isVoiceSession(sessionId: string): boolean {
-  return sessionId.startsWith(PREFIX);
-}
-
-/** Whether these claims may join the session: a voice channel's session only when the token lists it. */
-export function mayJoin(claims: Claims, sessionId: string): boolean {
-  return !isVoiceSession(sessionId) || (claims.sessions?.includes(sessionId) ?? false);
 }
 
 const DISCORD_USER = 'discord:';

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { PdfFiles } from '../pdf-files';
-import { MemorySessionStore } from './memory-store';
+import { PdfFiles } from './files/pdf-files';
+import { MemorySessionStore } from './memory/memory-store';
 import type { PdfBytes } from './pdf-bytes';
 import { openPostgresStorage } from './postgres/open-postgres';
 import type { SessionDependent } from './session-dependent';

@@ -1,7 +1,7 @@
 import type { LayerStore } from './layer-store';
-import { MemoryLayerStore } from './memory-layer-store';
-import { MemoryPdfStore } from './memory-pdf-store';
-import { MemoryViewStore } from './memory-view-store';
+import { MemoryLayerStore } from './memory/memory-layer-store';
+import { MemoryPdfStore } from './memory/memory-pdf-store';
+import { MemoryViewStore } from './memory/memory-view-store';
 import type { PdfStore } from './pdf-store';
 import type { SessionDependent } from './session-dependent';
 import type { ViewStore } from './view-store';

@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
+import { guestLoginSchema } from '../../shared/protocol';
+import type { Logger } from '../logger';
+import { securityHeaders } from './security-headers';
+import type { TokenService } from '../auth/tokens';
+import { randomBytes } from 'node:crypto';
+
+export interface HttpAppOptions {
+  tokens: TokenService;
+  logger: Logger;
+  activityDist: string;
+  isReady: () => boolean;
+  /** More API routes (the PDFs), mounted ahead of the API's 404. */
+  routes: Router;
+  /** Refuses guest token floods from one address. */
+  guestLimit: RequestHandler;
+}
+
+/** The HTTP side: health, guest identity, and the built activity. */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders());
+
+  app.get('/healthz', (_req, res) => {
+    res.status(options.isReady() ? 200 : 503).json({ ok: options.isReady() });
+  });
+
+  app.post('/api/auth/guest', options.guestLimit, express.json({ limit: '4kb' }), (req, res) => {
+    const parsed = guestLoginSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: { code: 'invalid-payload', message: 'send { "name": "..." } (1 to 64 characters)' } });
+      return;
+    }
+    const user = { id: `guest:${randomBytes(9).toString('base64url')}`, name: parsed.data.name };
+    const token = options.tokens.issue({ sub: user.id, name: user.name, kind: 'guest' });
+    res.json({ token, user });
+  });
+
+  app.use(options.routes);
+  serveActivity(app, options.activityDist);
+  app.use('/api', (_req, res) => {
+    res.status(404).json({ error: { code: 'not-found', message: 'no such API route' } });
+  });
+  app.use(jsonErrors(options.logger));
+  return app;
+}
+
+function serveActivity(app: Express, dist: string): void {
+  const index = path.join(dist, 'index.html');
+  if (!existsSync(index)) return;
+  app.use(express.static(dist, { index: false }));
+  app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(index));
+}
+
+function jsonErrors(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const status = typeof error?.status === 'number' && error.status < 500 ? error.status : 500;
+    if (status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
+    const code = status === 413 ? 'too-large' : status < 500 ? 'invalid-payload' : 'internal';
+    res.status(status).json({ error: { code, message: status < 500 ? String(error.message) : 'internal error' } });
+  };
+}

@@ -1,0 +1,149 @@
+import { Router, type Request } from 'express';
+import { ProtocolError } from '../../shared/errors';
+import { pdfIdSchema, TableServerEvent, type PdfData, type PdfLink, type Sender } from '../../shared/layers-protocol';
+import { sessionIdSchema } from '../../shared/protocol';
+import type { AccessLinks } from './access-links';
+import type { GameSession } from '../sessions/game-session';
+import { bearerToken, requireUser, userOf } from './http-auth';
+import { protocolErrors } from './http-errors';
+import { sessionIdOf } from './http-params';
+import type { Logger } from '../logger';
+import { sendPdfBytes } from '../table/pdf-range';
+import { receivePdf, type ReceivedPdf } from '../table/pdf-upload';
+import type { SessionChannel } from '../sessions/session-channel';
+import type { SessionRegistry } from '../sessions/session-registry';
+import type { PdfBytes } from '../storage/pdf-bytes';
+import type { PdfStore } from '../storage/pdf-store';
+import type { TokenService } from '../auth/tokens';
+
+export interface PdfRoutesOptions {
+  registry: SessionRegistry;
+  channel: SessionChannel;
+  tokens: TokenService;
+  links: AccessLinks;
+  files: PdfBytes;
+  store: PdfStore;
+  maxPdfBytes: number;
+  logger: Logger;
+}
+
+/**
+ * Content-addressed and never changed: a reader may keep it for good. `private` because only
+ * members may read it; `no-transform` so no proxy on the way compresses it, which would break
+ * byte ranges.
+ */
+const CACHE_CONTROL = 'private, max-age=31536000, immutable, no-transform';
+
+/** The PDFs of a session over HTTP: upload by the host, reads by members, viewer links. */
+export function createPdfRoutes(options: PdfRoutesOptions): Router {
+  const router = Router();
+  const auth = requireUser(options.tokens);
+
+  router.post('/api/sessions/:sessionId/pdfs', auth, async (req, res) => {
+    const user = userOf(res);
+    const session = await options.registry.get(sessionIdOf(req));
+    if (session.roleOf(user.id) !== 'host') throw new ProtocolError('not-host', 'only the host of the session may add PDFs');
+    const received = await receivePdf(req, options.files, options.maxPdfBytes);
+    try {
+      const { pdf, added } = await session.exclusive(() => addPdf(session, received, user, options));
+      res.status(added ? 201 : 200).json(pdf);
+    } finally {
+      // recorded (or refused): from now on the collector goes by the records
+      received.release();
+    }
+  });
+
+  router.get('/api/sessions/:sessionId/pdfs/:pdfId', async (req, res) => {
+    // who asks, before the session is looked up: a stranger learns nothing of which tables exist
+    const reader = readerOf(req, options);
+    const session = await options.registry.get(sessionIdOf(req));
+    const pdf = memberPdf(session, reader, pdfIdOf(req));
+    const etag = `"${pdf.sha256}"`;
+    res.set({ ETag: etag, 'Cache-Control': CACHE_CONTROL, 'Content-Type': 'application/pdf', 'Content-Disposition': inlineDisposition(pdf.name) });
+    // answered here: send would ignore If-None-Match when the request also says no-cache, as fetch() does
+    if (matchesEtag(req.get('if-none-match'), etag)) {
+      res.status(304).end();
+      return;
+    }
+    await sendPdfBytes(req, res, options.files, { sha256: pdf.sha256, size: pdf.size, etag }, options.logger);
+  });
+
+  router.post('/api/sessions/:sessionId/pdfs/:pdfId/link', auth, async (req, res) => {
+    const session = await options.registry.get(sessionIdOf(req));
+    const pdf = memberPdf(session, userOf(res).id, pdfIdOf(req));
+    const { access, expiresAt } = options.links.issue({ userId: userOf(res).id, sessionId: session.id, pdfId: pdf.id });
+    res.json({ url: `${pdf.url}?access=${encodeURIComponent(access)}`, expiresAt } satisfies PdfLink);
+  });
+
+  router.use(protocolErrors(options.logger));
+  return router;
+}
+
+/**
+ * `inline` (the viewer shows it; a download keeps its name) with the name in both RFC 6266 forms:
+ * a quoted ASCII fallback, nothing in it able to end the quotes, and the exact name in UTF-8.
+ */
+function inlineDisposition(name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const exact = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `inline; filename="${fallback}"; filename*=UTF-8''${exact}`;
+}
+
+/** RFC 9110 If-None-Match: weak comparison against any of the listed tags, or `*`. */
+function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  return ifNoneMatch.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
+  });
+}
+
+function pdfIdOf(req: Request): string {
+  const parsed = pdfIdSchema.safeParse(req.params.pdfId);
+  if (!parsed.success) throw new ProtocolError('not-found', 'the session has no such PDF');
+  return parsed.data;
+}
+
+/** The PDF `pdfId` of the session, when `userId` is one of its members. */
+function memberPdf(session: GameSession, userId: string, pdfId: string): PdfData {
+  if (!session.isMember(userId)) throw new ProtocolError('not-in-session', 'only members of the session may read its PDFs');
+  const pdf = session.table.pdf(pdfId);
+  if (!pdf) throw new ProtocolError('not-found', 'the session has no such PDF');
+  return pdf;
+}
+
+/** Who reads: the bearer of a token, or of an `?access=` link made for this session and PDF. */
+function readerOf(req: Request, options: PdfRoutesOptions): string {
+  const { access } = req.query;
+  if (typeof access === 'string') {
+    const sessionId = sessionIdSchema.safeParse(req.params.sessionId);
+    const pdfId = pdfIdSchema.safeParse(req.params.pdfId);
+    // no link is made for ids that are not well-formed: refused alike, whether the table exists or not
+    const userId = sessionId.success && pdfId.success ? options.links.verify(access, { sessionId: sessionId.data, pdfId: pdfId.data }) : null;
+    if (userId === null) throw new ProtocolError('unauthorized', 'the access link is not valid or has expired');
+    return userId;
+  }
+  const claims = options.tokens.verify(bearerToken(req));
+  if (!claims) throw new ProtocolError('unauthorized', 'send Authorization: Bearer <token> or use an access link');
+  return claims.sub;
+}
+
+async function addPdf(
+  session: GameSession,
+  received: ReceivedPdf,
+  user: Sender,
+  options: PdfRoutesOptions,
+): Promise<{ pdf: PdfData; added: boolean }> {
+  const existing = session.table.pdf(received.sha256);
+  if (existing) return { pdf: existing, added: false };
+  const record = { id: received.sha256, name: received.name, size: received.size, sha256: received.sha256, addedBy: user.id, addedAt: Date.now() };
+  try {
+    await options.store.addPdf(session.id, record);
+  } catch (error) {
+    options.logger.error({ err: error, sessionId: session.id, sha256: record.sha256 }, 'could not store a PDF record');
+    throw new ProtocolError('internal', 'the PDF could not be added; try again');
+  }
+  const pdf = session.table.addPdf(record);
+  options.channel.broadcast(session.id, TableServerEvent.pdfAdded, pdf);
+  return { pdf, added: true };
+}

@@ -1,0 +1,61 @@
+import type { AppliedUpdate } from '../storage/session-store';
+
+const SEQUENCED_ID = /^(.{1,48})-(\d{1,15})$/;
+
+/** Who sent an update and which of their client's updates it is. */
+export interface UpdateOrigin {
+  userId: string;
+  clientKey: string;
+  seq: number;
+}
+
+/**
+ * `<clientKey>-<n>` names the n-th update of one client (n grows in send order); any other id is
+ * a client key of its own with n = 0, so that only the very same id counts as a resend.
+ */
+export function originOf(userId: string, updateId: string): UpdateOrigin {
+  const match = SEQUENCED_ID.exec(updateId);
+  if (!match) return { userId, clientKey: updateId, seq: 0 };
+  return { userId, clientKey: match[1] as string, seq: Number(match[2]) };
+}
+
+/**
+ * The origin of a client's `update-layers`: its ids are counted apart from the same client's
+ * game-state updates, so the two never pass for resends of each other.
+ */
+export function layerOriginOf(userId: string, updateId: string): UpdateOrigin {
+  const origin = originOf(userId, updateId);
+  return { ...origin, clientKey: `layers:${origin.clientKey}` };
+}
+
+/**
+ * The last update applied per client of each user of one session, as the store keeps them: an
+ * update not newer than its client's last one was applied before (rule S10), whatever happened
+ * since (a lost ack, a restart, the session leaving memory).
+ */
+export class AppliedUpdates {
+  private readonly last = new Map<string, AppliedUpdate>();
+
+  constructor(stored: readonly AppliedUpdate[]) {
+    for (const applied of stored) this.last.set(keyOf(applied), applied);
+  }
+
+  /** The version to acknowledge a resend with; undefined when the update is new. */
+  versionOfResend(origin: UpdateOrigin): number | undefined {
+    const last = this.last.get(keyOf(origin));
+    return last && origin.seq <= last.seq ? last.version : undefined;
+  }
+
+  /** The number of the last update applied for this client of this user, if any. */
+  lastSeq(userId: string, clientKey: string): number | undefined {
+    return this.last.get(keyOf({ userId, clientKey }))?.seq;
+  }
+
+  record(applied: AppliedUpdate): void {
+    this.last.set(keyOf(applied), applied);
+  }
+}
+
+function keyOf({ userId, clientKey }: { userId: string; clientKey: string }): string {
+  return `${userId}\n${clientKey}`;
+}

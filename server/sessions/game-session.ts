@@ -1,0 +1,361 @@
+import type { Logger } from 'pino';
+import type { Delta, Differ } from '../../shared/diff';
+import { ProtocolError } from '../../shared/errors';
+import type { JsonObject, JsonValue } from '../../shared/json';
+import {
+  ServerEvent,
+  type FullGameState,
+  type GameStateDelta,
+  type Role,
+  type UpdateGameState,
+} from '../../shared/protocol';
+import { StateDocument } from '../../shared/state-document';
+import { DeltaHistory } from './delta-history';
+import type { SessionLimits } from '../limits/limits';
+import type { SessionChannel } from './session-channel';
+import type { TableState } from '../../shared/layers-protocol';
+import type { SessionTable } from './session-table';
+import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, StoredSession } from '../storage/session-store';
+import { planUpdate, type PlanContext } from './update-plan';
+import { TaskQueue } from './task-queue';
+import { AppliedUpdates, originOf, type UpdateOrigin } from './applied-updates';
+import { patchImmutably } from '../../shared/immutable-patch';
+import type { TableUsage } from '../limits/table-usage';
+import { CommitChain } from './commit-chain';
+
+/** How long a client's last applied update is remembered: as long as its token may reconnect. */
+const APPLIED_UPDATE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** The stored log of a table does not rebuild the state it was broadcast with. */
+export class LogReplayError extends Error {
+  constructor(
+    readonly sessionId: string,
+    readonly version: number,
+    cause?: unknown,
+  ) {
+    super(`the log of session ${sessionId} does not replay to the CRC of version ${version}`, { cause });
+  }
+}
+
+export interface GameSessionDeps {
+  store: SessionStore;
+  channel: SessionChannel;
+  limits: SessionLimits;
+  differ: Differ;
+  logger: Logger;
+  /** Stored bytes per table and per host, shared by every session. */
+  usage: TableUsage;
+}
+
+export interface UpdateResult {
+  version: number;
+  /** The delta broadcast for this update; absent when it changed nothing or was a resend. */
+  delta?: GameStateDelta;
+}
+
+/** An update applied in memory (and relayed): its result, once `committed` resolves. */
+interface AppliedInMemory {
+  result: UpdateResult;
+  committed: Promise<void>;
+}
+
+/**
+ * The authoritative state of one session: its version, recent history, and the one place where
+ * updates are merged, broadcast and committed to the store, one at a time and in version order.
+ * An update is broadcast as soon as it is applied in memory; its sender is acknowledged once it
+ * is committed (docs/storage.md, W2).
+ */
+export class GameSession {
+  readonly id: string;
+  readonly meta: SessionMeta;
+  private doc!: StateDocument;
+  private version!: number;
+  private snapshotVersion!: number;
+  private history!: DeltaHistory;
+  private applied!: AppliedUpdates;
+  private readonly queue = new TaskQueue();
+  private readonly commits = new CommitChain();
+  /** Set while the session is being rolled back to what is stored, after a failed commit. */
+  private recovering: Promise<void> | undefined;
+  /** Users who joined since this server loaded the session: with the host, who may read its PDFs. */
+  private readonly members = new Set<string>();
+
+  constructor(
+    stored: StoredSession,
+    private readonly deps: GameSessionDeps,
+    readonly table: SessionTable,
+  ) {
+    this.id = stored.meta.id;
+    this.meta = stored.meta;
+    this.load(stored);
+  }
+
+  /** Takes the state, history and applied updates the store holds. */
+  private load(stored: StoredSession): void {
+    this.history = new DeltaHistory(this.deps.limits.historyMaxEntries, this.deps.limits.historyMaxBytes);
+    this.applied = new AppliedUpdates(stored.applied);
+    this.doc = new StateDocument(structuredClone(stored.snapshot.state));
+    this.replayLog(stored);
+    this.version = stored.log.at(-1)?.version ?? stored.snapshot.version;
+    this.snapshotVersion = this.version;
+    this.recordUsage();
+  }
+
+  get currentVersion(): number {
+    return this.version;
+  }
+
+  get state(): Readonly<JsonObject> {
+    return this.doc.state;
+  }
+
+  /** The largest update this session takes, which the sync client bundles its edits under. */
+  get maxUpdateBytes(): number {
+    return this.deps.limits.maxUpdateBytes;
+  }
+
+  roleOf(userId: string): Role {
+    return userId === this.meta.hostId ? 'host' : 'player';
+  }
+
+  /** True when no task or commit of this session is queued or running: it may leave memory now. */
+  get idle(): boolean {
+    return this.queue.idle && this.commits.idle && !this.recovering;
+  }
+
+  /** Resolves once every task queued so far has run and every update applied is committed (or failed). */
+  async drain(): Promise<void> {
+    await this.exclusive(() => undefined);
+    await this.commits.settled().catch(() => undefined);
+    await this.recovering;
+  }
+
+  admit(userId: string): void {
+    this.members.add(userId);
+  }
+
+  isMember(userId: string): boolean {
+    return userId === this.meta.hostId || this.members.has(userId);
+  }
+
+  /** Runs `task` when every earlier task of this session has finished: nothing interleaves. */
+  exclusive<T>(task: () => T | Promise<T>): Promise<T> {
+    return this.queue.run(task);
+  }
+
+  /** The whole table; for one client, with the number of its last update the state holds (S15). */
+  fullState(client?: { userId: string; clientKey: string }): FullGameState {
+    const appliedSeq = client && this.applied.lastSeq(client.userId, client.clientKey);
+    return {
+      sessionId: this.id,
+      state: this.doc.state as JsonObject,
+      version: this.version,
+      crc: this.doc.crc(),
+      ...this.table.snapshot(),
+      ...(appliedSeq === undefined ? {} : { appliedSeq }),
+    };
+  }
+
+  /** Throws `too-large` when the table, with layers of `layerBytes`, would pass its or its host's stored-bytes limit. */
+  checkLayerGrowth(layerBytes: number): void {
+    this.deps.usage.check(this.id, this.meta.hostId, this.doc.byteLength() + layerBytes);
+  }
+
+  /** Counts the table's bytes as they are now: after a commit of its state or its layers. */
+  recordUsage(): void {
+    this.deps.usage.record(this.id, this.meta.hostId, this.doc.byteLength() + this.table.layers.byteLength);
+  }
+
+  tableState(): TableState {
+    return { sessionId: this.id, ...this.table.snapshot() };
+  }
+
+  /**
+   * Rebuilds the state from the snapshot and the log. Every logged delta keeps the values it
+   * replaced, so a merge from any base in the log finds it (S11). The result must carry the CRC
+   * the last delta was broadcast with: anything else is a log that cannot be trusted (B12).
+   */
+  private replayLog(stored: StoredSession): void {
+    const last = stored.log.at(-1);
+    try {
+      for (const entry of stored.log) this.history.push(entry, this.replay(entry));
+    } catch (error) {
+      throw new LogReplayError(this.id, last?.version ?? 0, error);
+    }
+    if (last && this.doc.crc() !== last.crc) throw new LogReplayError(this.id, last.version);
+  }
+
+  /** Applies a logged delta key by key, copying only what it touches; returns what it replaced. */
+  private replay(entry: GameStateDelta): Map<string, JsonValue | undefined> {
+    const before = new Map<string, JsonValue | undefined>();
+    const fallback = (value: JsonValue | undefined, delta: Delta) => this.deps.differ.patch(value, structuredClone(delta));
+    for (const [key, keyDelta] of Object.entries(entry.delta as Record<string, Delta>)) {
+      const old = this.doc.get(key);
+      before.set(key, old);
+      this.doc.set(key, patchImmutably(old, keyDelta, fallback));
+    }
+    return before;
+  }
+
+  /**
+   * The deltas after `fromVersion`, or null when the history no longer holds them all, or when
+   * `crc` is not this session's at `fromVersion` (a version lost uncommitted and numbered again).
+   */
+  deltasSince(fromVersion: number, crc?: number): GameStateDelta[] | null {
+    if (crc !== undefined && crc !== this.crcAt(fromVersion)) return null;
+    return this.history.since(fromVersion, this.version);
+  }
+
+  private crcAt(version: number): number | undefined {
+    return version === this.version ? this.doc.crc() : this.history.crcAt(version);
+  }
+
+  /**
+   * Applies a client's update; `userId` (its sender) lets a resend of it be recognized. Resolves
+   * once it is committed, with all before it; others see the delta as soon as it is applied.
+   */
+  async applyUpdate(update: UpdateGameState, userId?: string): Promise<UpdateResult> {
+    const { result, committed } = await this.exclusive(() => this.applyAndRelay(update, userId));
+    try {
+      await committed;
+    } catch {
+      // rolled back to what is stored before the sender hears of it: its resend finds that state
+      await this.recovering;
+      throw new ProtocolError('internal', 'the update could not be stored; nothing was changed');
+    }
+    return result;
+  }
+
+  private applyAndRelay(update: UpdateGameState, userId: string | undefined): AppliedInMemory {
+    this.requireIntact();
+    const origin = userId === undefined || update.updateId === undefined ? undefined : originOf(userId, update.updateId);
+    const resent = origin && this.applied.versionOfResend(origin);
+    // a resend of an update still being committed is acknowledged once it is
+    if (resent !== undefined) return { result: { version: resent }, committed: this.commits.settled() };
+    const { values, segments, delta, stateBytes } = planUpdate(update, this.planContext(update.baseVersion));
+    this.deps.usage.check(this.id, this.meta.hostId, stateBytes + this.table.layers.byteLength);
+    if (Object.keys(delta).length === 0) {
+      const committed = origin ? this.recordUnchanged(origin) : this.commits.settled();
+      return { result: { version: this.version }, committed };
+    }
+
+    const previous = new Map(Object.keys(delta).map((key) => [key, this.doc.get(key)]));
+    for (const key of previous.keys()) this.doc.set(key, values.get(key), segments.get(key));
+    const entry: GameStateDelta = { delta: delta as Delta, version: this.version + 1, fromVersion: this.version, crc: this.doc.crc() };
+    if (update.updateId !== undefined) entry.updateId = update.updateId;
+    const applied = origin && { ...origin, version: entry.version };
+    this.version = entry.version;
+    if (applied) this.applied.record(applied);
+    this.history.push(entry, previous);
+    this.recordUsage();
+    this.deps.channel.broadcast(this.id, ServerEvent.gameStateDelta, entry);
+    const snapshot = this.snapshotIfDue();
+    const committed = this.commit(entry.version, () => this.deps.store.appendUpdate(this.id, entry, applied), snapshot);
+    return { result: { version: entry.version, delta: entry }, committed };
+  }
+
+  /** An update that changed nothing still counts as applied: merged again later, it might change something. */
+  private recordUnchanged(origin: UpdateOrigin): Promise<void> {
+    return this.queueApplied({ ...origin, version: this.version });
+  }
+
+  /** What an update of this origin was acknowledged with when it was applied; undefined when it is new. */
+  appliedAs(origin: UpdateOrigin): number | undefined {
+    return this.applied.versionOfResend(origin);
+  }
+
+  /** Remembers, durably, that an update was applied (in `version`), so that a resend of it is not. */
+  async recordApplied(applied: AppliedUpdate): Promise<void> {
+    try {
+      await this.queueApplied(applied);
+    } catch {
+      throw new ProtocolError('internal', 'the update could not be stored; nothing was changed');
+    }
+  }
+
+  /** Counted at once (a resend meanwhile is recognized), stored in its turn among the session's commits. */
+  private queueApplied(applied: AppliedUpdate): Promise<void> {
+    this.applied.record(applied);
+    return this.commit(applied.version, () => this.deps.store.recordApplied(this.id, applied));
+  }
+
+  /** Queues a write of this session after the ones before it; a failure rolls the session back to what is stored. */
+  private commit(version: number, write: () => Promise<void>, snapshot?: Snapshot): Promise<void> {
+    const committed = this.commits.add(async () => {
+      try {
+        await write();
+      } catch (error) {
+        this.deps.logger.error({ err: error, sessionId: this.id, version }, 'could not store an update: rolling back to what is stored');
+        this.recovering ??= this.exclusive(() => this.rollBack());
+        throw error;
+      }
+      if (snapshot) await this.saveSnapshot(snapshot);
+    });
+    // the caller awaits it after the session's turn: a failure is not unhandled meanwhile
+    committed.catch(() => undefined);
+    return committed;
+  }
+
+  /** Refuses an update while the session is not what the store holds, and tries the reload again if the last try failed. */
+  private requireIntact(): void {
+    if (!this.commits.broken) return;
+    this.recovering ??= this.exclusive(() => this.rollBack());
+    throw new ProtocolError('internal', 'the table is being reloaded from storage: send the update again');
+  }
+
+  /**
+   * After a failed commit: the state others were sent went further than the store. The session
+   * takes what is stored again, and its members get it whole (their deltas since do not hold).
+   */
+  private async rollBack(): Promise<void> {
+    try {
+      const stored = await this.deps.store.loadSession(this.id);
+      if (!stored) throw new Error('the session is no longer stored');
+      this.load(stored);
+      this.commits.restart();
+      this.deps.channel.broadcast(this.id, ServerEvent.fullGameState, this.fullState());
+    } catch (error) {
+      // the chain stays broken: the next update tries again (the store may be back by then)
+      this.deps.logger.error({ err: error, sessionId: this.id }, 'could not roll a session back to what is stored');
+    } finally {
+      this.recovering = undefined;
+    }
+  }
+
+  /** How planUpdate finds the values an update was made from. */
+  private planContext(baseVersion: number | undefined): PlanContext {
+    const { differ, limits } = this.deps;
+    const baseValues = (keys: string[]) => {
+      if (baseVersion === undefined || baseVersion === this.version) return undefined;
+      if (baseVersion > this.version) {
+        // a server that lost its last commits (synchronous=normal, a crash): the client's edit is
+        // still its edit, taken on top of what the server has (S12)
+        this.deps.logger.warn({ sessionId: this.id, baseVersion, version: this.version }, 'an update from a version this server does not have');
+        return undefined;
+      }
+      return this.history.valuesAt(baseVersion, this.version, (key) => this.doc.get(key), keys);
+    };
+    return { doc: this.doc, differ, baseValues, limits };
+  }
+
+  /**
+   * The state as it is now, when a snapshot is due, to be stored after the commit of its version
+   * (later updates may be applied in memory by then).
+   */
+  private snapshotIfDue(): Snapshot | undefined {
+    if (this.version - this.snapshotVersion < this.deps.limits.snapshotEvery) return undefined;
+    this.snapshotVersion = this.version;
+    return { version: this.version, state: this.doc.snapshot() };
+  }
+
+  private async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    try {
+      // the store keeps what rebuilds the history's reach, so merges and catch-ups work after a reload
+      const keepFrom = snapshot.version - this.deps.limits.historyMaxEntries;
+      await this.deps.store.saveSnapshot(this.id, snapshot, keepFrom, Date.now() - APPLIED_UPDATE_RETENTION_MS);
+    } catch (error) {
+      // the log still holds every update: a missed snapshot only makes the next load longer
+      this.deps.logger.warn({ err: error, sessionId: this.id, version: snapshot.version }, 'could not store a snapshot');
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import type { LayerStore, StoredPage } from '../layer-store';
+import { packLayers, unpackLayers } from '../layer-codec';
+import type { SessionDependent } from '../session-dependent';
+
+type PackedPage = Omit<StoredPage, 'layers'> & { layers: Buffer };
+
+/** Page layers kept in this process only: for tests and benchmarks; lost on restart. Packed as SQLite keeps them. */
+export class MemoryLayerStore implements LayerStore, SessionDependent {
+  readonly name = 'page layers (memory)';
+  private readonly sessions = new Map<string, Map<string, PackedPage>>();
+
+  async loadPages(sessionId: string): Promise<StoredPage[]> {
+    return [...(this.sessions.get(sessionId)?.values() ?? [])].map((page) => ({ ...page, layers: unpackLayers(page.layers) }));
+  }
+
+  async savePage(sessionId: string, page: StoredPage): Promise<void> {
+    let pages = this.sessions.get(sessionId);
+    if (!pages) {
+      pages = new Map();
+      this.sessions.set(sessionId, pages);
+    }
+    pages.set(`${page.pdfId}/${page.pageNum}`, { ...page, layers: packLayers(page.layers) });
+  }
+
+  async removeSessions(sessionIds: readonly string[]): Promise<void> {
+    for (const id of sessionIds) this.sessions.delete(id);
+  }
+}

@@ -1,0 +1,61 @@
+import type { Socket } from 'socket.io';
+import { ProtocolError } from '../../shared/errors';
+import {
+  binaryPayloadSchema,
+  TableClientEvent,
+  TableServerEvent,
+  updateLayersSchema,
+  type LayersUpdated,
+  type UpdateLayers,
+} from '../../shared/layers-protocol';
+import { layerOriginOf, type UpdateOrigin } from '../sessions/applied-updates';
+import { decodePayload, encodePayload } from './binary-payload';
+import type { GameSession } from '../sessions/game-session';
+import { RateLimiter } from '../limits/rate-limiter';
+import type { Register } from './session-handlers';
+import type { SocketUser } from './socket-auth';
+import { joinedSessionId, type TableContext } from './table-context';
+import { quotaOf } from './user-limits';
+
+/** `update-layers`: one page's layers, merged, stored, then sent to the whole session. */
+export function registerLayerHandlers(socket: Socket, user: SocketUser, context: TableContext, on: Register): void {
+  const limiter = quotaOf(socket).updates(new RateLimiter(context.rates.updatesPerSecond, context.rates.updatesBurst));
+  const event = TableClientEvent.updateLayers;
+  on(event, binaryPayloadSchema, async (bytes: Uint8Array) => {
+    const sessionId = joinedSessionId(socket);
+    if (!limiter.tryTake()) throw new ProtocolError('rate-limited', 'too many layer updates: slow down and send again');
+    // inflated before the session's turn: a refused payload never holds up the session
+    const edit = decodePayload(bytes, context.layers.maxLayerBytes, updateLayersSchema, event);
+    const session = await context.registry.get(sessionId);
+    const origin = edit.updateId === undefined ? undefined : layerOriginOf(user.id, edit.updateId);
+    return session.exclusive(() => commitOnce(session, edit, origin, context));
+  });
+}
+
+/** Rule L11: an edit already applied (its answer was lost, the client sent it again) is acknowledged, not merged again. */
+async function commitOnce(session: GameSession, edit: UpdateLayers, origin: UpdateOrigin | undefined, context: TableContext): Promise<{ revision: number }> {
+  const resent = origin && session.appliedAs(origin);
+  if (resent !== undefined) return { revision: resent };
+  const answer = await commitLayers(session, edit, context);
+  // after the page is stored: a crash in between costs a merge of the same edit again, never the edit
+  if (origin) await session.recordApplied({ ...origin, version: answer.revision });
+  return answer;
+}
+
+async function commitLayers(session: GameSession, edit: UpdateLayers, context: TableContext): Promise<{ revision: number }> {
+  const change = session.table.layers.prepare(edit);
+  if (!change.changed) return { revision: change.revision };
+  const { page } = change;
+  session.checkLayerGrowth(change.totalBytes);
+  try {
+    await context.stores.layers.savePage(session.id, { pdfId: page.pdfId, pageNum: page.pageNum, revision: page.revision, layers: page.layers });
+  } catch (error) {
+    context.logger.error({ err: error, sessionId: session.id, pdfId: page.pdfId, pageNum: page.pageNum }, 'could not store layers');
+    throw new ProtocolError('internal', 'the layers could not be stored; nothing was changed');
+  }
+  session.table.layers.commit(page);
+  session.recordUsage();
+  const updated: LayersUpdated = { pdfId: page.pdfId, pageNum: page.pageNum, layers: page.layers, revision: page.revision };
+  context.channel.broadcast(session.id, TableServerEvent.layersUpdated, encodePayload(updated));
+  return { revision: page.revision };
+}

@@ -1,0 +1,144 @@
+import type { Server, Socket } from 'socket.io';
+import { z } from 'zod';
+import { ProtocolError } from '../../shared/errors';
+import {
+  ClientEvent,
+  joinSessionSchema,
+  type JoinSession,
+  requestMissingUpdatesSchema,
+  SERVER_OWNED_KEYS,
+  ServerEvent,
+  updateGameStateSchema,
+} from '../../shared/protocol';
+import { mayJoin } from '../auth/table-access';
+import { TableServerEvent } from '../../shared/layers-protocol';
+import type { GameSession } from '../sessions/game-session';
+import type { Logger } from '../logger';
+import { RateLimiter } from '../limits/rate-limiter';
+import type { SessionRegistry } from '../sessions/session-registry';
+import type { Precheck, Reply } from './socket-events';
+import type { SocketUser } from './socket-auth';
+import { oneAtATime } from './socket-queue';
+import { quotaOf } from './user-limits';
+
+export interface HandlerContext {
+  io: Server;
+  registry: SessionRegistry;
+  logger: Logger;
+  rates: { updatesPerSecond: number; updatesBurst: number; fullStatesPerMinute: number; fullStatesBurst: number };
+}
+
+export function roomOf(sessionId: string): string {
+  return `session:${sessionId}`;
+}
+
+export type Register = (
+  event: string,
+  schema: z.ZodType,
+  handler: (payload: never, reply: Reply) => unknown,
+  precheck?: Precheck,
+) => void;
+
+/** The session events of one socket: create, join, update, catch up. */
+export function registerSessionHandlers(socket: Socket, user: SocketUser, context: HandlerContext, on: Register): void {
+  const { registry, rates } = context;
+  const quota = quotaOf(socket);
+  const updates = quota.updates(new RateLimiter(rates.updatesPerSecond, rates.updatesBurst));
+  // a join loads a table and sends all of it: a socket repeating it would make the server copy a large table again and again
+  const fullStates = new RateLimiter(rates.fullStatesPerMinute / 60, rates.fullStatesBurst);
+  const takeFullState = () => {
+    if (!fullStates.tryTake()) throw new ProtocolError('rate-limited', 'too many joins and full states: wait a moment');
+  };
+  const catchUp = oneAtATime(socket);
+  let joined: GameSession | undefined;
+
+  const member = (): GameSession => {
+    if (!joined) throw new ProtocolError('not-in-session', 'join a session first');
+    return joined;
+  };
+
+  /** Moves this socket's membership, as the registry counts it: a session nobody is in may leave memory. */
+  const moveTo = async (session: GameSession): Promise<void> => {
+    const previous = joined;
+    if (previous === session) return;
+    // counted at once, before any await, so a disconnect meanwhile leaves the right session
+    if (previous) registry.leave(previous.id);
+    registry.enter(session.id);
+    joined = session;
+    if (previous) await socket.leave(roomOf(previous.id));
+  };
+  socket.on('disconnect', () => {
+    if (joined) registry.leave(joined.id);
+  });
+
+  on(ClientEvent.createSession, z.unknown(), async () => {
+    quota.takeTable();
+    const session = await registry.create(user.id);
+    return { sessionId: session.id };
+  });
+
+  const join = async ({ sessionId, fromVersion, crc, clientKey }: JoinSession, reply: Reply) => {
+    if (!mayJoin(user.claims, sessionId)) {
+      throw new ProtocolError('forbidden', 'this table belongs to a voice channel: open it from Discord or from a join link');
+    }
+    const session = await registry.get(sessionId);
+    await session.exclusive(async () => {
+      // gone while waiting for its turn: counting it as joined would keep the session in memory forever
+      if (socket.disconnected) throw new ProtocolError('not-in-session', 'the socket disconnected before it joined');
+      await moveTo(session);
+      await socket.join(roomOf(session.id));
+      socket.data.sessionId = session.id;
+      socket.data.client = clientKey === undefined ? undefined : { userId: user.id, clientKey };
+      session.admit(user.id);
+      // inside the session's turn: the ack, then the full state, then any later delta
+      reply({ sessionId: session.id, role: session.roleOf(user.id), maxUpdateBytes: session.maxUpdateBytes });
+      // layers, PDFs and the view have no deltas: a resumed client gets them whole
+      if (sendCatchUp(socket, session, { fromVersion, crc }) === 'deltas') socket.emit(TableServerEvent.tableState, session.tableState());
+    });
+  };
+  on(ClientEvent.joinSession, joinSessionSchema, (payload: JoinSession, reply: Reply) => catchUp(() => join(payload, reply)), takeFullState);
+
+  const mayUpdate = () => {
+    member();
+    if (!registry.accepting) throw new ProtocolError('internal', 'the server is stopping: send the update again once reconnected');
+    if (!updates.tryTake()) throw new ProtocolError('rate-limited', 'too many updates: slow down and send again');
+  };
+  on(ClientEvent.updateGameState, updateGameStateSchema, async (payload: z.output<typeof updateGameStateSchema>) => {
+    const session = member();
+    const keys = [...Object.keys(payload.updates ?? {}), ...(payload.changes ?? []).map((change) => change.path[0] as string)];
+    const owned = keys.find((key) => SERVER_OWNED_KEYS.has(key));
+    if (owned) throw new ProtocolError('forbidden', `only the server writes "${owned}"`);
+    const result = await session.applyUpdate(payload, user.id);
+    return { version: result.version };
+  }, mayUpdate);
+
+  on(
+    ClientEvent.requestMissingUpdates,
+    requestMissingUpdatesSchema,
+    async ({ fromVersion, full }: z.output<typeof requestMissingUpdatesSchema>) => {
+      member();
+      // a full state asked for is refused before it waits its turn; one the history cannot spare, in it
+      if (full) takeFullState();
+      await catchUp(async () => {
+        // the socket may have joined another table while it waited
+        const session = member();
+        await session.exclusive(() => (full ? sendCatchUp(socket, session, {}) : sendCatchUp(socket, session, { fromVersion }, takeFullState)));
+      });
+    },
+  );
+}
+
+/**
+ * What a client at `fromVersion` (with `crc` there, when it says) misses, as deltas when the
+ * history has them, else the full state (which `beforeFull` may refuse).
+ */
+function sendCatchUp(socket: Socket, session: GameSession, held: { fromVersion?: number; crc?: number }, beforeFull?: Precheck): 'deltas' | 'full' {
+  const deltas = held.fromVersion === undefined ? null : session.deltasSince(held.fromVersion, held.crc);
+  if (deltas) {
+    socket.emit(ServerEvent.missingUpdates, { deltas });
+    return 'deltas';
+  }
+  beforeFull?.();
+  socket.emit(ServerEvent.fullGameState, session.fullState(socket.data.client));
+  return 'full';
+}

@@ -1,0 +1,71 @@
+import type { Socket } from 'socket.io';
+import type { z } from 'zod';
+import { ProtocolError, type ErrorBody } from '../../shared/errors';
+import { ServerEvent, type SessionErrorEvent } from '../../shared/protocol';
+import { OversizedFrame } from './frame-limits';
+import type { Logger } from '../logger';
+
+type AckFn = (response: unknown) => void;
+
+/** Acknowledges at once, before the handler returns, when what follows must come after the ack. */
+export type Reply = (result?: object) => void;
+
+/** Throws the refusal (not-in-session, rate-limited...) that needs nothing of the payload. */
+export type Precheck = () => void;
+
+/**
+ * Registers `handler` for `event` with the contract's error handling: a frame over the event's
+ * limit is refused `too-large` (it was never parsed), then `precheck` runs, and only then is the
+ * payload validated by `schema`, the costly step for a large one; the result goes back as
+ * `{ ok: true, ...result }`; a failure goes back as `{ ok: false, error }` to the ack callback,
+ * or as `session-error` when there is none.
+ */
+export function onEvent<S extends z.ZodType, R extends object | void>(
+  socket: Socket,
+  event: string,
+  schema: S,
+  handler: (payload: z.output<S>, reply: Reply) => R | Promise<R>,
+  logger: Logger,
+  precheck?: Precheck,
+): void {
+  socket.on(event, async (...args: unknown[]) => {
+    const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckFn) : undefined;
+    let replied = false;
+    const reply: Reply = (result) => {
+      if (replied) return;
+      replied = true;
+      ack?.({ ok: true, ...result });
+    };
+    try {
+      const [payload] = args;
+      if (payload instanceof OversizedFrame) {
+        throw new ProtocolError('too-large', `${event}: a frame of ${payload.chars} characters is over this event's ${payload.limit}`);
+      }
+      precheck?.();
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) throw invalidPayload(event, parsed.error);
+      reply((await handler(parsed.data, reply)) ?? undefined);
+    } catch (error) {
+      const body = toErrorBody(error, event, socket, logger);
+      if (replied) return;
+      if (ack) ack({ ok: false, error: body });
+      else socket.emit(ServerEvent.sessionError, { event, ...body } satisfies SessionErrorEvent);
+    }
+  });
+}
+
+/** The contract's `invalid-payload` error for a payload `schema` refused, naming where. */
+export function invalidPayload(event: string, error: z.ZodError): ProtocolError {
+  const issue = error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  return new ProtocolError('invalid-payload', `${event}: ${issue?.message ?? 'invalid payload'}${where}`);
+}
+
+function toErrorBody(error: unknown, event: string, socket: Socket, logger: Logger): ErrorBody {
+  if (error instanceof ProtocolError) {
+    logger.debug({ event, socketId: socket.id, code: error.code }, error.message);
+    return error.toBody();
+  }
+  logger.error({ err: error, event, socketId: socket.id }, 'event handler failed');
+  return { code: 'internal', message: 'the server could not handle this event' };
+}

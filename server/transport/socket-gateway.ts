@@ -1,0 +1,61 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { ClientEvent } from '../../shared/protocol';
+import { registerDiceHandlers } from './dice-handlers';
+import { frameLimitedParser } from './frame-limits';
+import { registerLayerHandlers } from './layer-handlers';
+import { registerLiveHandlers } from './live-handlers';
+import type { Logger } from '../logger';
+import { registerPageHandlers } from './page-handlers';
+import { trackPresence } from './presence';
+import type { SessionChannel } from '../sessions/session-channel';
+import { securityHeaderValues } from '../http/security-headers';
+import { registerSessionHandlers, roomOf, type HandlerContext, type Register } from './session-handlers';
+import { onEvent } from './socket-events';
+import { socketAuth, type SocketUser } from './socket-auth';
+import { capQueuedBytes } from './socket-queue';
+import type { TableContext } from './table-context';
+import type { TokenService } from '../auth/tokens';
+
+export interface GatewayOptions {
+  tokens: TokenService;
+  logger: Logger;
+  /** Messages larger than this are cut off by Socket.IO itself (the socket is disconnected). */
+  maxMessageBytes: number;
+  maxUpdateBytes: number;
+  sockets: { maxQueuedBytes: number; maxEventBytes: number };
+}
+
+/** The Socket.IO server: authenticates sockets and hands their events to the handlers. */
+export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
+  const { maxEventBytes, maxQueuedBytes } = options.sockets;
+  // an update's envelope (ids, intents) gets the room of any other event's frame
+  const byEvent = { [ClientEvent.updateGameState]: options.maxUpdateBytes + maxEventBytes };
+  const parser = frameLimitedParser({ byEvent, otherEvents: maxEventBytes });
+  const io = new Server(httpServer, { maxHttpBufferSize: options.maxMessageBytes, serveClient: false, parser });
+  const headers = securityHeaderValues();
+  io.engine.on('headers', (answer: Record<string, string>) => Object.assign(answer, headers));
+  io.use(socketAuth(options.tokens));
+  const channel: SessionChannel = {
+    broadcast: (sessionId, event, payload) => io.to(roomOf(sessionId)).emit(event, payload),
+  };
+  const attach = (context: Omit<HandlerContext, 'io'>, table: Omit<TableContext, 'logger'>) => {
+    trackPresence(io, context.registry, options.logger);
+    io.on('connection', (socket: Socket) => {
+      const user = socket.data.user as SocketUser;
+      const log = options.logger.child({ socketId: socket.id, userId: user.id });
+      log.debug('socket connected');
+      socket.on('disconnect', (reason) => log.debug({ reason }, 'socket disconnected'));
+      capQueuedBytes(socket, maxQueuedBytes, log);
+      const full = { ...context, io, logger: log };
+      const on: Register = (event, schema, handler, precheck) => onEvent(socket, event, schema, handler as never, log, precheck);
+      registerSessionHandlers(socket, user, full, on);
+      registerDiceHandlers(socket, user, full, on);
+      const tableContext = { ...table, logger: log };
+      registerLayerHandlers(socket, user, tableContext, on);
+      registerLiveHandlers(socket, user, tableContext, on);
+      registerPageHandlers(socket, tableContext, on);
+    });
+  };
+  return { io, channel, attach };
+}
