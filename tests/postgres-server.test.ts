@@ -6,7 +6,7 @@ import { canonicalJson } from '../shared/canonical-json';
 import { crc32Utf8 } from '../shared/crc32';
 import type { PdfData } from '../shared/layers-protocol';
 import { syncClient, syncPair, type TestClient } from './support/clients';
-import { eventually } from './support/harness';
+import { eventually, request } from './support/harness';
 import { testDatabase } from './support/postgres';
 import { freePort, startServerProcess, type ServerProcess } from './support/server-process';
 import { samplePdf } from './support/sample-pdf';
@@ -120,5 +120,32 @@ describe('the real server on STORAGE=postgres', () => {
     restarted.child.kill('SIGTERM');
     assert.equal(await restarted.exited, 0);
     for (const node of [first, second, restarted]) assert.deepEqual(await readdir(node.dataDir), [], 'no PDF file on any node');
+  });
+  it('G6: two nodes race on one table: the node that lost the append reads what it missed, merges again and acknowledges once', async (t) => {
+    const databaseUrl = await testDatabase();
+    const [first, second] = [await postgresNode(databaseUrl), await postgresNode(databaseUrl)];
+    t.after(() => {
+      for (const node of [first, second]) node.child.kill('SIGTERM');
+    });
+    const { sessionId, players } = await tableOf(first.url, 'x');
+    const x = players[0] as Player;
+    const y = await player(second.url, 'y');
+    t.after(() => closeAll([x, y]));
+    await join(y, sessionId);
+    // both nodes hold the table at version 0; each takes an update made from it
+    assert.deepEqual(await request(x.socket, 'update-game-state', { updates: { hp: 1 }, baseVersion: 0, updateId: 'x-1' }), { ok: true, version: 1 });
+    const raced = { updates: { notes: [{ id: 'n1', text: 'from y' }] }, baseVersion: 0, updateId: 'y-1' };
+    assert.deepEqual(await request(y.socket, 'update-game-state', raced), { ok: true, version: 2 }, 'one ack, after version 1 of the other node');
+    assert.deepEqual(await request(y.socket, 'update-game-state', raced), { ok: true, version: 2 }, 'a resend is not applied again');
+
+    const third = await postgresNode(databaseUrl);
+    t.after(() => third.child.kill('SIGTERM'));
+    const late = await player(third.url, 'late');
+    t.after(() => closeAll([late]));
+    const full = await join(late, sessionId);
+    const expected = { hp: 1, notes: [{ id: 'n1', text: 'from y' }] };
+    assert.equal(full.version, 2, 'one linear history');
+    assert.deepEqual(full.state, expected);
+    assert.equal(full.crc, crc32Utf8(canonicalJson(expected)));
   });
 });

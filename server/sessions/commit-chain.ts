@@ -1,8 +1,19 @@
+import { StorageError } from '../storage/storage-error';
+
 /** A commit of the chain failed, or one before it did: nothing it holds was stored. */
 export class BrokenChainError extends Error {
   constructor(cause: unknown) {
     super('an earlier commit of this session failed', { cause });
   }
+}
+
+/**
+ * Whether a commit failed because another writer (another node) had appended that version first,
+ * itself or a commit before it: the update was not stored, and can be merged again on what was.
+ */
+export function lostTheRace(error: unknown): boolean {
+  const cause = error instanceof BrokenChainError ? error.cause : error;
+  return cause instanceof StorageError && cause.code === 'version-taken';
 }
 
 /**

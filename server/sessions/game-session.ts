@@ -21,7 +21,10 @@ import { TaskQueue } from './task-queue';
 import { AppliedUpdates, originOf, type UpdateOrigin } from './applied-updates';
 import { patchImmutably } from '../../shared/immutable-patch';
 import type { TableUsage } from '../limits/table-usage';
-import { CommitChain } from './commit-chain';
+import { CommitChain, lostTheRace } from './commit-chain';
+
+/** Tries of one update against other nodes appending to the same table before it gives up with `internal`. */
+const MAX_RACE_ATTEMPTS = 5;
 
 /** How long a client's last applied update is remembered: as long as its token may reconnect. */
 const APPLIED_UPDATE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -215,15 +218,19 @@ export class GameSession {
    * once it is committed, with all before it; others see the delta as soon as it is applied.
    */
   async applyUpdate(update: UpdateGameState, userId?: string): Promise<UpdateResult> {
-    const { result, committed } = await this.exclusive(() => this.applyAndRelay(update, userId));
-    try {
-      await committed;
-    } catch {
-      // rolled back to what is stored before the sender hears of it: its resend finds that state
-      await this.recovering;
-      throw new ProtocolError('internal', 'the update could not be stored; nothing was changed');
+    for (let attempt = 1; ; attempt++) {
+      const { result, committed } = await this.exclusive(() => this.applyAndRelay(update, userId));
+      try {
+        await committed;
+        return result;
+      } catch (error) {
+        // rolled back to what is stored before the sender hears of it: its resend finds that state
+        await this.recovering;
+        // another node took the version: merged again from its base on what that node appended (rule G6)
+        if (lostTheRace(error) && !this.commits.broken && attempt < MAX_RACE_ATTEMPTS) continue;
+        throw new ProtocolError('internal', 'the update could not be stored; nothing was changed');
+      }
     }
-    return result;
   }
 
   private applyAndRelay(update: UpdateGameState, userId: string | undefined): AppliedInMemory {
