@@ -5,7 +5,7 @@ import { Router } from 'express';
 import { createDiffer } from '../shared/diff';
 import type { Config } from './config';
 import { createDiscordApp } from './discord/discord-app';
-import { createHttpApp } from './http/http-app';
+import { createHttpApp, type EngineState } from './http/http-app';
 import type { Logger } from './logger';
 import { AccessLinks } from './http/access-links';
 import { Housekeeping } from './sessions/housekeeping';
@@ -77,6 +77,7 @@ export async function startServer(
     logger,
     activityDist: config.activityDist,
     isReady: () => ready,
+    engines: async () => ({ storage: await stateOf(store) }),
     routes: apiRoutes,
     guestLimit: userLimits.guestCreation,
   });
@@ -132,4 +133,15 @@ export async function startServer(
 function referencesOf(pdfs: PdfStore): PdfReferences {
   if ('isReferenced' in pdfs && typeof pdfs.isReferenced === 'function') return pdfs as PdfStore & PdfReferences;
   throw new Error('startServer: a PDF store that cannot tell synchronously which files it names needs extras.pdfBytes');
+}
+
+/** How long /healthz waits for the storage to answer before it counts it down. */
+const PING_TIMEOUT_MS = 2000;
+
+async function stateOf(store: SessionStore): Promise<EngineState> {
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer')), PING_TIMEOUT_MS).unref());
+  return Promise.race([store.ping(), timeout]).then(
+    () => 'up',
+    () => 'down',
+  );
 }

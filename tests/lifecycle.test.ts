@@ -55,6 +55,14 @@ class SessionFiles implements SessionDependent {
 }
 
 describe('session lifecycle on SQLite', () => {
+  it('L0: /healthz says the node is ready and its storage answers', async (t) => {
+    const server = await startTestServer(SQLITE);
+    t.after(() => server.stop());
+    const health = await fetch(`${server.url}/healthz`);
+    assert.equal(health.status, 200);
+    assert.deepEqual(await health.json(), { ok: true, status: 'ok', engines: { storage: 'up' } });
+  });
+
   it('L1: an idle session leaves memory once nobody is in it, and comes back whole with its history', async (t) => {
     const server = await startTestServer(SQLITE);
     t.after(() => server.stop());

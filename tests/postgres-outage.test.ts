@@ -19,6 +19,8 @@ describe('PostgreSQL going away and coming back', () => {
       SESSION_SECRET: 'one-secret-that-every-node-of-the-cluster-shares',
       PG_CONNECT_TIMEOUT_MS: '1000',
     });
+    const health = async () => (await fetch(`${server.url}/healthz`)).json();
+    assert.deepEqual(await health(), { ok: true, status: 'ok', engines: { storage: 'up' } });
     const { sessionId, players } = await tableOf(server.url, 'host');
     const host = players[0]!;
     t.after(() => closeAll(players));
@@ -32,6 +34,7 @@ describe('PostgreSQL going away and coming back', () => {
     assert.equal(upload.status, 500, 'an upload fails as clearly');
     assert.equal(server.child.exitCode, null, 'the server did not crash');
     assert.equal(host.socket.connected, true);
+    assert.deepEqual(await health(), { ok: true, status: 'degraded', engines: { storage: 'down' } }, '/healthz says which engine is down');
 
     await database.start();
     // the pool drops the connections the shutdown broke and opens new ones: no restart of the server
@@ -44,6 +47,7 @@ describe('PostgreSQL going away and coming back', () => {
       answer = await request(host.socket, 'update-game-state', hp(3));
     }
     assert.equal(answer.version, 2, 'the refused update took no version');
+    assert.deepEqual(await health(), { ok: true, status: 'ok', engines: { storage: 'up' } });
     const later = await player(server.url, 'later');
     t.after(() => closeAll([later]));
     const full = await join(later, sessionId);

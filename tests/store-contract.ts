@@ -118,7 +118,7 @@ export function sessionContract(engine: StoreEngine): void {
     await sessions.close();
   });
 
-  it(`K5 (${name}): removes sessions unused since a cutoff with their log and table data, sparing those asked; closed, it refuses`, async () => {
+  it(`K5 (${name}): removes sessions unused since a cutoff with their log and table data, sparing those asked; closed, it refuses (and ping fails)`, async () => {
     const { storage } = await fresh(engine);
     const { sessions, tableStores } = storage;
     for (const id of ['old', 'kept', 'loaded']) {
@@ -148,8 +148,10 @@ export function sessionContract(engine: StoreEngine): void {
       // a page of a session that no longer exists is refused, not stored apart from any session
       await rejectsWith(tableStores.layers.savePage('old', { pdfId: 'b', pageNum: 1, revision: 2, layers: {} }), 'storage-failed');
     }
+    await sessions.ping();
     await sessions.close();
     await rejectsWith(sessions.appendUpdate('loaded', entry(4)), 'storage-closed');
+    await rejectsWith(sessions.ping(), 'storage-closed', 'a closed store does not pass for healthy');
   });
 
   it(`K6 (${name}): appends to many sessions at once all commit, each resolved once stored`, async () => {

@@ -12,11 +12,15 @@ export interface HttpAppOptions {
   logger: Logger;
   activityDist: string;
   isReady: () => boolean;
+  /** Whether each engine the node depends on answers now: `up` or `down`, by name. */
+  engines: () => Promise<Record<string, EngineState>>;
   /** More API routes (the PDFs), mounted ahead of the API's 404. */
   routes: Router;
   /** Refuses guest token floods from one address. */
   guestLimit: RequestHandler;
 }
+
+export type EngineState = 'up' | 'down';
 
 /** The HTTP side: health, guest identity, and the built activity. */
 export function createHttpApp(options: HttpAppOptions): Express {
@@ -24,8 +28,13 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by');
   app.use(securityHeaders());
 
-  app.get('/healthz', (_req, res) => {
-    res.status(options.isReady() ? 200 : 503).json({ ok: options.isReady() });
+  // ready means the node takes connections; an engine that is down degrades it without taking it
+  // out of a load balancer: the other nodes share the same engines
+  app.get('/healthz', async (_req, res) => {
+    const engines = await options.engines();
+    const ok = options.isReady();
+    const status = !ok ? 'starting' : Object.values(engines).every((state) => state === 'up') ? 'ok' : 'degraded';
+    res.status(ok ? 200 : 503).json({ ok, status, engines });
   });
 
   app.post('/api/auth/guest', options.guestLimit, express.json({ limit: '4kb' }), (req, res) => {

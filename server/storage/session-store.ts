@@ -61,6 +61,8 @@ export interface SessionStore {
   saveSnapshot(id: string, snapshot: Snapshot, keepFrom: number, appliedBefore: number): Promise<void>;
   /** Removes the sessions last used before `cutoff` (ms since the epoch), but none in `keep`. */
   removeUnusedSince(cutoff: number, keep: ReadonlySet<string>): Promise<string[]>;
+  /** Resolves when the storage answers now (for /healthz); fails with a StorageError when it does not. */
+  ping(): Promise<void>;
   /** Commits what is pending, then releases the storage; later calls fail. */
   close(): Promise<void>;
 }

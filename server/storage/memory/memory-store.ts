@@ -72,6 +72,10 @@ export class MemorySessionStore implements SessionStore {
     return removed;
   }
 
+  async ping(): Promise<void> {
+    if (this.closed) throw new StorageError('storage-closed', 'the store is closed');
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.sessions.clear();

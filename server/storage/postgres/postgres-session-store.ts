@@ -112,6 +112,10 @@ export class PostgresSessionStore implements SessionStore {
     return (removed.rows as Array<{ id: string }>).map((row) => row.id);
   }
 
+  async ping(): Promise<void> {
+    await this.db.query('SELECT 1');
+  }
+
   close(): Promise<void> {
     return this.db.close();
   }

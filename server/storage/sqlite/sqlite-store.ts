@@ -152,6 +152,11 @@ export class SqliteSessionStore implements SessionStore {
     });
   }
 
+  /** Through the writer: a store whose writes would fail does not pass for healthy. */
+  ping(): Promise<void> {
+    return this.writes.run(() => undefined);
+  }
+
   close(): Promise<void> {
     return this.connection.close();
   }
