@@ -73,9 +73,11 @@ class Crowd {
     const timers = tables.map((table, i) => this.startChanging(table, i));
     await sleep(this.plan.warmupSeconds * 1000);
     this.measuring = true;
+    process.send?.({ phase: 'measuring' });
     delay.enable();
     await sleep(this.plan.seconds * 1000);
     this.measuring = false;
+    process.send?.({ phase: 'measured' });
     delay.disable();
     for (const timer of timers) clearInterval(timer.interval ?? timer.start);
     const expected = this.sent * this.plan.clients;

@@ -1,25 +1,50 @@
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 /**
  * Runs a server module in this process and answers the bench's `stats` message over IPC with the
- * event-loop delay and memory since the last `reset`: the server itself stays as `npm start` runs it.
+ * event-loop delay, CPU time and memory since the last `reset`: the server itself stays as `npm start` runs it.
+ * With CROWD_CPU_PROF naming a folder, the CPU profile of each window from `reset` to `stats` is
+ * written there (what the server does under load, without its start-up).
  * Usage: node --import tsx bench/processes/monitored.ts <module>
  */
 const histogram = monitorEventLoopDelay({ resolution: 5 });
 histogram.enable();
+let cpuAtReset = process.cpuUsage();
 
 const ms = (ns: number) => ns / 1e6;
 
-process.on('message', (message: unknown) => {
-  if (message === 'reset') histogram.reset();
+const profileDir = process.env.CROWD_CPU_PROF;
+const profiler = profileDir ? new Session() : undefined;
+profiler?.connect();
+await profiler?.post('Profiler.enable');
+
+let profiling = false;
+
+async function saveProfile(): Promise<void> {
+  if (!profiler || !profileDir || !profiling) return;
+  profiling = false;
+  const { profile } = await profiler.post('Profiler.stop');
+  await writeFile(path.join(profileDir, `${path.basename(process.argv[2] ?? 'server', '.ts')}-${process.pid}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+}
+
+process.on('message', async (message: unknown) => {
+  if (message === 'reset') {
+    histogram.reset();
+    cpuAtReset = process.cpuUsage();
+    await profiler?.post('Profiler.start');
+    profiling = profiler !== undefined;
+  }
   if (message !== 'stats') return;
+  // read before the profile is written and the heap collected, which are not the server's work
+  const cpu = process.cpuUsage(cpuAtReset);
+  const eventLoopDelay = { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max) };
+  await saveProfile();
   global.gc?.();
   const memory = process.memoryUsage();
-  process.send?.({
-    eventLoopDelay: { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max) },
-    rssBytes: memory.rss,
-    heapUsedBytes: memory.heapUsed,
-  });
+  process.send?.({ eventLoopDelay, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, cpuMs: (cpu.user + cpu.system) / 1000 });
 });
 
 const target = process.argv[2];

@@ -9,6 +9,8 @@ export interface ProcessStats {
   eventLoopDelay: { p50: number; p99: number; max: number };
   rssBytes: number;
   heapUsedBytes: number;
+  /** CPU time (user and system, every thread) since the last reset. */
+  cpuMs: number;
 }
 
 /** A server of the crowd bench in a process of its own, with its event loop and memory watched. */
@@ -22,12 +24,6 @@ export interface WatchedServer {
 
 const TSX = ['--import', 'tsx', '--expose-gc'];
 
-/** `--cpu-prof` into this folder for the servers when CROWD_CPU_PROF names one (profiling, not the bench's figures). */
-function profileArgs(): string[] {
-  const dir = process.env.CROWD_CPU_PROF;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
-}
-
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
   const probe = createServer();
@@ -38,7 +34,8 @@ async function freePort(): Promise<number> {
 }
 
 async function waitFor(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  // a loaded machine may take a while to compile and start a server
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
     const ok = await fetch(url).then((response) => response.ok, () => false);
@@ -60,12 +57,18 @@ async function watched(module: string, env: Record<string, string>, readyPath: s
   const secret = randomBytes(24).toString('base64url');
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamebook-crowd-'));
   const child = fork('bench/processes/monitored.ts', [module], {
-    execArgv: [...TSX, ...profileArgs()],
+    execArgv: TSX,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SESSION_SECRET: secret },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}${readyPath}`, child);
+  try {
+    await waitFor(`${url}${readyPath}`, child);
+  } catch (error) {
+    child.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url,
     secret,
@@ -107,11 +110,20 @@ export async function withWatched<T>(start: () => Promise<WatchedServer>, run: (
   }
 }
 
+/** What the crowd's process says as its measured window starts and ends. */
+export interface CrowdPhases {
+  measuring(): void;
+  measured(): void;
+}
+
 /** Runs the crowd in its own process until it reports. */
-export function runCrowd(plan: CrowdPlan): Promise<CrowdResult> {
+export function runCrowd(plan: CrowdPlan, phases: CrowdPhases): Promise<CrowdResult> {
   const child = fork('bench/processes/crowd-generator.ts', [], { execArgv: TSX, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
-    child.once('message', (result) => resolve(result as CrowdResult));
+    child.on('message', (message: { phase?: 'measuring' | 'measured' }) => {
+      if (message.phase) phases[message.phase]();
+      else resolve(message as CrowdResult);
+    });
     child.once('exit', (code) => reject(new Error(`the load generator exited with ${code} before reporting`)));
     child.send(plan);
   });

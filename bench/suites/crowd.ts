@@ -11,20 +11,21 @@ const SECONDS = Number(process.env.CROWD_SECONDS ?? 8);
 
 interface Measured {
   result: CrowdResult;
+  /** Before the crowd connects. */
   before: ProcessStats;
-  after: ProcessStats;
+  /** Over the measured window (event-loop delay, CPU), and memory at its end, the crowd still connected. */
+  during: ProcessStats;
 }
 
 async function measure(server: WatchedServer, plan: Omit<CrowdPlan, 'url' | 'secret'>): Promise<Measured> {
   const before = await server.stats();
-  const result = await runCrowdAgainst(server, plan);
-  const after = await server.stats();
-  return { result, before, after };
-}
-
-async function runCrowdAgainst(server: WatchedServer, plan: Omit<CrowdPlan, 'url' | 'secret'>): Promise<CrowdResult> {
-  server.resetStats();
-  return runCrowd({ ...plan, url: server.url, secret: server.secret });
+  let during: Promise<ProcessStats> | undefined;
+  const result = await runCrowd(
+    { ...plan, url: server.url, secret: server.secret },
+    { measuring: () => server.resetStats(), measured: () => (during = server.stats()) },
+  );
+  if (!during) throw new Error('the load generator reported without a measured window');
+  return { result, before, during: await during };
 }
 
 /** A figure that may be missing (NaN arrives as null over IPC). */
@@ -33,8 +34,8 @@ function figure(value: number | null): number | string {
 }
 
 function row(label: string, tables: number, measured: Measured, baselineP99: number): Array<string | number> {
-  const { result, before, after } = measured;
-  const perTableKiB = (after.rssBytes - before.rssBytes) / tables / 1024;
+  const { result, before, during } = measured;
+  const perTableKiB = (during.rssBytes - before.rssBytes) / tables / 1024;
   return [
     label,
     tables,
@@ -43,9 +44,10 @@ function row(label: string, tables: number, measured: Measured, baselineP99: num
     result.p99 / baselineP99,
     `${result.delivered} / ${result.expected}`,
     result.errors.length,
-    after.eventLoopDelay.p99,
+    during.eventLoopDelay.p99,
+    (during.cpuMs * 1000) / result.sent,
     figure(result.ackP99),
-    Math.round(after.rssBytes / 2 ** 20),
+    Math.round(during.rssBytes / 2 ** 20),
     perTableKiB,
     result.generatorDelayP99,
   ];
@@ -73,8 +75,8 @@ export async function crowdSuite(): Promise<BenchTable[]> {
   return [
     {
       title: `A crowd on one node: tables of ${CLIENTS} clients, ${CHANGES_PER_SECOND} changes/s each`,
-      description: `Each table changes one value ${CHANGES_PER_SECOND} times a second, the sender rotating, every client (the sender too) receiving every change; ${SECONDS} s measured after 2 s of warm-up. Server, relay and load generator each in a process of their own; the baseline is a bare Socket.IO relay carrying the same events (${eventBytes} bytes) in the same run. Delivery: from the sender's emit to each receiver's event. Memory: the server's RSS after the run, and its growth per table over the run. The table counts go up until the ratio passes ${RATIO_LIMIT}× (or the list ends).`,
-      columns: ['path', 'tables', 'delivery p50 ms', 'delivery p99 ms', 'p99 ÷ relay', 'delivered / expected', 'errors', 'server event-loop delay p99 ms', 'ack p99 ms', 'server RSS MB', 'KiB per table', 'generator delay p99 ms'],
+      description: `Each table changes one value ${CHANGES_PER_SECOND} times a second, the sender rotating, every client (the sender too) receiving every change; ${SECONDS} s measured after 2 s of warm-up. Server, relay and load generator each in a process of their own; the baseline is a bare Socket.IO relay carrying the same events (${eventBytes} bytes) in the same run. Delivery: from the sender's emit to each receiver's event. The server's event-loop delay and CPU time (all its threads) over the measured window, CPU per change sent; memory: the server's RSS at the window's end with the crowd connected, and its growth per table since before the crowd connected. The table counts go up until the ratio passes ${RATIO_LIMIT}× (or the list ends).`,
+      columns: ['path', 'tables', 'delivery p50 ms', 'delivery p99 ms', 'p99 ÷ relay', 'delivered / expected', 'errors', 'server event-loop delay p99 ms', 'server CPU µs per change', 'ack p99 ms', 'server RSS MB', 'KiB per table', 'generator delay p99 ms'],
       rows,
     },
   ];
