@@ -22,9 +22,17 @@ function open(url: string, auth: object = {}): Promise<Socket> {
   });
 }
 
-/** Runs ROUNDS sends, each until every receiver has `event`; returns every delivery latency in ms. */
-async function timeRounds(receivers: Socket[], event: string, send: (round: number) => void): Promise<number[]> {
+interface Rounds {
+  /** Every delivery latency, ms. */
+  latencies: number[];
+  /** CPU time of this process (server and clients, every thread) per round, ms: what a loaded machine distorts least. */
+  cpuMsPerRound: number;
+}
+
+/** Runs ROUNDS sends, each until every receiver has `event`. */
+async function timeRounds(receivers: Socket[], event: string, send: (round: number) => void): Promise<Rounds> {
   const latencies: number[] = [];
+  const cpuBefore = process.cpuUsage();
   for (let round = 1; round <= ROUNDS; round++) {
     const started = performance.now();
     const arrived = receivers.map(
@@ -39,10 +47,11 @@ async function timeRounds(receivers: Socket[], event: string, send: (round: numb
     send(round);
     await Promise.all(arrived);
   }
-  return latencies;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { latencies, cpuMsPerRound: (cpu.user + cpu.system) / 1000 / ROUNDS };
 }
 
-async function deltaLatencies(): Promise<{ latencies: number[]; bytes: number }> {
+async function deltaLatencies(): Promise<Rounds & { bytes: number }> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamebook-bench-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', UPDATES_PER_SECOND: '10000', UPDATES_BURST: '10000' });
   const server = await startServer(config, new MemorySessionStore(), createLogger('silent'));
@@ -54,16 +63,16 @@ async function deltaLatencies(): Promise<{ latencies: number[]; bytes: number }>
   await Promise.all(receivers.map((socket) => socket.emitWithAck('join-session', sessionId)));
   let bytes = 0;
   receivers[0]?.on('game-state-delta', (payload: unknown) => (bytes = Buffer.byteLength(JSON.stringify(payload))));
-  const latencies = await timeRounds(receivers, 'game-state-delta', (round) =>
+  const rounds = await timeRounds(receivers, 'game-state-delta', (round) =>
     sender.emit('update-game-state', { updates: { counters: [{ id: 'gold', value: round }] } }),
   );
   for (const socket of [sender, ...receivers]) socket.close();
   await server.close();
   await rm(dataDir, { recursive: true, force: true });
-  return { latencies, bytes };
+  return { ...rounds, bytes };
 }
 
-async function plainBroadcastLatencies(payloadBytes: number): Promise<number[]> {
+async function plainBroadcastLatencies(payloadBytes: number): Promise<Rounds> {
   const httpServer = createServer();
   const relay = new Server(httpServer);
   relay.on('connection', (socket) => socket.on('relay', (payload) => relay.emit('relayed', payload)));
@@ -72,27 +81,35 @@ async function plainBroadcastLatencies(payloadBytes: number): Promise<number[]> 
   const sender = await open(url);
   const receivers = await Promise.all(Array.from({ length: CLIENTS }, () => open(url)));
   const payload = { filler: 'x'.repeat(Math.max(0, payloadBytes - 14)) };
-  const latencies = await timeRounds(receivers, 'relayed', () => sender.emit('relay', payload));
+  const rounds = await timeRounds(receivers, 'relayed', () => sender.emit('relay', payload));
   for (const socket of [sender, ...receivers]) socket.close();
   await new Promise<void>((resolve) => relay.close(() => resolve()));
-  return latencies;
+  return rounds;
 }
 
 /** Delivery latency of a delta to 50 clients of one session, next to a plain Socket.IO broadcast of the same bytes. */
 export async function fanoutSuite(): Promise<BenchTable[]> {
   const delta = await deltaLatencies();
   const plain = await plainBroadcastLatencies(delta.bytes);
-  const row = (label: string, latencies: number[], baseline: number[]) => {
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const base = [...baseline].sort((a, b) => a - b);
-    return [label, percentile(sorted, 50), percentile(sorted, 99), percentile(sorted, 50) / percentile(base, 50), percentile(sorted, 99) / percentile(base, 99)];
+  const row = (label: string, measured: Rounds, baseline: Rounds) => {
+    const sorted = [...measured.latencies].sort((a, b) => a - b);
+    const base = [...baseline.latencies].sort((a, b) => a - b);
+    return [
+      label,
+      percentile(sorted, 50),
+      percentile(sorted, 99),
+      percentile(sorted, 50) / percentile(base, 50),
+      percentile(sorted, 99) / percentile(base, 99),
+      measured.cpuMsPerRound,
+      measured.cpuMsPerRound / baseline.cpuMsPerRound,
+    ];
   };
   return [
     {
       title: `Delivery of one update to ${CLIENTS} clients of one session`,
-      description: `${ROUNDS} rounds over loopback websockets, all in one process: from the sender's emit until each of ${CLIENTS} receivers has the event. The baseline is a bare Socket.IO server relaying a payload of the same size (${delta.bytes} bytes) to the same number of clients, in the same run.`,
-      columns: ['path', 'p50 ms', 'p99 ms', 'p50 ÷ plain', 'p99 ÷ plain'],
-      rows: [row('plain Socket.IO broadcast (baseline)', plain, plain), row('update-game-state → game-state-delta', delta.latencies, plain)],
+      description: `${ROUNDS} rounds over loopback websockets, all in one process: from the sender's emit until each of ${CLIENTS} receivers has the event. The baseline is a bare Socket.IO server relaying a payload of the same size (${delta.bytes} bytes) to the same number of clients, in the same run. CPU: the whole process's (server and the ${CLIENTS + 1} clients) per round.`,
+      columns: ['path', 'p50 ms', 'p99 ms', 'p50 ÷ plain', 'p99 ÷ plain', 'CPU ms per round', 'CPU ÷ plain'],
+      rows: [row('plain Socket.IO broadcast (baseline)', plain, plain), row('update-game-state → game-state-delta', delta, plain)],
     },
   ];
 }
