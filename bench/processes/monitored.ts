@@ -13,6 +13,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 const histogram = monitorEventLoopDelay({ resolution: 5 });
 histogram.enable();
 let cpuAtReset = process.cpuUsage();
+let resetAt = performance.now();
 
 const ms = (ns: number) => ns / 1e6;
 
@@ -34,17 +35,19 @@ process.on('message', async (message: unknown) => {
   if (message === 'reset') {
     histogram.reset();
     cpuAtReset = process.cpuUsage();
+    resetAt = performance.now();
     await profiler?.post('Profiler.start');
     profiling = profiler !== undefined;
   }
   if (message !== 'stats') return;
   // read before the profile is written and the heap collected, which are not the server's work
   const cpu = process.cpuUsage(cpuAtReset);
+  const windowMs = performance.now() - resetAt;
   const eventLoopDelay = { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max) };
   await saveProfile();
   global.gc?.();
   const memory = process.memoryUsage();
-  process.send?.({ eventLoopDelay, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, cpuMs: (cpu.user + cpu.system) / 1000 });
+  process.send?.({ eventLoopDelay, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, cpuMs: (cpu.user + cpu.system) / 1000, windowMs });
 });
 
 const target = process.argv[2];

@@ -11,6 +11,8 @@ export interface ProcessStats {
   heapUsedBytes: number;
   /** CPU time (user and system, every thread) since the last reset. */
   cpuMs: number;
+  /** Time from the reset to these stats, as the server saw them: far below the bench's window when its loop was too busy to read them. */
+  windowMs: number;
 }
 
 /** A server of the crowd bench in a process of its own, with its event loop and memory watched. */

@@ -33,6 +33,16 @@ function figure(value: number | null): number | string {
   return value === null || Number.isNaN(value) ? '–' : value;
 }
 
+/**
+ * The server's event-loop delay p99 and CPU µs per change over the window, or '–' when the server
+ * read the window's start and end together (its loop was too busy to read them on time).
+ */
+function serverFigures(during: ProcessStats, sent: number): Array<number | string> {
+  if (during.windowMs < (SECONDS * 1000) / 2) return ['–', '–'];
+  const changesInWindow = (sent * during.windowMs) / (SECONDS * 1000);
+  return [during.eventLoopDelay.p99, (during.cpuMs * 1000) / changesInWindow];
+}
+
 function row(label: string, tables: number, measured: Measured, baselineP99: number): Array<string | number> {
   const { result, before, during } = measured;
   const perTableKiB = (during.rssBytes - before.rssBytes) / tables / 1024;
@@ -44,8 +54,7 @@ function row(label: string, tables: number, measured: Measured, baselineP99: num
     result.p99 / baselineP99,
     `${result.delivered} / ${result.expected}`,
     result.errors.length,
-    during.eventLoopDelay.p99,
-    (during.cpuMs * 1000) / result.sent,
+    ...serverFigures(during, result.sent),
     figure(result.ackP99),
     Math.round(during.rssBytes / 2 ** 20),
     perTableKiB,
