@@ -7,6 +7,8 @@ interface MemoryRecord {
   /** Ascending by version. */
   snapshots: Snapshot[];
   log: GameStateDelta[];
+  /** The versions in `log`: an append checks its version here, not by a walk of the log. */
+  logged: Set<number>;
   applied: Map<string, AppliedUpdate & { appliedAt: number }>;
   lastUsedAt: number;
 }
@@ -17,7 +19,7 @@ export class MemorySessionStore implements SessionStore {
   private closed = false;
 
   async createSession(meta: SessionMeta): Promise<void> {
-    this.sessions.set(meta.id, { meta, snapshots: [], log: [], applied: new Map(), lastUsedAt: Date.now() });
+    this.sessions.set(meta.id, { meta, snapshots: [], log: [], logged: new Set(), applied: new Map(), lastUsedAt: Date.now() });
   }
 
   async loadSession(id: string, from: SnapshotChoice = 'oldest'): Promise<StoredSession | null> {
@@ -43,8 +45,9 @@ export class MemorySessionStore implements SessionStore {
   async appendUpdate(id: string, entry: GameStateDelta, applied?: AppliedUpdate): Promise<void> {
     const record = this.require(id);
     // as the SQL engines' primary key (session_id, version): one history, whoever appends
-    if (record.log.some((logged) => logged.version === entry.version)) throw versionTaken(id, entry.version);
+    if (record.logged.has(entry.version)) throw versionTaken(id, entry.version);
     record.log.push(entry);
+    record.logged.add(entry.version);
     record.lastUsedAt = Date.now();
     if (applied) await this.recordApplied(id, applied);
   }
@@ -60,6 +63,7 @@ export class MemorySessionStore implements SessionStore {
     if (base) {
       record.snapshots = record.snapshots.filter((kept) => kept.version >= base.version);
       record.log = record.log.filter((entry) => entry.version > base.version);
+      record.logged = new Set(record.log.map((entry) => entry.version));
     }
     for (const [key, applied] of record.applied) if (applied.appliedAt < appliedBefore) record.applied.delete(key);
   }
