@@ -5,25 +5,13 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, screenshot, textOf, until, valueOf } from './support/browser';
 import { createTable, player, startE2eTable, type E2eTable } from './support/e2e-table';
+import { overlayColour } from './support/overlay-pixels';
 import { samplePdf } from './support/sample-pdf';
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
 const rendered = (page: Page, expected: RegExp, what: string) =>
   until(() => page.locator('.page-stage').getAttribute('data-rendered', { timeout: 1000 }), (value) => expected.test(value ?? ''), what, 15_000);
-
-/** The colour at a point of the overlay, in CSS pixels from its top left. */
-function overlayColour(page: Page, x: number, y: number): Promise<string> {
-  return page.locator('canvas.book-overlay').evaluate(
-    (element, at) => {
-      const canvas = element as HTMLCanvasElement;
-      const ratio = canvas.width / canvas.getBoundingClientRect().width;
-      const [r, g, b, a] = canvas.getContext('2d')!.getImageData(Math.round(at.x * ratio), Math.round(at.y * ratio), 1, 1).data;
-      return `${r},${g},${b},${a}`;
-    },
-    { x, y },
-  );
-}
 
 const sessionOf = (page: Page) => /\/t\/([A-Za-z0-9_-]+)$/.exec(page.url())?.[1] ?? '';
 
