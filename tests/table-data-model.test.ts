@@ -4,7 +4,7 @@ import type { DiceRoll } from '../shared/dice';
 import { applyEdit, changeToken, invertEdit, readLayers, tokenAt, type Token } from '../activity/src/book/layer-items';
 import { restoreItem, takeItem, type Item, type RemovedItem } from '../activity/src/model/collection';
 import { newRolls, ROLL_NEWS_MS } from '../activity/src/model/dice-log';
-import { linkProblemText } from '../activity/src/platform/link-problem';
+import { inviteProblemText, linkProblemText } from '../activity/src/platform/link-problem';
 import { forgetTable, RECENT_TABLES_KEPT, recentTables, rememberTable } from '../activity/src/platform/recent-tables';
 import { TableError } from '../activity/src/sync/table-error';
 
@@ -67,7 +67,9 @@ describe("the table's data in the activity: pure parts", () => {
 
   it('a link that leads nowhere is explained by what the server said', () => {
     assert.match(linkProblemText(new TableError('unknown-session', 'there is no session x')), /no table at this link/);
-    assert.match(linkProblemText(new TableError('unauthorized', 'expired')), /expired/);
+    assert.match(linkProblemText(new TableError('forbidden', 'a voice channel')), /Discord voice channel/);
     assert.match(linkProblemText(new TableError('network', 'down')), /could not be reached/);
+    assert.match(inviteProblemText(new TableError('forbidden', 'this join link is not valid or has expired')), /cannot be used: this join link is not valid or has expired\. Ask/);
+    assert.match(inviteProblemText(new TableError('timeout', 'slow')), /could not be reached/);
   });
 });

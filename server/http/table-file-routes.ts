@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { ProtocolError } from '../../shared/errors';
 import { TABLE_FILE_MEDIA_TYPE } from '../../shared/table-file';
 import type { Logger } from '../logger';
@@ -9,7 +9,6 @@ import { importTable, type TableImportOptions } from '../table/table-import';
 import { requireUser, userOf } from './http-auth';
 import { protocolErrors } from './http-errors';
 import { sessionIdOf } from './http-params';
-import type { Request } from 'express';
 
 export interface TableFileRoutesOptions extends TableImportOptions {
   registry: SessionRegistry;

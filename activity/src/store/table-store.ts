@@ -9,7 +9,7 @@ import { forgetIdentity, guestSignIn, loadIdentity, saveIdentity, type Identity 
 import { inviteFromLocation, redeemInvite } from '../platform/join-invite';
 import { fetchJoinLink, isFresh, type JoinLink } from '../platform/join-link';
 import { keepEdits, takeKeptEdits } from '../platform/kept-edits';
-import { linkProblemText } from '../platform/link-problem';
+import { inviteProblemText, linkProblemText } from '../platform/link-problem';
 import { rememberTable } from '../platform/recent-tables';
 import { detectPlatform, sessionFromLocation, tablePath, type Platform } from '../platform/platform';
 import { TableConnection } from '../sync/connection';
@@ -231,7 +231,7 @@ export const useTable = create<TableStore>()((set, get) => {
       await get().openTable(joined.sessionId);
     } catch (error) {
       // the address stays: the player can read it, copy it, or reload once the host sent a new one
-      set({ linkProblem: linkProblemText(error) });
+      set({ linkProblem: inviteProblemText(error) });
     }
   };
 

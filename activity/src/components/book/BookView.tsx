@@ -18,7 +18,8 @@ export function BookView({ bare = false }: { bare?: boolean }) {
   const scroller = useRef<HTMLDivElement>(null);
   // on a phone the drawing tools fold away, so the page gets the height (styles/book.css)
   const [toolsOpen, setToolsOpen] = useState(false);
-  const shown = view ?? (pdfs[0] ? { pdfId: pdfs[0].id, currentPage: 1, scale: 1 } : null);
+  // a view of a book removed meanwhile (while offline, say) falls back to the first one left
+  const shown = view && pdfs.some((known) => known.id === view.pdfId) ? view : pdfs[0] ? { pdfId: pdfs[0].id, currentPage: 1, scale: 1 } : null;
   const pdf = shown && pdfs.find((known) => known.id === shown.pdfId);
   return (
     <PdfDropZone>
