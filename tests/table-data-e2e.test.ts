@@ -127,14 +127,15 @@ describe("the table's data and its rough edges, in headless Chromium with two pl
     await lost.context().close();
   });
 
-  it('T7: the lobby lists recent tables, and one click opens one again', async () => {
+  it('T7: the lobby lists recent tables by their book, and one click opens one again', async () => {
     const table = sessionOf(host);
     await host.getByRole('button', { name: 'Leave the table' }).click();
     const recent = host.getByRole('region', { name: 'Recent tables' });
-    await recent.getByRole('button', { name: new RegExp(`Table ${table.slice(0, 8)}`) }).waitFor();
+    const entry = recent.getByRole('button', { name: `Open table-data.pdf (${table.slice(0, 8)})` });
+    await entry.waitFor();
     await screenshot(host, 'lobby-recent');
     if (process.env.UPDATE_SCREENSHOTS) await screenshot(host, 'lobby-recent', path.resolve('docs/screenshots/lobby-recent-tables.png'));
-    await recent.getByRole('button', { name: new RegExp(`Table ${table.slice(0, 8)}`) }).click();
+    await entry.click();
     await host.waitForURL(new RegExp(`/t/${table}$`));
     await rendered(host, /\/1@1$/, 'back at the table');
   });

@@ -21,11 +21,12 @@ const roll = (id: string, at: number): DiceRoll => ({ id, expression: '1d6', by:
 describe("the table's data in the activity: pure parts", () => {
   it('recent tables: newest first, each once, the newest few, and unreadable storage counts as none', () => {
     const storage = new MemoryStorage() as unknown as Storage;
-    for (let i = 0; i < RECENT_TABLES_KEPT + 3; i++) rememberTable(storage, `t${i}`, i);
-    rememberTable(storage, 't5', 100);
+    for (let i = 0; i < RECENT_TABLES_KEPT + 3; i++) rememberTable(storage, `t${i}`, undefined, i);
+    rememberTable(storage, 't5', 'Lone Wolf 1.pdf', 99);
+    rememberTable(storage, 't5', undefined, 100);
     const tables = recentTables(storage);
     assert.equal(tables.length, RECENT_TABLES_KEPT);
-    assert.deepEqual(tables.slice(0, 2), [{ sessionId: 't5', openedAt: 100 }, { sessionId: `t${RECENT_TABLES_KEPT + 2}`, openedAt: RECENT_TABLES_KEPT + 2 }]);
+    assert.deepEqual(tables.slice(0, 2), [{ sessionId: 't5', openedAt: 100, title: 'Lone Wolf 1.pdf' }, { sessionId: `t${RECENT_TABLES_KEPT + 2}`, openedAt: RECENT_TABLES_KEPT + 2 }]);
     assert.equal(tables.filter((table) => table.sessionId === 't5').length, 1);
     assert.ok(!forgetTable(storage, 't5').some((table) => table.sessionId === 't5'));
     storage.setItem('gamebook-studio.recent-tables', '{not json');

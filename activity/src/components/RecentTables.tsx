@@ -14,17 +14,22 @@ export function RecentTables() {
     <section className="recent-tables" aria-label="Recent tables">
       <h2 className="divider">your recent tables</h2>
       <ul>
-        {tables.map((table) => (
-          <li key={table.sessionId} className="row">
-            <button className="recent-open" disabled={busy} onClick={() => void openTable(table.sessionId)}>
-              <span className="recent-id">Table {table.sessionId.slice(0, 8)}</span>
-              <span className="muted">{TIME.format(table.openedAt)}</span>
-            </button>
-            <button className="icon faint" aria-label={`Forget table ${table.sessionId.slice(0, 8)}`} onClick={() => setTables(forgetTable(localStorage, table.sessionId))}>
-              ✕
-            </button>
-          </li>
-        ))}
+        {tables.map((table) => {
+          const short = table.sessionId.slice(0, 8);
+          return (
+            <li key={table.sessionId} className="row">
+              <button className="recent-open" disabled={busy} aria-label={`Open ${table.title ?? 'the table'} (${short})`} onClick={() => void openTable(table.sessionId)}>
+                <span className="recent-title">{table.title ?? 'A table'}</span>
+                <span className="muted">
+                  <span className="recent-id">{short}</span> · {TIME.format(table.openedAt)}
+                </span>
+              </button>
+              <button className="icon faint" aria-label={`Forget table ${short}`} onClick={() => setTables(forgetTable(localStorage, table.sessionId))}>
+                ✕
+              </button>
+            </li>
+          );
+        })}
       </ul>
     </section>
   );

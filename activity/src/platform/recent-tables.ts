@@ -4,12 +4,14 @@ import { z } from 'zod';
 export interface RecentTable {
   sessionId: string;
   openedAt: number;
+  /** What the lobby calls it: the book open when it was left, if any. */
+  title?: string;
 }
 
 const KEY = 'gamebook-studio.recent-tables';
 export const RECENT_TABLES_KEPT = 8;
 
-const recentSchema = z.array(z.object({ sessionId: z.string().min(1).max(128), openedAt: z.number() }));
+const recentSchema = z.array(z.object({ sessionId: z.string().min(1).max(128), openedAt: z.number(), title: z.string().max(200).optional() }));
 
 /** The tables opened here, newest first; anything unreadable counts as none. */
 export function recentTables(storage: Storage): RecentTable[] {
@@ -21,10 +23,12 @@ export function recentTables(storage: Storage): RecentTable[] {
   }
 }
 
-/** Puts `sessionId` first, keeping the newest few. */
-export function rememberTable(storage: Storage, sessionId: string, now = Date.now()): void {
-  const others = recentTables(storage).filter((table) => table.sessionId !== sessionId);
-  save(storage, [{ sessionId, openedAt: now }, ...others].slice(0, RECENT_TABLES_KEPT));
+/** Puts `sessionId` first, keeping the newest few; without a `title` it keeps the one it had. */
+export function rememberTable(storage: Storage, sessionId: string, title?: string, now = Date.now()): void {
+  const tables = recentTables(storage);
+  const kept = title ?? tables.find((table) => table.sessionId === sessionId)?.title;
+  const others = tables.filter((table) => table.sessionId !== sessionId);
+  save(storage, [{ sessionId, openedAt: now, ...(kept ? { title: kept } : {}) }, ...others].slice(0, RECENT_TABLES_KEPT));
 }
 
 export function forgetTable(storage: Storage, sessionId: string): RecentTable[] {

@@ -316,6 +316,9 @@ export const useTable = create<TableStore>()((set, get) => {
     },
 
     leaveTable() {
+      const { sessionId } = get();
+      // named after its book in the lobby's list
+      if (sessionId) rememberTable(localStorage, sessionId, useBook.getState().pdfs[0]?.name);
       disconnect();
       set({ ...AT_NO_TABLE, phase: get().identity ? 'lobby' : 'signed-out' });
       showPath('/');
