@@ -14,6 +14,7 @@ import { PdfFiles } from './storage/files/pdf-files';
 import type { PdfBytes, PdfReferences } from './storage/pdf-bytes';
 import type { PdfStore } from './storage/pdf-store';
 import { createPdfRoutes } from './http/pdf-routes';
+import { createTableFileRoutes } from './http/table-file-routes';
 import { loadSecret } from './auth/secret';
 import { SessionRegistry } from './sessions/session-registry';
 import { TableLoader } from './sessions/session-table';
@@ -97,7 +98,20 @@ export async function startServer(
   );
   const links = new AccessLinks(secret, config.pdfs.linkSeconds * 1000);
   apiRoutes.use(
-    createPdfRoutes({ registry, channel, tokens, links, files, store: tableStores.pdfs, maxPdfBytes: config.pdfs.maxBytes, logger }),
+    createPdfRoutes({ registry, channel, tokens, links, files, store: tableStores.pdfs, maxPdfBytes: config.pdfs.maxBytes, collect: () => collector.collect(), logger }),
+  );
+  apiRoutes.use(
+    createTableFileRoutes({
+      registry,
+      tokens,
+      stores: tableStores,
+      files,
+      maxHeaderBytes: tableFileHeaderBytes(config),
+      maxPdfBytes: config.pdfs.maxBytes,
+      collect: () => collector.collect(),
+      takeTable: (req, userId) => userLimits.takeTableOf(req, userId),
+      logger,
+    }),
   );
   const discord = createDiscordApp({ config, secret, tokens, registry, io: gateway.io, limits: userLimits, logger });
   apiRoutes.use(discord.routes);
@@ -127,6 +141,11 @@ export async function startServer(
     await store.close();
   };
   return { url: `http://${host}:${port}`, port, tokens, registry, housekeeping, close };
+}
+
+/** A table file's header holds a whole state and all the layers, with room for the JSON around them. */
+function tableFileHeaderBytes(config: Config): number {
+  return config.limits.maxStateBytes + config.layers.maxSessionLayerBytes + 1024 * 1024;
 }
 
 /** The records that keep PDF files in DATA_DIR: only a store that tells without waiting can. */

@@ -17,6 +17,8 @@ export const TableServerEvent = {
   realTimeUpdate: 'real-time-update',
   pageNavigated: 'page-navigated',
   pdfAdded: 'pdf-added',
+  /** **extension**: the host removed a book, and the layers of its pages with it. */
+  pdfRemoved: 'pdf-removed',
   /** After a join that resumed through missing-updates: the table as it is now. */
   tableState: 'table-state',
 } as const;
@@ -99,6 +101,11 @@ export interface PdfData {
   size: number;
   sha256: string;
   url: string;
+}
+
+/** `pdf-removed`: the book `pdfId` is gone from the session, with its pages' layers. */
+export interface PdfRemoved {
+  pdfId: string;
 }
 
 /** pdfId -> pageNum -> value, as in full-game-state. */

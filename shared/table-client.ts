@@ -10,6 +10,7 @@ import {
   type LiveUpdateRelay,
   type PageView,
   type PdfData,
+  type PdfRemoved,
   type TableSnapshot,
   type TableState,
   type UpdateLayers,
@@ -30,6 +31,7 @@ export type TableEvents = {
   live: [LiveUpdateRelay];
   view: [PageView];
   pdf: [PdfData];
+  pdfRemoved: [PdfRemoved];
   error: [ErrorBody & { event?: string }];
 };
 
@@ -60,6 +62,7 @@ export class TableClient extends Emitter<TableEvents> {
     this.listen(TableServerEvent.realTimeUpdate, (bytes: Uint8Array) => this.onLive(bytes));
     this.listen(TableServerEvent.pageNavigated, (view: PageView) => this.onView(view));
     this.listen(TableServerEvent.pdfAdded, (pdf: PdfData) => this.onPdf(pdf));
+    this.listen(TableServerEvent.pdfRemoved, (removed: PdfRemoved) => this.onPdfRemoved(removed));
   }
 
   get pdfs(): readonly PdfData[] {
@@ -155,6 +158,14 @@ export class TableClient extends Emitter<TableEvents> {
     if (this.pdfList.some((known) => known.id === pdf.id)) return;
     this.pdfList = [...this.pdfList, pdf];
     this.emit('pdf', pdf);
+  }
+
+  /** A book the host removed: its layers went with it. */
+  private onPdfRemoved(removed: PdfRemoved): void {
+    this.pdfList = this.pdfList.filter((pdf) => pdf.id !== removed.pdfId);
+    for (const key of [...this.pages.keys()]) if (key.startsWith(`${removed.pdfId}/`)) this.pages.delete(key);
+    if (this.viewValue?.pdfId === removed.pdfId) this.viewValue = null;
+    this.emit('pdfRemoved', removed);
   }
 
   private decode<T>(bytes: Uint8Array, event: string): T | undefined {

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, screenshot, textOf, until } from './support/browser';
 import { createTable, player, startE2eTable, type E2eTable } from './support/e2e-table';
+import { overlayColour } from './support/overlay-pixels';
 import { samplePdf } from './support/sample-pdf';
 
 /**
@@ -23,19 +24,6 @@ function inked(page: Page, selector: string, red = false): Promise<number> {
     }
     return count;
   }, red);
-}
-
-/** The colour at a point of the overlay, in CSS pixels from its top left. */
-function overlayColour(page: Page, x: number, y: number): Promise<string> {
-  return page.locator('canvas.book-overlay').evaluate(
-    (element, at) => {
-      const canvas = element as HTMLCanvasElement;
-      const ratio = canvas.width / canvas.getBoundingClientRect().width;
-      const [r, g, b, a] = canvas.getContext('2d')!.getImageData(Math.round(at.x * ratio), Math.round(at.y * ratio), 1, 1).data;
-      return `${r},${g},${b},${a}`;
-    },
-    { x, y },
-  );
 }
 
 const rendered = (page: Page, expected: RegExp, what: string) =>

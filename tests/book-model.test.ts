@@ -9,7 +9,7 @@ import { UndoStack } from '../activity/src/book/undo-stack';
 
 const view = (currentPage: number, scale = 1, pdfId = 'book') => ({ pdfId, currentPage, scale });
 const stroke = (id: string, by = 'me', points: Array<[number, number]> = [[10, 10], [20, 20]]): Stroke => ({ id, by, color: '#000', width: 4, points });
-const token = (id: string, x = 50, y = 50, by = 'me'): Token => ({ id, by, color: '#f00', label: 'H', x, y });
+const token = (id: string, x = 50, y = 50, by = 'me'): Token => ({ id, by, color: '#f00', label: 'H', x, y, size: 1 });
 
 describe('page coordinates', () => {
   it('a point keeps its page position at every zoom', () => {

@@ -10,7 +10,7 @@ import { tempDir } from './support/temp-dir';
 
 const BOOK = 'book1';
 const stroke = (id: string, by: string): Stroke => ({ id, by, color: '#000', width: 3, points: [[1, 1], [9, 9]] });
-const token = (id: string, by: string): Token => ({ id, by, color: '#b3261e', label: 'A', x: 40, y: 60 });
+const token = (id: string, by: string): Token => ({ id, by, color: '#b3261e', label: 'A', x: 40, y: 60, size: 1 });
 const ids = (layers: PageLayers) => [...layers.strokes, ...layers.tokens].map((item) => item.id).sort();
 
 /** The activity's book store (what the browser runs) over a real socket.io-client, against the real server. */

@@ -18,7 +18,7 @@ describe('page layers over real sockets', () => {
   const layerStore = new MemoryLayerStore();
   before(async () => {
     server = await startTestServer({ MAX_LAYER_BYTES: String(256 * 1024) }, {
-      tableStores: { layers: layerStore, pdfs: new MemoryPdfStore(), views: new MemoryViewStore() },
+      tableStores: { layers: layerStore, pdfs: new MemoryPdfStore(layerStore), views: new MemoryViewStore() },
     });
   });
   after(() => server.stop());

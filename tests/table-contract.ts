@@ -62,6 +62,26 @@ export function tableContract(engine: StoreEngine): void {
     }
   });
 
+  it(`K7b (${name}): removing a book removes its record and its pages' layers, and nothing of other books or tables`, async () => {
+    const { storage, reopen } = await fresh(engine);
+    const { layers, pdfs } = storage.tableStores;
+    for (const id of ['s', 'other']) {
+      await storage.sessions.createSession({ id, hostId: 'host-1', createdAt: 1 });
+      for (const pdf of ['gone', 'kept']) {
+        await pdfs.addPdf(id, record(pdf));
+        for (const pageNum of [1, 2]) await layers.savePage(id, { pdfId: pdf, pageNum, revision: 1, layers: [] });
+      }
+    }
+    await pdfs.removePdf('s', 'gone');
+    await pdfs.removePdf('s', 'never-added');
+    const reopened = (await reopen()).tableStores;
+    assert.deepEqual(await reopened.pdfs.listPdfs('s'), [record('kept')]);
+    assert.deepEqual((await reopened.layers.loadPages('s')).map((page) => `${page.pdfId}/${page.pageNum}`), ['kept/1', 'kept/2']);
+    assert.deepEqual(await reopened.pdfs.listPdfs('other'), [record('gone'), record('kept')]);
+    assert.equal((await reopened.layers.loadPages('other')).length, 4);
+    assert.equal(references(reopened.pdfs)?.isReferenced('gone') ?? true, true, 'another table still names it');
+  });
+
   it(`K8 (${name}): PDF bytes are stored once by content and read back whole and in ranges, a large book in chunks`, async () => {
     const { storage } = await fresh(engine);
     await storage.pdfBytes.init();

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { ProtocolError } from '../../shared/errors';
-import { pdfIdSchema, TableServerEvent, type PdfData, type PdfLink, type Sender } from '../../shared/layers-protocol';
+import { pdfIdSchema, TableServerEvent, type PdfData, type PdfLink, type PdfRemoved, type Sender } from '../../shared/layers-protocol';
 import { sessionIdSchema } from '../../shared/protocol';
 import type { AccessLinks } from './access-links';
 import type { GameSession } from '../sessions/game-session';
@@ -24,6 +24,8 @@ export interface PdfRoutesOptions {
   files: PdfBytes;
   store: PdfStore;
   maxPdfBytes: number;
+  /** Deletes the bytes no record names any more (after a book is removed). */
+  collect: () => Promise<unknown>;
   logger: Logger;
 }
 
@@ -66,6 +68,15 @@ export function createPdfRoutes(options: PdfRoutesOptions): Router {
       return;
     }
     await sendPdfBytes(req, res, options.files, { sha256: pdf.sha256, size: pdf.size, etag }, options.logger);
+  });
+
+  router.delete('/api/sessions/:sessionId/pdfs/:pdfId', auth, async (req, res) => {
+    const session = await options.registry.get(sessionIdOf(req));
+    if (session.roleOf(userOf(res).id) !== 'host') throw new ProtocolError('not-host', 'only the host of the session may remove a book');
+    await session.exclusive(() => removePdf(session, pdfIdOf(req), options));
+    res.status(204).end();
+    // the bytes go as for an expired table: when no record of any table names them
+    options.collect().catch((error: unknown) => options.logger.error({ err: error }, 'could not collect PDF files'));
   });
 
   router.post('/api/sessions/:sessionId/pdfs/:pdfId/link', auth, async (req, res) => {
@@ -126,6 +137,20 @@ function readerOf(req: Request, options: PdfRoutesOptions): string {
   const claims = options.tokens.verify(bearerToken(req));
   if (!claims) throw new ProtocolError('unauthorized', 'send Authorization: Bearer <token> or use an access link');
   return claims.sub;
+}
+
+/** The book goes from the store (with its pages' layers), then from the table, then from everyone's screen. */
+async function removePdf(session: GameSession, pdfId: string, options: PdfRoutesOptions): Promise<void> {
+  if (!session.table.pdf(pdfId)) throw new ProtocolError('not-found', 'the session has no such PDF');
+  try {
+    await options.store.removePdf(session.id, pdfId);
+  } catch (error) {
+    options.logger.error({ err: error, sessionId: session.id, pdfId }, 'could not remove a PDF record');
+    throw new ProtocolError('internal', 'the book could not be removed; try again');
+  }
+  session.table.removePdf(pdfId);
+  session.recordUsage();
+  options.channel.broadcast(session.id, TableServerEvent.pdfRemoved, { pdfId } satisfies PdfRemoved);
 }
 
 async function addPdf(

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { canonicalPart } from '../../shared/canonical-crc';
 import { ProtocolError } from '../../shared/errors';
+import type { JsonObject } from '../../shared/json';
 import { GameSession, LogReplayError, type GameSessionDeps } from './game-session';
 import type { TableLoader } from './session-table';
 import type { StoredSession } from '../storage/session-store';
@@ -32,11 +34,14 @@ export class SessionRegistry {
     return !this.stopped;
   }
 
-  async create(hostId: string): Promise<GameSession> {
+  /** A new table of `hostId`; `state`, when given, is its game state from the start (an imported table). */
+  async create(hostId: string, state: JsonObject = {}): Promise<GameSession> {
     this.requireAccepting();
+    const { maxStateBytes } = this.deps.limits;
+    if (canonicalPart(state).bytes > maxStateBytes) throw new ProtocolError('too-large', `the session state may hold at most ${maxStateBytes} bytes of JSON`);
     // 128 random bits: a standalone session's id is its invitation, so it must not be guessable
     const id = randomBytes(16).toString('base64url');
-    const session = await this.createWithId(id, hostId);
+    const session = await this.createWithId(id, hostId, state);
     this.entries.set(id, { loading: Promise.resolve(session), session, members: 0, lastUsedAt: this.now() });
     return session;
   }
@@ -152,10 +157,13 @@ export class SessionRegistry {
     }
   }
 
-  private async createWithId(id: string, hostId: string): Promise<GameSession> {
+  private async createWithId(id: string, hostId: string, state: JsonObject = {}): Promise<GameSession> {
     const meta = { id, hostId, createdAt: this.now() };
     await this.deps.store.createSession(meta);
-    return new GameSession({ meta, snapshot: { version: 0, state: {} }, log: [], applied: [] }, this.deps, this.tables.empty(id));
+    const snapshot = { version: 0, state };
+    // the state a table starts from is its first snapshot: one write, whatever its size
+    if (Object.keys(state).length > 0) await this.deps.store.saveSnapshot(id, snapshot, 0, 0);
+    return new GameSession({ meta, snapshot, log: [], applied: [] }, this.deps, this.tables.empty(id));
   }
 
   private requireAccepting(): void {

@@ -28,6 +28,8 @@ export class SessionTable {
     public view: PageView | null = null,
   ) {
     this.pdfs = pdfs.map((record) => toPdfData(sessionId, record));
+    // the stored view may name a book removed since
+    if (view && !this.pdf(view.pdfId)) this.view = null;
   }
 
   pdf(id: string): PdfData | undefined {
@@ -38,6 +40,16 @@ export class SessionTable {
     const pdf = toPdfData(this.sessionId, record);
     this.pdfs.push(pdf);
     return pdf;
+  }
+
+  /** Removes the book `id` and the layers of its pages; false when the table has no such book. */
+  removePdf(id: string): boolean {
+    const index = this.pdfs.findIndex((pdf) => pdf.id === id);
+    if (index < 0) return false;
+    this.pdfs.splice(index, 1);
+    this.layers.removePdf(id);
+    if (this.view?.pdfId === id) this.view = null;
+    return true;
   }
 
   snapshot(): TableSnapshot {

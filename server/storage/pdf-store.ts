@@ -13,4 +13,9 @@ export interface PdfStore {
   /** The session's PDFs in the order they were added; empty for an unknown session. */
   listPdfs(sessionId: string): Promise<PdfRecord[]>;
   addPdf(sessionId: string, pdf: PdfRecord): Promise<void>;
+  /**
+   * Removes the record of `pdfId` and the layers of its pages, in one commit; the bytes stay until
+   * the collector finds no record naming them.
+   */
+  removePdf(sessionId: string, pdfId: string): Promise<void>;
 }

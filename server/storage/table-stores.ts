@@ -18,6 +18,7 @@ export interface TableStores {
  * data in them (SQLite drops it with the session row instead).
  */
 export function memoryTableStores(): { tableStores: TableStores & { pdfs: MemoryPdfStore }; dependents: SessionDependent[] } {
-  const stores = { layers: new MemoryLayerStore(), pdfs: new MemoryPdfStore(), views: new MemoryViewStore() };
+  const layers = new MemoryLayerStore();
+  const stores = { layers, pdfs: new MemoryPdfStore(layers), views: new MemoryViewStore() };
   return { tableStores: stores, dependents: [stores.layers, stores.pdfs, stores.views] };
 }

@@ -25,6 +25,15 @@ export class LayerHistory {
     }
   }
 
+  /** Forgets every revision of the pages whose key starts with `prefix` (a removed book's). */
+  forget(prefix: string): void {
+    for (const [key, entry] of this.entries) {
+      if (!key.startsWith(prefix)) continue;
+      this.entries.delete(key);
+      this.totalBytes -= entry.bytes;
+    }
+  }
+
   get(pageKey: string, revision: number): Layers | undefined {
     return this.entries.get(entryKey(pageKey, revision))?.layers;
   }

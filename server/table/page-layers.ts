@@ -64,6 +64,16 @@ export class PageLayers {
     this.history.push(key, page.revision, page.layers, page.bytes);
   }
 
+  /** Drops every page of the book `pdfId`, with its history: the book added again starts blank. */
+  removePdf(pdfId: string): void {
+    for (const [key, page] of this.pages) {
+      if (page.pdfId !== pdfId) continue;
+      this.pages.delete(key);
+      this.totalBytes -= page.bytes;
+    }
+    this.history.forget(pageKey(pdfId, ''));
+  }
+
   /** pdfId -> pageNum -> layers, and the same for revisions (full-game-state). */
   snapshot(): { layers: PerPage<Layers>; layerRevisions: PerPage<number> } {
     const pages = [...this.pages.values()];
@@ -99,7 +109,7 @@ export class PageLayers {
   }
 }
 
-function pageKey(pdfId: string, pageNum: number): string {
+function pageKey(pdfId: string, pageNum: number | ''): string {
   return `${pdfId}/${pageNum}`;
 }
 

@@ -87,6 +87,11 @@ export class UserLimits {
     }
   }
 
+  /** `takeTable` for a table made over HTTP (an import), from the request's address. */
+  takeTableOf(req: Request, userId: string): void {
+    this.takeTable(userId, this.addressOf(req));
+  }
+
   /** Counts one join link asked for; throws `rate-limited` past the user's limit a minute. */
   takeJoinLink(userId: string): void {
     const perUser = this.settings.joinLinksPerUserPerMinute;

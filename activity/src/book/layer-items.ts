@@ -15,6 +15,9 @@ const strokeSchema = z.object({
   points: z.array(z.tuple([z.number(), z.number()])).catch([]),
 });
 
+/** The sizes a token can take, as multiples of TOKEN_RADIUS. */
+export const TOKEN_SIZES = [0.75, 1, 1.5, 2.5] as const;
+
 const tokenSchema = z.object({
   id: z.string(),
   by: z.string().catch(''),
@@ -22,6 +25,8 @@ const tokenSchema = z.object({
   label: z.string().catch(''),
   x: z.number().catch(0),
   y: z.number().catch(0),
+  /** Times the standard radius; tokens from before sizes existed are standard. */
+  size: z.number().min(TOKEN_SIZES[0]).max(TOKEN_SIZES.at(-1)!).catch(1),
 });
 
 export type Stroke = z.infer<typeof strokeSchema>;
@@ -50,11 +55,14 @@ function readList<T>(value: unknown, schema: z.ZodType<T>): T[] {
   });
 }
 
+/** What a `move` edit changes of a token: its place, and also its label or size. */
+export type TokenFields = Partial<Pick<Token, 'x' | 'y' | 'label' | 'size'>>;
+
 /** One change to a page, which the undo stack can also invert. */
 export type LayerEdit =
   | { kind: 'add'; list: ListKey; item: LayerItem }
   | { kind: 'remove'; list: ListKey; item: LayerItem }
-  | { kind: 'move'; id: string; from: Point; to: Point };
+  | { kind: 'move'; id: string; from: TokenFields; to: TokenFields };
 
 export function applyEdit(layers: PageLayers, edit: LayerEdit): PageLayers {
   switch (edit.kind) {
@@ -116,6 +124,16 @@ function segmentDistance(point: Point, a: Point, b: Point): number {
 
 export const TOKEN_RADIUS = 12;
 
+export function tokenRadius(token: Token): number {
+  return TOKEN_RADIUS * token.size;
+}
+
 export function tokenAt(layers: PageLayers, point: Point): Token | undefined {
-  return layers.tokens.findLast((token) => distance(token, point) <= TOKEN_RADIUS);
+  return layers.tokens.findLast((token) => distance(token, point) <= tokenRadius(token));
+}
+
+/** The edit that sets `fields` of `token`, with what they were, so that undo puts them back. */
+export function changeToken(token: Token, fields: TokenFields): LayerEdit {
+  const from = Object.fromEntries(Object.keys(fields).map((key) => [key, token[key as keyof TokenFields]])) as TokenFields;
+  return { kind: 'move', id: token.id, from, to: fields };
 }

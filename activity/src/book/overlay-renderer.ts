@@ -1,6 +1,6 @@
 import { getStroke } from 'perfect-freehand';
 import type { PageLayers, Stroke, Token } from './layer-items';
-import { TOKEN_RADIUS } from './layer-items';
+import { TOKEN_RADIUS, tokenRadius } from './layer-items';
 import { pointerOpacity, type LiveMark } from './live-marks';
 
 /**
@@ -41,20 +41,28 @@ function drawStroke(context: CanvasRenderingContext2D, stroke: Pick<Stroke, 'col
 }
 
 function drawToken(context: CanvasRenderingContext2D, token: Token): void {
+  const radius = tokenRadius(token);
   context.beginPath();
-  context.arc(token.x, token.y, TOKEN_RADIUS, 0, Math.PI * 2);
+  context.arc(token.x, token.y, radius, 0, Math.PI * 2);
   context.fillStyle = token.color;
   context.fill();
   context.lineWidth = 2;
   context.strokeStyle = '#fffaf0';
   context.stroke();
-  if (token.label) {
-    context.fillStyle = '#fffaf0';
-    context.font = `bold ${TOKEN_RADIUS}px system-ui, sans-serif`;
-    context.textAlign = 'center';
-    context.textBaseline = 'middle';
-    context.fillText(token.label.slice(0, 2), token.x, token.y + 0.5);
-  }
+  if (!token.label) return;
+  context.textAlign = 'center';
+  context.textBaseline = 'middle';
+  context.fillStyle = '#fffaf0';
+  context.font = `bold ${radius}px system-ui, sans-serif`;
+  context.fillText(token.label.slice(0, 2), token.x, token.y + 0.5);
+  // a name longer than the initials also shows whole, under the token
+  if (token.label.length <= 2) return;
+  context.font = `bold ${TOKEN_RADIUS * 0.9}px system-ui, sans-serif`;
+  context.lineWidth = 3;
+  context.strokeStyle = '#fffaf0';
+  context.strokeText(token.label, token.x, token.y + radius + TOKEN_RADIUS * 0.8);
+  context.fillStyle = '#2b2118';
+  context.fillText(token.label, token.x, token.y + radius + TOKEN_RADIUS * 0.8);
 }
 
 function drawPointer(context: CanvasRenderingContext2D, mark: LiveMark, now: number, scale: number): void {

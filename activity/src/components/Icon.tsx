@@ -11,6 +11,7 @@ const PATHS = {
   people: 'M9 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM3 20c0-3.5 2.7-6 6-6s6 2.5 6 6M17 11a2.5 2.5 0 1 0 0-5M17 14c2.5.3 4 2.3 4 5',
   trash: 'M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13',
   leave: 'M10 4H5v16h5M14 8l4 4-4 4M18 12H9',
+  save: 'M12 4v11M7 10l5 5 5-5M5 20h14',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -1,12 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { sessionFromLocation } from '../platform/platform';
+import { importTable } from '../store/table-files';
 import { useTable } from '../store/table-store';
+import { RecentTables } from './RecentTables';
 import { Splash } from './Splash';
 
-/** Choose a table: create one as its host, or paste a join link. Also shown while joining. */
+/** Choose a table: create one as its host, import one from a file, reopen a recent one, or paste a join link. Also shown while joining. */
 export function Lobby() {
   const [link, setLink] = useState('');
-  const { identity, phase, busy, createTable, openTable, signOut } = useTable();
+  const { identity, phase, busy, createTable, openTable, signOut, linkProblem } = useTable();
   const status = useTable((s) => s.status);
 
   if (phase === 'joining') {
@@ -29,10 +31,30 @@ export function Lobby() {
 
   return (
     <Splash lead={`Welcome, ${identity?.user.name ?? 'traveller'}.`}>
+      {linkProblem && (
+        <p className="link-problem" role="alert">
+          {linkProblem}
+        </p>
+      )}
       <div className="stack">
         <button className="primary" onClick={() => void createTable()} disabled={busy}>
           Create a table
         </button>
+        <label className={`file-button${busy ? ' disabled' : ''}`}>
+          Import a table file
+          <input
+            type="file"
+            accept=".gbtable,application/vnd.gamebook-studio.table"
+            aria-label="Import a table file"
+            disabled={busy}
+            onChange={(event) => {
+              const file = event.target.files?.[0];
+              event.target.value = '';
+              if (file) void importTable(file);
+            }}
+          />
+        </label>
+        <RecentTables />
         <div className="divider">or join one</div>
         <form className="row" onSubmit={join}>
           <input aria-label="Table link" value={link} onChange={(e) => setLink(e.target.value)} placeholder="Paste a table link" />

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { appendItem, removeItem } from '../model/collection';
+import { appendItem, restoreItem, takeItem, type RemovedItem } from '../model/collection';
 import { newNote, readNotes, setNoteText, type Note } from '../model/notes';
 import { editList, useItemEditor, useList } from '../store/hooks';
 import { probeRender } from '../store/render-probe';
@@ -17,13 +17,22 @@ const NoteCard = memo(function NoteCard({ note }: { note: Note }) {
       <SyncedTextArea aria-label="Note" value={note.text} rows={4} placeholder="Write something for everyone…" onText={(text) => edit((n) => setNoteText(n, text))} />
       <footer className="note-foot">
         <span className="muted">{note.author ? `by ${note.author}` : ''}</span>
-        <button className="icon faint" aria-label="Delete note" onClick={() => editList('notes', (list) => removeItem(list, note.id))}>
+        <button className="icon faint" aria-label="Delete note" onClick={() => deleteNote(note.id)}>
           <Icon name="trash" size={18} />
         </button>
       </footer>
     </article>
   );
 });
+
+/** Deletes a note for everyone, with an undo that puts the same note (same id) back where it was. */
+function deleteNote(id: string): void {
+  let removed: RemovedItem | undefined;
+  editList('notes', (list) => takeItem(list, id, (taken) => (removed = taken)));
+  const taken = removed;
+  if (!taken) return;
+  useTable.getState().say('Note deleted.', { label: 'Undo', run: () => editList('notes', (list) => restoreItem(list, taken)) });
+}
 
 const noteCard = (note: Note) => <NoteCard key={note.id} note={note} />;
 

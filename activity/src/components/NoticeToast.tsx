@@ -2,6 +2,8 @@ import { useEffect } from 'react';
 import { useTable } from '../store/table-store';
 
 const SHOWN_MS = 5000;
+/** Long enough to notice a mistake and take it back. */
+const WITH_ACTION_MS = 10_000;
 
 export function NoticeToast() {
   const notice = useTable((s) => s.notice);
@@ -9,7 +11,7 @@ export function NoticeToast() {
 
   useEffect(() => {
     if (!notice) return;
-    const timer = setTimeout(dismiss, SHOWN_MS);
+    const timer = setTimeout(dismiss, notice.action ? WITH_ACTION_MS : SHOWN_MS);
     return () => clearTimeout(timer);
   }, [notice, dismiss]);
 
@@ -17,6 +19,17 @@ export function NoticeToast() {
   return (
     <div className="toast" role="alert">
       <span>{notice.text}</span>
+      {notice.action && (
+        <button
+          className="toast-action"
+          onClick={() => {
+            notice.action?.run();
+            dismiss();
+          }}
+        >
+          {notice.action.label}
+        </button>
+      )}
       <button className="icon" aria-label="Dismiss" onClick={dismiss}>
         ✕
       </button>

@@ -2,6 +2,7 @@ import { useDiscord } from '../store/discord-store';
 import { useTable, type Tab } from '../store/table-store';
 import { BookView } from './book/BookView';
 import { CountersPanel } from './CountersPanel';
+import { DiceNotice } from './DiceNotice';
 import { DicePanel } from './DicePanel';
 import { NotesPanel } from './NotesPanel';
 import { PeoplePanel } from './PeoplePanel';
@@ -31,6 +32,7 @@ export function TableView() {
   return (
     <div className="table-app" data-tab={tab}>
       <TopBar />
+      <DiceNotice />
       <main className="table-layout">
         <section className="book-area" aria-label="Book">
           <BookView />

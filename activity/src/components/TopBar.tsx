@@ -1,3 +1,4 @@
+import { exportTable } from '../store/table-files';
 import { useTable } from '../store/table-store';
 import { ConnectionBadge } from './ConnectionBadge';
 import { Icon } from './Icon';
@@ -17,6 +18,9 @@ export function TopBar() {
       <div className="top-bar-end">
         <PresenceStrip />
         <ShareButton />
+        <button className="ghost" onClick={() => void exportTable()} aria-label="Export the table" title="Save the table as a file (state, drawings, books)">
+          <Icon name="save" />
+        </button>
         <button className="ghost" onClick={leaveTable} aria-label="Leave the table" title="Leave the table">
           <Icon name="leave" />
         </button>

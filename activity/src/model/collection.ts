@@ -116,6 +116,26 @@ export function removeItem(list: Item[], id: string): Item[] {
   return list.filter((item) => item.id !== id);
 }
 
+/** An item removed from `index`, as `takeItem` found it: what an undo puts back. */
+export interface RemovedItem {
+  item: Item;
+  index: number;
+}
+
+/** Removes item `id`, telling `removed` what went and where; the list as it was when there is none. */
+export function takeItem(list: Item[], id: string, removed: (taken: RemovedItem) => void): Item[] {
+  const index = list.findIndex((item) => item.id === id);
+  if (index < 0) return list;
+  removed({ item: list[index] as Item, index });
+  return removeItem(list, id);
+}
+
+/** Puts a removed item back where it was (or at the end of a shorter list); nothing when it is back already. */
+export function restoreItem(list: Item[], { item, index }: RemovedItem): Item[] {
+  if (list.some((kept) => kept.id === item.id)) return list;
+  return [...list.slice(0, index), item, ...list.slice(index)];
+}
+
 export function appendItem(list: Item[], item: Item): Item[] {
   return [...list, item];
 }

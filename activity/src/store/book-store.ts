@@ -6,6 +6,7 @@ import { clampPage, clampScale, follow, startFollowing, type FollowEvent, type F
 import { readLayers, toJson, type LayerEdit, type PageLayers } from '../book/layer-items';
 import { applyLive, isLiveData, type LiveData, type LiveMark } from '../book/live-marks';
 import { uploadPdf } from '../book/pdf-upload';
+import { removeBook } from '../platform/table-file';
 import { UnconfirmedEdits } from '../book/rebase-edits';
 import { UndoStack } from '../book/undo-stack';
 import type { TableConnection } from '../sync/connection';
@@ -26,6 +27,8 @@ export interface BookData {
   layersTick: number;
   canUndo: boolean;
   canRedo: boolean;
+  /** The token this player last placed or touched with the token tool: the token editor's. */
+  selectedToken: string | null;
 }
 
 export interface BookActions {
@@ -33,6 +36,8 @@ export interface BookActions {
   attach(connection: TableConnection, identity: { token: string; userId: string }, sessionId: string, isHost: boolean): void;
   detach(): void;
   uploadFile(file: File): Promise<void>;
+  /** Host: removes the book and its layers for everyone (the UI asked for a confirmation first). */
+  removeBook(pdfId: string): Promise<void>;
   openBook(pdfId: string): void;
   goToPage(page: number): void;
   zoomTo(scale: number): void;
@@ -40,6 +45,7 @@ export interface BookActions {
   bringEveryone(): void;
   setPageCount(count: number): void;
   setTool(tool: Tool): void;
+  selectToken(id: string | null): void;
   setColor(color: string): void;
   setWidth(width: number): void;
   layersOf(pdfId: string, pageNum: number): PageLayers;
@@ -70,6 +76,7 @@ const INITIAL: BookData = {
   layersTick: 0,
   canUndo: false,
   canRedo: false,
+  selectedToken: null,
 };
 
 export const useBook = create<BookStore>()((set, get) => {
@@ -145,6 +152,11 @@ export const useBook = create<BookStore>()((set, get) => {
       detach = [
         opened.onTableReset(reset),
         table.on('pdf', () => set({ pdfs: [...table.pdfs] })),
+        table.on('pdfRemoved', ({ pdfId }) => {
+          // a view of the removed book falls back to the first one left
+          set((s) => ({ pdfs: [...table.pdfs], follow: s.follow.view?.pdfId === pdfId ? startFollowing(null) : s.follow }));
+          tick();
+        }),
         table.on('view', (view) => move({ type: 'host-moved', view })),
         table.on('layers', (update) => {
           unconfirmed.confirm(update.pdfId, update.pageNum, update.revision);
@@ -183,6 +195,10 @@ export const useBook = create<BookStore>()((set, get) => {
       }
     },
 
+    async removeBook(pdfId) {
+      await removeBook(me.sessionId, pdfId, me.token);
+    },
+
     openBook(pdfId) {
       navigate({ pdfId, currentPage: 1, scale: currentView()?.scale ?? 1 });
     },
@@ -209,6 +225,7 @@ export const useBook = create<BookStore>()((set, get) => {
 
     setPageCount: (pageCount) => set({ pageCount }),
     setTool: (tool) => set({ tool }),
+    selectToken: (selectedToken) => set({ selectedToken }),
     setColor: (color) => set({ color }),
     setWidth: (width) => set({ width }),
 

@@ -9,6 +9,8 @@ import { forgetIdentity, guestSignIn, loadIdentity, saveIdentity, type Identity 
 import { inviteFromLocation, redeemInvite } from '../platform/join-invite';
 import { fetchJoinLink, isFresh, type JoinLink } from '../platform/join-link';
 import { keepEdits, takeKeptEdits } from '../platform/kept-edits';
+import { inviteProblemText, linkProblemText } from '../platform/link-problem';
+import { rememberTable } from '../platform/recent-tables';
 import { detectPlatform, sessionFromLocation, tablePath, type Platform } from '../platform/platform';
 import { TableConnection } from '../sync/connection';
 import { TableError } from '../sync/table-error';
@@ -30,7 +32,9 @@ export type Phase = 'signed-out' | 'lobby' | 'joining' | 'table' | 'stopped';
 /** Why the activity cannot go on, and whether trying again may help. */
 export type Stop = { text: string; retry: boolean };
 
-export type Notice = { id: number; text: string };
+/** A short message; `action` (an undo) is a button beside it while it shows. */
+export type Notice = { id: number; text: string; action?: NoticeAction };
+export type NoticeAction = { label: string; run: () => void };
 
 export interface TableData {
   platform: Platform;
@@ -50,6 +54,8 @@ export interface TableData {
   stop: Stop | null;
   /** The table's join link, once a player asked for it. */
   joinLink: JoinLink | null;
+  /** Why the link this page was opened with leads nowhere; shown in the lobby until the player moves on. */
+  linkProblem: string | null;
 }
 
 export interface TableActions {
@@ -70,7 +76,7 @@ export interface TableActions {
   /** Asks the server for a roll; true when it was made (it then shows in the shared log). */
   rollDice(expression: string): Promise<boolean>;
   setTab(tab: Tab): void;
-  say(text: string): void;
+  say(text: string, action?: NoticeAction): void;
   dismissNotice(): void;
   /** Sends waiting edits now, without their debounce (the page is being hidden or closed). */
   flush(): void;
@@ -78,7 +84,7 @@ export interface TableActions {
 
 export type TableStore = TableData & TableActions;
 
-const AT_NO_TABLE = { sessionId: null, role: null, game: {}, members: [], pendingEdits: 0, joinLink: null } satisfies Partial<TableData>;
+const AT_NO_TABLE = { sessionId: null, role: null, game: {}, members: [], pendingEdits: 0, joinLink: null, linkProblem: null } satisfies Partial<TableData>;
 
 const TABLE_CLOSED = 'This table was closed from Discord. /table start opens it again.';
 
@@ -89,6 +95,10 @@ function discordFailure(error: unknown): string {
   return `Discord sign-in failed: ${error instanceof Error ? error.message : 'something went wrong'}`;
 }
 
+/** Where the layout is one column (styles/table.css): there the book comes first. */
+const PHONE_QUERY = '(max-width: 860px)';
+const startingTab = (): Tab => (typeof matchMedia === 'function' && matchMedia(PHONE_QUERY).matches ? 'book' : 'sheets');
+
 /** The server refused who the player is (token expired, altered, or not for this table). */
 const isRefusal = (error: unknown) => error instanceof TableError && (error.code === 'unauthorized' || error.code === 'forbidden');
 
@@ -97,7 +107,7 @@ export const useTable = create<TableStore>()((set, get) => {
   let detach: Array<() => void> = [];
   let noticeCount = 0;
 
-  const say = (text: string) => set({ notice: { id: ++noticeCount, text } });
+  const say = (text: string, action?: NoticeAction) => set({ notice: { id: ++noticeCount, text, ...(action ? { action } : {}) } });
   const messageOf = (error: unknown) => (error instanceof Error ? error.message : 'something went wrong');
 
   const connect = (identity: Identity): TableConnection => {
@@ -196,7 +206,8 @@ export const useTable = create<TableStore>()((set, get) => {
     opened.client.restoreEdits(sessionId, takeKeptEdits(localStorage, identity.user.id, sessionId));
     const role = await opened.join(sessionId);
     useBook.getState().attach(opened, { token: identity.token, userId: identity.user.id }, sessionId, role === 'host');
-    set({ phase: 'table', role });
+    set({ phase: 'table', role, tab: startingTab() });
+    rememberTable(localStorage, sessionId);
     showPath(tablePath(sessionId));
     // asked for now, so that the share button copies at once, while the click still allows it
     void get().shareLink();
@@ -219,8 +230,8 @@ export const useTable = create<TableStore>()((set, get) => {
       set({ identity: joined.identity });
       await get().openTable(joined.sessionId);
     } catch (error) {
-      showPath('/');
-      say(messageOf(error));
+      // the address stays: the player can read it, copy it, or reload once the host sent a new one
+      set({ linkProblem: inviteProblemText(error) });
     }
   };
 
@@ -300,13 +311,14 @@ export const useTable = create<TableStore>()((set, get) => {
       try {
         await joinTable(identity, sessionId);
       } catch (error) {
-        set({ ...AT_NO_TABLE, phase: 'lobby' });
-        showPath('/');
-        say(messageOf(error));
+        set({ ...AT_NO_TABLE, phase: 'lobby', linkProblem: linkProblemText(error) });
       }
     },
 
     leaveTable() {
+      const { sessionId } = get();
+      // named after its book in the lobby's list
+      if (sessionId) rememberTable(localStorage, sessionId, useBook.getState().pdfs[0]?.name);
       disconnect();
       set({ ...AT_NO_TABLE, phase: get().identity ? 'lobby' : 'signed-out' });
       showPath('/');

@@ -22,6 +22,11 @@ export class MemoryLayerStore implements LayerStore, SessionDependent {
     pages.set(`${page.pdfId}/${page.pageNum}`, { ...page, layers: packLayers(page.layers) });
   }
 
+  async removePdfPages(sessionId: string, pdfId: string): Promise<void> {
+    const pages = this.sessions.get(sessionId);
+    for (const [key, page] of pages ?? []) if (page.pdfId === pdfId) pages?.delete(key);
+  }
+
   async removeSessions(sessionIds: readonly string[]): Promise<void> {
     for (const id of sessionIds) this.sessions.delete(id);
   }

@@ -1,3 +1,4 @@
+import type { MemoryLayerStore } from './memory-layer-store';
 import type { PdfReferences } from '../pdf-bytes';
 import type { PdfRecord, PdfStore } from '../pdf-store';
 import type { SessionDependent } from '../session-dependent';
@@ -7,6 +8,9 @@ export class MemoryPdfStore implements PdfStore, PdfReferences, SessionDependent
   readonly name = 'PDF records (memory)';
   private readonly sessions = new Map<string, PdfRecord[]>();
 
+  /** `layers`: where the pages of a removed book go from. */
+  constructor(private readonly layers: MemoryLayerStore) {}
+
   async listPdfs(sessionId: string): Promise<PdfRecord[]> {
     return structuredClone(this.sessions.get(sessionId) ?? []);
   }
@@ -15,6 +19,12 @@ export class MemoryPdfStore implements PdfStore, PdfReferences, SessionDependent
     const pdfs = this.sessions.get(sessionId) ?? [];
     pdfs.push(structuredClone(pdf));
     this.sessions.set(sessionId, pdfs);
+  }
+
+  async removePdf(sessionId: string, pdfId: string): Promise<void> {
+    await this.layers.removePdfPages(sessionId, pdfId);
+    const pdfs = this.sessions.get(sessionId) ?? [];
+    this.sessions.set(sessionId, pdfs.filter((pdf) => pdf.id !== pdfId));
   }
 
   isReferenced(sha256: string): boolean {

@@ -25,4 +25,13 @@ export class PostgresPdfStore implements PdfStore {
       [sessionId, pdf.id, pdf.name, pdf.size, pdf.sha256, pdf.addedBy, pdf.addedAt, Date.now()],
     );
   }
+
+  async removePdf(sessionId: string, pdfId: string): Promise<void> {
+    // one statement, one implicit transaction: the book and its pages go together
+    await this.db.query(
+      `WITH pages AS (DELETE FROM layers WHERE session_id = $1 AND pdf_id = $2)
+       DELETE FROM pdfs WHERE session_id = $1 AND id = $2`,
+      [sessionId, pdfId],
+    );
+  }
 }

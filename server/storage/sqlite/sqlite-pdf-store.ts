@@ -21,6 +21,8 @@ export class SqlitePdfStore implements PdfStore, PdfReferences {
       insert: db.prepare(
         'INSERT INTO pdfs (session_id, id, name, size, sha256, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
+      remove: db.prepare('DELETE FROM pdfs WHERE session_id = ? AND id = ?'),
+      removePages: db.prepare('DELETE FROM layers WHERE session_id = ? AND pdf_id = ?'),
       touch: db.prepare('UPDATE sessions SET last_used_at = ? WHERE id = ?'),
       referenced: db.prepare<[string], { found: number }>('SELECT 1 AS found FROM pdfs WHERE sha256 = ? LIMIT 1'),
     };
@@ -33,6 +35,14 @@ export class SqlitePdfStore implements PdfStore, PdfReferences {
   addPdf(sessionId: string, pdf: PdfRecord): Promise<void> {
     return this.connection.writes.run(() => {
       this.sql.insert.run(sessionId, pdf.id, pdf.name, pdf.size, pdf.sha256, pdf.addedBy, pdf.addedAt);
+      this.sql.touch.run(Date.now(), sessionId);
+    });
+  }
+
+  removePdf(sessionId: string, pdfId: string): Promise<void> {
+    return this.connection.writes.run(() => {
+      this.sql.removePages.run(sessionId, pdfId);
+      this.sql.remove.run(sessionId, pdfId);
       this.sql.touch.run(Date.now(), sessionId);
     });
   }

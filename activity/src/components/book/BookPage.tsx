@@ -4,6 +4,7 @@ import { renderPage } from '../../book/pdf-loader';
 import { useBook } from '../../store/book-store';
 import { useTable } from '../../store/table-store';
 import { BookOverlay } from './BookOverlay';
+import { DamagedBook } from './DamagedBook';
 import { usePdfPage } from './usePdfPage';
 
 /** One page of the book: the PDF canvas, drawn once per page and zoom, and the overlay above it. */
@@ -27,7 +28,7 @@ export function BookPage({ pdf, view, scroller }: { pdf: PdfData; view: PageView
     return drawn.cancel;
   }, [loaded, view.scale, pdf.id, setPageCount]);
 
-  if (loaded && 'error' in loaded) return <p className="book-error">This PDF could not be opened: {loaded.error}</p>;
+  if (loaded && 'error' in loaded) return <DamagedBook pdf={pdf} reason={loaded.error} />;
   return (
     <div className="page-stage" style={size ?? undefined} data-rendered={rendered}>
       <canvas ref={canvas} className="pdf-canvas" aria-label={`Page ${view.currentPage}`} />

@@ -1,6 +1,7 @@
 import { useBook } from '../../store/book-store';
 import type { PageView } from '../../../../shared/layers-protocol';
 import { PdfPickButton } from './PdfUpload';
+import { RemoveBook } from './RemoveBook';
 
 /** Book choice, pages, zoom, and following the host. */
 export function BookToolbar({ view }: { view: PageView }) {
@@ -9,6 +10,7 @@ export function BookToolbar({ view }: { view: PageView }) {
   const pageCount = useBook((s) => s.pageCount);
   const following = useBook((s) => s.follow.following);
   const { openBook, goToPage, zoomTo, resume, bringEveryone } = useBook.getState();
+  const current = pdfs.find((pdf) => pdf.id === view.pdfId);
   return (
     <div className="book-toolbar" role="toolbar" aria-label="Book">
       {isHost ? (
@@ -20,9 +22,10 @@ export function BookToolbar({ view }: { view: PageView }) {
           ))}
         </select>
       ) : (
-        <span className="book-name">{pdfs.find((pdf) => pdf.id === view.pdfId)?.name}</span>
+        <span className="book-name">{current?.name}</span>
       )}
       {isHost && <PdfPickButton label="+ PDF" />}
+      {current && <RemoveBook pdf={current} />}
       <span className="book-pages">
         <button type="button" aria-label="Previous page" onClick={() => goToPage(view.currentPage - 1)} disabled={view.currentPage <= 1}>
           ‹

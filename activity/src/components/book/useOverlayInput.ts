@@ -47,8 +47,11 @@ export function useOverlayInput(view: PageView, name: string, redraw: () => void
     else if (tool === 'eraser') erase(point);
     else if (tool === 'token') {
       const token = tokenAt(book().layersOf(view.pdfId, view.currentPage), point);
+      const placed = token ?? { id: newId(), by: userId(), color, label: name.slice(0, 1).toUpperCase(), x: point.x, y: point.y, size: 1 };
+      // the token touched or placed is the one the token editor (label, size, delete) works on
+      book().selectToken(placed.id);
       if (token) gesture.current = { dragging: token };
-      else book().edit(view.pdfId, view.currentPage, { kind: 'add', list: 'tokens', item: { id: newId(), by: userId(), color, label: name.slice(0, 1).toUpperCase(), x: point.x, y: point.y } });
+      else book().edit(view.pdfId, view.currentPage, { kind: 'add', list: 'tokens', item: placed });
     } else if (tool === 'laser') gesture.current = { laser: point };
     redraw();
   };
