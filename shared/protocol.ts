@@ -112,7 +112,8 @@ export const guestLoginSchema = z.object({
   name: z.string().trim().min(1).max(64),
 });
 
-export type Role = 'host' | 'player';
+export type { Role } from './roles-protocol';
+import type { Role } from './roles-protocol';
 
 /** The complete picture: game state, and the table's layers, PDFs and last view (TableSnapshot). */
 export interface FullGameState extends TableSnapshot {
