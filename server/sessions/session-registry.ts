@@ -138,7 +138,7 @@ export class SessionRegistry {
    * snapshot instead, which holds every update up to it exactly; the log line says so (B12).
    */
   private async fromStore(stored: StoredSession, id: string): Promise<GameSession> {
-    const table = await this.tables.load(id);
+    const table = await this.tables.load(id, stored.meta.hostId);
     try {
       return new GameSession(stored, this.deps, table);
     } catch (error) {
@@ -155,7 +155,7 @@ export class SessionRegistry {
   private async createWithId(id: string, hostId: string): Promise<GameSession> {
     const meta = { id, hostId, createdAt: this.now() };
     await this.deps.store.createSession(meta);
-    return new GameSession({ meta, snapshot: { version: 0, state: {} }, log: [], applied: [] }, this.deps, this.tables.empty(id));
+    return new GameSession({ meta, snapshot: { version: 0, state: {} }, log: [], applied: [] }, this.deps, this.tables.empty(id, hostId));
   }
 
   private requireAccepting(): void {
