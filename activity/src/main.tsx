@@ -6,6 +6,7 @@ import './styles/base.css';
 import './styles/table.css';
 import './styles/panels.css';
 import './styles/book.css';
+import './styles/gm.css';
 
 // Edits wait out a short debounce; a closing or hidden page sends them at once instead.
 addEventListener('pagehide', () => useTable.getState().flush());

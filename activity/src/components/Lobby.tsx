@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { sessionFromLocation } from '../platform/platform';
 import { useTable } from '../store/table-store';
+import { LinkDeviceCode, RenameForm } from './IdentityTools';
 import { Splash } from './Splash';
 
 /** Choose a table: create one as its host, or paste a join link. Also shown while joining. */
 export function Lobby() {
   const [link, setLink] = useState('');
-  const { identity, phase, busy, createTable, openTable, signOut } = useTable();
+  const { identity, phase, busy, createTable, openTable } = useTable();
   const status = useTable((s) => s.status);
 
   if (phase === 'joining') {
@@ -40,9 +41,8 @@ export function Lobby() {
             Join
           </button>
         </form>
-        <button className="link" onClick={signOut}>
-          Not {identity?.user.name}? Change name
-        </button>
+        <RenameForm />
+        <LinkDeviceCode />
       </div>
     </Splash>
   );

@@ -4,6 +4,7 @@ import { renderPage } from '../../book/pdf-loader';
 import { useBook } from '../../store/book-store';
 import { useTable } from '../../store/table-store';
 import { BookOverlay } from './BookOverlay';
+import { GmMarks } from './GmMarks';
 import { usePdfPage } from './usePdfPage';
 
 /** One page of the book: the PDF canvas, drawn once per page and zoom, and the overlay above it. */
@@ -32,6 +33,7 @@ export function BookPage({ pdf, view, scroller }: { pdf: PdfData; view: PageView
     <div className="page-stage" style={size ?? undefined} data-rendered={rendered}>
       <canvas ref={canvas} className="pdf-canvas" aria-label={`Page ${view.currentPage}`} />
       {size && <BookOverlay view={view} width={size.width} height={size.height} scroller={scroller} />}
+      {size && <GmMarks pdfId={pdf.id} pageNum={view.currentPage} />}
       {!loaded && <p className="muted book-loading">Opening the book…</p>}
     </div>
   );

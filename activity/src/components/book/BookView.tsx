@@ -5,6 +5,10 @@ import { BookPage } from './BookPage';
 import { BookToolbar } from './BookToolbar';
 import { DrawTools } from './DrawTools';
 import { PdfDropZone } from './PdfUpload';
+import { pageKey, readHiddenPages } from '../../model/table-roles';
+import { HIDDEN_PAGES_KEY } from '../../../../shared/roles-protocol';
+import { useIsStaff } from '../../store/roles-hooks';
+import { useTable } from '../../store/table-store';
 
 /**
  * The shared book: the page everyone follows, with its drawings, tokens and pointers; `bare`
@@ -16,6 +20,9 @@ export function BookView({ bare = false }: { bare?: boolean }) {
   const scroller = useRef<HTMLDivElement>(null);
   const shown = view ?? (pdfs[0] ? { pdfId: pdfs[0].id, currentPage: 1, scale: 1 } : null);
   const pdf = shown && pdfs.find((known) => known.id === shown.pdfId);
+  const hiddenPages = useTable((s) => s.game[HIDDEN_PAGES_KEY]);
+  const staff = useIsStaff();
+  const hidden = shown !== null && readHiddenPages(hiddenPages).includes(pageKey(shown.pdfId, shown.currentPage));
   return (
     <PdfDropZone>
       {shown && pdf ? (
@@ -23,7 +30,14 @@ export function BookView({ bare = false }: { bare?: boolean }) {
           {!bare && <BookToolbar view={shown} />}
           {!bare && <DrawTools />}
           <div className="book-scroll" ref={scroller}>
-            <BookPage key={pdf.id} pdf={pdf} view={shown} scroller={() => scroller.current} />
+            {hidden && staff && <p className="page-hidden-note">Hidden from players</p>}
+            {hidden && !staff ? (
+              <p className="page-hidden" role="status">
+                The game master has hidden page {shown.currentPage}.
+              </p>
+            ) : (
+              <BookPage key={pdf.id} pdf={pdf} view={shown} scroller={() => scroller.current} />
+            )}
           </div>
         </div>
       ) : bare ? (
