@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Socket } from 'socket.io-client';
+import { encodeBinary } from '../shared/binary-codec';
 import { RoleClientEvent, RoleServerEvent, type GmDocument, type TableRoles } from '../shared/roles-protocol';
 import { eventually, guest, nextEvent, openSocket, request, startTestServer, type TestServer } from './support/harness';
 import { recordFrames } from './support/raw-frames';
@@ -125,6 +126,9 @@ describe('roles and game master tools over real sockets', () => {
     // everything a player can ask for: edits, deltas, a rejoin with deltas and table state, a full state
     await request(host.socket, 'update-game-state', { updates: { hp: 3 } });
     await request(pia.socket, 'update-game-state', { updates: { mp: 4 } });
+    // the page the hidden mark is on gets a drawing: its layers travel, the mark does not
+    const drawn = await request(host.socket, 'update-layers', encodeBinary({ pdfId: 'book', pageNum: 3, layers: [{ id: 'stroke-visible-3b8e' }] }));
+    assert.equal(drawn.ok, true, JSON.stringify(drawn));
     const resumed = await connect(await guest(server.url, 'Pia again'));
     await joined(resumed, sessionId);
     await request(resumed.socket, 'join-session', { sessionId, fromVersion: 1 });
@@ -134,6 +138,7 @@ describe('roles and game master tools over real sockets', () => {
     for (const player of [pia, resumed]) {
       const received = player.frames.text();
       assert.ok(received.includes('full-game-state') && received.includes('"mp":'), 'the player did get the table');
+      assert.ok(received.includes('stroke-visible-3b8e'), 'the player did get the layers of the page');
       assert.equal(received.includes(SECRET_NOTE), false, 'a note reached a player');
       assert.equal(received.includes(SECRET_MARK), false, 'a hidden mark reached a player');
       assert.equal(player.seen.gm, undefined);

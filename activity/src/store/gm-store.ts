@@ -9,7 +9,7 @@ export interface GmHost {
   connection: TableConnection;
   /** Tells the player something (refusals, removal). */
   say(text: string): void;
-  /** This player was removed from the table: back to the lobby. */
+  /** This player was removed from the table: back to the lobby (the store then says why). */
   removed(): void;
 }
 
@@ -76,7 +76,10 @@ export const useGm = create<GmStore>()((set, get) => {
       stop = lent.connection.onRoles({
         roles: (roles) => set({ roles }),
         gm: (gm) => set({ gm }),
-        removed: () => lent.removed(),
+        removed: () => {
+          lent.removed();
+          lent.say('You were removed from this table.');
+        },
       });
     },
 

@@ -202,10 +202,7 @@ export const useTable = create<TableStore>()((set, get) => {
     opened.client.restoreEdits(sessionId, takeKeptEdits(localStorage, identity.user.id, sessionId));
     const role = await opened.join(sessionId);
     useBook.getState().attach(opened, { token: identity.token, userId: identity.user.id }, sessionId, role === 'host');
-    useGm.getState().attach({ connection: opened, say, removed: () => {
-      get().leaveTable();
-      say('You were removed from this table.');
-    } });
+    useGm.getState().attach({ connection: opened, say, removed: () => get().leaveTable() });
     set({ phase: 'table', role });
     showPath(tablePath(sessionId));
     // asked for now, so that the share button copies at once, while the click still allows it

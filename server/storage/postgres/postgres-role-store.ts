@@ -8,20 +8,27 @@ export class PostgresRoleStore implements RoleStore {
   constructor(private readonly db: PostgresDatabase) {}
 
   async loadRoles(sessionId: string): Promise<TableRoles | null> {
-    const { rows } = await this.db.query('SELECT roles FROM sessions WHERE id = $1', [sessionId]);
-    return toRoles((rows[0] as { roles: string | null } | undefined)?.roles);
+    return toRoles(await this.read('roles', sessionId));
   }
 
-  async saveRoles(sessionId: string, roles: TableRoles): Promise<void> {
-    await this.db.query('UPDATE sessions SET roles = $2 WHERE id = $1', [sessionId, JSON.stringify(roles)]);
+  saveRoles(sessionId: string, roles: TableRoles): Promise<void> {
+    return this.write('roles', sessionId, roles);
   }
 
   async loadGmDocument(sessionId: string): Promise<GmDocument | null> {
-    const { rows } = await this.db.query('SELECT gm FROM sessions WHERE id = $1', [sessionId]);
-    return toGmDocument((rows[0] as { gm: string | null } | undefined)?.gm);
+    return toGmDocument(await this.read('gm', sessionId));
   }
 
-  async saveGmDocument(sessionId: string, document: GmDocument): Promise<void> {
-    await this.db.query('UPDATE sessions SET gm = $2 WHERE id = $1', [sessionId, JSON.stringify(document)]);
+  saveGmDocument(sessionId: string, document: GmDocument): Promise<void> {
+    return this.write('gm', sessionId, document);
+  }
+
+  private async read(column: 'roles' | 'gm', sessionId: string): Promise<string | null | undefined> {
+    const { rows } = await this.db.query(`SELECT ${column} AS value FROM sessions WHERE id = $1`, [sessionId]);
+    return (rows[0] as { value: string | null } | undefined)?.value;
+  }
+
+  private async write(column: 'roles' | 'gm', sessionId: string, value: TableRoles | GmDocument): Promise<void> {
+    await this.db.query(`UPDATE sessions SET ${column} = $2 WHERE id = $1`, [sessionId, JSON.stringify(value)]);
   }
 }

@@ -3,39 +3,55 @@ import type { RoleStore } from '../role-store';
 import { toGmDocument, toRoles } from '../stored-rows';
 import type { SqliteConnection } from './connection';
 
+/** One JSON column of the session's row: read now, written in the connection's group commit. */
+class JsonColumn<T> {
+  private readonly load;
+  private readonly save;
+
+  constructor(
+    private readonly connection: SqliteConnection,
+    column: 'roles' | 'gm',
+    private readonly parse: (stored: string | null | undefined) => T | null,
+  ) {
+    this.load = connection.db.prepare<[string], Record<string, string | null>>(`SELECT ${column} FROM sessions WHERE id = ?`).pluck();
+    this.save = connection.db.prepare(`UPDATE sessions SET ${column} = ? WHERE id = ?`);
+  }
+
+  read(sessionId: string): T | null {
+    return this.parse(this.load.get(sessionId) as string | null | undefined);
+  }
+
+  write(sessionId: string, value: T): Promise<void> {
+    const json = JSON.stringify(value);
+    return this.connection.writes.run(() => {
+      this.save.run(json, sessionId);
+    });
+  }
+}
+
 /** Roles and the game master document, in the `roles` and `gm` columns of the session's row (JSON). */
 export class SqliteRoleStore implements RoleStore {
-  private readonly sql;
+  private readonly roles: JsonColumn<TableRoles>;
+  private readonly documents: JsonColumn<GmDocument>;
 
-  constructor(private readonly connection: SqliteConnection) {
-    const { db } = connection;
-    this.sql = {
-      loadRoles: db.prepare<[string], { roles: string | null }>('SELECT roles FROM sessions WHERE id = ?'),
-      saveRoles: db.prepare('UPDATE sessions SET roles = ? WHERE id = ?'),
-      loadGm: db.prepare<[string], { gm: string | null }>('SELECT gm FROM sessions WHERE id = ?'),
-      saveGm: db.prepare('UPDATE sessions SET gm = ? WHERE id = ?'),
-    };
+  constructor(connection: SqliteConnection) {
+    this.roles = new JsonColumn(connection, 'roles', toRoles);
+    this.documents = new JsonColumn(connection, 'gm', toGmDocument);
   }
 
   async loadRoles(sessionId: string): Promise<TableRoles | null> {
-    return toRoles(this.sql.loadRoles.get(sessionId)?.roles);
+    return this.roles.read(sessionId);
   }
 
   saveRoles(sessionId: string, roles: TableRoles): Promise<void> {
-    const json = JSON.stringify(roles);
-    return this.connection.writes.run(() => {
-      this.sql.saveRoles.run(json, sessionId);
-    });
+    return this.roles.write(sessionId, roles);
   }
 
   async loadGmDocument(sessionId: string): Promise<GmDocument | null> {
-    return toGmDocument(this.sql.loadGm.get(sessionId)?.gm);
+    return this.documents.read(sessionId);
   }
 
   saveGmDocument(sessionId: string, document: GmDocument): Promise<void> {
-    const json = JSON.stringify(document);
-    return this.connection.writes.run(() => {
-      this.sql.saveGm.run(json, sessionId);
-    });
+    return this.documents.write(sessionId, document);
   }
 }
