@@ -96,6 +96,8 @@ describe('roles and game master tools over real sockets', () => {
     await joined(rexTab, sessionId);
     assert.equal((await request(host.socket, RoleClientEvent.removeMember, { userId: rex.id })).ok, true);
     await eventually(() => rex.seen.removed === 1 && rexTab.seen.removed === 1, 5000, 'both sockets told');
+    const pdfAnswer = await fetch(`${server.url}/api/sessions/${sessionId}/pdfs/some-book`, { headers: { authorization: `Bearer ${rex.token}` } });
+    assert.equal(((await pdfAnswer.json()) as { error: { code: string } }).error.code, 'not-in-session', "the table's PDFs are closed to them too");
     const versionBefore = (await server.registry.get(sessionId)).currentVersion;
     assert.equal(await refusal(rex.socket, 'update-game-state', { updates: { hp: 1 } }), 'not-in-session');
     assert.equal(await refusal(rexTab.socket, 'roll-dice', { expression: '1d6' }), 'not-in-session');

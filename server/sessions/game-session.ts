@@ -22,7 +22,7 @@ import { AppliedUpdates, originOf, type UpdateOrigin } from './applied-updates';
 import { patchImmutably } from '../../shared/immutable-patch';
 import type { TableUsage } from '../limits/table-usage';
 import { CommitChain, lostTheRace } from './commit-chain';
-import { roleIn } from './role-rules';
+import { isRemoved, roleIn } from './role-rules';
 import type { UpdateGuard } from './update-policy';
 
 /** Tries of one update against other nodes appending to the same table before it gives up with `internal`. */
@@ -139,7 +139,9 @@ export class GameSession {
     this.members.add(userId);
   }
 
+  /** Joined (or created it), and not removed since: who may read the table's PDFs. */
   isMember(userId: string): boolean {
+    if (isRemoved(this.table.roles, userId)) return false;
     return userId === this.meta.hostId || this.members.has(userId);
   }
 
