@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { screenshot, textOf, until } from './support/browser';
+import { writeFile } from 'node:fs/promises';
+import { ARTIFACTS, screenshot, textOf, until } from './support/browser';
+import { samplePdf } from './support/sample-pdf';
 import { createTable, player as newPlayer, startE2eTable, type E2eTable } from './support/e2e-table';
 
 const SECRET = 'The innkeeper is the vampire (gm-only 5d2e)';
@@ -78,7 +80,6 @@ describe('roles and game master tools in headless Chromium, three players', () =
     assert.equal(await hasGmTab(quinn), 0);
     assert.ok(quinnFrames().includes('Quinn the Quick'), "Quinn's socket carries the table (the check can see it)");
     assert.equal(quinnFrames().includes('gm-only 5d2e'), false, "a GM note reached a player's socket");
-    if (process.env.UPDATE_SCREENSHOTS) await screenshot(hana, 'gm-panel', path.resolve('docs/screenshots/gm-panel.png'));
   });
 
   it('GE3: a game master sets the turn order; everyone sees whose turn it is', async () => {
@@ -91,7 +92,30 @@ describe('roles and game master tools in headless Chromium, three players', () =
     await textOf(quinn.getByRole('status', { name: 'Current turn' }), /Turn: Hana/, 'the next turn for everyone');
   });
 
-  it('GE4: the host hands the table to Pia and stays a game master', async () => {
+  it('GE4: a game master hides a page (players see a placeholder) and pins a hidden mark only game masters see', async () => {
+    const file = path.join(ARTIFACTS, 'gm-book.pdf');
+    await writeFile(file, await samplePdf(2));
+    await hana.getByLabel('PDF file').setInputFiles(file);
+    const canvas = (page: Page) => page.locator('canvas.pdf-canvas');
+    await canvas(quinn).waitFor();
+    await tab(pia, 'GM');
+    await pia.getByRole('button', { name: 'Hide page' }).click();
+    await textOf(quinn.getByRole('region', { name: 'Book' }), /The game master has hidden page 1/, 'the placeholder for a player');
+    assert.equal(await canvas(quinn).count(), 0, 'the page is not drawn for a player');
+    await textOf(hana.getByRole('region', { name: 'Book' }), /Hidden from players/, 'a game master still sees the page');
+    assert.equal(await canvas(hana).count(), 1);
+    await pia.getByLabel('Hidden mark').fill('Trapdoor (gm-only 8c1f)');
+    await pia.getByRole('button', { name: 'Pin' }).click();
+    await textOf(hana.locator('.gm-marks-layer'), /Trapdoor/, 'the mark over the page for a game master');
+    await tab(hana, 'GM');
+    if (process.env.UPDATE_SCREENSHOTS) await screenshot(hana, 'gm-panel', path.resolve('docs/screenshots/gm-panel.png'));
+    await pia.getByRole('button', { name: 'Reveal page' }).click();
+    await canvas(quinn).waitFor();
+    assert.equal(await quinn.locator('.gm-marks-layer').count(), 0, 'no hidden mark on a player\'s page');
+    assert.equal(quinnFrames().includes('gm-only 8c1f'), false, "a hidden mark reached a player's socket");
+  });
+
+  it('GE5: the host hands the table to Pia and stays a game master', async () => {
     await tab(hana, 'Players');
     await hana.getByRole('button', { name: 'Hand the table to Pia' }).click();
     await tab(quinn, 'Players');
@@ -100,7 +124,7 @@ describe('roles and game master tools in headless Chromium, three players', () =
     assert.equal(await hana.getByRole('button', { name: 'Hand the table to Quinn' }).count(), 0, 'only the host hands over');
   });
 
-  it('GE5: the new host removes Quinn: Quinn leaves the table and the link no longer opens it', async () => {
+  it('GE6: the new host removes Quinn: Quinn leaves the table and the link no longer opens it', async () => {
     await tab(pia, 'Players');
     pia.once('dialog', (dialog) => void dialog.accept());
     await pia.getByRole('button', { name: 'Remove Quinn' }).click();
