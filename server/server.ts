@@ -96,7 +96,7 @@ export async function startServer(
   gateway.attach(
     { registry, logger, tables, rates: config.rates },
     { registry, channel, stores: tableStores, layers: config.layers, rates: config.rates, live: config.live },
-    { registry, roles: tableStores.roles, claimAfterMs: config.roles.claimAfterMs, rates: config.rates },
+    { registry, tables, claimAfterMs: config.roles.claimAfterMs, rates: config.rates },
   );
   const links = new AccessLinks(secret, config.pdfs.linkSeconds * 1000);
   apiRoutes.use(

@@ -16,17 +16,18 @@ import type { Logger } from '../logger';
 import { isStaff, withClaim, withHost, withRemoved, withRole } from '../sessions/role-rules';
 import type { GameSession } from '../sessions/game-session';
 import type { SessionRegistry } from '../sessions/session-registry';
-import type { RoleStore } from '../storage/role-store';
+import type { TableLoader } from '../sessions/session-table';
 import { gmRoomOf } from './rooms';
 import type { Register } from './session-handlers';
 import type { SocketUser } from './socket-auth';
 import { joinedSessionId } from './table-context';
-import { seatEveryone, usersAtTable } from './table-seat';
+import { refreshControl, seatEveryone, usersAtTable } from './table-seat';
 
 export interface RoleContext {
   io: Server;
   registry: SessionRegistry;
-  roles: RoleStore;
+  /** Where the roles are read again before each change and written to. */
+  tables: TableLoader;
   logger: Logger;
   claimAfterMs: number;
   rates: { updatesPerSecond: number; updatesBurst: number };
@@ -43,7 +44,11 @@ export function registerRoleHandlers(socket: Socket, user: SocketUser, context: 
     const sessionId = joinedSessionId(socket);
     if (!limiter.tryTake()) throw new ProtocolError('rate-limited', 'too many table changes: slow down');
     const session = await context.registry.get(sessionId);
-    return session.exclusive(() => task(session));
+    return session.exclusive(async () => {
+      // as stored, not as this node last saw them: another node may have changed them
+      await refreshControl(session, context.tables);
+      return task(session);
+    });
   };
   const changeRoles = (next: (session: GameSession) => TableRoles | Promise<TableRoles>) =>
     inTurn(async (session) => {
@@ -86,7 +91,7 @@ async function requireAtTable(io: Server, session: GameSession, userId: string):
 
 async function storeRoles(session: GameSession, next: TableRoles, context: RoleContext): Promise<void> {
   if (next === session.table.roles) return;
-  await stored(() => context.roles.saveRoles(session.id, next), context, session.id);
+  await stored(() => context.tables.stores.roles.saveRoles(session.id, next), context, session.id);
   session.table.roles = next;
   await seatEveryone(context.io, session, next);
 }
@@ -99,7 +104,7 @@ async function storeGmDocument(session: GameSession, userId: string, update: Upd
     throw new ProtocolError('version-conflict', `the document is at revision ${current.revision}: edit that one`);
   }
   const next: GmDocument = { revision: current.revision + 1, notes: update.notes, marks: update.marks };
-  await stored(() => context.roles.saveGmDocument(session.id, next), context, session.id);
+  await stored(() => context.tables.stores.roles.saveGmDocument(session.id, next), context, session.id);
   session.table.gm = next;
   context.io.to(gmRoomOf(session.id)).emit(RoleServerEvent.gmDocument, next);
   return next;

@@ -22,10 +22,15 @@ export function onUnseat(socket: Socket, unseat: Unseat): void {
  * removed member is refused. Runs in the session's turn.
  */
 export async function checkSeat(session: GameSession, tables: TableLoader, userId: string): Promise<void> {
+  await refreshControl(session, tables);
+  if (isRemoved(session.table.roles, userId)) throw new ProtocolError('forbidden', 'you were removed from this table');
+}
+
+/** The session takes the roles and game master document as stored now. Runs in the session's turn. */
+export async function refreshControl(session: GameSession, tables: TableLoader): Promise<void> {
   const control = await tables.loadControl(session.id, session.meta.hostId);
   session.table.roles = control.roles;
   session.table.gm = control.gm;
-  if (isRemoved(control.roles, userId)) throw new ProtocolError('forbidden', 'you were removed from this table');
 }
 
 /** After a socket joined: the roles, and for a host or game master their room and document. */
