@@ -89,6 +89,11 @@ const configSchema = z.object({
   MAX_USER_BYTES: count(256 * MiB),
   GUESTS_PER_ADDRESS_PER_MINUTE: count(30),
   JOIN_LINKS_PER_USER_PER_MINUTE: count(30),
+  /** A table whose host and game masters have all been away this long may be claimed by a member. */
+  TABLE_CLAIM_SECONDS: amount(600),
+  /** One-time codes that link a second device to an identity: lifetime, and tries per address. */
+  LINK_CODE_SECONDS: count(300),
+  LINK_ATTEMPTS_PER_ADDRESS_PER_MINUTE: count(10),
 }).superRefine((env, context) => {
   if (env.MAX_QUEUED_BYTES !== undefined && env.MAX_QUEUED_BYTES < largestFullState(env)) {
     const message = `at least MAX_STATE_BYTES + MAX_SESSION_LAYER_BYTES (${largestFullState(env)}): a full state must fit`;
@@ -194,7 +199,10 @@ function toConfig(env: z.infer<typeof configSchema>) {
       userLiveUpdates: { perSecond: env.USER_LIVE_UPDATES_PER_SECOND, burst: env.USER_LIVE_UPDATES_BURST },
       guestsPerAddressPerMinute: env.GUESTS_PER_ADDRESS_PER_MINUTE,
       joinLinksPerUserPerMinute: env.JOIN_LINKS_PER_USER_PER_MINUTE,
+      linkAttemptsPerAddressPerMinute: env.LINK_ATTEMPTS_PER_ADDRESS_PER_MINUTE,
     },
+    roles: { claimAfterMs: env.TABLE_CLAIM_SECONDS * 1000 },
+    linkCodeMs: env.LINK_CODE_SECONDS * 1000,
     usage: {
       maxTableBytes: env.MAX_TABLE_BYTES,
       maxUserBytes: env.MAX_USER_BYTES,

@@ -24,6 +24,8 @@ import type { SessionStore } from './storage/session-store';
 import { memoryTableStores, type TableStores } from './storage/table-stores';
 import { TableUsage } from './limits/table-usage';
 import { TokenService } from './auth/tokens';
+import { LinkCodes } from './auth/link-codes';
+import { createIdentityRoutes } from './http/identity-routes';
 import { UserLimits } from './transport/user-limits';
 
 export interface RunningServer {
@@ -93,8 +95,9 @@ export async function startServer(
   const registry = new SessionRegistry({ store, channel: gateway.channel, limits: config.limits, differ, logger, usage }, tables);
   const { channel } = gateway;
   gateway.attach(
-    { registry, logger, rates: config.rates },
+    { registry, logger, tables, rates: config.rates },
     { registry, channel, stores: tableStores, layers: config.layers, rates: config.rates, live: config.live },
+    { registry, tables, claimAfterMs: config.roles.claimAfterMs, rates: config.rates },
   );
   const links = new AccessLinks(secret, config.pdfs.linkSeconds * 1000);
   apiRoutes.use(
@@ -113,6 +116,8 @@ export async function startServer(
       logger,
     }),
   );
+  const codes = new LinkCodes(config.linkCodeMs);
+  apiRoutes.use(createIdentityRoutes({ tokens, codes, linkLimit: userLimits.linkAttempts, logger }));
   const discord = createDiscordApp({ config, secret, tokens, registry, io: gateway.io, limits: userLimits, logger });
   apiRoutes.use(discord.routes);
   const housekeeping = new Housekeeping(registry, store, dependents, config.housekeeping, logger);

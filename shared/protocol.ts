@@ -112,7 +112,13 @@ export const guestLoginSchema = z.object({
   name: z.string().trim().min(1).max(64),
 });
 
-export type Role = 'host' | 'player';
+/** **extension** POST /api/auth/link: the one-time code another device of the same user showed. */
+export const linkDeviceSchema = z.object({
+  code: z.string().min(1).max(32),
+});
+
+export type { Role } from './roles-protocol';
+import type { Role } from './roles-protocol';
 
 /** The complete picture: game state, and the table's layers, PDFs and last view (TableSnapshot). */
 export interface FullGameState extends TableSnapshot {

@@ -5,6 +5,7 @@ import { deflate } from 'pako';
 import { decodeBinary, encodeBinary, InflateLimitError } from '../shared/binary-codec';
 import { MemoryLayerStore } from '../server/storage/memory/memory-layer-store';
 import { MemoryPdfStore } from '../server/storage/memory/memory-pdf-store';
+import { MemoryRoleStore } from '../server/storage/memory/memory-role-store';
 import { MemoryViewStore } from '../server/storage/memory/memory-view-store';
 import { eventually, nextEvent, request, startTestServer, type TestServer } from './support/harness';
 import { closeAll, decoded, join, player, tableOf, type Player } from './support/table';
@@ -18,7 +19,7 @@ describe('page layers over real sockets', () => {
   const layerStore = new MemoryLayerStore();
   before(async () => {
     server = await startTestServer({ MAX_LAYER_BYTES: String(256 * 1024) }, {
-      tableStores: { layers: layerStore, pdfs: new MemoryPdfStore(layerStore), views: new MemoryViewStore() },
+      tableStores: { layers: layerStore, pdfs: new MemoryPdfStore(layerStore), views: new MemoryViewStore(), roles: new MemoryRoleStore() },
     });
   });
   after(() => server.stop());

@@ -1,4 +1,5 @@
 import { describe } from 'node:test';
+import { roleContract } from './role-contract';
 import { sessionContract } from './store-contract';
 import { STORE_ENGINES } from './support/store-engines';
 import { tableContract } from './table-contract';
@@ -8,5 +9,6 @@ for (const engine of STORE_ENGINES) {
   describe(`storage contract: ${engine.name}`, () => {
     sessionContract(engine);
     tableContract(engine);
+    roleContract(engine);
   });
 }

@@ -7,6 +7,7 @@ import './styles/table.css';
 import './styles/panels.css';
 import './styles/book.css';
 import './styles/table-data.css';
+import './styles/gm.css';
 
 // Edits wait out a short debounce; a closing or hidden page sends them at once instead.
 addEventListener('pagehide', () => useTable.getState().flush());

@@ -22,6 +22,8 @@ import { AppliedUpdates, originOf, type UpdateOrigin } from './applied-updates';
 import { patchImmutably } from '../../shared/immutable-patch';
 import type { TableUsage } from '../limits/table-usage';
 import { CommitChain, lostTheRace } from './commit-chain';
+import { isRemoved, roleIn } from './role-rules';
+import type { UpdateGuard } from './update-policy';
 
 /** Tries of one update against other nodes appending to the same table before it gives up with `internal`. */
 const MAX_RACE_ATTEMPTS = 5;
@@ -118,7 +120,7 @@ export class GameSession {
   }
 
   roleOf(userId: string): Role {
-    return userId === this.meta.hostId ? 'host' : 'player';
+    return roleIn(this.table.roles, userId);
   }
 
   /** True when no task or commit of this session is queued or running: it may leave memory now. */
@@ -137,7 +139,9 @@ export class GameSession {
     this.members.add(userId);
   }
 
+  /** Joined (or created it), and not removed since: who may read the table's PDFs. */
   isMember(userId: string): boolean {
+    if (isRemoved(this.table.roles, userId)) return false;
     return userId === this.meta.hostId || this.members.has(userId);
   }
 
@@ -217,9 +221,9 @@ export class GameSession {
    * Applies a client's update; `userId` (its sender) lets a resend of it be recognized. Resolves
    * once it is committed, with all before it; others see the delta as soon as it is applied.
    */
-  async applyUpdate(update: UpdateGameState, userId?: string): Promise<UpdateResult> {
+  async applyUpdate(update: UpdateGameState, userId?: string, guard?: UpdateGuard): Promise<UpdateResult> {
     for (let attempt = 1; ; attempt++) {
-      const { result, committed } = await this.exclusive(() => this.applyAndRelay(update, userId));
+      const { result, committed } = await this.exclusive(() => this.applyAndRelay(update, userId, guard));
       try {
         await committed;
         return result;
@@ -233,13 +237,14 @@ export class GameSession {
     }
   }
 
-  private applyAndRelay(update: UpdateGameState, userId: string | undefined): AppliedInMemory {
+  private applyAndRelay(update: UpdateGameState, userId: string | undefined, guard: UpdateGuard | undefined): AppliedInMemory {
     this.requireIntact();
     const origin = userId === undefined || update.updateId === undefined ? undefined : originOf(userId, update.updateId);
     const resent = origin && this.applied.versionOfResend(origin);
     // a resend of an update still being committed is acknowledged once it is
     if (resent !== undefined) return { result: { version: resent }, committed: this.commits.settled() };
     const { values, segments, delta, stateBytes } = planUpdate(update, this.planContext(update.baseVersion));
+    guard?.({ delta, before: (key) => this.doc.get(key), after: (key) => values.get(key) });
     this.deps.usage.check(this.id, this.meta.hostId, stateBytes + this.table.layers.byteLength);
     if (Object.keys(delta).length === 0) {
       const committed = origin ? this.recordUnchanged(origin) : this.commits.settled();

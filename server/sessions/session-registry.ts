@@ -143,7 +143,7 @@ export class SessionRegistry {
    * snapshot instead, which holds every update up to it exactly; the log line says so (B12).
    */
   private async fromStore(stored: StoredSession, id: string): Promise<GameSession> {
-    const table = await this.tables.load(id);
+    const table = await this.tables.load(id, stored.meta.hostId);
     try {
       return new GameSession(stored, this.deps, table);
     } catch (error) {
@@ -163,7 +163,7 @@ export class SessionRegistry {
     const snapshot = { version: 0, state };
     // the state a table starts from is its first snapshot: one write, whatever its size
     if (Object.keys(state).length > 0) await this.deps.store.saveSnapshot(id, snapshot, 0, 0);
-    return new GameSession({ meta, snapshot, log: [], applied: [] }, this.deps, this.tables.empty(id));
+    return new GameSession({ meta, snapshot, log: [], applied: [] }, this.deps, this.tables.empty(id, hostId));
   }
 
   private requireAccepting(): void {

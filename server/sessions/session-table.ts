@@ -1,4 +1,6 @@
 import type { PageView, PdfData, TableSnapshot } from '../../shared/layers-protocol';
+import { EMPTY_GM_DOCUMENT, type GmDocument, type TableRoles } from '../../shared/roles-protocol';
+import { initialRoles } from './role-rules';
 import { PageLayers, type LayerLimits } from '../table/page-layers';
 import type { PdfRecord } from '../storage/pdf-store';
 import type { TableStores } from '../storage/table-stores';
@@ -13,23 +15,36 @@ export function toPdfData(sessionId: string, record: PdfRecord): PdfData {
   return { id, name, size, sha256, url: pdfUrl(sessionId, id) };
 }
 
+/** Who runs a table and what only its game masters see (stored before they change here). */
+export interface TableControl {
+  roles: TableRoles;
+  gm: GmDocument;
+}
+
 /**
- * What a session shows besides its game state: the layers of each page, its PDFs and the last
- * page view. Changed only inside the session's turn (GameSession.exclusive).
+ * What a session shows besides its game state: the layers of each page, its PDFs, the last
+ * page view, and its roles. Changed only inside the session's turn (GameSession.exclusive).
  */
 export class SessionTable {
   private readonly pdfs: PdfData[];
+  roles: TableRoles;
+  gm: GmDocument;
+  /** When a host or game master was last seen at the table (this node's memory: see role-handlers.ts). */
+  staffSeenAt = Date.now();
 
   constructor(
     private readonly sessionId: string,
     readonly layers: PageLayers,
     pdfs: PdfRecord[],
     /** The last page view anyone navigated to (stored behind, see page-handlers.ts). */
-    public view: PageView | null = null,
+    public view: PageView | null,
+    control: TableControl,
   ) {
     this.pdfs = pdfs.map((record) => toPdfData(sessionId, record));
     // the stored view may name a book removed since
     if (view && !this.pdf(view.pdfId)) this.view = null;
+    this.roles = control.roles;
+    this.gm = control.gm;
   }
 
   pdf(id: string): PdfData | undefined {
@@ -64,13 +79,25 @@ export class TableLoader {
     private readonly limits: LayerLimits,
   ) {}
 
-  empty(sessionId: string): SessionTable {
-    return new SessionTable(sessionId, new PageLayers([], this.limits), []);
+  empty(sessionId: string, hostId: string): SessionTable {
+    return new SessionTable(sessionId, new PageLayers([], this.limits), [], null, { roles: initialRoles(hostId), gm: EMPTY_GM_DOCUMENT });
   }
 
-  async load(sessionId: string): Promise<SessionTable> {
+  /** The stored table; `hostId` (its creator) is host until roles are stored. */
+  async load(sessionId: string, hostId: string): Promise<SessionTable> {
     const { layers, pdfs, views } = this.stores;
-    const [pages, records, view] = await Promise.all([layers.loadPages(sessionId), pdfs.listPdfs(sessionId), views.loadView(sessionId)]);
-    return new SessionTable(sessionId, new PageLayers(pages, this.limits), records, view);
+    const [pages, records, view, control] = await Promise.all([
+      layers.loadPages(sessionId),
+      pdfs.listPdfs(sessionId),
+      views.loadView(sessionId),
+      this.loadControl(sessionId, hostId),
+    ]);
+    return new SessionTable(sessionId, new PageLayers(pages, this.limits), records, view, control);
+  }
+
+  /** The roles and game master document as stored now: another node may have changed them. */
+  async loadControl(sessionId: string, hostId: string): Promise<TableControl> {
+    const [roles, gm] = await Promise.all([this.stores.roles.loadRoles(sessionId), this.stores.roles.loadGmDocument(sessionId)]);
+    return { roles: roles ?? initialRoles(hostId), gm: gm ?? EMPTY_GM_DOCUMENT };
   }
 }

@@ -10,6 +10,7 @@ import { SqliteConnection } from './sqlite/connection';
 import { SqliteLayerStore } from './sqlite/sqlite-layer-store';
 import { SqlitePdfStore } from './sqlite/sqlite-pdf-store';
 import { SqliteSessionStore } from './sqlite/sqlite-store';
+import { SqliteRoleStore } from './sqlite/sqlite-role-store';
 import { SqliteViewStore } from './sqlite/sqlite-view-store';
 import { memoryTableStores, type TableStores } from './table-stores';
 
@@ -37,7 +38,7 @@ export async function openStorage(config: Config['storage'], logger: Logger): Pr
   const pdfs = new SqlitePdfStore(connection);
   return {
     sessions: new SqliteSessionStore(connection),
-    tableStores: { layers: new SqliteLayerStore(connection), pdfs, views: new SqliteViewStore(connection) },
+    tableStores: { layers: new SqliteLayerStore(connection), pdfs, views: new SqliteViewStore(connection), roles: new SqliteRoleStore(connection) },
     pdfBytes: new PdfFiles(config.pdfDir, pdfs),
     dependents: [],
   };

@@ -2,6 +2,7 @@ import type { Delta } from '../../shared/diff';
 import type { JsonObject } from '../../shared/json';
 import { pageViewSchema, type PageView } from '../../shared/layers-protocol';
 import type { GameStateDelta } from '../../shared/protocol';
+import { tableRolesSchema, updateGmDocumentSchema, type GmDocument, type TableRoles } from '../../shared/roles-protocol';
 import type { PdfRecord } from './pdf-store';
 import type { Snapshot } from './session-store';
 
@@ -27,9 +28,23 @@ export function toSnapshot(row: { version: number; state: string } | undefined):
 
 /** A stored page view (JSON), or null: none stored, or one that no longer fits the schema (forgotten). */
 export function toView(stored: string | null | undefined): PageView | null {
-  if (stored === null || stored === undefined) return null;
   // written by saveView from a validated view
-  const parsed = pageViewSchema.safeParse(JSON.parse(stored));
+  return parseStored(stored, pageViewSchema);
+}
+
+/** Stored roles (JSON), or null: none stored, or ones that no longer fit the schema. */
+export function toRoles(stored: string | null | undefined): TableRoles | null {
+  return parseStored(stored, tableRolesSchema);
+}
+
+/** A stored game master document (JSON), or null. */
+export function toGmDocument(stored: string | null | undefined): GmDocument | null {
+  return parseStored(stored, updateGmDocumentSchema);
+}
+
+function parseStored<T>(stored: string | null | undefined, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }): T | null {
+  if (stored === null || stored === undefined) return null;
+  const parsed = schema.safeParse(JSON.parse(stored));
   return parsed.success ? parsed.data : null;
 }
 

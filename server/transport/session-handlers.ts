@@ -20,16 +20,20 @@ import type { Precheck, Reply } from './socket-events';
 import type { SocketUser } from './socket-auth';
 import { oneAtATime } from './socket-queue';
 import { quotaOf } from './user-limits';
+import { gmRoomOf, roomOf } from './rooms';
+import { checkSeat, markStaffLeaving, onUnseat, seatAtTable } from './table-seat';
+import type { TableLoader } from '../sessions/session-table';
+import { updateGuardFor } from '../sessions/update-policy';
+
+export { roomOf } from './rooms';
 
 export interface HandlerContext {
   io: Server;
   registry: SessionRegistry;
   logger: Logger;
+  /** Where a join reads the table's roles as stored now. */
+  tables: TableLoader;
   rates: { updatesPerSecond: number; updatesBurst: number; fullStatesPerMinute: number; fullStatesBurst: number };
-}
-
-export function roomOf(sessionId: string): string {
-  return `session:${sessionId}`;
 }
 
 export type Register = (
@@ -65,10 +69,22 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
     if (previous) registry.leave(previous.id);
     registry.enter(session.id);
     joined = session;
-    if (previous) await socket.leave(roomOf(previous.id));
+    if (previous) for (const room of [roomOf(previous.id), gmRoomOf(previous.id)]) await socket.leave(room);
   };
   socket.on('disconnect', () => {
-    if (joined) registry.leave(joined.id);
+    if (!joined) return;
+    registry.leave(joined.id);
+    markStaffLeaving(joined, user.id);
+  });
+  // a member removed from the table: off it at once, as if it had never joined
+  onUnseat(socket, async () => {
+    const session = joined;
+    if (!session) return;
+    joined = undefined;
+    registry.leave(session.id);
+    socket.data.sessionId = undefined;
+    socket.data.client = undefined;
+    for (const room of [...socket.rooms]) if (room !== socket.id) await socket.leave(room);
   });
 
   on(ClientEvent.createSession, z.unknown(), async () => {
@@ -85,6 +101,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
     await session.exclusive(async () => {
       // gone while waiting for its turn: counting it as joined would keep the session in memory forever
       if (socket.disconnected) throw new ProtocolError('not-in-session', 'the socket disconnected before it joined');
+      await checkSeat(session, context.tables, user.id);
       await moveTo(session);
       await socket.join(roomOf(session.id));
       socket.data.sessionId = session.id;
@@ -94,6 +111,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
       reply({ sessionId: session.id, role: session.roleOf(user.id), maxUpdateBytes: session.maxUpdateBytes });
       // layers, PDFs and the view have no deltas: a resumed client gets them whole
       if (sendCatchUp(socket, session, { fromVersion, crc }) === 'deltas') socket.emit(TableServerEvent.tableState, session.tableState());
+      await seatAtTable(socket, session, user.id);
     });
   };
   on(ClientEvent.joinSession, joinSessionSchema, (payload: JoinSession, reply: Reply) => catchUp(() => join(payload, reply)), takeFullState);
@@ -108,7 +126,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
     const keys = [...Object.keys(payload.updates ?? {}), ...(payload.changes ?? []).map((change) => change.path[0] as string)];
     const owned = keys.find((key) => SERVER_OWNED_KEYS.has(key));
     if (owned) throw new ProtocolError('forbidden', `only the server writes "${owned}"`);
-    const result = await session.applyUpdate(payload, user.id);
+    const result = await session.applyUpdate(payload, user.id, updateGuardFor(session.table, user.id));
     return { version: result.version };
   }, mayUpdate);
 

@@ -7,6 +7,7 @@ import { registerLayerHandlers } from './layer-handlers';
 import { registerLiveHandlers } from './live-handlers';
 import type { Logger } from '../logger';
 import { registerPageHandlers } from './page-handlers';
+import { registerRoleHandlers, type RoleContext } from './role-handlers';
 import { trackPresence } from './presence';
 import type { SessionChannel } from '../sessions/session-channel';
 import { securityHeaderValues } from '../http/security-headers';
@@ -39,7 +40,7 @@ export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
   const channel: SessionChannel = {
     broadcast: (sessionId, event, payload) => io.to(roomOf(sessionId)).emit(event, payload),
   };
-  const attach = (context: Omit<HandlerContext, 'io'>, table: Omit<TableContext, 'logger'>) => {
+  const attach = (context: Omit<HandlerContext, 'io'>, table: Omit<TableContext, 'logger'>, roles: Omit<RoleContext, 'io' | 'logger'>) => {
     trackPresence(io, context.registry, options.logger);
     io.on('connection', (socket: Socket) => {
       const user = socket.data.user as SocketUser;
@@ -55,6 +56,7 @@ export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
       registerLayerHandlers(socket, user, tableContext, on);
       registerLiveHandlers(socket, user, tableContext, on);
       registerPageHandlers(socket, tableContext, on);
+      registerRoleHandlers(socket, user, { ...roles, io, logger: log }, on);
     });
   };
   return { io, channel, attach };

@@ -19,6 +19,8 @@ export interface UserLimitSettings {
   guestsPerAddressPerMinute: number;
   /** Join links asked for by one user (POST /api/tables/:id/join-link). */
   joinLinksPerUserPerMinute: number;
+  /** Device link codes asked for or tried from one address (POST /api/auth/link-code, /api/auth/link). */
+  linkAttemptsPerAddressPerMinute: number;
 }
 
 /** What a handler asks before it does the work of an event. */
@@ -106,15 +108,25 @@ export class UserLimits {
   }
 
   /** Middleware for guest token creation: past the limit of the address, 429 `rate-limited`. */
-  readonly guestCreation: RequestHandler = (req, res, next) => {
-    const perAddress = this.settings.guestsPerAddressPerMinute;
-    if (this.counters.take(`guests:${this.addressOf(req)}`, perMinute(perAddress))) {
-      next();
-      return;
-    }
-    const message = `at most ${perAddress} guest identities a minute may be created from one address: try again shortly`;
-    res.status(429).json({ error: new ProtocolError('rate-limited', message).toBody() });
-  };
+  get guestCreation(): RequestHandler {
+    return this.perAddress('guests', this.settings.guestsPerAddressPerMinute, 'guest identities');
+  }
+
+  /** Middleware for device link codes, asked for or tried: guessing one takes many tries. */
+  get linkAttempts(): RequestHandler {
+    return this.perAddress('links', this.settings.linkAttemptsPerAddressPerMinute, 'device link codes');
+  }
+
+  private perAddress(kind: string, perAddress: number, what: string): RequestHandler {
+    return (req, res, next) => {
+      if (this.counters.take(`${kind}:${this.addressOf(req)}`, perMinute(perAddress))) {
+        next();
+        return;
+      }
+      const message = `at most ${perAddress} ${what} a minute from one address: try again shortly`;
+      res.status(429).json({ error: new ProtocolError('rate-limited', message).toBody() });
+    };
+  }
 
   /** `own` (a socket's bucket), then the bucket of `kind` that every socket of the user draws from. */
   sharedBucket(kind: 'updates' | 'live', userId: string, own: Bucket): Bucket {

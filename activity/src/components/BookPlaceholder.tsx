@@ -1,10 +1,11 @@
-import { useTable } from '../store/table-store';
+import { useMyRole } from '../store/roles-hooks';
 import { PdfPickButton } from './book/PdfUpload';
 import { Icon } from './Icon';
 
 /** What the book area shows before the host opens a PDF. */
 export function BookPlaceholder() {
-  const isHost = useTable((s) => s.role === 'host');
+  // the roles as they are now: a table handed over makes its new host the one who opens books
+  const isHost = useMyRole() === 'host';
   return (
     <div className="book-placeholder">
       <div className="book-art">

@@ -3,12 +3,13 @@ import { sessionFromLocation } from '../platform/platform';
 import { importTable } from '../store/table-files';
 import { useTable } from '../store/table-store';
 import { RecentTables } from './RecentTables';
+import { LinkDeviceCode, RenameForm } from './IdentityTools';
 import { Splash } from './Splash';
 
 /** Choose a table: create one as its host, import one from a file, reopen a recent one, or paste a join link. Also shown while joining. */
 export function Lobby() {
   const [link, setLink] = useState('');
-  const { identity, phase, busy, createTable, openTable, signOut, linkProblem } = useTable();
+  const { identity, phase, busy, createTable, openTable, linkProblem } = useTable();
   const status = useTable((s) => s.status);
 
   if (phase === 'joining') {
@@ -62,9 +63,8 @@ export function Lobby() {
             Join
           </button>
         </form>
-        <button className="link" onClick={signOut}>
-          Not {identity?.user.name}? Change name
-        </button>
+        <RenameForm />
+        <LinkDeviceCode />
       </div>
     </Splash>
   );

@@ -1,5 +1,7 @@
 import { useState } from 'react';
+import { useRoleOf } from '../store/roles-hooks';
 import { useTable, type TableMember } from '../store/table-store';
+import { RoleActions } from './RoleActions';
 
 const STRIP_MAX = 4;
 
@@ -42,20 +44,29 @@ export function PresenceStrip() {
   );
 }
 
-/** Everyone at the table, by name, with the host marked and "you" beside the player's own name. */
+/** Everyone at the table, by name, with their role, "you" beside the player's own name, and what the host may do. */
 export function PresenceList() {
   const members = useTable((s) => s.members);
-  const me = useTable((s) => s.identity?.user.id);
   return (
     <ul className="presence-list" aria-label="Players at the table">
       {members.map((member) => (
-        <li key={member.id}>
-          <Avatar member={member} />
-          <span className="member-name">{member.name}</span>
-          {member.id === me && <span className="badge">you</span>}
-          {member.role === 'host' && <span className="badge host">host</span>}
-        </li>
+        <MemberRow key={member.id} member={member} />
       ))}
     </ul>
+  );
+}
+
+function MemberRow({ member }: { member: TableMember }) {
+  const me = useTable((s) => s.identity?.user.id);
+  const role = useRoleOf(member.id);
+  return (
+    <li aria-label={member.name}>
+      <Avatar member={member} />
+      <span className="member-name">{member.name}</span>
+      {member.id === me && <span className="badge">you</span>}
+      {role === 'host' && <span className="badge host">host</span>}
+      {role === 'game-master' && <span className="badge host">GM</span>}
+      <RoleActions member={member} />
+    </li>
   );
 }

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTable } from '../store/table-store';
+import { LinkDeviceForm } from './IdentityTools';
 import { Splash } from './Splash';
 
 export function SignIn() {
@@ -24,6 +25,8 @@ export function SignIn() {
           {invited ? 'Join the table' : 'Continue'}
         </button>
       </form>
+      <div className="divider">or, already playing on another device</div>
+      <LinkDeviceForm />
     </Splash>
   );
 }

@@ -1,3 +1,4 @@
+import { useIsStaff } from '../store/roles-hooks';
 import { useTable, type Tab } from '../store/table-store';
 import { Icon, type IconName } from './Icon';
 
@@ -8,15 +9,17 @@ const TABS: Array<{ tab: Tab; label: string; icon: IconName }> = [
   { tab: 'notes', label: 'Notes', icon: 'notes' },
   { tab: 'counters', label: 'Counters', icon: 'counters' },
   { tab: 'people', label: 'Players', icon: 'people' },
+  { tab: 'gm', label: 'GM', icon: 'sheet' },
 ];
 
 export function TabBar() {
   const current = useTable((s) => s.tab);
   const setTab = useTable((s) => s.setTab);
   const memberCount = useTable((s) => s.members.length);
+  const staff = useIsStaff();
   return (
     <nav className="tab-bar" role="tablist" aria-label="Panels">
-      {TABS.map(({ tab, label, icon }) => (
+      {TABS.filter(({ tab }) => staff || tab !== 'gm').map(({ tab, label, icon }) => (
         <button
           key={tab}
           role="tab"

@@ -4,6 +4,9 @@ import { BookView } from './book/BookView';
 import { CountersPanel } from './CountersPanel';
 import { DiceNotice } from './DiceNotice';
 import { DicePanel } from './DicePanel';
+import { GmPanel } from './GmPanel';
+import { TurnBanner } from './TurnBanner';
+import { useIsStaff } from '../store/roles-hooks';
 import { NotesPanel } from './NotesPanel';
 import { PeoplePanel } from './PeoplePanel';
 import { PresenceStrip } from './PresenceList';
@@ -17,6 +20,7 @@ const PANELS: Record<Exclude<Tab, 'book'>, () => React.JSX.Element> = {
   notes: NotesPanel,
   counters: CountersPanel,
   people: PeoplePanel,
+  gm: GmPanel,
 };
 
 /**
@@ -26,9 +30,11 @@ const PANELS: Record<Exclude<Tab, 'book'>, () => React.JSX.Element> = {
 export function TableView() {
   const simple = useDiscord((s) => s.simple);
   const tab = useTable((s) => s.tab);
+  const staff = useIsStaff();
   if (simple) return <SimpleTable />;
-  // the book tab only exists on a phone; a wide screen shows the book and the sheets beside it
-  const Panel = PANELS[tab === 'book' ? 'sheets' : tab];
+  // the book tab only exists on a phone; a wide screen shows the book and the sheets beside it;
+  // a game master made a player again loses the game master tab
+  const Panel = PANELS[tab === 'book' || (tab === 'gm' && !staff) ? 'sheets' : tab];
   return (
     <div className="table-app" data-tab={tab}>
       <TopBar />
@@ -38,6 +44,7 @@ export function TableView() {
           <BookView />
         </section>
         <aside className="side-area">
+          <TurnBanner />
           <TabBar />
           <section className="side-panel">
             <Panel />

@@ -21,6 +21,8 @@ const characterSchema = z.object({
   gold: z.number().catch(0),
   provisions: z.number().catch(0),
   notes: z.string().catch(''),
+  /** Who edits this sheet besides the game masters; none: everyone (sheets of older clients). */
+  ownerId: z.string().optional().catch(undefined),
 });
 
 export type Stat = z.infer<typeof statSchema>;
@@ -31,7 +33,7 @@ export type Character = z.infer<typeof characterSchema>;
 export const readCharacters: ListReader<Character> = itemReader(characterSchema);
 
 /** A fresh adventurer with the classic three scores; more stats can be added to suit any book. */
-export function newCharacter(name: string): Item {
+export function newCharacter(name: string, ownerId?: string): Item {
   const stat = (label: string) => ({ id: newId('stat'), label, value: 0, initial: 0 });
   return {
     id: newId('char'),
@@ -41,6 +43,7 @@ export function newCharacter(name: string): Item {
     gold: 0,
     provisions: 0,
     notes: '',
+    ...(ownerId === undefined ? {} : { ownerId }),
   };
 }
 

@@ -32,3 +32,20 @@ export function forgetIdentity(storage: Storage): void {
 export function guestSignIn(name: string): Promise<Identity> {
   return postApi('/api/auth/guest', { name }, identitySchema, 'sign-in');
 }
+
+/** POST /api/auth/rename: a new name on the same user id (a table this player runs stays theirs). */
+export function renameIdentity(name: string, token: string): Promise<Identity> {
+  return postApi('/api/auth/rename', { name }, identitySchema, 'rename', token);
+}
+
+const linkCodeSchema = z.object({ code: z.string(), expiresAt: z.number() });
+
+/** POST /api/auth/link-code: a one-time code another device types in to become this player. */
+export function requestLinkCode(token: string): Promise<z.infer<typeof linkCodeSchema>> {
+  return postApi('/api/auth/link-code', {}, linkCodeSchema, 'a device code', token);
+}
+
+/** POST /api/auth/link: this browser becomes the player whose other device showed `code`. */
+export function linkDevice(code: string): Promise<Identity> {
+  return postApi('/api/auth/link', { code }, identitySchema, 'linking this device');
+}

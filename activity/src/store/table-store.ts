@@ -5,7 +5,7 @@ import type { Role } from '../../../shared/protocol';
 import type { SyncStatus } from '../../../shared/sync-client';
 import type { Item, ItemChange } from '../model/collection';
 import { itemUpdate, listUpdate, type ListName, type ListUpdate } from '../model/lists';
-import { forgetIdentity, guestSignIn, loadIdentity, saveIdentity, type Identity } from '../platform/guest-identity';
+import { forgetIdentity, guestSignIn, linkDevice, loadIdentity, renameIdentity, saveIdentity, type Identity } from '../platform/guest-identity';
 import { inviteFromLocation, redeemInvite } from '../platform/join-invite';
 import { fetchJoinLink, isFresh, type JoinLink } from '../platform/join-link';
 import { keepEdits, takeKeptEdits } from '../platform/kept-edits';
@@ -16,12 +16,13 @@ import { TableConnection } from '../sync/connection';
 import { TableError } from '../sync/table-error';
 import { useBook } from './book-store';
 import { useDiscord } from './discord-store';
+import { useGm } from './gm-store';
 import { probeStateArrived } from './render-probe';
 
 /** A player at the table; inside Discord with the avatar its participants list shows. */
 export type TableMember = PresenceMember & { avatarUrl?: string };
 
-export type Tab = 'book' | 'sheets' | 'dice' | 'notes' | 'counters' | 'people';
+export type Tab = 'book' | 'sheets' | 'dice' | 'notes' | 'counters' | 'people' | 'gm';
 
 /**
  * Where the player is: naming themselves, choosing a table, waiting for it, at it, or stopped
@@ -61,6 +62,10 @@ export interface TableData {
 export interface TableActions {
   start(): void;
   signIn(name: string): Promise<void>;
+  /** A new name, the same player: tables they run stay theirs. */
+  rename(name: string): Promise<void>;
+  /** This browser becomes the player another device shows a one-time code for. */
+  linkDevice(code: string): Promise<void>;
   signOut(): void;
   createTable(): Promise<void>;
   openTable(sessionId: string): Promise<void>;
@@ -140,6 +145,7 @@ export const useTable = create<TableStore>()((set, get) => {
 
   const disconnect = () => {
     useBook.getState().detach();
+    useGm.getState().detach();
     for (const stop of detach) stop();
     detach = [];
     connection?.close();
@@ -206,6 +212,7 @@ export const useTable = create<TableStore>()((set, get) => {
     opened.client.restoreEdits(sessionId, takeKeptEdits(localStorage, identity.user.id, sessionId));
     const role = await opened.join(sessionId);
     useBook.getState().attach(opened, { token: identity.token, userId: identity.user.id }, sessionId, role === 'host');
+    useGm.getState().attach({ connection: opened, say, removed: () => get().leaveTable() });
     set({ phase: 'table', role, tab: startingTab() });
     rememberTable(localStorage, sessionId);
     showPath(tablePath(sessionId));
@@ -237,6 +244,22 @@ export const useTable = create<TableStore>()((set, get) => {
 
   const send = ({ client }: TableConnection, update: ListUpdate | null) => {
     if (update) client.update(update.updates, update.kind, update.intents);
+  };
+
+  /** Takes a new token for the player (renamed, or linked from another device) and opens the page's table with it. */
+  const adopt = async (fetchIdentity: () => Promise<Identity>) => {
+    set({ busy: true });
+    try {
+      const identity = await fetchIdentity();
+      disconnect();
+      saveIdentity(localStorage, identity);
+      set({ identity, phase: 'lobby', ...AT_NO_TABLE });
+      await enter(identity, get().sessionId);
+    } catch (error) {
+      say(messageOf(error));
+    } finally {
+      set({ busy: false });
+    }
   };
 
   const showPath = (path: string) => {
@@ -282,6 +305,16 @@ export const useTable = create<TableStore>()((set, get) => {
       } finally {
         set({ busy: false });
       }
+    },
+
+    async rename(name) {
+      const { identity } = get();
+      if (!identity) return;
+      await adopt(() => renameIdentity(name, identity.token));
+    },
+
+    async linkDevice(code) {
+      await adopt(() => linkDevice(code));
     },
 
     signOut() {

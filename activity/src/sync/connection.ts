@@ -5,6 +5,7 @@ import { ClientEvent, ServerEvent, type Ack, type Role } from '../../../shared/p
 import { SyncClient } from '../../../shared/sync-client';
 import { TableServerEvent } from '../../../shared/layers-protocol';
 import { TableClient } from '../../../shared/table-client';
+import { RoleClientEvent, RoleServerEvent, type GmDocument, type TableRoles } from '../../../shared/roles-protocol';
 import { TableError } from './table-error';
 
 const REQUEST_TIMEOUT_MS = 8000;
@@ -68,6 +69,24 @@ export class TableConnection {
     return () => {
       for (const event of events) this.socket.off(event, listener);
     };
+  }
+
+  /** Roles and the game masters' document as the server sends them; `removed` when this player is taken off the table. */
+  onRoles(listeners: { roles(roles: TableRoles): void; gm(document: GmDocument): void; removed(): void }): () => void {
+    const pairs: Array<[string, (payload: any) => void]> = [
+      [RoleServerEvent.roles, listeners.roles],
+      [RoleServerEvent.gmDocument, listeners.gm],
+      [RoleServerEvent.removed, listeners.removed],
+    ];
+    for (const [event, listener] of pairs) this.socket.on(event, listener);
+    return () => {
+      for (const [event, listener] of pairs) this.socket.off(event, listener);
+    };
+  }
+
+  /** A role or game master request (RoleClientEvent); throws the server's refusal as a TableError. */
+  async roleRequest<T extends object>(event: (typeof RoleClientEvent)[keyof typeof RoleClientEvent], payload: object): Promise<T> {
+    return this.request<T>(event, payload);
   }
 
   /** The server refused the token (expired, or signed with another secret): sign in again. */

@@ -95,6 +95,14 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'table roles and the game master document',
+    sql: `
+      ALTER TABLE sessions ADD COLUMN roles text;
+      ALTER TABLE sessions ADD COLUMN gm text;
+    `,
+  },
 ];
 
 /** Any fixed number: the advisory lock that one node at a time holds while it migrates. */

@@ -4,6 +4,7 @@ import { PostgresLayerStore } from './postgres-layer-store';
 import { PostgresPdfBytes } from './postgres-pdf-bytes';
 import { PostgresPdfStore } from './postgres-pdf-store';
 import { PostgresSessionStore } from './postgres-session-store';
+import { PostgresRoleStore } from './postgres-role-store';
 import { PostgresViewStore } from './postgres-view-store';
 
 export interface PostgresStorageOptions extends PostgresOptions {
@@ -21,7 +22,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions, logge
   logger.info({ database: databaseName(options.url), poolSize: options.poolSize, migrated: db.migrated }, 'database open');
   return {
     sessions: new PostgresSessionStore(db),
-    tableStores: { layers: new PostgresLayerStore(db), pdfs: new PostgresPdfStore(db), views: new PostgresViewStore(db) },
+    tableStores: { layers: new PostgresLayerStore(db), pdfs: new PostgresPdfStore(db), views: new PostgresViewStore(db), roles: new PostgresRoleStore(db) },
     pdfBytes: new PostgresPdfBytes(db, { chunkBytes: options.pdfChunkBytes, graceMs: options.pdfGraceMs }),
     dependents: [],
   };

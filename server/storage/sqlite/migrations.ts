@@ -130,6 +130,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE layers_deflated RENAME TO layers;
     `,
   },
+  {
+    version: 7,
+    name: 'table roles and the game master document',
+    sql: `
+      ALTER TABLE sessions ADD COLUMN roles TEXT;
+      ALTER TABLE sessions ADD COLUMN gm TEXT;
+    `,
+  },
 ];
 
 /** SQL functions that migrations call, for conversions SQLite cannot do itself. */

@@ -5,6 +5,7 @@ import { useBook } from '../../store/book-store';
 import { useTable } from '../../store/table-store';
 import { BookOverlay } from './BookOverlay';
 import { DamagedBook } from './DamagedBook';
+import { GmMarks } from './GmMarks';
 import { usePdfPage } from './usePdfPage';
 
 /** One page of the book: the PDF canvas, drawn once per page and zoom, and the overlay above it. */
@@ -33,6 +34,7 @@ export function BookPage({ pdf, view, scroller }: { pdf: PdfData; view: PageView
     <div className="page-stage" style={size ?? undefined} data-rendered={rendered}>
       <canvas ref={canvas} className="pdf-canvas" aria-label={`Page ${view.currentPage}`} />
       {size && <BookOverlay view={view} width={size.width} height={size.height} scroller={scroller} />}
+      {size && <GmMarks pdfId={pdf.id} pageNum={view.currentPage} />}
       {!loaded && <p className="muted book-loading">Opening the book…</p>}
     </div>
   );

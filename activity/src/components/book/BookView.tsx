@@ -6,6 +6,10 @@ import { BookToolbar } from './BookToolbar';
 import { DrawTools } from './DrawTools';
 import { PdfDropZone } from './PdfUpload';
 import { TokenEditor } from './TokenEditor';
+import { pageKey, readHiddenPages } from '../../model/table-roles';
+import { HIDDEN_PAGES_KEY } from '../../../../shared/roles-protocol';
+import { useIsStaff } from '../../store/roles-hooks';
+import { useTable } from '../../store/table-store';
 
 /**
  * The shared book: the page everyone follows, with its drawings, tokens and pointers; `bare`
@@ -21,6 +25,9 @@ export function BookView({ bare = false }: { bare?: boolean }) {
   // a view of a book removed meanwhile (while offline, say) falls back to the first one left
   const shown = view && pdfs.some((known) => known.id === view.pdfId) ? view : pdfs[0] ? { pdfId: pdfs[0].id, currentPage: 1, scale: 1 } : null;
   const pdf = shown && pdfs.find((known) => known.id === shown.pdfId);
+  const hiddenPages = useTable((s) => s.game[HIDDEN_PAGES_KEY]);
+  const staff = useIsStaff();
+  const hidden = shown !== null && readHiddenPages(hiddenPages).includes(pageKey(shown.pdfId, shown.currentPage));
   return (
     <PdfDropZone>
       {shown && pdf ? (
@@ -34,7 +41,14 @@ export function BookView({ bare = false }: { bare?: boolean }) {
           {!bare && <DrawTools />}
           {!bare && tool === 'token' && <TokenEditor view={shown} />}
           <div className="book-scroll" ref={scroller}>
-            <BookPage key={pdf.id} pdf={pdf} view={shown} scroller={() => scroller.current} />
+            {hidden && staff && <p className="page-hidden-note">Hidden from players</p>}
+            {hidden && !staff ? (
+              <p className="page-hidden" role="status">
+                The game master has hidden page {shown.currentPage}.
+              </p>
+            ) : (
+              <BookPage key={pdf.id} pdf={pdf} view={shown} scroller={() => scroller.current} />
+            )}
           </div>
         </div>
       ) : bare ? (

@@ -9,6 +9,9 @@ import { Inventory } from './Inventory';
 import { sheetTitle, type SheetPartProps } from './sheet-part';
 import { StatList } from './StatList';
 import { Icon } from '../Icon';
+import { maySheetBeEdited } from '../../model/table-roles';
+import { useIsStaff } from '../../store/roles-hooks';
+import { useTable } from '../../store/table-store';
 
 /**
  * One adventure sheet, in the style of a gamebook's: scores, purse, possessions, notes. It
@@ -18,12 +21,16 @@ export const CharacterSheet = memo(function CharacterSheet({ character }: { char
   probeRender('sheet', character.id);
   const edit = useItemEditor('characters', character.id);
   const title = sheetTitle(character);
+  const me = useTable((s) => s.identity?.user.id);
+  const editable = maySheetBeEdited(character, me, useIsStaff());
   const remove = () => {
     if (confirm(`Remove the sheet of ${title}?`)) editList('characters', (list) => removeItem(list, character.id));
   };
 
   return (
-    <article className="card sheet" aria-label={`Sheet of ${title}`}>
+    <article className="card sheet" aria-label={`Sheet of ${title}`} data-editable={editable}>
+      {/* the server refuses another player's edit anyway: the controls say so before */}
+      <fieldset className="sheet-lock" disabled={!editable}>
       <header className="sheet-head">
         <SyncedInput className="sheet-name" aria-label="Character name" value={character.name} placeholder="Name" maxLength={64} onText={(text) => edit((c) => setText(c, 'name', text))} />
         <button className="icon" aria-label={`Remove ${title}`} onClick={remove}>
@@ -46,6 +53,7 @@ export const CharacterSheet = memo(function CharacterSheet({ character }: { char
           onText={(text) => edit((c) => setText(c, 'notes', text))}
         />
       </label>
+      </fieldset>
     </article>
   );
 });

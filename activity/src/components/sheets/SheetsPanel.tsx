@@ -10,7 +10,9 @@ const sheet = (character: Character) => <CharacterSheet key={character.id} chara
 export function SheetsPanel() {
   const characters = useList('characters', readCharacters);
   const myName = useTable((s) => s.identity?.user.name ?? '');
-  const add = () => editList('characters', (list) => appendItem(list, newCharacter(list.length === 0 ? myName : '')));
+  const me = useTable((s) => s.identity?.user.id);
+  // a new sheet is its maker's: others (but the game masters) cannot change it
+  const add = () => editList('characters', (list) => appendItem(list, newCharacter(list.length === 0 ? myName : '', me)));
   return (
     <div className="panel-body">
       <div className="panel-head">

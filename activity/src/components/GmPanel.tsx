@@ -1,0 +1,160 @@
+import { useState, type FormEvent } from 'react';
+import {
+  newGmNote,
+  newHiddenMark,
+  nextTurn,
+  pageKey,
+  readHiddenPages,
+  readTurnOrder,
+  toggledPage,
+  toJson,
+  withGmNoteText,
+  withoutTurnTaker,
+  withTurnTaker,
+} from '../model/table-roles';
+import { HIDDEN_PAGES_KEY, TURN_ORDER_KEY, type GmNote } from '../../../shared/roles-protocol';
+import { useBook } from '../store/book-store';
+import { useGm } from '../store/gm-store';
+import { useTable } from '../store/table-store';
+import { Icon } from './Icon';
+
+/** The game masters' tools: private notes, hidden marks, the turn order, hiding a page. Only they see it. */
+export function GmPanel() {
+  return (
+    <div className="panel-body gm-panel">
+      <h2 className="panel-title">Game master</h2>
+      <TurnOrder />
+      <PageVisibility />
+      <PrivateNotes />
+      <HiddenMarks />
+    </div>
+  );
+}
+
+function PrivateNotes() {
+  const notes = useGm((s) => s.gm?.notes ?? []);
+  const { editGm } = useGm.getState();
+  return (
+    <section className="card" aria-label="Private notes">
+      <div className="panel-head">
+        <h3 className="small-caps">Private notes</h3>
+        <button className="accent" onClick={() => void editGm((doc) => ({ ...doc, notes: [...doc.notes, newGmNote()] }))}>
+          + GM note
+        </button>
+      </div>
+      {notes.length === 0 && <p className="empty">Only game masters see these: the server never sends them to players.</p>}
+      {notes.map((note) => (
+        <GmNoteEditor key={note.id} note={note} />
+      ))}
+    </section>
+  );
+}
+
+/** Saved when it loses focus: the document is replaced whole, one revision at a time. */
+function GmNoteEditor({ note }: { note: GmNote }) {
+  const [text, setText] = useState(note.text);
+  const { editGm } = useGm.getState();
+  const save = () => {
+    if (text !== note.text) void editGm((doc) => withGmNoteText(doc, note.id, text));
+  };
+  const remove = () => void editGm((doc) => ({ ...doc, notes: doc.notes.filter((each) => each.id !== note.id) }));
+  return (
+    <div className="gm-note">
+      <textarea aria-label="GM note" rows={3} value={text} maxLength={20_000} onChange={(e) => setText(e.target.value)} onBlur={save} placeholder="Secrets, plans, what lies behind the door…" />
+      <button className="icon faint" aria-label="Delete GM note" onClick={remove}>
+        <Icon name="trash" size={18} />
+      </button>
+    </div>
+  );
+}
+
+function useShownPage(): { pdfId: string; pageNum: number } | null {
+  const view = useBook((s) => s.follow.view);
+  const first = useBook((s) => s.pdfs[0]?.id);
+  if (view) return { pdfId: view.pdfId, pageNum: view.currentPage };
+  return first ? { pdfId: first, pageNum: 1 } : null;
+}
+
+function HiddenMarks() {
+  const marks = useGm((s) => s.gm?.marks ?? []);
+  const page = useShownPage();
+  const [text, setText] = useState('');
+  const { editGm } = useGm.getState();
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    if (!page || !text.trim()) return;
+    const mark = newHiddenMark(page.pdfId, page.pageNum, text.trim());
+    void editGm((doc) => ({ ...doc, marks: [...doc.marks, mark] }));
+    setText('');
+  };
+  return (
+    <section className="card" aria-label="Hidden layer">
+      <h3 className="small-caps">Hidden layer</h3>
+      <ul className="gm-marks">
+        {marks.map((mark) => (
+          <li key={mark.id}>
+            p. {mark.pageNum}: {mark.text}
+            <button className="icon faint" aria-label={`Delete mark ${mark.text}`} onClick={() => void editGm((doc) => ({ ...doc, marks: doc.marks.filter((m) => m.id !== mark.id) }))}>
+              <Icon name="trash" size={16} />
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form className="row" onSubmit={add}>
+        <input aria-label="Hidden mark" value={text} maxLength={500} onChange={(e) => setText(e.target.value)} placeholder={page ? `A mark on page ${page.pageNum}` : 'Open a book first'} disabled={!page} />
+        <button type="submit" disabled={!page || !text.trim()}>
+          Pin
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function TurnOrder() {
+  const turns = readTurnOrder(useTable((s) => s.game[TURN_ORDER_KEY]));
+  const members = useTable((s) => s.members);
+  const { setShared } = useGm.getState();
+  const save = (next: typeof turns) => setShared(TURN_ORDER_KEY, toJson(next));
+  const waiting = members.filter((member) => !turns.order.some((entry) => entry.id === member.id));
+  return (
+    <section className="card" aria-label="Turn order">
+      <div className="panel-head">
+        <h3 className="small-caps">Turn order</h3>
+        <button onClick={() => save(nextTurn(turns))} disabled={turns.order.length === 0}>
+          Next turn
+        </button>
+      </div>
+      <ol className="turn-order">
+        {turns.order.map((entry) => (
+          <li key={entry.id} className={entry.id === turns.current ? 'current' : ''}>
+            {entry.name}
+            <button className="icon faint" aria-label={`Take ${entry.name} out of the turn order`} onClick={() => save(withoutTurnTaker(turns, entry.id))}>
+              <Icon name="trash" size={16} />
+            </button>
+          </li>
+        ))}
+      </ol>
+      <div className="row wrap">
+        {waiting.map((member) => (
+          <button key={member.id} className="small" onClick={() => save(withTurnTaker(turns, member))} aria-label={`Add ${member.name} to the turn order`}>
+            + {member.name}
+          </button>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function PageVisibility() {
+  const hidden = readHiddenPages(useTable((s) => s.game[HIDDEN_PAGES_KEY]));
+  const page = useShownPage();
+  if (!page) return null;
+  const key = pageKey(page.pdfId, page.pageNum);
+  const isHidden = hidden.includes(key);
+  return (
+    <section className="card row" aria-label="Page visibility">
+      <span>Page {page.pageNum} is {isHidden ? 'hidden from players' : 'shown to everyone'}.</span>
+      <button onClick={() => useGm.getState().setShared(HIDDEN_PAGES_KEY, toggledPage(hidden, key))}>{isHidden ? 'Reveal page' : 'Hide page'}</button>
+    </section>
+  );
+}

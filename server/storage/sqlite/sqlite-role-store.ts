@@ -1,0 +1,57 @@
+import type { GmDocument, TableRoles } from '../../../shared/roles-protocol';
+import type { RoleStore } from '../role-store';
+import { toGmDocument, toRoles } from '../stored-rows';
+import type { SqliteConnection } from './connection';
+
+/** One JSON column of the session's row: read now, written in the connection's group commit. */
+class JsonColumn<T> {
+  private readonly load;
+  private readonly save;
+
+  constructor(
+    private readonly connection: SqliteConnection,
+    column: 'roles' | 'gm',
+    private readonly parse: (stored: string | null | undefined) => T | null,
+  ) {
+    this.load = connection.db.prepare<[string], Record<string, string | null>>(`SELECT ${column} FROM sessions WHERE id = ?`).pluck();
+    this.save = connection.db.prepare(`UPDATE sessions SET ${column} = ? WHERE id = ?`);
+  }
+
+  read(sessionId: string): T | null {
+    return this.parse(this.load.get(sessionId) as string | null | undefined);
+  }
+
+  write(sessionId: string, value: T): Promise<void> {
+    const json = JSON.stringify(value);
+    return this.connection.writes.run(() => {
+      this.save.run(json, sessionId);
+    });
+  }
+}
+
+/** Roles and the game master document, in the `roles` and `gm` columns of the session's row (JSON). */
+export class SqliteRoleStore implements RoleStore {
+  private readonly roles: JsonColumn<TableRoles>;
+  private readonly documents: JsonColumn<GmDocument>;
+
+  constructor(connection: SqliteConnection) {
+    this.roles = new JsonColumn(connection, 'roles', toRoles);
+    this.documents = new JsonColumn(connection, 'gm', toGmDocument);
+  }
+
+  async loadRoles(sessionId: string): Promise<TableRoles | null> {
+    return this.roles.read(sessionId);
+  }
+
+  saveRoles(sessionId: string, roles: TableRoles): Promise<void> {
+    return this.roles.write(sessionId, roles);
+  }
+
+  async loadGmDocument(sessionId: string): Promise<GmDocument | null> {
+    return this.documents.read(sessionId);
+  }
+
+  saveGmDocument(sessionId: string, document: GmDocument): Promise<void> {
+    return this.documents.write(sessionId, document);
+  }
+}

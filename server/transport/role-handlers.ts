@@ -1,0 +1,120 @@
+import type { Server, Socket } from 'socket.io';
+import { ProtocolError } from '../../shared/errors';
+import {
+  memberSchema,
+  RoleClientEvent,
+  RoleServerEvent,
+  setRoleSchema,
+  updateGmDocumentSchema,
+  type GmDocument,
+  type TableRoles,
+  type UpdateGmDocument,
+} from '../../shared/roles-protocol';
+import type { z } from 'zod';
+import { RateLimiter } from '../limits/rate-limiter';
+import type { Logger } from '../logger';
+import { isStaff, withClaim, withHost, withRemoved, withRole } from '../sessions/role-rules';
+import type { GameSession } from '../sessions/game-session';
+import type { SessionRegistry } from '../sessions/session-registry';
+import type { TableLoader } from '../sessions/session-table';
+import { gmRoomOf } from './rooms';
+import type { Register } from './session-handlers';
+import type { SocketUser } from './socket-auth';
+import { joinedSessionId } from './table-context';
+import { refreshControl, seatEveryone, usersAtTable } from './table-seat';
+
+export interface RoleContext {
+  io: Server;
+  registry: SessionRegistry;
+  /** Where the roles are read again before each change and written to. */
+  tables: TableLoader;
+  logger: Logger;
+  claimAfterMs: number;
+  rates: { updatesPerSecond: number; updatesBurst: number };
+}
+
+/**
+ * Who runs the table (set-role, transfer-host, remove-member, claim-table) and the game masters'
+ * document (update-gm-document). Each change is checked against the roles in the session's
+ * turn, stored, and only then applied and sent (docs/security.md, "Roles").
+ */
+export function registerRoleHandlers(socket: Socket, user: SocketUser, context: RoleContext, on: Register): void {
+  const limiter = new RateLimiter(context.rates.updatesPerSecond, context.rates.updatesBurst);
+  const inTurn = async <T>(task: (session: GameSession) => Promise<T>): Promise<T> => {
+    const sessionId = joinedSessionId(socket);
+    if (!limiter.tryTake()) throw new ProtocolError('rate-limited', 'too many table changes: slow down');
+    const session = await context.registry.get(sessionId);
+    return session.exclusive(async () => {
+      // as stored, not as this node last saw them: another node may have changed them
+      await refreshControl(session, context.tables);
+      return task(session);
+    });
+  };
+  const changeRoles = (next: (session: GameSession) => TableRoles | Promise<TableRoles>) =>
+    inTurn(async (session) => {
+      await storeRoles(session, await next(session), context);
+      return {};
+    });
+
+  on(RoleClientEvent.setRole, setRoleSchema, ({ userId, role }: z.output<typeof setRoleSchema>) =>
+    changeRoles((session) => withRole(session.table.roles, user.id, userId, role)),
+  );
+  on(RoleClientEvent.transferHost, memberSchema, ({ userId }: z.output<typeof memberSchema>) =>
+    changeRoles(async (session) => {
+      const next = withHost(session.table.roles, user.id, userId);
+      await requireAtTable(context.io, session, userId);
+      return next;
+    }),
+  );
+  on(RoleClientEvent.removeMember, memberSchema, ({ userId }: z.output<typeof memberSchema>) =>
+    changeRoles((session) => withRemoved(session.table.roles, user.id, userId)),
+  );
+  on(RoleClientEvent.claimTable, memberSchema.partial(), () =>
+    changeRoles(async (session) => {
+      const present = [...(await usersAtTable(context.io, session.id))].some((id) => isStaff(session.table.roles, id));
+      if (present) session.table.staffSeenAt = Date.now();
+      const circumstances = { staffPresent: present, staffAwayMs: Date.now() - session.table.staffSeenAt, claimAfterMs: context.claimAfterMs };
+      return withClaim(session.table.roles, user.id, circumstances);
+    }),
+  );
+  on(RoleClientEvent.updateGmDocument, updateGmDocumentSchema, (update: UpdateGmDocument) =>
+    inTurn(async (session) => ({ revision: (await storeGmDocument(session, user.id, update, context)).revision })),
+  );
+}
+
+/** A host is handed only to someone at the table now: a mistyped id would leave it with nobody. */
+async function requireAtTable(io: Server, session: GameSession, userId: string): Promise<void> {
+  if (!(await usersAtTable(io, session.id)).has(userId)) {
+    throw new ProtocolError('forbidden', 'hand the table to someone who is at it now');
+  }
+}
+
+async function storeRoles(session: GameSession, next: TableRoles, context: RoleContext): Promise<void> {
+  if (next === session.table.roles) return;
+  await stored(() => context.tables.stores.roles.saveRoles(session.id, next), context, session.id);
+  session.table.roles = next;
+  await seatEveryone(context.io, session, next);
+}
+
+/** A game master's edit of their document, from the revision they hold: a later one is refused. */
+async function storeGmDocument(session: GameSession, userId: string, update: UpdateGmDocument, context: RoleContext): Promise<GmDocument> {
+  if (!isStaff(session.table.roles, userId)) throw new ProtocolError('forbidden', 'only the host and game masters see and edit their notes');
+  const current = session.table.gm;
+  if (update.revision !== current.revision) {
+    throw new ProtocolError('version-conflict', `the document is at revision ${current.revision}: edit that one`);
+  }
+  const next: GmDocument = { revision: current.revision + 1, notes: update.notes, marks: update.marks };
+  await stored(() => context.tables.stores.roles.saveGmDocument(session.id, next), context, session.id);
+  session.table.gm = next;
+  context.io.to(gmRoomOf(session.id)).emit(RoleServerEvent.gmDocument, next);
+  return next;
+}
+
+async function stored(write: () => Promise<void>, context: RoleContext, sessionId: string): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    context.logger.error({ err: error, sessionId }, 'could not store the table roles');
+    throw new ProtocolError('internal', 'the change could not be stored; nothing was changed');
+  }
+}
