@@ -6,6 +6,12 @@ export interface GamebookShape {
   front?: number;
   /** The PDF's outline: titles and the pages (1-based, in the file) they lead to. */
   outline?: Array<{ title: string; page: number }>;
+  /**
+   * Pages per node of the page tree, as typesetters write it (pdfTeX, Acrobat); none: one flat
+   * node of all pages, as pdf-lib writes it. A viewer reading a page of a flat tree of 4,000 reads
+   * the entries of all pages before it.
+   */
+  pagesPerNode?: number;
 }
 
 /**
@@ -25,9 +31,26 @@ export async function samplePdf(pages = 3, padding = 0, title = 'Section', shape
     page.drawText('If you carry the lantern, turn to 42.', { x: 40, y: 340, size: 14, font });
   }
   if (front > 0) labelPages(pdf, front);
+  if (shape.pagesPerNode) balancePageTree(pdf, shape.pagesPerNode);
   if (shape.outline?.length) addOutline(pdf, shape.outline);
   if (padding > 0) await pdf.attach(randomBytes(padding), 'noise.bin', { mimeType: 'application/octet-stream' });
   return Buffer.from(await pdf.save({ useObjectStreams: false }));
+}
+
+/** The root's kids grouped under nodes of `perNode` pages each (two levels are plenty for a test book). */
+function balancePageTree(pdf: PDFDocument, perNode: number): void {
+  const { context } = pdf;
+  const rootRef = pdf.catalog.get(PDFName.of('Pages')) as PDFRef;
+  const root = pdf.catalog.Pages();
+  const pages = pdf.getPages();
+  const nodes: PDFRef[] = [];
+  for (let first = 0; first < pages.length; first += perNode) {
+    const group = pages.slice(first, first + perNode);
+    const node = context.register(context.obj({ Type: 'Pages', Parent: rootRef, Kids: group.map((page) => page.ref), Count: group.length }));
+    for (const page of group) page.node.set(PDFName.of('Parent'), node);
+    nodes.push(node);
+  }
+  root.set(PDFName.of('Kids'), context.obj(nodes));
 }
 
 /** Page labels: i, ii… for the front matter, then 1, 2… */
