@@ -1,4 +1,4 @@
-import { getDocument, GlobalWorkerOptions, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist';
+import { getDocument, GlobalWorkerOptions, PDFWorker, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist';
 // the worker is a file of our own build, served from our own origin (Discord's CSP allows no other)
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 
@@ -13,6 +13,17 @@ async function useMainThreadWhenWorkersAreOff(): Promise<void> {
   const off = typeof Worker === 'undefined' || new URLSearchParams(location.search).get('pdfWorker') === 'off';
   const global = globalThis as { pdfjsWorker?: unknown };
   if (off && !global.pdfjsWorker) global.pdfjsWorker = await import('pdfjs-dist/build/pdf.worker.min.mjs');
+}
+
+let worker: Promise<PDFWorker> | null = null;
+
+/**
+ * pdf.js's worker, started once and shared by every book. Joining a table starts it, so its
+ * script (1.4 MB) is fetched and compiled while the table loads, not after a book starts opening.
+ */
+export function warmUpPdfWorker(): Promise<PDFWorker> {
+  worker ??= useMainThreadWhenWorkersAreOff().then(() => new PDFWorker());
+  return worker;
 }
 
 /** Where a book's bytes come from: the server, in ranges, or a file this browser holds (the uploader's). */
@@ -31,8 +42,8 @@ export const RANGE_CHUNK_BYTES = 128 * 1024;
  * reading ahead (`disableAutoFetch`), so a 30 MB book shows its first page after a few chunks.
  */
 export async function openPdf(source: PdfSource, onProgress: (loadedBytes: number) => void = () => undefined): Promise<PDFDocumentProxy> {
-  await useMainThreadWhenWorkersAreOff();
   const task = getDocument({
+    worker: await warmUpPdfWorker(),
     ...('data' in source ? { data: source.data } : { url: source.url, httpHeaders: { Authorization: `Bearer ${source.token}` } }),
     rangeChunkSize: RANGE_CHUNK_BYTES,
     disableAutoFetch: true,

@@ -4,7 +4,7 @@ export interface SearchHit {
   page: number;
   /** The text around the first match on the page, for the result list. */
   snippet: string;
-  /** A line of the page is the query and nothing else: a gamebook's section heading "212". */
+  /** A line of the page is the query, alone or after one word: a gamebook's section heading ("212", "Section 212", "§212"). */
   heading: boolean;
 }
 
@@ -21,7 +21,7 @@ export function searchPattern(query: string): SearchPattern | null {
   if (words.length === 0) return null;
   const body = words.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*');
   const find = /^\d+$/.test(words.join('')) ? `(?<!\\d)${body}(?!\\d)` : body;
-  return { find: new RegExp(find, 'i'), whole: new RegExp(`^(?:\\D{0,12}\\s)?${body}\\W?$`, 'i') };
+  return { find: new RegExp(find, 'i'), whole: new RegExp(`^(?:[^\\d\\s]+\\s*)?${body}[.:]?$`, 'i') };
 }
 
 /** The hit on `page`, whose lines of text are `lines`, or null when the pattern is not there. */

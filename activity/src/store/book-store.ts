@@ -6,6 +6,7 @@ import { clampPage, clampScale, follow, startFollowing, type FollowEvent, type F
 import { readLayers, toJson, type LayerEdit, type PageLayers } from '../book/layer-items';
 import { applyLive, isLiveData, type LiveData, type LiveMark } from '../book/live-marks';
 import { holdFile, pdfIdOf, releaseFile } from '../book/pdf-documents';
+import { warmUpPdfWorker } from '../book/pdf-loader';
 import { uploadPdf } from '../book/pdf-upload';
 import { fitScale, type FitMode, type Size } from '../book/view-fit';
 import { UnconfirmedEdits } from '../book/rebase-edits';
@@ -156,6 +157,7 @@ export const useBook = create<BookStore>()((set, get) => {
       connection = opened;
       me = { token: identity.token, userId: identity.userId, sessionId };
       set({ isHost });
+      void warmUpPdfWorker();
       const { table } = opened;
       detach = [
         opened.onTableReset(reset),
