@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, screenshot, textOf, until } from './support/browser';
+import { rendered } from './support/book-page';
 import { createTable, player, startE2eTable, type E2eTable } from './support/e2e-table';
 import { samplePdf } from './support/sample-pdf';
 
@@ -38,8 +39,6 @@ function overlayColour(page: Page, x: number, y: number): Promise<string> {
   );
 }
 
-const rendered = (page: Page, expected: RegExp, what: string) =>
-  until(() => page.locator('.page-stage').getAttribute('data-rendered', { timeout: 1000 }), (value) => expected.test(value ?? ''), what, 15_000);
 
 describe('the book in headless Chromium: a PDF, following the host, drawings and tokens', () => {
   let e2e: E2eTable;

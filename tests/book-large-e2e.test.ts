@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { textOf, until } from './support/browser';
+import { textOf } from './support/browser';
+import { rendered } from './support/book-page';
 import { createTable, player, startE2eTable, type E2eTable } from './support/e2e-table';
 import { LARGE_BOOK_PAGES, watchNetwork, writeLargeBook } from './support/large-book';
 import { tempDir } from './support/temp-dir';
@@ -9,8 +10,6 @@ import { tempDir } from './support/temp-dir';
 /** What 2 seconds at 20 Mbit/s can carry: the first page must need well under this. */
 const TWO_SECONDS_AT_20_MBIT = 5_000_000;
 
-const rendered = (page: Page, expected: RegExp, what: string) =>
-  until(() => page.locator('.page-stage').getAttribute('data-rendered', { timeout: 1000 }), (value) => expected.test(value ?? ''), what, 60_000);
 
 /** Records whether the opening progress showed on the page (an init script: it watches from the first paint). */
 const WATCH_PROGRESS = `
@@ -40,7 +39,7 @@ describe('a 30 MB, 4,000-page book in headless Chromium: ranges only, on a 20 Mb
     link = await createTable(host);
     const fetched = await watchNetwork(host);
     await host.getByLabel('PDF file').setInputFiles(book.file);
-    await rendered(host, /\/1@1$/, 'the host sees page 1');
+    await rendered(host, /\/1@1$/, 'the host sees page 1', 60_000);
     await textOf(host.getByLabel('Pages'), new RegExp(`of ${LARGE_BOOK_PAGES}$`), 'all 4,000 pages known');
     await host.getByRole('button', { name: 'Next page' }).click();
     await rendered(host, /\/2@1$/, 'and page 2');
@@ -55,7 +54,7 @@ describe('a 30 MB, 4,000-page book in headless Chromium: ranges only, on a 20 Mb
     await guest.getByLabel('Your name').fill('Gil');
     const started = Date.now();
     await guest.getByRole('button', { name: /Continue|Join the table/ }).click();
-    await rendered(guest, /\/2@1$/, "the guest on the host's page");
+    await rendered(guest, /\/2@1$/, "the guest on the host's page", 60_000);
     const bytes = fetched.pdfBytes();
     // a figure for the log, not an assertion: the time is measured in `npm run bench -- large-book`
     console.log(`first page after ${bytes} bytes in ${fetched.pdfRequests()} requests of a ${size}-byte book, ${Date.now() - started} ms after joining`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, screenshot, textOf, until, valueOf } from './support/browser';
+import { rendered } from './support/book-page';
 import { createTable, player, startE2eTable, type E2eTable } from './support/e2e-table';
 import { samplePdf } from './support/sample-pdf';
 
@@ -16,8 +17,6 @@ const OUTLINE = [
   { title: 'The Caves', page: FRONT + 60 },
 ];
 
-const rendered = (page: Page, expected: RegExp, what: string) =>
-  until(() => page.locator('.page-stage').getAttribute('data-rendered', { timeout: 1000 }), (value) => expected.test(value ?? ''), what, 20_000);
 const onPage = (page: Page, n: number, what: string) => rendered(page, new RegExp(`/${n}@`), what);
 const scaleOf = async (page: Page) => Number(/@([\d.]+)$/.exec((await page.locator('.page-stage').getAttribute('data-rendered')) ?? '')?.[1]);
 

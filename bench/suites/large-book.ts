@@ -1,4 +1,4 @@
-import { until } from '../../tests/support/browser';
+import { rendered } from '../../tests/support/book-page';
 import { createTable, player, startE2eTable, type E2eTable } from '../../tests/support/e2e-table';
 import { watchNetwork, writeLargeBook } from '../../tests/support/large-book';
 import { tempDir } from '../../tests/support/temp-dir';
@@ -23,7 +23,7 @@ async function firstPage(e2e: E2eTable, link: string): Promise<Sample> {
   await page.getByLabel('Your name').fill('Reader');
   const started = Date.now();
   await page.getByRole('button', { name: /Continue|Join the table/ }).click();
-  await until(() => page.locator('.page-stage').getAttribute('data-rendered', { timeout: 1000 }), (value) => /\/1@/.test(value ?? ''), 'the first page', 120_000);
+  await rendered(page, /\/1@/, 'the first page', 120_000);
   const ms = Date.now() - started;
   const bookMs = await page.evaluate(() => performance.now() - (performance.getEntriesByType('resource').find((entry) => /\/pdfs\//.test(entry.name))?.startTime ?? Number.NaN));
   const measured = { ms, bookMs, bytes: network.pdfBytes(), requests: network.pdfRequests() };
@@ -41,7 +41,7 @@ export async function largeBookSuite(): Promise<BenchTable[]> {
       const host = await player(e2e.browser, 'Host', e2e.server.url);
       const link = await createTable(host);
       await host.getByLabel('PDF file').setInputFiles(book.file);
-      await until(() => host.locator('.page-stage').getAttribute('data-rendered', { timeout: 1000 }), (value) => /\/1@/.test(value ?? ''), 'the host on page 1', 120_000);
+      await rendered(host, /\/1@/, 'the host on page 1', 120_000);
       const samples: Sample[] = [];
       for (let i = 0; i < SAMPLES; i++) samples.push(await firstPage(e2e, link));
       const sorted = (key: 'ms' | 'bookMs') => samples.map((sample) => sample[key]).sort((a, b) => a - b);
