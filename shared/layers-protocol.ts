@@ -87,10 +87,20 @@ export interface LiveUpdateRelay extends LiveUpdate {
   from: Sender;
 }
 
+/** A fraction of the page's width or height, 0 (left, top) to 1. */
+const pageFractionSchema = z.number().min(0).max(1);
+
 export const pageViewSchema = z.object({
   pdfId: pdfIdSchema,
   currentPage: pageNumSchema,
   scale: z.number().positive().max(64),
+  /**
+   * Optional (an extension: clients that send none keep working): the point of the page at the
+   * centre of the sender's view, as fractions of the page's width and height, so a follower with
+   * another screen size looks at the same part of the page.
+   */
+  scrollX: pageFractionSchema.optional(),
+  scrollY: pageFractionSchema.optional(),
 });
 export type PageView = z.infer<typeof pageViewSchema>;
 

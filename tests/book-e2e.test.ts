@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS, screenshot, textOf, until } from './support/browser';
+import { rendered } from './support/book-page';
 import { createTable, player, startE2eTable, type E2eTable } from './support/e2e-table';
 import { overlayColour } from './support/overlay-pixels';
 import { samplePdf } from './support/sample-pdf';
@@ -26,8 +27,6 @@ function inked(page: Page, selector: string, red = false): Promise<number> {
   }, red);
 }
 
-const rendered = (page: Page, expected: RegExp, what: string) =>
-  until(() => page.locator('.page-stage').getAttribute('data-rendered', { timeout: 1000 }), (value) => expected.test(value ?? ''), what, 15_000);
 
 describe('the book in headless Chromium: a PDF, following the host, drawings and tokens', () => {
   let e2e: E2eTable;
@@ -54,7 +53,7 @@ describe('the book in headless Chromium: a PDF, following the host, drawings and
     for (const page of [host, guest]) {
       await rendered(page, /\/1@1$/, 'page 1 rendered');
       assert.ok((await inked(page, 'canvas.pdf-canvas')) > 1000, 'the PDF canvas shows the page');
-      await textOf(page.getByLabel('Page number'), /1 \/ 3/, 'three pages');
+      await textOf(page.getByLabel('Pages'), /of 3$/, 'three pages');
     }
   });
 
@@ -208,7 +207,7 @@ describe('the book in headless Chromium: a PDF, following the host, drawings and
     }, bytes);
     const bigId = await until(() => host.getByLabel('Book to show').inputValue(), (id) => id !== firstId, 'the host on the new book');
     await rendered(guest, new RegExp(`^${bigId}/1@1\\.25$`), 'the guest on the new book, page 1');
-    await textOf(guest.getByLabel('Page number'), /1 \/ 2/, 'two pages');
+    await textOf(guest.getByLabel('Pages'), /of 2$/, 'two pages');
     const progress = await host.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
     assert.ok(progress.length > 0, 'a progress bar showed during the upload');
     assert.equal(await host.locator('progress.upload-progress').count(), 0, 'and left once it was done');

@@ -71,4 +71,26 @@ describe('live updates and page navigation over real sockets', () => {
     assert.equal(echoed, 0, 'the navigator does not get its own navigation back');
     closeAll([...players, late]);
   });
+
+  it('V4: a view with the scroll as fractions of the page reaches the others and joiners whole; a view without one still works; a fraction past 1 is refused', async () => {
+    const { sessionId, players } = await tableOf(server.url, 'host', 'p1');
+    const [a, b] = players as [Player, Player];
+    const scrolled = { pdfId: 'book1', currentPage: 7, scale: 2, scrollX: 0.25, scrollY: 0.8125 };
+    const seen = nextEvent(b.socket, 'page-navigated');
+    assert.deepEqual(await request(a.socket, 'navigate-page', scrolled), { ok: true });
+    assert.deepEqual(await seen, scrolled, 'the follower gets the fractions');
+    const late = await player(server.url, 'late');
+    assert.deepEqual((await join(late, sessionId)).view, scrolled, 'and a joiner');
+    const bad = await request(a.socket, 'navigate-page', { ...scrolled, scrollY: 1.5 });
+    assert.equal(bad.error?.code, 'invalid-payload');
+    const noFraction = await request(a.socket, 'navigate-page', { ...scrolled, scrollX: 'left' });
+    assert.equal(noFraction.error?.code, 'invalid-payload');
+    assert.deepEqual((await server.registry.get(sessionId)).fullState().view, scrolled, 'a refused view changes nothing');
+    // an old client sends no fractions: the view is as it sent it
+    const plain = { pdfId: 'book1', currentPage: 8, scale: 1 };
+    const seenPlain = nextEvent(b.socket, 'page-navigated');
+    assert.deepEqual(await request(a.socket, 'navigate-page', plain), { ok: true });
+    assert.deepEqual(await seenPlain, plain);
+    closeAll([...players, late]);
+  });
 });

@@ -5,6 +5,7 @@ import { durabilitySuite } from './durability';
 import { editCostSuite } from './edit-cost';
 import { fanoutSuite } from './fanout';
 import { inflateSuite } from './inflate';
+import { largeBookSuite } from './large-book';
 import { oversizedFramesSuite } from './oversized-frames';
 import { renderCostSuite } from './render-cost';
 import { updateCostSuite } from './update-cost';
@@ -20,4 +21,5 @@ export const suites: Record<string, BenchSuite> = {
   'render-cost': renderCostSuite,
   'ab-latency': abLatencySuite,
   crowd: crowdSuite,
+  'large-book': largeBookSuite,
 };

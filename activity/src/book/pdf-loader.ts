@@ -1,4 +1,4 @@
-import { getDocument, GlobalWorkerOptions, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist';
+import { getDocument, GlobalWorkerOptions, PDFWorker, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist';
 // the worker is a file of our own build, served from our own origin (Discord's CSP allows no other)
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 
@@ -15,20 +15,43 @@ async function useMainThreadWhenWorkersAreOff(): Promise<void> {
   if (off && !global.pdfjsWorker) global.pdfjsWorker = await import('pdfjs-dist/build/pdf.worker.min.mjs');
 }
 
+let worker: Promise<PDFWorker> | null = null;
+
 /**
- * Opens a session's PDF by its URL with the player's bearer token on every request. pdf.js asks
- * for ranges (the server answers `Accept-Ranges` without compression), so a large book starts
- * showing before it has arrived.
+ * pdf.js's worker, started once and shared by every book. Joining a table starts it, so its
+ * script (1.4 MB) is fetched and compiled while the table loads, not after a book starts opening.
  */
-export async function openPdf(url: string, token: string): Promise<PDFDocumentProxy> {
-  await useMainThreadWhenWorkersAreOff();
-  return getDocument({
-    url,
-    httpHeaders: { Authorization: `Bearer ${token}` },
-    rangeChunkSize: 256 * 1024,
+export function warmUpPdfWorker(): Promise<PDFWorker> {
+  worker ??= useMainThreadWhenWorkersAreOff().then(() => new PDFWorker());
+  return worker;
+}
+
+/** Where a book's bytes come from: the server, in ranges, or a file this browser holds (the uploader's). */
+export type PdfSource = { url: string; token: string } | { data: ArrayBuffer };
+
+/**
+ * pdf.js reads the server's PDF in ranges of this size (the server answers `Accept-Ranges`
+ * without compression). Small enough that the first page of a large book costs a few of them,
+ * large enough that a page read through costs few requests.
+ */
+export const RANGE_CHUNK_BYTES = 128 * 1024;
+
+/**
+ * Opens a book; `onProgress` hears the bytes read so far. From the server, only the ranges the
+ * pages asked for are fetched: no stream of the whole file beside them (`disableStream`) and no
+ * reading ahead (`disableAutoFetch`), so a 30 MB book shows its first page after a few chunks.
+ */
+export async function openPdf(source: PdfSource, onProgress: (loadedBytes: number) => void = () => undefined): Promise<PDFDocumentProxy> {
+  const task = getDocument({
+    worker: await warmUpPdfWorker(),
+    ...('data' in source ? { data: source.data } : { url: source.url, httpHeaders: { Authorization: `Bearer ${source.token}` } }),
+    rangeChunkSize: RANGE_CHUNK_BYTES,
     disableAutoFetch: true,
+    disableStream: true,
     isEvalSupported: false,
-  }).promise;
+  });
+  task.onProgress = ({ loaded }: { loaded: number }) => onProgress(loaded);
+  return task.promise;
 }
 
 export interface RenderedPage {

@@ -10,6 +10,7 @@ export const LISTS = {
   characters: { key: 'characters', kind: 'sheet' },
   notes: { key: 'notes', kind: 'notes' },
   counters: { key: 'counters', kind: 'counter' },
+  bookmarks: { key: 'bookmarks', kind: 'default' },
 } as const;
 
 export type ListName = keyof typeof LISTS;

@@ -5,8 +5,11 @@ import { pageViewSchema, type PageView, type PdfData } from '../../../shared/lay
 import { clampPage, clampScale, follow, startFollowing, type FollowEvent, type FollowState } from '../book/follow';
 import { readLayers, toJson, type LayerEdit, type PageLayers } from '../book/layer-items';
 import { applyLive, isLiveData, type LiveData, type LiveMark } from '../book/live-marks';
+import { holdFile, pdfIdOf, releaseFile } from '../book/pdf-documents';
+import { warmUpPdfWorker } from '../book/pdf-loader';
 import { uploadPdf } from '../book/pdf-upload';
 import { removeBook } from '../platform/table-file';
+import { fitScale, type FitMode, type Size } from '../book/view-fit';
 import { UnconfirmedEdits } from '../book/rebase-edits';
 import { UndoStack } from '../book/undo-stack';
 import type { TableConnection } from '../sync/connection';
@@ -18,6 +21,8 @@ export interface BookData {
   follow: FollowState;
   isHost: boolean;
   pageCount: number;
+  /** The shown page's size in page units (its size at zoom 1); null before one is drawn. */
+  pageSize: Size | null;
   tool: Tool;
   color: string;
   width: number;
@@ -39,11 +44,18 @@ export interface BookActions {
   /** Host: removes the book and its layers for everyone (the UI asked for a confirmation first). */
   removeBook(pdfId: string): Promise<void>;
   openBook(pdfId: string): void;
+  /** To a page, at its top. */
   goToPage(page: number): void;
+  /** `by` pages on (back when negative). */
+  turnPage(by: number): void;
   zoomTo(scale: number): void;
+  /** Zooms so the page fits `area` (the book's scrolling area, in CSS pixels): its width, or all of it. */
+  fit(mode: FitMode, area: Size): void;
+  /** Where in the page this player looks (see view-fit.ts); the host's goes to everyone with the view. */
+  scrollTo(centre: { scrollX: number; scrollY: number }): void;
   resume(): void;
   bringEveryone(): void;
-  setPageCount(count: number): void;
+  pageShown(count: number, size: Size): void;
   setTool(tool: Tool): void;
   selectToken(id: string | null): void;
   setColor(color: string): void;
@@ -69,6 +81,7 @@ const INITIAL: BookData = {
   follow: startFollowing(null),
   isHost: false,
   pageCount: 1,
+  pageSize: null,
   tool: 'hand',
   color: '#b3261e',
   width: 4,
@@ -96,6 +109,9 @@ export const useBook = create<BookStore>()((set, get) => {
     const { follow: state, pdfs } = get();
     return state.view ?? (pdfs[0] ? { pdfId: pdfs[0].id, currentPage: 1, scale: 1 } : null);
   };
+
+  /** The top of a page, across at its middle. */
+  const TOP = { scrollX: 0.5, scrollY: 0 };
 
   const navigate = (view: PageView) => {
     const { isHost } = get();
@@ -148,6 +164,7 @@ export const useBook = create<BookStore>()((set, get) => {
       connection = opened;
       me = { token: identity.token, userId: identity.userId, sessionId };
       set({ isHost });
+      void warmUpPdfWorker();
       const { table } = opened;
       detach = [
         opened.onTableReset(reset),
@@ -186,10 +203,17 @@ export const useBook = create<BookStore>()((set, get) => {
     async uploadFile(file) {
       if (!connection) return;
       set({ upload: 0 });
+      // held before the upload ends: pdf-added may show the book before the upload's answer comes
+      const id = await pdfIdOf(file);
+      if (id) holdFile(id, file);
       try {
         const pdf = await uploadPdf(me.sessionId, me.token, file, (upload) => set({ upload }));
+        holdFile(pdf.id, file);
         if (!get().pdfs.some((known) => known.id === pdf.id)) set((s) => ({ pdfs: [...s.pdfs, pdf] }));
         get().openBook(pdf.id);
+      } catch (error) {
+        if (id) releaseFile(id);
+        throw error;
       } finally {
         set({ upload: null });
       }
@@ -200,17 +224,32 @@ export const useBook = create<BookStore>()((set, get) => {
     },
 
     openBook(pdfId) {
-      navigate({ pdfId, currentPage: 1, scale: currentView()?.scale ?? 1 });
+      navigate({ pdfId, currentPage: 1, scale: currentView()?.scale ?? 1, ...TOP });
     },
 
     goToPage(page) {
       const view = currentView();
-      if (view) navigate({ ...view, currentPage: clampPage(page, get().pageCount) });
+      if (view) navigate({ ...view, currentPage: clampPage(page, get().pageCount), ...TOP });
+    },
+
+    turnPage(by) {
+      get().goToPage((currentView()?.currentPage ?? 1) + by);
     },
 
     zoomTo(scale) {
       const view = currentView();
       if (view) navigate({ ...view, scale: clampScale(scale) });
+    },
+
+    fit(mode, area) {
+      const { pageSize } = get();
+      if (pageSize) get().zoomTo(fitScale(mode, pageSize, area));
+    },
+
+    scrollTo(centre) {
+      const view = currentView();
+      // only the host's scroll is the table's; anyone else scrolls on their own, still following
+      if (view && get().isHost && (view.scrollX !== centre.scrollX || view.scrollY !== centre.scrollY)) navigate({ ...view, ...centre });
     },
 
     resume: () => move({ type: 'resume' }),
@@ -223,7 +262,7 @@ export const useBook = create<BookStore>()((set, get) => {
       move({ type: 'summoned', view });
     },
 
-    setPageCount: (pageCount) => set({ pageCount }),
+    pageShown: (pageCount, pageSize) => set({ pageCount, pageSize }),
     setTool: (tool) => set({ tool }),
     selectToken: (selectedToken) => set({ selectedToken }),
     setColor: (color) => set({ color }),

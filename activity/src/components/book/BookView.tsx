@@ -1,61 +1,106 @@
-import { useRef, useState } from 'react';
-import { useBook } from '../../store/book-store';
-import { BookPlaceholder } from '../BookPlaceholder';
-import { BookPage } from './BookPage';
-import { BookToolbar } from './BookToolbar';
-import { DrawTools } from './DrawTools';
-import { PdfDropZone } from './PdfUpload';
-import { TokenEditor } from './TokenEditor';
-import { pageKey, readHiddenPages } from '../../model/table-roles';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { PageView, PdfData } from '../../../../shared/layers-protocol';
 import { HIDDEN_PAGES_KEY } from '../../../../shared/roles-protocol';
+import { pageKey, readHiddenPages } from '../../model/table-roles';
+import { useBook } from '../../store/book-store';
+import { useBookIndex } from '../../store/book-index-store';
 import { useIsStaff } from '../../store/roles-hooks';
 import { useTable } from '../../store/table-store';
+import { BookPlaceholder } from '../BookPlaceholder';
+import { BookNav } from './BookNav';
+import { BookPage } from './BookPage';
+import { BookToolbar } from './BookToolbar';
+import { DamagedBook } from './DamagedBook';
+import { DrawTools } from './DrawTools';
+import { OpeningProgress } from './OpeningProgress';
+import { PdfDropZone } from './PdfUpload';
+import { TokenEditor } from './TokenEditor';
+import { useBookKeys } from './useBookKeys';
+import { usePdfDocument } from './usePdfPage';
 
 /**
  * The shared book: the page everyone follows, with its drawings, tokens and pointers; `bare`
- * (Discord's small layouts) leaves out the toolbars and the placeholder's actions.
+ * (Discord's small layouts) leaves out the toolbars, the navigation and the placeholder's actions.
  */
 export function BookView({ bare = false }: { bare?: boolean }) {
   const view = useBook((s) => s.follow.view);
   const pdfs = useBook((s) => s.pdfs);
-  const tool = useBook((s) => s.tool);
-  const scroller = useRef<HTMLDivElement>(null);
-  // on a phone the drawing tools fold away, so the page gets the height (styles/book.css)
-  const [toolsOpen, setToolsOpen] = useState(false);
   // a view of a book removed meanwhile (while offline, say) falls back to the first one left
   const shown = view && pdfs.some((known) => known.id === view.pdfId) ? view : pdfs[0] ? { pdfId: pdfs[0].id, currentPage: 1, scale: 1 } : null;
   const pdf = shown && pdfs.find((known) => known.id === shown.pdfId);
-  const hiddenPages = useTable((s) => s.game[HIDDEN_PAGES_KEY]);
-  const staff = useIsStaff();
-  const hidden = shown !== null && readHiddenPages(hiddenPages).includes(pageKey(shown.pdfId, shown.currentPage));
   return (
     <PdfDropZone>
       {shown && pdf ? (
-        <div className={`book-view${toolsOpen ? ' tools-open' : ''}`}>
-          {!bare && (
-            <button type="button" className="tools-toggle" aria-expanded={toolsOpen} onClick={() => setToolsOpen(!toolsOpen)}>
-              {toolsOpen ? 'Hide tools' : 'Tools'}
-            </button>
-          )}
-          {!bare && <BookToolbar view={shown} />}
-          {!bare && <DrawTools />}
-          {!bare && tool === 'token' && <TokenEditor view={shown} />}
-          <div className="book-scroll" ref={scroller}>
-            {hidden && staff && <p className="page-hidden-note">Hidden from players</p>}
-            {hidden && !staff ? (
-              <p className="page-hidden" role="status">
-                The game master has hidden page {shown.currentPage}.
-              </p>
-            ) : (
-              <BookPage key={pdf.id} pdf={pdf} view={shown} scroller={() => scroller.current} />
-            )}
-          </div>
-        </div>
+        <OpenBook key={pdf.id} pdf={pdf} view={shown} bare={bare} />
       ) : bare ? (
         <p className="muted">No book is open yet.</p>
       ) : (
         <BookPlaceholder />
       )}
     </PdfDropZone>
+  );
+}
+
+/** A book on screen: opened (with its progress shown meanwhile), its index read, its page drawn. */
+function OpenBook({ pdf, view, bare }: { pdf: PdfData; view: PageView; bare: boolean }) {
+  const token = useTable((s) => s.identity?.token ?? '');
+  const tool = useBook((s) => s.tool);
+  const opened = usePdfDocument(pdf, token);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [navOpen, setNavOpen] = useState(false);
+  // on a phone the drawing tools fold away, so the page gets the height (styles/book.css)
+  const [toolsOpen, setToolsOpen] = useState(false);
+  const document = 'document' in opened ? opened.document : null;
+  useBookKeys();
+  useEffect(() => {
+    if (document) useBookIndex.getState().open(pdf.id, document);
+  }, [document, pdf.id]);
+  const area = useCallback(() => (scroller.current ? { width: scroller.current.clientWidth, height: scroller.current.clientHeight } : null), []);
+  const getScroller = useCallback(() => scroller.current, []);
+
+  return (
+    <div className={`book-view${toolsOpen ? ' tools-open' : ''}`}>
+      {!bare && (
+        <button type="button" className="tools-toggle" aria-expanded={toolsOpen} onClick={() => setToolsOpen(!toolsOpen)}>
+          {toolsOpen ? 'Hide tools' : 'Tools'}
+        </button>
+      )}
+      {!bare && <BookToolbar view={view} area={area} navOpen={navOpen} toggleNav={() => setNavOpen((open) => !open)} />}
+      {!bare && <DrawTools />}
+      {!bare && tool === 'token' && <TokenEditor view={view} />}
+      <div className="book-body">
+        {!bare && navOpen && <BookNav page={view.currentPage} pdfId={pdf.id} close={() => setNavOpen(false)} />}
+        <div className="book-scroll" ref={scroller}>
+          {'error' in opened ? (
+            <DamagedBook pdf={pdf} reason={opened.error} />
+          ) : 'loadedBytes' in opened ? (
+            <OpeningProgress loadedBytes={opened.loadedBytes} totalBytes={pdf.size} />
+          ) : (
+            <VisiblePage pdf={pdf} document={opened.document} view={view} scroller={getScroller} />
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** The page, or for players a placeholder where a game master has hidden it. */
+function VisiblePage(props: Parameters<typeof BookPage>[0]) {
+  const hiddenPages = useTable((s) => s.game[HIDDEN_PAGES_KEY]);
+  const staff = useIsStaff();
+  const { view } = props;
+  const hidden = readHiddenPages(hiddenPages).includes(pageKey(view.pdfId, view.currentPage));
+  if (hidden && !staff) {
+    return (
+      <p className="page-hidden" role="status">
+        The game master has hidden page {view.currentPage}.
+      </p>
+    );
+  }
+  return (
+    <>
+      {hidden && <p className="page-hidden-note">Hidden from players</p>}
+      <BookPage {...props} />
+    </>
   );
 }

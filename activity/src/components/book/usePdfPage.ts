@@ -1,36 +1,41 @@
 import { useEffect, useState } from 'react';
-import { openPdf, type PDFDocumentProxy, type PDFPageProxy } from '../../book/pdf-loader';
+import type { PdfData } from '../../../../shared/layers-protocol';
+import { documentOf } from '../../book/pdf-documents';
+import type { PDFDocumentProxy, PDFPageProxy } from '../../book/pdf-loader';
 
-const documents = new Map<string, Promise<PDFDocumentProxy>>();
+export type PdfDocumentState = { document: PDFDocumentProxy } | { error: string } | { loadedBytes: number };
 
-/** The session's PDF at `url`, opened once per page load and shared by every view of it. */
-function documentAt(url: string, token: string): Promise<PDFDocumentProxy> {
-  let opened = documents.get(url);
-  if (!opened) {
-    opened = openPdf(url, token);
-    opened.catch(() => documents.delete(url));
-    documents.set(url, opened);
-  }
-  return opened;
-}
-
-export type PdfPageState = { page: PDFPageProxy; pageCount: number } | { error: string } | null;
-
-/** Page `pageNum` of the PDF at `url`: null while it loads. */
-export function usePdfPage(url: string | undefined, token: string, pageNum: number): PdfPageState {
-  const [state, setState] = useState<PdfPageState>(null);
+/** The book `pdf`, and while it opens the bytes read so far (for the progress shown). */
+export function usePdfDocument(pdf: PdfData, token: string): PdfDocumentState {
+  const [state, setState] = useState<PdfDocumentState>({ loadedBytes: 0 });
   useEffect(() => {
-    if (!url) return;
     let live = true;
-    documentAt(url, token)
-      .then(async (pdf) => {
-        const page = await pdf.getPage(Math.min(pageNum, pdf.numPages));
-        if (live) setState({ page, pageCount: pdf.numPages });
-      })
+    setState({ loadedBytes: 0 });
+    documentOf(pdf, token, (loadedBytes) => live && setState((now) => ('loadedBytes' in now ? { loadedBytes } : now)))
+      .then((document) => live && setState({ document }))
       .catch((error: Error) => live && setState({ error: error.message }));
     return () => {
       live = false;
     };
-  }, [url, token, pageNum]);
+  }, [pdf.id, pdf.url, token]); // not the object: a new snapshot of the same book must not reopen it
+  return state;
+}
+
+export type PdfPageState = { page: PDFPageProxy; pageCount: number } | { error: string } | null;
+
+/** Page `pageNum` of an open book: null while it loads. */
+export function usePdfPage(document: PDFDocumentProxy | null, pageNum: number): PdfPageState {
+  const [state, setState] = useState<PdfPageState>(null);
+  useEffect(() => {
+    if (!document) return;
+    let live = true;
+    document
+      .getPage(Math.min(pageNum, document.numPages))
+      .then((page) => live && setState({ page, pageCount: document.numPages }))
+      .catch((error: Error) => live && setState({ error: error.message }));
+    return () => {
+      live = false;
+    };
+  }, [document, pageNum]);
   return state;
 }

@@ -1,0 +1,27 @@
+import { labelOf } from '../../book/page-labels';
+import { useBook } from '../../store/book-store';
+import { useBookIndex } from '../../store/book-index-store';
+
+/** The PDF's outline: a click goes to the entry's page. */
+export function ContentsList({ page }: { page: number }) {
+  const contents = useBookIndex((s) => s.contents);
+  const labels = useBookIndex((s) => s.labels);
+  if (contents === null) return <p className="muted">Reading the contents…</p>;
+  if (contents.length === 0) return <p className="muted">This book has no contents of its own. Search it, or bookmark pages.</p>;
+  return (
+    <ul className="nav-list" aria-label="Contents">
+      {contents.map((entry, index) => (
+        <li key={index} style={{ paddingLeft: entry.depth * 12 }}>
+          {entry.page === null ? (
+            <span className="muted">{entry.title}</span>
+          ) : (
+            <button type="button" aria-current={entry.page === page ? 'page' : undefined} onClick={() => useBook.getState().goToPage(entry.page!)}>
+              <span>{entry.title}</span>
+              <span className="nav-page">{labelOf(entry.page, labels)}</span>
+            </button>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { textOf } from './support/browser';
+import { rendered } from './support/book-page';
+import { createTable, player, startE2eTable, type E2eTable } from './support/e2e-table';
+import { LARGE_BOOK_PAGES, watchNetwork, writeLargeBook } from './support/large-book';
+import { tempDir } from './support/temp-dir';
+
+/** What 2 seconds at 20 Mbit/s can carry: the first page must need well under this. */
+const TWO_SECONDS_AT_20_MBIT = 5_000_000;
+
+
+/** Records whether the opening progress showed on the page (an init script: it watches from the first paint). */
+const WATCH_PROGRESS = `
+  new MutationObserver(() => {
+    if (document.querySelector('[aria-label="Opening the book"] progress')) window.__openingShown = true;
+  }).observe(document, { subtree: true, childList: true });
+`;
+
+describe('a 30 MB, 4,000-page book in headless Chromium: ranges only, on a 20 Mbit/s link', () => {
+  let e2e: E2eTable;
+  let host: Page;
+  let link: string;
+  let size: number;
+
+  before(async () => {
+    e2e = await startE2eTable();
+  });
+
+  after(async () => {
+    await e2e?.close();
+  });
+
+  it('L1: the uploader opens the book from the file it holds: nothing of it is downloaded', async () => {
+    const book = await writeLargeBook(await tempDir('gamebook-large-'));
+    size = book.size;
+    host = await player(e2e.browser, 'Hana', e2e.server.url);
+    link = await createTable(host);
+    const fetched = await watchNetwork(host);
+    await host.getByLabel('PDF file').setInputFiles(book.file);
+    await rendered(host, /\/1@1$/, 'the host sees page 1', 60_000);
+    await textOf(host.getByLabel('Pages'), new RegExp(`of ${LARGE_BOOK_PAGES}$`), 'all 4,000 pages known');
+    await host.getByRole('button', { name: 'Next page' }).click();
+    await rendered(host, /\/2@1$/, 'and page 2');
+    assert.equal(fetched.pdfRequests(), 0, `the uploader fetched none of its book (${fetched.pdfBytes()} bytes)`);
+  });
+
+  it('L2: a player on 20 Mbit/s gets the first page after a few ranges, far under what 2 s carry; progress shows meanwhile', async () => {
+    const guest = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } }).then((context) => context.newPage());
+    await guest.addInitScript({ content: WATCH_PROGRESS });
+    const fetched = await watchNetwork(guest, { throttle: true });
+    await guest.goto(link);
+    await guest.getByLabel('Your name').fill('Gil');
+    const started = Date.now();
+    await guest.getByRole('button', { name: /Continue|Join the table/ }).click();
+    await rendered(guest, /\/2@1$/, "the guest on the host's page", 60_000);
+    const bytes = fetched.pdfBytes();
+    // a figure for the log, not an assertion: the time is measured in `npm run bench -- large-book`
+    console.log(`first page after ${bytes} bytes in ${fetched.pdfRequests()} requests of a ${size}-byte book, ${Date.now() - started} ms after joining`);
+    assert.ok(bytes > 0, 'the book came from the server');
+    assert.ok(bytes < TWO_SECONDS_AT_20_MBIT / 2, `well under ${TWO_SECONDS_AT_20_MBIT} bytes before the first page: ${bytes}`);
+    assert.ok(bytes < size / 10, 'a small part of the book');
+    assert.equal(await guest.evaluate(() => (window as unknown as { __openingShown?: boolean }).__openingShown), true, 'the opening progress showed');
+    await guest.context().close();
+  });
+});
