@@ -1,8 +1,8 @@
-import type { JsonValue } from '../../shared/json';
+import { PatchedArray, type StoredValue } from '../../shared/patched-array';
 import type { GameStateDelta } from '../../shared/protocol';
 
 /** The values the keys a delta touched had just before it (shared, never mutated). */
-export type ValuesBefore = ReadonlyMap<string, JsonValue | undefined>;
+export type ValuesBefore = ReadonlyMap<string, StoredValue | undefined>;
 
 interface HistoryItem {
   entry: GameStateDelta;
@@ -45,10 +45,10 @@ export class DeltaHistory {
    * What `keys` held at `version`, given what they hold now; null when the history does not reach
    * back that far with the values it needs.
    */
-  valuesAt(version: number, currentVersion: number, current: (key: string) => JsonValue | undefined, keys: string[]) {
+  valuesAt(version: number, currentVersion: number, current: (key: string) => StoredValue | undefined, keys: string[]) {
     const items = this.itemsSince(version, currentVersion);
     if (!items || items.some((item) => !item.before)) return null;
-    const values = new Map<string, JsonValue | undefined>();
+    const values = new Map<string, StoredValue | undefined>();
     for (const key of keys) {
       const first = items.find((item) => item.before?.has(key));
       values.set(key, first ? first.before?.get(key) : current(key));
@@ -86,12 +86,14 @@ export class DeltaHistory {
 
 /**
  * What keeping old values costs beyond the state itself: unchanged parts are shared with newer
- * versions, so roughly the top-level spine of each value (8 bytes a slot).
+ * versions, so roughly the top-level spine of each value (8 bytes a slot; a PatchedArray shares
+ * its spine and keeps only its replaced items).
  */
 function retainedBytes(before: ValuesBefore): number {
   let bytes = 0;
   for (const value of before.values()) {
-    if (typeof value === 'object' && value !== null) bytes += 8 * (Array.isArray(value) ? value.length : Object.keys(value).length);
+    if (value instanceof PatchedArray) bytes += 8 * value.replacedCount;
+    else if (typeof value === 'object' && value !== null) bytes += 8 * (Array.isArray(value) ? value.length : Object.keys(value).length);
   }
   return bytes;
 }
