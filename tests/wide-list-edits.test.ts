@@ -58,7 +58,7 @@ describe(`edits inside a wide list (${WIDE} items) over real sockets`, () => {
     assert.equal(session.fullState().crc, crc32Utf8(canonicalJson(expected)), `the server's CRC ${what}`);
   }
 
-  it('W1: any edits of items (fields, deep, inserts, removals, moves, unicode) sent as changes keep the state, the CRC and every copy exact', async () => {
+  it('P10 (W1): any edits of items (fields, deep, inserts, removals, moves, unicode) sent as changes keep the state, the CRC and every copy exact', async () => {
     const start = { notes: notes(WIDE) };
     const { sessionId, players, mirror } = await tableWith(start);
     const [host, guest] = players;
@@ -91,7 +91,7 @@ describe(`edits inside a wide list (${WIDE} items) over real sockets`, () => {
     }
   });
 
-  it('W2: more items edited one by one than a patched list keeps, then a whole-key update: nothing is lost and the CRC holds', async () => {
+  it('P10 (W2): more items edited one by one than a patched list keeps, then a whole-key update: nothing is lost and the CRC holds', async () => {
     const { sessionId, players, mirror } = await tableWith({ notes: notes(WIDE) });
     const [host, guest] = players;
     let expected = notes(WIDE);
@@ -117,7 +117,7 @@ describe(`edits inside a wide list (${WIDE} items) over real sockets`, () => {
     closeAll(players);
   });
 
-  it('W3: changes from an older version merge inside the wide list: both fields kept, a text typed by both keeps both, an edit into a removed item is dropped', async () => {
+  it('P10 (W3): changes from an older version merge inside the wide list: both fields kept, a text typed by both keeps both, an edit into a removed item is dropped', async () => {
     const { sessionId, players, mirror } = await tableWith({ notes: notes(WIDE) });
     const [host, guest] = players;
     const send = (who: Player, baseVersion: number, changes: unknown[], intents?: unknown[]) =>
