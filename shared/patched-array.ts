@@ -21,14 +21,15 @@ const sources = new WeakMap<readonly JsonValue[], PatchedArray>();
  * that wide lands in V8's large-object space, each copy a fresh mapping). Items keep their ids
  * and places, so the base's id index holds for it. It is a server-internal form: StateDocument
  * hands plain arrays out (toArray, made once and kept), and after MAX_REPLACED replacements an
- * edit gives a plain array again. Like every state value it is never changed once made.
+ * edit gives a plain array again. Its items never change once it is made (made plain, it reads
+ * them from the plain array).
  */
 export class PatchedArray {
   private plain: JsonValue[] | undefined;
 
   private constructor(
-    private readonly base: readonly JsonValue[],
-    private readonly replaced: ReadonlyMap<number, JsonValue>,
+    private base: readonly JsonValue[],
+    private replaced: ReadonlyMap<number, JsonValue>,
   ) {}
 
   get length(): number {
@@ -48,11 +49,6 @@ export class PatchedArray {
     return other instanceof PatchedArray ? other.base === this.base : other === this.base;
   }
 
-  /** How many items were replaced since the base. */
-  get replacedCount(): number {
-    return this.replaced.size;
-  }
-
   /** The indices whose items may differ from the base. */
   replacedIndices(): IterableIterator<number> {
     return this.replaced.keys();
@@ -65,7 +61,10 @@ export class PatchedArray {
       for (const [index, item] of this.replaced) plain[index] = item;
       shareIdIndex(this.base, plain, [...this.replaced.keys()]);
       sources.set(plain, this);
+      // the same items, read from the plain array: the old base is not kept alive through it
       this.plain = plain;
+      this.base = plain;
+      this.replaced = new Map();
     }
     return this.plain;
   }

@@ -86,13 +86,13 @@ export class DeltaHistory {
 
 /**
  * What keeping old values costs beyond the state itself: unchanged parts are shared with newer
- * versions, so roughly the top-level spine of each value (8 bytes a slot; a PatchedArray shares
- * its spine and keeps only its replaced items).
+ * versions, so roughly the top-level spine of each value (8 bytes a slot).
  */
 function retainedBytes(before: ValuesBefore): number {
   let bytes = 0;
   for (const value of before.values()) {
-    if (value instanceof PatchedArray) bytes += 8 * value.replacedCount;
+    // a PatchedArray keeps its base alive: counted as the spine it stands for, as a copy would be
+    if (value instanceof PatchedArray) bytes += 8 * value.length;
     else if (typeof value === 'object' && value !== null) bytes += 8 * (Array.isArray(value) ? value.length : Object.keys(value).length);
   }
   return bytes;
