@@ -2,6 +2,7 @@ import { canonicalJson } from './canonical-json';
 import { crc32Append, crcPartOf, type CrcPart } from './crc32';
 import { buildTree, findKey, insertAt, removeAt, setAt, type CrcTree } from './crc-tree';
 import type { JsonObject, JsonValue } from './json';
+import { PatchedArray, patchedSourceOf, type StoredValue } from './patched-array';
 
 /**
  * The CRC-32 and byte length of the canonical JSON of any value (the contract's canonical form),
@@ -22,7 +23,8 @@ export interface ObjectStep {
   value: JsonValue | undefined;
 }
 
-type Derivation = { from: JsonValue[]; steps: readonly ArrayStep[] } | { from: JsonObject; steps: readonly ObjectStep[] };
+type ArrayValue = JsonValue[] | PatchedArray;
+type Derivation = { from: ArrayValue; steps: readonly ArrayStep[] } | { from: JsonObject; steps: readonly ObjectStep[] };
 
 const parts = new WeakMap<object, CrcPart>();
 const trees = new WeakMap<object, CrcTree>();
@@ -35,7 +37,7 @@ const CLOSE_OBJECT = crcPartOf('}');
 const COMMA = crcPartOf(',');
 
 /** CRC part of the canonical JSON of `value`. */
-export function canonicalPart(value: JsonValue | undefined): CrcPart {
+export function canonicalPart(value: StoredValue | undefined): CrcPart {
   if (value === null || typeof value !== 'object') return crcPartOf(JSON.stringify(value) ?? 'null');
   let part = parts.get(value);
   if (!part) {
@@ -47,12 +49,12 @@ export function canonicalPart(value: JsonValue | undefined): CrcPart {
 }
 
 /** CRC part of `"key":value`, as a member of an object. */
-export function memberPart(key: string, value: JsonValue): CrcPart {
+export function memberPart(key: string, value: StoredValue): CrcPart {
   return crc32Append(keyPart(key), canonicalPart(value));
 }
 
 /** Says that `to` is `from` with `steps` applied in order: measuring `to` then costs what the steps changed. */
-export function recordArrayEdit(from: JsonValue[], to: JsonValue[], steps: readonly ArrayStep[]): void {
+export function recordArrayEdit(from: ArrayValue, to: ArrayValue, steps: readonly ArrayStep[]): void {
   if (from.length > WIDE && from !== to) derivations.set(to, { from, steps });
 }
 
@@ -61,7 +63,9 @@ export function recordObjectEdit(from: JsonObject, to: JsonObject, steps: readon
   if (from !== to && Object.keys(to).length > WIDE) derivations.set(to, { from, steps });
 }
 
-function containerPart(value: JsonValue[] | JsonObject): CrcPart {
+function containerPart(value: ArrayValue | JsonObject): CrcPart {
+  // always wide, and made by an edit that recorded its derivation
+  if (value instanceof PatchedArray) return wrap(true, treeOf(value)?.joined);
   const isArray = Array.isArray(value);
   const width = isArray ? value.length : Object.keys(value).length;
   if (width <= WIDE && !derivations.has(value)) {
@@ -83,19 +87,28 @@ function isFlat(value: JsonValue[] | JsonObject): boolean {
   return true;
 }
 
-function treeOf(value: JsonValue[] | JsonObject): CrcTree {
+function treeOf(value: ArrayValue | JsonObject): CrcTree {
   if (trees.has(value)) return trees.get(value) as CrcTree;
   const derivation = derivations.get(value);
   let tree: CrcTree;
-  if (derivation && Array.isArray(derivation.from)) tree = applyArraySteps(treeOf(derivation.from), derivation.steps as ArrayStep[]);
-  else if (derivation) tree = applyObjectSteps(treeOf(derivation.from), derivation.steps as ObjectStep[]);
-  else if (Array.isArray(value)) tree = buildTree(value.map(canonicalPart));
+  if (derivation && isArrayValue(derivation.from)) tree = applyArraySteps(treeOf(derivation.from), derivation.steps as ArrayStep[]);
+  else if (derivation) tree = applyObjectSteps(treeOf(derivation.from as JsonObject), derivation.steps as ObjectStep[]);
+  else if (value instanceof PatchedArray) tree = treeOf(value.toArray());
+  else if (Array.isArray(value)) {
+    // a PatchedArray made plain has the same children: its tree is already known
+    const source = patchedSourceOf(value);
+    tree = source ? treeOf(source) : buildTree(value.map(canonicalPart));
+  }
   else {
     const members = sortedMembers(value);
     tree = buildTree(members.parts, members.keys);
   }
   trees.set(value, tree);
   return tree;
+}
+
+function isArrayValue(value: ArrayValue | JsonObject): value is ArrayValue {
+  return Array.isArray(value) || value instanceof PatchedArray;
 }
 
 function applyArraySteps(tree: CrcTree, steps: readonly ArrayStep[]): CrcTree {

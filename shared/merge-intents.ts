@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { indexOfId } from './id-index';
 import { deepEqual, isJsonObject, type JsonValue, type PathSegment } from './json';
+import { PatchedArray, type StoredValue } from './patched-array';
 
 /** An object key, or the `id` of an item of an array whose items all carry one. */
 
@@ -69,10 +70,11 @@ export function childIntent(node: IntentNode | undefined, segment: PathSegment):
 }
 
 /** The value at `path` below `value` (object keys, item ids); undefined when it is not there. */
-export function valueAt(value: JsonValue | undefined, path: readonly PathSegment[]): JsonValue | undefined {
+export function valueAt(value: StoredValue | undefined, path: readonly PathSegment[]): StoredValue | undefined {
   let current = value;
   for (const segment of path) {
-    if (Array.isArray(current)) current = current[indexOfId(current, segment)];
+    if (current instanceof PatchedArray) current = current.at(current.indexOfId(segment));
+    else if (Array.isArray(current)) current = current[indexOfId(current, segment)];
     else if (isJsonObject(current) && typeof segment === 'string' && Object.hasOwn(current, segment)) current = current[segment];
     else return undefined;
   }

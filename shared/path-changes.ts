@@ -6,8 +6,10 @@ import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import { DELTA_MARKER_KEY, MAX_JSON_DEPTH } from './json-shape';
 import type { PathSegment } from './json';
 import { valueAt } from './merge-intents';
+import { PATCHED_FROM, PatchedArray, plainOf, type StoredValue } from './patched-array';
 
 type Maybe = JsonValue | undefined;
+type Stored = StoredValue | undefined;
 
 /** At most this many changes in one update: each costs a walk down its path. */
 export const MAX_CHANGES = 256;
@@ -86,6 +88,27 @@ function updateIn(root: Maybe, segments: readonly PathSegment[], edit: (value: M
   return copy;
 }
 
+/**
+ * updateIn on a top-level value. An edit inside one item of a wide array keeps the item's place
+ * and does not copy the array (shared/patched-array.ts); anything else works on plain JSON.
+ */
+function updateTop(root: Stored, segments: readonly PathSegment[], edit: (value: Maybe) => Maybe): Stored {
+  const wide = root instanceof PatchedArray || (Array.isArray(root) && root.length >= PATCHED_FROM);
+  if (!wide || segments.length === 0) return updateIn(plainOf(root), segments, edit);
+  const segment = segments[0] as PathSegment;
+  const index = root instanceof PatchedArray ? root.indexOfId(segment) : indexOfId(root, segment);
+  if (index < 0) throw new MissingPlace();
+  const old = root instanceof PatchedArray ? root.at(index) : root[index];
+  const child = updateIn(old, segments, edit, 1);
+  if (child === old) return root;
+  // a removed item moves the ones after it: that is a copy of the plain array
+  if (child === undefined) return updateIn(plainOf(root), segments, edit);
+  if (idOf(child) !== segment) throw new ProtocolError('invalid-payload', 'an array item set by its id must keep that id');
+  const next = PatchedArray.withItem(root, index, child);
+  recordArrayEdit(root, next, [{ op: 'set', index, value: child }]);
+  return next;
+}
+
 /** `array` with `item` after the item `after` (absent or gone: at the end; null: first). */
 function inserted(array: Maybe, item: JsonValue, after: PathSegment | null | undefined): JsonValue[] {
   if (!Array.isArray(array)) throw new MissingPlace();
@@ -100,7 +123,7 @@ function inserted(array: Maybe, item: JsonValue, after: PathSegment | null | und
 /** How a change merges with what others did since the sender's version (see applyChange). */
 export interface ChangeMerge {
   /** The value of the change's top-level key at the sender's `baseVersion`. */
-  base: Maybe;
+  base: Stored;
   /** The three-way merge of the value at the path (shared/merge.ts, with its intents). */
   merge: (path: readonly PathSegment[], base: Maybe, ours: Maybe, theirs: Maybe) => Maybe;
 }
@@ -112,7 +135,7 @@ export interface ChangeMerge {
  * version but was removed since stays removed: the change is dropped (M9, P4). A place that was
  * never there, or is not an object or an array of items with ids, is refused `invalid-payload` (P3).
  */
-export function applyChange(current: Maybe, change: StateChange, merge?: ChangeMerge): Maybe {
+export function applyChange(current: Stored, change: StateChange, merge?: ChangeMerge): Stored {
   const rest = change.path.slice(1);
   try {
     return applyAt(current, change, rest, merge);
@@ -123,22 +146,22 @@ export function applyChange(current: Maybe, change: StateChange, merge?: ChangeM
   }
 }
 
-function applyAt(current: Maybe, change: StateChange, rest: PathSegment[], merge: ChangeMerge | undefined): Maybe {
-  if (change.op === 'remove') return updateIn(current, rest, () => undefined);
+function applyAt(current: Stored, change: StateChange, rest: PathSegment[], merge: ChangeMerge | undefined): Stored {
+  if (change.op === 'remove') return updateTop(current, rest, () => undefined);
   if (change.op === 'insert') {
     const id = idOf(change.value);
     if (id === undefined) throw new ProtocolError('invalid-payload', 'an inserted item needs an id (a string or a number)');
-    const array = valueAt(current, rest);
+    const array = plainOf(valueAt(current, rest));
     // an item with that id is there already (the same insert merged twice, say): it is set instead
     if (Array.isArray(array) && indexOfId(array, id) >= 0) return applyAt(current, { op: 'set', path: [...change.path, id], value: change.value }, [...rest, id], merge);
-    return updateIn(current, rest, (value) => inserted(value, change.value, change.after));
+    return updateTop(current, rest, (value) => inserted(value, change.value, change.after));
   }
-  if (!merge) return updateIn(current, rest, () => change.value);
-  return updateIn(current, rest, (ours) => merge.merge(change.path, valueAt(merge.base, rest), ours, change.value));
+  if (!merge) return updateTop(current, rest, () => change.value);
+  return updateTop(current, rest, (ours) => merge.merge(change.path, plainOf(valueAt(merge.base, rest)), ours, change.value));
 }
 
 /** True when the change's place (its parent, for a set or remove) was there at the sender's version. */
-function existed(base: Maybe, change: StateChange, rest: PathSegment[]): boolean {
+function existed(base: Stored, change: StateChange, rest: PathSegment[]): boolean {
   const parent = change.op === 'insert' ? rest : rest.slice(0, -1);
   return parent.length === 0 ? base !== undefined : valueAt(base, parent) !== undefined;
 }

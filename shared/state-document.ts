@@ -1,6 +1,7 @@
 import { memberPart } from './canonical-crc';
 import { crc32Append, crcPartOf, type CrcPart } from './crc32';
 import type { JsonObject, JsonValue } from './json';
+import { PatchedArray, type StoredValue } from './patched-array';
 
 /** The canonical bytes of one `"key":value` of the state, by CRC part. */
 export type Segment = CrcPart;
@@ -13,10 +14,14 @@ const CLOSE = crcPartOf('}');
  * The whole game state with its contract CRC kept up to date key by key: changing one top-level
  * key measures only what is new in its value (shared/canonical-crc.ts caches the parts of the
  * rest), and the document's CRC is combined from the keys' parts.
- * Values are replaced, never mutated in place, so callers may share them.
+ * Values are replaced, never mutated in place, so callers may share them. A key may be stored as
+ * a PatchedArray (the server's edits inside wide arrays): `peek` gives it as stored, while
+ * `state` and `get` give plain JSON, made when first read.
  */
 export class StateDocument {
   private readonly values: JsonObject = {};
+  /** Keys stored as a PatchedArray, not yet made plain in `values`. */
+  private readonly patched = new Map<string, PatchedArray>();
   private readonly segments = new Map<string, Segment>();
   private cachedCrc: number | undefined;
   private totalBytes = 2;
@@ -26,19 +31,31 @@ export class StateDocument {
   }
 
   get state(): Readonly<JsonObject> {
+    for (const key of this.patched.keys()) this.get(key);
     return this.values;
   }
 
   get(key: string): JsonValue | undefined {
+    const patched = this.patched.get(key);
+    if (patched) {
+      this.values[key] = patched.toArray();
+      this.patched.delete(key);
+    }
     return Object.hasOwn(this.values, key) ? this.values[key] : undefined;
   }
 
+  /** The value of `key` as stored, a PatchedArray included: what edits start from without copying. */
+  peek(key: string): StoredValue | undefined {
+    return this.patched.get(key) ?? this.get(key);
+  }
+
   /** Replaces (or, with undefined, removes) one top-level key; `segment` if already measured. */
-  set(key: string, value: JsonValue | undefined, segment?: Segment): void {
+  set(key: string, value: StoredValue | undefined, segment?: Segment): void {
     this.remove(key);
     if (value === undefined) return;
     segment ??= segmentOf(key, value);
-    this.values[key] = value;
+    if (value instanceof PatchedArray) this.patched.set(key, value);
+    else this.values[key] = value;
     this.segments.set(key, segment);
     this.totalBytes += segment.bytes + (this.segments.size > 1 ? 1 : 0);
   }
@@ -63,7 +80,7 @@ export class StateDocument {
 
   /** A deep, independent copy of the state (for callers that need to mutate). */
   snapshot(): JsonObject {
-    return structuredClone(this.values);
+    return structuredClone(this.state);
   }
 
   private remove(key: string): void {
@@ -71,6 +88,7 @@ export class StateDocument {
     this.cachedCrc = undefined;
     if (!old) return;
     delete this.values[key];
+    this.patched.delete(key);
     this.segments.delete(key);
     this.totalBytes -= old.bytes + (this.segments.size > 0 ? 1 : 0);
   }
@@ -87,6 +105,6 @@ export class StateDocument {
 }
 
 /** The canonical bytes of `"key":value` as it stands inside the whole state. */
-export function segmentOf(key: string, value: JsonValue): Segment {
+export function segmentOf(key: string, value: StoredValue): Segment {
   return memberPart(key, value);
 }

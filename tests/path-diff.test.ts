@@ -6,6 +6,7 @@ import { diffAlongPath, diffShared } from '../shared/identity-diff';
 import type { JsonObject, JsonValue } from '../shared/json';
 import { indexOfId } from '../shared/id-index';
 import { patchImmutably } from '../shared/immutable-patch';
+import { plainOf, type StoredValue } from '../shared/patched-array';
 import { applyChange } from '../shared/path-changes';
 import { changesBetween } from '../shared/path-diff';
 import { assertPartMatches } from './support/crc-reference';
@@ -16,7 +17,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 
 /** `before` with the changes applied one by one, as the server applies them from the same version. */
 function applied(before: JsonValue | undefined, changes: ReturnType<typeof changesBetween>): JsonValue | undefined {
-  return changes.reduce<JsonValue | undefined>((value, change) => applyChange(value, change), before);
+  return plainOf(changes.reduce<StoredValue | undefined>((value, change) => applyChange(value, change), before));
 }
 
 describe(`path-level changes found and applied (fast-check, seed ${SEED}, ${RUNS} runs)`, () => {

@@ -1,8 +1,8 @@
-import type { JsonValue } from '../../shared/json';
+import { PatchedArray, type StoredValue } from '../../shared/patched-array';
 import type { GameStateDelta } from '../../shared/protocol';
 
 /** The values the keys a delta touched had just before it (shared, never mutated). */
-export type ValuesBefore = ReadonlyMap<string, JsonValue | undefined>;
+export type ValuesBefore = ReadonlyMap<string, StoredValue | undefined>;
 
 interface HistoryItem {
   entry: GameStateDelta;
@@ -45,10 +45,10 @@ export class DeltaHistory {
    * What `keys` held at `version`, given what they hold now; null when the history does not reach
    * back that far with the values it needs.
    */
-  valuesAt(version: number, currentVersion: number, current: (key: string) => JsonValue | undefined, keys: string[]) {
+  valuesAt(version: number, currentVersion: number, current: (key: string) => StoredValue | undefined, keys: string[]) {
     const items = this.itemsSince(version, currentVersion);
     if (!items || items.some((item) => !item.before)) return null;
-    const values = new Map<string, JsonValue | undefined>();
+    const values = new Map<string, StoredValue | undefined>();
     for (const key of keys) {
       const first = items.find((item) => item.before?.has(key));
       values.set(key, first ? first.before?.get(key) : current(key));
@@ -91,7 +91,9 @@ export class DeltaHistory {
 function retainedBytes(before: ValuesBefore): number {
   let bytes = 0;
   for (const value of before.values()) {
-    if (typeof value === 'object' && value !== null) bytes += 8 * (Array.isArray(value) ? value.length : Object.keys(value).length);
+    // a PatchedArray keeps its base alive: counted as the spine it stands for, as a copy would be
+    if (value instanceof PatchedArray) bytes += 8 * value.length;
+    else if (typeof value === 'object' && value !== null) bytes += 8 * (Array.isArray(value) ? value.length : Object.keys(value).length);
   }
   return bytes;
 }

@@ -251,7 +251,8 @@ export class GameSession {
       return { result: { version: this.version }, committed };
     }
 
-    const previous = new Map(Object.keys(delta).map((key) => [key, this.doc.get(key)]));
+    // as stored: a PatchedArray stays one (made plain, it would cost a copy of the array)
+    const previous = new Map(Object.keys(delta).map((key) => [key, this.doc.peek(key)]));
     for (const key of previous.keys()) this.doc.set(key, values.get(key), segments.get(key));
     const entry: GameStateDelta = { delta: delta as Delta, version: this.version + 1, fromVersion: this.version, crc: this.doc.crc() };
     if (update.updateId !== undefined) entry.updateId = update.updateId;
@@ -345,7 +346,7 @@ export class GameSession {
         this.deps.logger.warn({ sessionId: this.id, baseVersion, version: this.version }, 'an update from a version this server does not have');
         return undefined;
       }
-      return this.history.valuesAt(baseVersion, this.version, (key) => this.doc.get(key), keys);
+      return this.history.valuesAt(baseVersion, this.version, (key) => this.doc.peek(key), keys);
     };
     return { doc: this.doc, differ, baseValues, limits };
   }

@@ -10,14 +10,14 @@ import type { IntentNode } from '../../shared/merge-intents';
  */
 export function mergeUpdates(
   updates: JsonObject,
-  base: ReadonlyMap<string, JsonValue | undefined>,
+  base: (key: string) => JsonValue | undefined,
   current: (key: string) => JsonValue | undefined,
   intents: ReadonlyMap<string, IntentNode>,
 ): JsonObject {
   const merged: JsonObject = {};
   for (const [key, theirs] of Object.entries(updates)) {
     // merge3 is undefined only when a key is absent on all sides that changed; an update sets it
-    merged[key] = merge3(base.get(key), current(key), theirs, intents.get(key)) ?? theirs;
+    merged[key] = merge3(base(key), current(key), theirs, intents.get(key)) ?? theirs;
   }
   return merged;
 }

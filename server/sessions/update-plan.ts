@@ -6,16 +6,18 @@ import type { JsonObject, JsonValue } from '../../shared/json';
 import { merge3 } from '../../shared/merge';
 import type { PathSegment } from '../../shared/json';
 import { childIntent, intentTrees, type IntentNode } from '../../shared/merge-intents';
+import { plainOf, type StoredValue } from '../../shared/patched-array';
 import { applyChange, type ChangeMerge } from '../../shared/path-changes';
 import type { UpdateGameState } from '../../shared/protocol';
 import { segmentOf, type Segment, type StateDocument } from '../../shared/state-document';
 import { mergeUpdates, requireMergeBase } from './update-merge';
 
 type Maybe = JsonValue | undefined;
+type Stored = StoredValue | undefined;
 
 /** What an update does to the state: the keys it changes, their new values (undefined: removed), the delta. */
 export interface UpdatePlan {
-  values: Map<string, Maybe>;
+  values: Map<string, Stored>;
   segments: Map<string, Segment | undefined>;
   delta: Record<string, Delta>;
   /** Canonical bytes of the whole state after the update. */
@@ -26,7 +28,7 @@ export interface PlanContext {
   doc: StateDocument;
   differ: Differ;
   /** The keys' values at `baseVersion` (null: older than the history), or undefined when no merge is needed. */
-  baseValues: (keys: string[]) => ReadonlyMap<string, Maybe> | null | undefined;
+  baseValues: (keys: string[]) => ReadonlyMap<string, Stored> | null | undefined;
   limits: { maxUpdateBytes: number; maxStateBytes: number };
 }
 
@@ -38,7 +40,7 @@ export interface PlanContext {
  */
 export function planUpdate(update: UpdateGameState, context: PlanContext): UpdatePlan {
   const { doc, differ } = context;
-  const values = new Map<string, Maybe>();
+  const values = new Map<string, Stored>();
   const updates = update.updates ?? {};
   const changes = update.changes ?? [];
   const keys = [...new Set([...Object.keys(updates), ...changes.map((change) => change.path[0] as string)])];
@@ -46,14 +48,14 @@ export function planUpdate(update: UpdateGameState, context: PlanContext): Updat
   if (base === null) requireMergeBase(base, update.baseVersion as number);
   const intents = intentTrees(update.intents ?? []);
   let updateBytes = 0;
-  const merged = base ? mergeUpdates(updates, base, (key) => doc.get(key), intents) : updates;
+  const merged = base ? mergeUpdates(updates, (key) => plainOf(base.get(key)), (key) => doc.get(key), intents) : updates;
   for (const [key, value] of Object.entries(merged as JsonObject)) {
     values.set(key, value);
     updateBytes += segmentOf(key, value).bytes;
   }
   for (const change of changes) {
     const key = change.path[0] as string;
-    const current = values.has(key) ? values.get(key) : doc.get(key);
+    const current = values.has(key) ? values.get(key) : doc.peek(key);
     values.set(key, applyChange(current, change, base ? changeMerge(base.get(key), intents.get(key)) : undefined));
     if (change.op !== 'remove') updateBytes += canonicalPart(change.value).bytes;
   }
@@ -62,20 +64,20 @@ export function planUpdate(update: UpdateGameState, context: PlanContext): Updat
   }
   const only = changes.length === 1 && changes[0]?.op === 'set' ? changes[0] : undefined;
   return finish(values, context, (key, value) => {
-    if (Object.hasOwn(updates, key)) return differ.diff(doc.get(key), value);
+    if (Object.hasOwn(updates, key)) return differ.diff(doc.get(key), plainOf(value));
     // one set changes its path alone: the delta follows the path instead of scanning siblings
-    if (only) return diffAlongPath(doc.get(key), value, only.path.slice(1), differ);
-    return diffShared(doc.get(key), value, differ);
+    if (only) return diffAlongPath(doc.peek(key), value, only.path.slice(1), differ);
+    return diffShared(doc.peek(key), value, differ);
   });
 }
 
-function changeMerge(base: Maybe, intents: IntentNode | undefined): ChangeMerge {
+function changeMerge(base: Stored, intents: IntentNode | undefined): ChangeMerge {
   const intentAt = (path: readonly PathSegment[]) => path.slice(1).reduce<IntentNode | undefined>((node, segment) => childIntent(node, segment), intents);
   return { base, merge: (path, baseValue, ours, theirs) => merge3(baseValue, ours, theirs, intentAt(path)) };
 }
 
 /** The delta of the changed keys, their segments, and the state limit. */
-function finish(values: Map<string, Maybe>, context: PlanContext, diff: (key: string, value: Maybe) => Delta): UpdatePlan {
+function finish(values: Map<string, Stored>, context: PlanContext, diff: (key: string, value: Stored) => Delta): UpdatePlan {
   const { doc } = context;
   const delta: Record<string, Delta> = {};
   const segments = new Map<string, Segment | undefined>();
