@@ -10,6 +10,7 @@ import {
   type UpdateGameState,
 } from '../../shared/protocol';
 import { StateDocument } from '../../shared/state-document';
+import { plainOf } from '../../shared/patched-array';
 import { DeltaHistory } from './delta-history';
 import type { SessionLimits } from '../limits/limits';
 import type { SessionChannel } from './session-channel';
@@ -244,7 +245,7 @@ export class GameSession {
     // a resend of an update still being committed is acknowledged once it is
     if (resent !== undefined) return { result: { version: resent }, committed: this.commits.settled() };
     const { values, segments, delta, stateBytes } = planUpdate(update, this.planContext(update.baseVersion));
-    guard?.({ delta, before: (key) => this.doc.get(key), after: (key) => values.get(key) });
+    guard?.({ delta, before: (key) => plainOf(this.doc.get(key)), after: (key) => plainOf(values.get(key)) });
     this.deps.usage.check(this.id, this.meta.hostId, stateBytes + this.table.layers.byteLength);
     if (Object.keys(delta).length === 0) {
       const committed = origin ? this.recordUnchanged(origin) : this.commits.settled();
