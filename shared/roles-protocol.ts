@@ -35,6 +35,8 @@ const userIdSchema = z.string().min(1).max(128);
 
 export const setRoleSchema = z.object({ userId: userIdSchema, role: z.enum(['game-master', 'player']) });
 export const memberSchema = z.object({ userId: userIdSchema });
+/** `claim-table` says nothing: who claims is the socket's user. */
+export const claimTableSchema = z.object({});
 
 export interface TableRoles {
   hostId: string;

@@ -7,6 +7,7 @@ import { migrate, MIGRATIONS } from '../server/storage/sqlite/migrations';
 import { SqliteLayerStore } from '../server/storage/sqlite/sqlite-layer-store';
 import { SqlitePdfStore } from '../server/storage/sqlite/sqlite-pdf-store';
 import { SqliteSessionStore } from '../server/storage/sqlite/sqlite-store';
+import { SqliteRoleStore } from '../server/storage/sqlite/sqlite-role-store';
 import { SqliteViewStore } from '../server/storage/sqlite/sqlite-view-store';
 import { tempDir } from './support/temp-dir';
 
@@ -18,13 +19,14 @@ function openAll(file: string) {
     layers: new SqliteLayerStore(connection),
     pdfs: new SqlitePdfStore(connection),
     views: new SqliteViewStore(connection),
+    roles: new SqliteRoleStore(connection),
   };
 }
 
 const record = (id: string, name = `${id}.pdf`) => ({ id, name, size: 10, sha256: id, addedBy: 'host-1', addedAt: 5 });
 
 describe('SQLite table stores on a real file', () => {
-  it('a database of schema 1 is migrated with its sessions kept, and starts with no layers, PDFs or view', async () => {
+  it('a database of schema 1 is migrated with its sessions kept, and starts with no layers, PDFs, view or roles', async () => {
     const file = path.join(await tempDir('gamebook-migrate-'), 'old.sqlite');
     const old = new BetterSqlite3(file);
     migrate(old, file, MIGRATIONS.slice(0, 1));
@@ -32,11 +34,12 @@ describe('SQLite table stores on a real file', () => {
     old.close();
 
     const stores = openAll(file);
-    assert.deepEqual(stores.connection.migrated, [2, 3, 4, 5, 6]);
+    assert.deepEqual(stores.connection.migrated, [2, 3, 4, 5, 6, 7]);
     assert.deepEqual((await stores.sessions.loadSession('s'))?.meta, { id: 's', hostId: 'h', createdAt: 1 });
     assert.deepEqual(await stores.layers.loadPages('s'), []);
     assert.deepEqual(await stores.pdfs.listPdfs('s'), []);
     assert.equal(await stores.views.loadView('s'), null);
+    assert.equal(await stores.roles.loadRoles('s'), null, 'no roles stored: its creator is host');
     await stores.sessions.close();
   });
 

@@ -1,6 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import { ProtocolError } from '../../shared/errors';
 import {
+  claimTableSchema,
   memberSchema,
   RoleClientEvent,
   RoleServerEvent,
@@ -69,7 +70,7 @@ export function registerRoleHandlers(socket: Socket, user: SocketUser, context: 
   on(RoleClientEvent.removeMember, memberSchema, ({ userId }: z.output<typeof memberSchema>) =>
     changeRoles((session) => withRemoved(session.table.roles, user.id, userId)),
   );
-  on(RoleClientEvent.claimTable, memberSchema.partial(), () =>
+  on(RoleClientEvent.claimTable, claimTableSchema, () =>
     changeRoles(async (session) => {
       const present = [...(await usersAtTable(context.io, session.id))].some((id) => isStaff(session.table.roles, id));
       if (present) session.table.staffSeenAt = Date.now();
