@@ -6,6 +6,8 @@ const CLIENTS = 5;
 const CHANGES_PER_SECOND = 5;
 /** The goal's crowd first, then more tables until the ratio no longer holds. */
 const TABLE_STEPS = (process.env.CROWD_TABLES ?? '400,600,800').split(',').map(Number);
+/** Where the first step fails, the crowd is halved down to this many tables to find one that holds. */
+const FEWEST_TABLES = 50;
 const RATIO_LIMIT = 2;
 const SECONDS = Number(process.env.CROWD_SECONDS ?? 8);
 
@@ -66,10 +68,27 @@ function row(label: string, tables: number, measured: Measured, baselineP99: num
  * Goal 3 of issue 12: a crowd on one node (default settings, SQLite) next to a bare Socket.IO relay
  * carrying the same traffic in the same run, the load generator in a process of its own.
  */
+/**
+ * The next table count to try: up the list while the ratio holds; once the first step fails,
+ * halved until one holds; none once a count holds after a failure, or fails after a hold.
+ */
+function nextTables(tables: number, holds: boolean, search: { held: boolean; failed: boolean }): number | undefined {
+  if (holds) return search.failed ? undefined : TABLE_STEPS.find((step) => step > tables);
+  if (search.held || tables <= FEWEST_TABLES) return undefined;
+  return Math.max(FEWEST_TABLES, Math.floor(tables / 2));
+}
+
+/** Whether the game server's delivery held the goal beside the relay's: p99 within the ratio, every change, no errors. */
+function held(game: Measured, relay: Measured): boolean {
+  return game.result.p99 <= RATIO_LIMIT * relay.result.p99 && game.result.delivered === game.result.expected && game.result.errors.length === 0;
+}
+
 export async function crowdSuite(): Promise<BenchTable[]> {
   const rows: Array<Array<string | number>> = [];
   let eventBytes = 0;
-  for (const tables of TABLE_STEPS) {
+  let largestHeld: number | undefined;
+  let failed = false;
+  for (let tables: number | undefined = TABLE_STEPS[0]; tables !== undefined; ) {
     const plan = { tables, clients: CLIENTS, changesPerSecond: CHANGES_PER_SECOND, warmupSeconds: 2, seconds: SECONDS };
     const game = await withWatched(startGameServer, (server) => measure(server, { ...plan, mode: 'game', payloadBytes: 0 }));
     eventBytes = game.result.eventBytes;
@@ -78,13 +97,16 @@ export async function crowdSuite(): Promise<BenchTable[]> {
     rows.push(row('bare Socket.IO relay (baseline)', tables, relay, relay.result.p99));
     console.error(JSON.stringify({ tables, game: game.result, relay: relay.result }));
     rows.push(row('update-game-state → game-state-delta (SQLite, defaults)', tables, game, relay.result.p99));
-    const holds = game.result.p99 <= RATIO_LIMIT * relay.result.p99 && game.result.delivered === game.result.expected && game.result.errors.length === 0;
-    if (!holds) break;
+    const holds = held(game, relay);
+    const next = nextTables(tables, holds, { held: largestHeld !== undefined, failed });
+    if (holds) largestHeld = tables;
+    else failed = true;
+    tables = next;
   }
   return [
     {
       title: `A crowd on one node: tables of ${CLIENTS} clients, ${CHANGES_PER_SECOND} changes/s each`,
-      description: `Each table changes one value ${CHANGES_PER_SECOND} times a second, the sender rotating, every client (the sender too) receiving every change; ${SECONDS} s measured after 2 s of warm-up. Server, relay and load generator each in a process of their own; the baseline is a bare Socket.IO relay carrying the same events (${eventBytes} bytes) in the same run. Delivery: from the sender's emit to each receiver's event. The server's event-loop delay and CPU time (all its threads) over the measured window, CPU per change sent; memory: the server's RSS at the window's end with the crowd connected, and its growth per table since before the crowd connected. The table counts go up until the ratio passes ${RATIO_LIMIT}× (or the list ends).`,
+      description: `Each table changes one value ${CHANGES_PER_SECOND} times a second, the sender rotating, every client (the sender too) receiving every change; ${SECONDS} s measured after 2 s of warm-up. Server, relay and load generator each in a process of their own; the baseline is a bare Socket.IO relay carrying the same events (${eventBytes} bytes) in the same run. Delivery: from the sender's emit to each receiver's event. The server's event-loop delay and CPU time (all its threads) over the measured window, CPU per change sent; memory: the server's RSS at the window's end with the crowd connected, and its growth per table since before the crowd connected. The table counts go up until the ratio passes ${RATIO_LIMIT}× (or the list ends); when the first count fails, they are halved (down to ${FEWEST_TABLES}) until one holds. Largest count that held: ${largestHeld ?? `none of those tried (down to ${FEWEST_TABLES})`}.`,
       columns: ['path', 'tables', 'delivery p50 ms', 'delivery p99 ms', 'p99 ÷ relay', 'delivered / expected', 'errors', 'server event-loop delay p99 ms', 'server CPU µs per change', 'ack p99 ms', 'server RSS MB', 'KiB per table', 'generator delay p99 ms'],
       rows,
     },
