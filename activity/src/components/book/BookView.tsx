@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PdfData } from '../../../../shared/layers-protocol';
+import { warmUpPdfWorker } from '../../book/pdf-loader';
 import { useBook } from '../../store/book-store';
 import { useBookIndex } from '../../store/book-index-store';
 import { useTable } from '../../store/table-store';
@@ -18,6 +19,8 @@ import { usePdfDocument } from './usePdfPage';
  * (Discord's small layouts) leaves out the toolbars, the navigation and the placeholder's actions.
  */
 export function BookView({ bare = false }: { bare?: boolean }) {
+  // shown from the moment the table is: pdf.js's worker loads with the table, before any book opens
+  useEffect(() => void warmUpPdfWorker(), []);
   const view = useBook((s) => s.follow.view);
   const pdfs = useBook((s) => s.pdfs);
   const shown = view ?? (pdfs[0] ? { pdfId: pdfs[0].id, currentPage: 1, scale: 1 } : null);
