@@ -5,8 +5,7 @@ import { pageViewSchema, type PageView, type PdfData } from '../../../shared/lay
 import { clampPage, clampScale, follow, startFollowing, type FollowEvent, type FollowState } from '../book/follow';
 import { readLayers, toJson, type LayerEdit, type PageLayers } from '../book/layer-items';
 import { applyLive, isLiveData, type LiveData, type LiveMark } from '../book/live-marks';
-import { holdFile, pdfIdOf, releaseFile } from '../book/pdf-documents';
-import { warmUpPdfWorker } from '../book/pdf-loader';
+import { holdFile, pdfIdOf, releaseFile } from '../book/held-files';
 import { uploadPdf } from '../book/pdf-upload';
 import { removeBook } from '../platform/table-file';
 import { fitScale, type FitMode, type Size } from '../book/view-fit';
@@ -164,7 +163,6 @@ export const useBook = create<BookStore>()((set, get) => {
       connection = opened;
       me = { token: identity.token, userId: identity.userId, sessionId };
       set({ isHost });
-      void warmUpPdfWorker();
       const { table } = opened;
       detach = [
         opened.onTableReset(reset),

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PageView, PdfData } from '../../../../shared/layers-protocol';
 import { HIDDEN_PAGES_KEY } from '../../../../shared/roles-protocol';
 import { pageKey, readHiddenPages } from '../../model/table-roles';
+import { warmUpPdfWorker } from '../../book/pdf-loader';
 import { useBook } from '../../store/book-store';
 import { useBookIndex } from '../../store/book-index-store';
 import { useIsStaff } from '../../store/roles-hooks';
@@ -23,6 +24,8 @@ import { usePdfDocument } from './usePdfPage';
  * (Discord's small layouts) leaves out the toolbars, the navigation and the placeholder's actions.
  */
 export function BookView({ bare = false }: { bare?: boolean }) {
+  // shown from the moment the table is: pdf.js's worker loads with the table, before any book opens
+  useEffect(() => void warmUpPdfWorker(), []);
   const view = useBook((s) => s.follow.view);
   const pdfs = useBook((s) => s.pdfs);
   // a view of a book removed meanwhile (while offline, say) falls back to the first one left
