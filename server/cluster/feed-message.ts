@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Delta } from '../../shared/diff';
 import { isJsonObject } from '../../shared/json';
 import { layersSchema, pageNumSchema, pageViewSchema, pdfIdSchema, revisionSchema } from '../../shared/layers-protocol';
-import { jsonValueSchema, versionSchema } from '../../shared/protocol';
+import { versionSchema } from '../../shared/protocol';
 import type { TableChange } from '../sessions/session-channel';
 
 /**
@@ -17,7 +17,8 @@ export interface FeedMessage {
 const appliedSchema = z.object({ userId: z.string(), clientKey: z.string(), seq: z.number().int().min(0), version: versionSchema });
 
 const deltaSchema = z.object({
-  delta: jsonValueSchema.refine(isJsonObject, 'a delta is an object').transform((value) => value as Delta),
+  // a delta holds jsondiffpatch's own keys (`_t`), which state values may not: only its shape is checked
+  delta: z.custom<Delta>((value) => isJsonObject(value), 'a delta is an object'),
   version: versionSchema,
   fromVersion: versionSchema,
   crc: z.number().int(),
