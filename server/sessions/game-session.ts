@@ -257,14 +257,10 @@ export class GameSession {
     this.recordUsage();
     this.deps.channel.broadcast(this.id, ServerEvent.gameStateDelta, entry);
     const snapshot = this.snapshotIfDue();
-    const committed = this.commit(entry.version, () => this.appendAndShare(entry, applied), snapshot);
+    // the other nodes hear of it once committed: a version that loses the race never reaches them
+    const share = () => this.deps.channel.share(this.id, applied ? { kind: 'delta', entry, applied } : { kind: 'delta', entry });
+    const committed = this.commit(entry.version, () => this.deps.store.appendUpdate(this.id, entry, applied).then(share), snapshot);
     return { result: { version: entry.version, delta: entry }, committed };
-  }
-
-  /** Other nodes hear of a delta once it is committed: a lost race never reaches them. */
-  private async appendAndShare(entry: GameStateDelta, applied: AppliedUpdate | undefined): Promise<void> {
-    await this.deps.store.appendUpdate(this.id, entry, applied);
-    this.deps.channel.share(this.id, applied ? { kind: 'delta', entry, applied } : { kind: 'delta', entry });
   }
 
   /** An update that changed nothing still counts as applied: merged again later, it might change something. */
@@ -289,10 +285,8 @@ export class GameSession {
   /** Counted at once (a resend meanwhile is recognized), stored in its turn among the session's commits. */
   private queueApplied(applied: AppliedUpdate): Promise<void> {
     this.applied.record(applied);
-    return this.commit(applied.version, async () => {
-      await this.deps.store.recordApplied(this.id, applied);
-      this.deps.channel.share(this.id, { kind: 'applied', applied });
-    });
+    const share = () => this.deps.channel.share(this.id, { kind: 'applied', applied });
+    return this.commit(applied.version, () => this.deps.store.recordApplied(this.id, applied).then(share));
   }
 
   /** Queues a write of this session after the ones before it; a failure rolls the session back to what is stored. */
