@@ -14,7 +14,7 @@ import { percentile, type BenchTable } from '../report';
 const CLIENTS = 50;
 const ROUNDS = 150;
 
-function open(url: string, auth: object = {}): Promise<Socket> {
+export function open(url: string, auth: object = {}): Promise<Socket> {
   const socket = connect(url, { auth, transports: ['websocket'], forceNew: true, reconnection: false });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
@@ -23,7 +23,7 @@ function open(url: string, auth: object = {}): Promise<Socket> {
 }
 
 /** Runs ROUNDS sends, each until every receiver has `event`; returns every delivery latency in ms. */
-async function timeRounds(receivers: Socket[], event: string, send: (round: number) => void): Promise<number[]> {
+export async function timeRounds(receivers: Socket[], event: string, send: (round: number) => void): Promise<number[]> {
   const latencies: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     const started = performance.now();
