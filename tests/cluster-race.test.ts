@@ -22,7 +22,8 @@ async function race(socket: Socket, name: string, count: number): Promise<Sent[]
     const updateId = `${name}-${i + 1}`;
     const updates = { [`${name}_${i}`]: i, notes: [{ id: updateId, by: name }] };
     // baseVersion 0 for all: every update merged onto what the other senders, on both nodes, did since
-    const ack = await request(socket, 'update-game-state', { updates, baseVersion: 0, updateId });
+    // no deadline of 5 s: a loaded machine with every update retried after lost races may take longer
+    const ack = await socket.timeout(60_000).emitWithAck('update-game-state', { updates, baseVersion: 0, updateId });
     assert.equal(ack.ok, true, `${updateId}: ${JSON.stringify(ack)}`);
     return { updateId, version: ack.version as number };
   });
