@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import { createDiffer } from '../shared/diff';
 import type { Config } from './config';
+import { openCluster } from './cluster/open-cluster';
 import { createDiscordApp } from './discord/discord-app';
 import { createHttpApp, type EngineState } from './http/http-app';
 import type { Logger } from './logger';
@@ -72,6 +73,7 @@ export async function startServer(
   const usage = new TableUsage(config.usage);
   const dependents = [...tableDependents, ...(extras.dependents ?? []), usage, collector];
   const userLimits = new UserLimits(config.users);
+  const cluster = await openCluster(config.cluster, store, logger);
   let ready = false;
   // filled in below (PDFs, Discord), once the registry exists: the app must be built first, ahead of Socket.IO
   const apiRoutes = Router();
@@ -80,25 +82,26 @@ export async function startServer(
     logger,
     activityDist: config.activityDist,
     isReady: () => ready,
-    engines: async () => ({ storage: await stateOf(store) }),
+    engines: async () => ({ storage: await stateOf(store), ...cluster.engines() }),
     routes: apiRoutes,
     guestLimit: userLimits.guestCreation,
   });
   const httpServer = createServer(app);
   // a binary update-layers may come nearly uncompressed
   const maxMessageBytes = 2 * Math.max(config.limits.maxUpdateBytes, config.layers.maxLayerBytes) + 64 * 1024;
-  const gateway = createGateway(httpServer, { tokens, logger, maxMessageBytes, maxUpdateBytes: config.limits.maxUpdateBytes, sockets: config.sockets });
+  const gateway = createGateway(httpServer, { tokens, logger, maxMessageBytes, maxUpdateBytes: config.limits.maxUpdateBytes, sockets: config.sockets, cluster });
   // after the gateway's own authentication, which names the user
   gateway.io.use(userLimits.admitSocket);
   const differ = createDiffer({ maxArrayDiffCells: config.limits.maxArrayDiffCells });
   const tables = new TableLoader(tableStores, config.layers);
-  const registry = new SessionRegistry({ store, channel: gateway.channel, limits: config.limits, differ, logger, usage }, tables);
   const { channel } = gateway;
-  gateway.attach(
+  const registry = new SessionRegistry({ store, channel, limits: config.limits, differ, logger, usage }, tables, Date.now, cluster.keeper);
+  const presence = gateway.attach(
     { registry, logger, tables, rates: config.rates },
-    { registry, channel, stores: tableStores, layers: config.layers, rates: config.rates, live: config.live },
+    { registry, stores: tableStores, layers: config.layers, rates: config.rates, live: config.live },
     { registry, tables, claimAfterMs: config.roles.claimAfterMs, rates: config.rates },
   );
+  cluster.start({ held: (id) => registry.held(id), heldSessions: () => registry.heldSessions(), channel, refreshPresence: presence.refresh });
   const links = new AccessLinks(secret, config.pdfs.linkSeconds * 1000);
   apiRoutes.use(
     createPdfRoutes({ registry, channel, tokens, links, files, store: tableStores.pdfs, maxPdfBytes: config.pdfs.maxBytes, collect: () => collector.collect(), logger }),
@@ -143,6 +146,7 @@ export async function startServer(
     const cutOff = setTimeout(() => httpServer.closeAllConnections(), HTTP_GRACE_MS);
     await new Promise<void>((resolve) => gateway.io.close(() => resolve()));
     clearTimeout(cutOff);
+    await cluster.close();
     await store.close();
   };
   return { url: `http://${host}:${port}`, port, tokens, registry, housekeeping, close };

@@ -16,7 +16,7 @@ const ROUNDS = 150;
 /** Rounds run first and not counted, on both paths: the first ones compile the code they run (the update path far more of it). */
 const WARMUP = 20;
 
-function open(url: string, auth: object = {}): Promise<Socket> {
+export function open(url: string, auth: object = {}): Promise<Socket> {
   const socket = connect(url, { auth, transports: ['websocket'], forceNew: true, reconnection: false });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
@@ -24,7 +24,7 @@ function open(url: string, auth: object = {}): Promise<Socket> {
   });
 }
 
-interface Rounds {
+export interface Rounds {
   /** Every delivery latency, ms. */
   latencies: number[];
   /** CPU time of this process (server and clients, every thread) per round, ms: what a loaded machine distorts least. */
@@ -32,7 +32,7 @@ interface Rounds {
 }
 
 /** Runs ROUNDS sends, each until every receiver has `event`. */
-async function timeRounds(receivers: Socket[], event: string, send: (round: number) => void): Promise<Rounds> {
+export async function timeRounds(receivers: Socket[], event: string, send: (round: number) => void): Promise<Rounds> {
   const latencies: number[] = [];
   let cpuBefore = process.cpuUsage();
   for (let round = 1 - WARMUP; round <= ROUNDS; round++) {

@@ -1,5 +1,6 @@
 import type { BenchSuite } from '../report';
 import { abLatencySuite } from './ab-latency';
+import { clusterDeliverySuite } from './cluster-delivery';
 import { crowdSuite } from './crowd';
 import { durabilitySuite } from './durability';
 import { editCostSuite } from './edit-cost';
@@ -22,4 +23,5 @@ export const suites: Record<string, BenchSuite> = {
   'ab-latency': abLatencySuite,
   crowd: crowdSuite,
   'large-book': largeBookSuite,
+  'cluster-delivery': clusterDeliverySuite,
 };

@@ -45,7 +45,8 @@ export async function startServerProcess(env: Record<string, string>, entry = 's
     fetch(`${url}/healthz`).then((response) => (ready = response.ok), () => undefined);
   }, 25);
   try {
-    await eventually(() => gone || ready, 15_000, 'the server process to answer /healthz');
+    // tsx compiles the server at each start: on a loaded machine that alone can pass 15 s
+    await eventually(() => gone || ready, 60_000, 'the server process to answer /healthz');
   } finally {
     clearInterval(poll);
   }

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { syncClient, type TestClient } from './support/clients';
+import { clusterNodes, clusterSettings } from './support/cluster';
+import { eventually } from './support/harness';
+import { ownRedis } from './support/own-redis';
+import type { ServerProcess } from './support/server-process';
+
+function settled(clients: TestClient[], version: number) {
+  return () => clients.every(({ client }) => client.status === 'connected' && client.version === version && client.pendingEdits === 0);
+}
+
+async function health(node: ServerProcess): Promise<{ status: string; engines: Record<string, string> }> {
+  return (await fetch(`${node.url}/healthz`)).json() as Promise<{ status: string; engines: Record<string, string> }>;
+}
+
+/** Polls /healthz of every node until each says `status`. */
+async function allSay(nodes: ServerProcess[], status: string): Promise<void> {
+  const said = new Map<ServerProcess, string>();
+  const poll = setInterval(() => nodes.forEach((node) => void health(node).then((answer) => said.set(node, answer.status), () => undefined)), 100);
+  try {
+    await eventually(() => nodes.every((node) => said.get(node) === status), 20_000, `every node to say ${status}`);
+  } finally {
+    clearInterval(poll);
+  }
+}
+
+describe('Redis stopped and started again under two nodes', () => {
+  it('F4: the nodes keep serving their own clients, say degraded (fanout down) and log it, then resubscribe and converge through the log', async (t) => {
+    const redis = await ownRedis();
+    const settings = await clusterSettings(redis.url);
+    const nodes = (await clusterNodes(2, settings)) as [ServerProcess, ServerProcess];
+    const a = await syncClient(nodes[0].url, 'a');
+    const b = await syncClient(nodes[1].url, 'b');
+    t.after(() => [a, b].forEach(({ client }) => client.close()));
+    const { sessionId } = await a.socket.emitWithAck('create-session');
+    await Promise.all([a.client.join(sessionId), b.client.join(sessionId)]);
+    a.client.update({ counters: [{ id: 'a', value: 1 }] });
+    await eventually(settled([a, b], 1), 10_000, 'both at 1 through the fan-out');
+    assert.deepEqual((await health(nodes[0])).engines, { storage: 'up', fanout: 'up' });
+
+    await redis.stop();
+    await allSay(nodes, 'degraded');
+    assert.deepEqual((await health(nodes[1])).engines, { storage: 'up', fanout: 'down' });
+    // each node serves its own client: edits are acknowledged (node two's after it lost the race for version 2)
+    a.client.update({ counters: [{ id: 'a', value: 2 }] });
+    await eventually(settled([a], 2), 10_000, 'a acknowledged without Redis');
+    b.client.update({ notes: [{ id: 'n1', text: 'written while Redis was down' }] });
+    await eventually(() => b.client.pendingEdits === 0 && b.client.version === 3, 15_000, 'b acknowledged without Redis, after merging a\'s edit from the log');
+    assert.equal(a.client.version, 2, 'a has not heard of b\'s edit: there is no fan-out');
+
+    await redis.start();
+    await allSay(nodes, 'ok');
+    await eventually(settled([a, b], 3), 15_000, 'a catches up from the log once Redis is back');
+    assert.equal(a.client.confirmedCrc, b.client.confirmedCrc);
+    assert.deepEqual(a.client.state, { counters: [{ id: 'a', value: 2 }], notes: [{ id: 'n1', text: 'written while Redis was down' }] });
+    // and the fan-out carries changes again
+    b.client.update({ counters: [{ id: 'a', value: 2 }, { id: 'b', value: 1 }] });
+    await eventually(settled([a, b], 4), 10_000, 'both at 4 through the fan-out again');
+    for (const node of nodes) {
+      assert.match(node.output(), /fan-out: Redis does not answer/);
+      assert.match(node.output(), /fan-out: Redis is back/);
+    }
+  });
+});

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { after } from 'node:test';
+import { createClient } from 'redis';
+import { testDatabase } from './postgres';
+import { freePort, startServerProcess, type ServerProcess } from './server-process';
+import { tempDir } from './temp-dir';
+
+/** The machine's Redis, which every test shares under a key prefix of its own. */
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const SECRET = 'one-secret-that-every-node-of-the-cluster-shares';
+
+/** What the nodes of one test's cluster share: a database of its own, a Redis prefix of its own. */
+export interface ClusterSettings {
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+}
+
+/** A database and a Redis prefix of the calling test file; the prefix's keys go when it ends. */
+export async function clusterSettings(redisUrl = REDIS_URL): Promise<ClusterSettings> {
+  const prefix = `gbs-test-${randomBytes(6).toString('hex')}:`;
+  after(() => removeKeys(redisUrl, prefix));
+  return { databaseUrl: await testDatabase(), redisUrl, prefix };
+}
+
+/** Nothing to remove from a Redis that is gone already (a test's own, stopped first). */
+async function removeKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = createClient({ url: redisUrl, socket: { reconnectStrategy: false } });
+  redis.on('error', () => undefined);
+  const connected = await redis.connect().then(() => true, () => false);
+  if (!connected) return;
+  try {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(keys);
+  } finally {
+    await redis.quit();
+  }
+}
+
+/** One node (`npm start` as a process) of the cluster, on `port` or a free one. */
+export async function clusterNode(settings: ClusterSettings, env: Record<string, string> = {}, port?: number): Promise<ServerProcess> {
+  return startServerProcess({
+    PORT: String(port ?? (await freePort())),
+    DATA_DIR: await tempDir('gamebook-cluster-node-'),
+    STORAGE: 'postgres',
+    DATABASE_URL: settings.databaseUrl,
+    SESSION_SECRET: SECRET,
+    REDIS_URL: settings.redisUrl,
+    REDIS_PREFIX: settings.prefix,
+    ...env,
+  });
+}
+
+/** Started one after the other: a loaded machine compiling several at once would pass the start deadline. */
+export async function clusterNodes(count: number, settings: ClusterSettings, env: Record<string, string> = {}): Promise<ServerProcess[]> {
+  const nodes: ServerProcess[] = [];
+  for (let i = 0; i < count; i++) nodes.push(await clusterNode(settings, env));
+  return nodes;
+}
