@@ -24,6 +24,8 @@ import { memoryTableStores, type TableStores } from './storage/table-stores';
 import { TableUsage } from './limits/table-usage';
 import { TokenService } from './auth/tokens';
 import { UserLimits } from './transport/user-limits';
+import { PrometheusMetrics } from './metrics/prometheus-metrics';
+import { TimedSessionStore } from './metrics/timed-store';
 
 export interface RunningServer {
   url: string;
@@ -31,6 +33,8 @@ export interface RunningServer {
   tokens: TokenService;
   registry: SessionRegistry;
   housekeeping: Housekeeping;
+  /** What GET /metrics shows; the cross-node fan-out reports its lag here. */
+  metrics: PrometheusMetrics;
   /**
    * Stops taking updates, lets what is in flight commit and be acknowledged, closes the sockets,
    * then flushes and closes the store.
@@ -69,6 +73,7 @@ export async function startServer(
   const usage = new TableUsage(config.usage);
   const dependents = [...tableDependents, ...(extras.dependents ?? []), usage, collector];
   const userLimits = new UserLimits(config.users);
+  const metrics = new PrometheusMetrics(config.nodeId);
   let ready = false;
   // filled in below (PDFs, Discord), once the registry exists: the app must be built first, ahead of Socket.IO
   const apiRoutes = Router();
@@ -80,17 +85,20 @@ export async function startServer(
     engines: async () => ({ storage: await stateOf(store) }),
     routes: apiRoutes,
     guestLimit: userLimits.guestCreation,
+    metrics: () => metrics.exposition(),
   });
   const httpServer = createServer(app);
   // a binary update-layers may come nearly uncompressed
   const maxMessageBytes = 2 * Math.max(config.limits.maxUpdateBytes, config.layers.maxLayerBytes) + 64 * 1024;
-  const gateway = createGateway(httpServer, { tokens, logger, maxMessageBytes, maxUpdateBytes: config.limits.maxUpdateBytes, sockets: config.sockets });
+  const gateway = createGateway(httpServer, { tokens, logger, maxMessageBytes, maxUpdateBytes: config.limits.maxUpdateBytes, sockets: config.sockets, metrics });
   // after the gateway's own authentication, which names the user
   gateway.io.use(userLimits.admitSocket);
   const differ = createDiffer({ maxArrayDiffCells: config.limits.maxArrayDiffCells });
   const tables = new TableLoader(tableStores, config.layers);
-  const registry = new SessionRegistry({ store, channel: gateway.channel, limits: config.limits, differ, logger, usage }, tables);
+  const timedStore = new TimedSessionStore(store, metrics);
+  const registry = new SessionRegistry({ store: timedStore, channel: gateway.channel, limits: config.limits, differ, logger, usage }, tables);
   const { channel } = gateway;
+  metrics.watch({ tables: () => registry.loadedIds().size, sockets: () => gateway.io.of('/').sockets.size });
   gateway.attach(
     { registry, logger, rates: config.rates },
     { registry, channel, stores: tableStores, layers: config.layers, rates: config.rates, live: config.live },
@@ -126,7 +134,7 @@ export async function startServer(
     clearTimeout(cutOff);
     await store.close();
   };
-  return { url: `http://${host}:${port}`, port, tokens, registry, housekeeping, close };
+  return { url: `http://${host}:${port}`, port, tokens, registry, housekeeping, metrics, close };
 }
 
 /** The records that keep PDF files in DATA_DIR: only a store that tells without waiting can. */

@@ -6,6 +6,7 @@ import { frameLimitedParser } from './frame-limits';
 import { registerLayerHandlers } from './layer-handlers';
 import { registerLiveHandlers } from './live-handlers';
 import type { Logger } from '../logger';
+import { noMetrics, type EventMetrics } from '../metrics/metrics';
 import { registerPageHandlers } from './page-handlers';
 import { trackPresence } from './presence';
 import type { SessionChannel } from '../sessions/session-channel';
@@ -24,11 +25,14 @@ export interface GatewayOptions {
   maxMessageBytes: number;
   maxUpdateBytes: number;
   sockets: { maxQueuedBytes: number; maxEventBytes: number };
+  /** Counts and times every client event; nothing when not given. */
+  metrics?: EventMetrics;
 }
 
 /** The Socket.IO server: authenticates sockets and hands their events to the handlers. */
 export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
   const { maxEventBytes, maxQueuedBytes } = options.sockets;
+  const metrics = options.metrics ?? noMetrics;
   // an update's envelope (ids, intents) gets the room of any other event's frame
   const byEvent = { [ClientEvent.updateGameState]: options.maxUpdateBytes + maxEventBytes };
   const parser = frameLimitedParser({ byEvent, otherEvents: maxEventBytes });
@@ -48,7 +52,7 @@ export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
       socket.on('disconnect', (reason) => log.debug({ reason }, 'socket disconnected'));
       capQueuedBytes(socket, maxQueuedBytes, log);
       const full = { ...context, io, logger: log };
-      const on: Register = (event, schema, handler, precheck) => onEvent(socket, event, schema, handler as never, log, precheck);
+      const on: Register = (event, schema, handler, precheck) => onEvent(socket, event, schema, handler as never, log, metrics, precheck);
       registerSessionHandlers(socket, user, full, on);
       registerDiceHandlers(socket, user, full, on);
       const tableContext = { ...table, logger: log };
