@@ -57,7 +57,8 @@ function ask<T>(child: ChildProcess, message: unknown): Promise<T> {
 
 async function watched(module: string, env: Record<string, string>, readyPath: string): Promise<WatchedServer> {
   const port = await freePort();
-  const secret = randomBytes(24).toString('base64url');
+  // the nodes of one cluster share theirs
+  const secret = env.SESSION_SECRET ?? randomBytes(24).toString('base64url');
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamebook-crowd-'));
   const child = fork('bench/processes/monitored.ts', [module], {
     execArgv: [...TSX, ...profileArgs()],
@@ -109,9 +110,14 @@ export async function withWatched<T>(start: () => Promise<WatchedServer>, run: (
 
 /** Runs the crowd in its own process until it reports. */
 export function runCrowd(plan: CrowdPlan): Promise<CrowdResult> {
-  const child = fork('bench/processes/crowd-generator.ts', [], { execArgv: TSX, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return runGenerator('bench/processes/crowd-generator.ts', plan);
+}
+
+/** Runs a load generator module in its own process: it gets `plan` over IPC and reports once. */
+export function runGenerator<R>(module: string, plan: object): Promise<R> {
+  const child = fork(module, [], { execArgv: TSX, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
-    child.once('message', (result) => resolve(result as CrowdResult));
+    child.once('message', (result) => resolve(result as R));
     child.once('exit', (code) => reject(new Error(`the load generator exited with ${code} before reporting`)));
     child.send(plan);
   });

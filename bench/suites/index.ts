@@ -1,5 +1,6 @@
 import type { BenchSuite } from '../report';
 import { abLatencySuite } from './ab-latency';
+import { clusterSuite } from './cluster';
 import { crowdSuite } from './crowd';
 import { durabilitySuite } from './durability';
 import { editCostSuite } from './edit-cost';
@@ -20,4 +21,5 @@ export const suites: Record<string, BenchSuite> = {
   'render-cost': renderCostSuite,
   'ab-latency': abLatencySuite,
   crowd: crowdSuite,
+  cluster: clusterSuite,
 };

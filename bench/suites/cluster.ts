@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { ClusterPlan, ClusterResult, Latencies } from '../processes/cluster-generator';
+import { runGenerator, startGameServer, type WatchedServer } from '../processes/spawn';
+import type { BenchTable } from '../report';
+
+const TABLES = Number(process.env.CLUSTER_TABLES ?? 12);
+const CLIENTS = 3;
+const SECONDS = Number(process.env.CLUSTER_SECONDS ?? 6);
+const ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** The bench measures what the nodes sustain: the per-socket and per-user limits stay out of the way. */
+const UNLIMITED = {
+  UPDATES_PER_SECOND: '1000000',
+  UPDATES_BURST: '1000000',
+  USER_UPDATES_PER_SECOND: '1000000',
+  USER_UPDATES_BURST: '1000000',
+};
+
+interface Setup {
+  label: string;
+  nodes: number;
+  /** Settings of node `index`, given a fresh database URL. */
+  env: (databaseUrl: string, index: number) => Record<string, string>;
+}
+
+const SETUPS: Setup[] = [
+  { label: 'one node, SQLite', nodes: 1, env: () => ({ STORAGE: 'sqlite' }) },
+  { label: 'one node, PostgreSQL', nodes: 1, env: (url) => ({ STORAGE: 'postgres', DATABASE_URL: url }) },
+  {
+    label: 'three nodes, PostgreSQL + Redis, clients spread',
+    nodes: 3,
+    env: (url, index) => ({ STORAGE: 'postgres', DATABASE_URL: url, REDIS_URL, REDIS_PREFIX: `gbs-bench-${randomBytes(4).toString('hex')}`, NODE_ID: `node${index + 1}` }),
+  },
+];
+
+async function admin(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs `run` on a fresh database of its own, dropped afterwards. */
+async function withDatabase<T>(run: (url: string) => Promise<T>): Promise<T> {
+  const name = `gbs_bench_${randomBytes(6).toString('hex')}`;
+  await admin(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${name}`;
+    return await run(url.toString());
+  } finally {
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+async function measure(setup: Setup): Promise<ClusterResult> {
+  return withDatabase(async (databaseUrl) => {
+    const secret = randomBytes(24).toString('base64url');
+    const nodes: WatchedServer[] = [];
+    try {
+      // one after another: migrations at start take an advisory lock anyway
+      for (let index = 0; index < setup.nodes; index++) {
+        nodes.push(await startGameServer({ ...UNLIMITED, ...setup.env(databaseUrl, index), SESSION_SECRET: secret }));
+      }
+      const plan: ClusterPlan = { urls: nodes.map((node) => node.url), secret, tables: TABLES, clients: CLIENTS, warmupSeconds: 2, seconds: SECONDS };
+      return await runGenerator<ClusterResult>('bench/processes/cluster-generator.ts', plan);
+    } finally {
+      await Promise.all(nodes.map((node) => node.stop()));
+    }
+  });
+}
+
+const figure = (value: number | null) => (value === null || Number.isNaN(value) ? '–' : value);
+const pair = (latencies: Latencies) => (latencies.count === 0 ? '–' : `${figure(latencies.p50)} / ${figure(latencies.p99)}`);
+
+/**
+ * Issue 13: acknowledged updates per second and delivery p50/p99 on one node (SQLite), one node
+ * (PostgreSQL), and three nodes (PostgreSQL + Redis) with each table's clients spread over them,
+ * in one run; a delivery to a client on the sender's node next to one on another node.
+ */
+export async function clusterSuite(): Promise<BenchTable[]> {
+  const rows: Array<Array<string | number>> = [];
+  for (const setup of SETUPS) {
+    const result = await measure(setup);
+    console.error(JSON.stringify({ setup: setup.label, result }));
+    const delivered = result.delivery.count;
+    rows.push([
+      setup.label,
+      Math.round(result.ackedPerSecond),
+      `${figure(result.ackP50)} / ${figure(result.ackP99)}`,
+      pair(result.delivery),
+      pair(result.sameNode),
+      pair(result.crossNode),
+      `${delivered} / ${result.expected}`,
+      result.errors.length,
+    ]);
+  }
+  return [
+    {
+      title: `One node and a cluster: ${TABLES} tables of ${CLIENTS} clients sending as fast as they are acknowledged`,
+      description: `Each client sends its next update (its own key) as soon as the last one is acknowledged; ${SECONDS} s measured after 2 s of warm-up, the load generator in a process of its own, each node a real \`npm start\` process. In the cluster, client c of table t is on node (t + c) mod 3, so every table has a client on each node; a same-node delivery reaches a client on the sender's node, a cross-node one goes through the fan-out. Latencies in ms, from the sender's emit; the first row is the baseline of the same run.`,
+      columns: ['setup', 'acked updates/s', 'ack p50 / p99', 'delivery p50 / p99', 'same-node p50 / p99', 'cross-node p50 / p99', 'delivered / expected', 'errors'],
+      rows,
+    },
+  ];
+}
