@@ -36,6 +36,10 @@ const configSchema = z.object({
   ACTIVITY_DIST: z.string().default('activity/dist'),
   /** `sqlite` keeps everything in DATA_DIR; `postgres` in DATABASE_URL (nothing on disk); `memory` nothing across restarts. */
   STORAGE: z.enum(['sqlite', 'postgres', 'memory']).default('sqlite'),
+  /** Turns on the cross-node fan-out (cluster mode): redis://host:port */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// URL').optional(),
+  /** Prefix of every Redis key and channel of this cluster, so that clusters (and tests) can share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, '1 to 64 letters, digits, . : _ -').default('gamebook:'),
   /** STORAGE=postgres: postgres://user:password@host:port/database */
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
   /** Connections one server opens to PostgreSQL at most. */
@@ -103,6 +107,10 @@ const configSchema = z.object({
       if (env[key] === undefined) context.addIssue({ code: 'custom', path: [key], message: 'required with STORAGE=postgres' });
     }
   }
+  if (env.REDIS_URL !== undefined && env.STORAGE !== 'postgres') {
+    // nodes of a cluster share one database: a table on a node's own SQLite file cannot be followed
+    context.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'needs STORAGE=postgres' });
+  }
   const discord = ['DISCORD_CLIENT_ID', 'DISCORD_CLIENT_SECRET', 'DISCORD_BOT_TOKEN', 'DISCORD_PUBLIC_KEY'] as const;
   const set = discord.filter((key) => env[key] !== undefined);
   if (set.length === 0 || set.length === discord.length) return;
@@ -158,6 +166,7 @@ function toConfig(env: z.infer<typeof configSchema>) {
         pdfGraceMs: env.PDF_UPLOAD_GRACE_SECONDS * 1000,
       },
     },
+    cluster: env.REDIS_URL === undefined ? null : { redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX },
     housekeeping: {
       idleMs: env.SESSION_IDLE_SECONDS * 1000,
       ttlMs: env.SESSION_TTL_DAYS * DAY_MS,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import { createDiffer } from '../shared/diff';
 import type { Config } from './config';
+import { openCluster } from './cluster/open-cluster';
 import { createDiscordApp } from './discord/discord-app';
 import { createHttpApp, type EngineState } from './http/http-app';
 import type { Logger } from './logger';
@@ -74,6 +75,7 @@ export async function startServer(
   const dependents = [...tableDependents, ...(extras.dependents ?? []), usage, collector];
   const userLimits = new UserLimits(config.users);
   const metrics = new PrometheusMetrics(config.nodeId);
+  const cluster = await openCluster(config.cluster, store, logger);
   let ready = false;
   // filled in below (PDFs, Discord), once the registry exists: the app must be built first, ahead of Socket.IO
   const apiRoutes = Router();
@@ -82,7 +84,7 @@ export async function startServer(
     logger,
     activityDist: config.activityDist,
     isReady: () => ready,
-    engines: async () => ({ storage: await stateOf(store) }),
+    engines: async () => ({ storage: await stateOf(store), ...cluster.engines() }),
     routes: apiRoutes,
     guestLimit: userLimits.guestCreation,
     metrics: () => metrics.exposition(),
@@ -90,19 +92,20 @@ export async function startServer(
   const httpServer = createServer(app);
   // a binary update-layers may come nearly uncompressed
   const maxMessageBytes = 2 * Math.max(config.limits.maxUpdateBytes, config.layers.maxLayerBytes) + 64 * 1024;
-  const gateway = createGateway(httpServer, { tokens, logger, maxMessageBytes, maxUpdateBytes: config.limits.maxUpdateBytes, sockets: config.sockets, metrics });
+  const gateway = createGateway(httpServer, { tokens, logger, maxMessageBytes, maxUpdateBytes: config.limits.maxUpdateBytes, sockets: config.sockets, cluster, metrics });
   // after the gateway's own authentication, which names the user
   gateway.io.use(userLimits.admitSocket);
   const differ = createDiffer({ maxArrayDiffCells: config.limits.maxArrayDiffCells });
   const tables = new TableLoader(tableStores, config.layers);
-  const timedStore = new TimedSessionStore(store, metrics);
-  const registry = new SessionRegistry({ store: timedStore, channel: gateway.channel, limits: config.limits, differ, logger, usage }, tables);
   const { channel } = gateway;
+  const timedStore = new TimedSessionStore(store, metrics);
+  const registry = new SessionRegistry({ store: timedStore, channel, limits: config.limits, differ, logger, usage }, tables, Date.now, cluster.keeper);
   metrics.watch({ tables: () => registry.loadedIds().size, sockets: () => gateway.io.of('/').sockets.size });
-  gateway.attach(
+  const presence = gateway.attach(
     { registry, logger, rates: config.rates },
-    { registry, channel, stores: tableStores, layers: config.layers, rates: config.rates, live: config.live },
+    { registry, stores: tableStores, layers: config.layers, rates: config.rates, live: config.live },
   );
+  cluster.start({ held: (id) => registry.held(id), heldSessions: () => registry.heldSessions(), channel, refreshPresence: presence.refresh });
   const links = new AccessLinks(secret, config.pdfs.linkSeconds * 1000);
   apiRoutes.use(
     createPdfRoutes({ registry, channel, tokens, links, files, store: tableStores.pdfs, maxPdfBytes: config.pdfs.maxBytes, logger }),
@@ -132,6 +135,7 @@ export async function startServer(
     const cutOff = setTimeout(() => httpServer.closeAllConnections(), HTTP_GRACE_MS);
     await new Promise<void>((resolve) => gateway.io.close(() => resolve()));
     clearTimeout(cutOff);
+    await cluster.close();
     await store.close();
   };
   return { url: `http://${host}:${port}`, port, tokens, registry, housekeeping, metrics, close };

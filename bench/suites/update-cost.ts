@@ -48,7 +48,7 @@ export async function sessionWith(state: JsonObject): Promise<GameSession> {
   await store.createSession(meta);
   const tables = new TableLoader(memoryTableStores().tableStores, config.layers);
   const usage = new TableUsage(config.usage);
-  const deps = { store, channel: { broadcast: () => undefined }, limits: config.limits, differ, logger: createLogger('silent'), usage };
+  const deps = { store, channel: { broadcast: () => undefined, share: () => undefined }, limits: config.limits, differ, logger: createLogger('silent'), usage };
   return new GameSession({ meta, snapshot: { version: 0, state }, log: [], applied: [] }, deps, tables.empty(meta.id));
 }
 

@@ -145,5 +145,6 @@ async function addPdf(
   }
   const pdf = session.table.addPdf(record);
   options.channel.broadcast(session.id, TableServerEvent.pdfAdded, pdf);
+  options.channel.share(session.id, { kind: 'pdf', record });
   return { pdf, added: true };
 }

@@ -257,8 +257,14 @@ export class GameSession {
     this.recordUsage();
     this.deps.channel.broadcast(this.id, ServerEvent.gameStateDelta, entry);
     const snapshot = this.snapshotIfDue();
-    const committed = this.commit(entry.version, () => this.deps.store.appendUpdate(this.id, entry, applied), snapshot);
+    const committed = this.commit(entry.version, () => this.appendAndShare(entry, applied), snapshot);
     return { result: { version: entry.version, delta: entry }, committed };
+  }
+
+  /** Other nodes hear of a delta once it is committed: a lost race never reaches them. */
+  private async appendAndShare(entry: GameStateDelta, applied: AppliedUpdate | undefined): Promise<void> {
+    await this.deps.store.appendUpdate(this.id, entry, applied);
+    this.deps.channel.share(this.id, applied ? { kind: 'delta', entry, applied } : { kind: 'delta', entry });
   }
 
   /** An update that changed nothing still counts as applied: merged again later, it might change something. */
@@ -283,7 +289,10 @@ export class GameSession {
   /** Counted at once (a resend meanwhile is recognized), stored in its turn among the session's commits. */
   private queueApplied(applied: AppliedUpdate): Promise<void> {
     this.applied.record(applied);
-    return this.commit(applied.version, () => this.deps.store.recordApplied(this.id, applied));
+    return this.commit(applied.version, async () => {
+      await this.deps.store.recordApplied(this.id, applied);
+      this.deps.channel.share(this.id, { kind: 'applied', applied });
+    });
   }
 
   /** Queues a write of this session after the ones before it; a failure rolls the session back to what is stored. */
@@ -318,15 +327,47 @@ export class GameSession {
     try {
       const stored = await this.deps.store.loadSession(this.id);
       if (!stored) throw new Error('the session is no longer stored');
-      this.load(stored);
+      this.reload(stored);
       this.commits.restart();
-      this.deps.channel.broadcast(this.id, ServerEvent.fullGameState, this.fullState());
     } catch (error) {
       // the chain stays broken: the next update tries again (the store may be back by then)
       this.deps.logger.error({ err: error, sessionId: this.id }, 'could not roll a session back to what is stored');
     } finally {
       this.recovering = undefined;
     }
+  }
+
+  /** Takes `stored` whole; this node's members get the full state (their deltas since do not hold). */
+  reload(stored: StoredSession): void {
+    this.load(stored);
+    this.deps.channel.broadcast(this.id, ServerEvent.fullGameState, this.fullState());
+  }
+
+  /** True when everything applied here is committed: the session is what the store holds, up to its version. */
+  get settled(): boolean {
+    return this.commits.idle && !this.commits.broken && !this.recovering;
+  }
+
+  /**
+   * A delta another node committed, taken in this session's turn when it continues this version
+   * and rebuilds its CRC, then relayed to this node's members; false when it does not (the
+   * caller reads the store then). `applied` lets a resend of its update here be recognized.
+   */
+  followCommitted(entry: GameStateDelta, applied?: AppliedUpdate): boolean {
+    if (entry.fromVersion !== this.version) return false;
+    const previous = this.replay(entry);
+    if (this.doc.crc() !== entry.crc) return false;
+    this.version = entry.version;
+    this.history.push(entry, previous);
+    if (applied) this.applied.record(applied);
+    this.recordUsage();
+    this.deps.channel.broadcast(this.id, ServerEvent.gameStateDelta, entry);
+    return true;
+  }
+
+  /** An update another node applied that changed nothing: a resend of it here is not merged again. */
+  followApplied(applied: AppliedUpdate): void {
+    this.applied.record(applied);
   }
 
   /** How planUpdate finds the values an update was made from. */

@@ -1,4 +1,28 @@
-/** How a session speaks to its members: all the session knows of the transport. */
+import type { PageView } from '../../shared/layers-protocol';
+import type { GameStateDelta } from '../../shared/protocol';
+import type { StoredPage } from '../storage/layer-store';
+import type { PdfRecord } from '../storage/pdf-store';
+import type { AppliedUpdate } from '../storage/session-store';
+
+/**
+ * What one node tells the other nodes holding a table. Committed changes only (a delta, a page
+ * revision, a PDF record), so no node shows what a lost race would roll back; plus the
+ * ephemeral events that are never stored (live updates, page views, presence).
+ */
+export type TableChange =
+  | { kind: 'delta'; entry: GameStateDelta; applied?: AppliedUpdate }
+  | { kind: 'applied'; applied: AppliedUpdate }
+  | { kind: 'layers'; page: StoredPage }
+  | { kind: 'pdf'; record: PdfRecord }
+  | { kind: 'view'; view: PageView }
+  | { kind: 'live'; payload: Uint8Array }
+  | { kind: 'presence' }
+  | { kind: 'member'; userId: string };
+
+/** How a session speaks to its members: all the session knows of the transport and of the other nodes. */
 export interface SessionChannel {
+  /** To this node's members of the session. */
   broadcast(sessionId: string, event: string, payload: unknown): void;
+  /** To the other nodes holding the session (nothing on a single node): they apply it and tell their members. */
+  share(sessionId: string, change: TableChange): void;
 }

@@ -13,6 +13,16 @@ interface Entry {
   lastUsedAt: number;
 }
 
+/** What else happens when this node takes a session into memory and lets it go (following it in a cluster). */
+export interface SessionKeeper {
+  /** Awaited before anyone gets the session. */
+  hold(session: GameSession): Promise<void>;
+  release(sessionId: string): void;
+}
+
+/** A single node: nothing to follow. */
+export const localKeeper: SessionKeeper = { hold: () => Promise.resolve(), release: () => undefined };
+
 /**
  * The sessions this server holds in memory: creates them, loads each once from the store when
  * asked, counts who is joined, and lets idle ones go (they are loaded again on the next join).
@@ -25,6 +35,7 @@ export class SessionRegistry {
     private readonly deps: GameSessionDeps,
     private readonly tables: TableLoader,
     private readonly now: () => number = Date.now,
+    private readonly keeper: SessionKeeper = localKeeper,
   ) {}
 
   /** False once the server is stopping: no session is loaded or created, no update taken. */
@@ -37,6 +48,7 @@ export class SessionRegistry {
     // 128 random bits: a standalone session's id is its invitation, so it must not be guessable
     const id = randomBytes(16).toString('base64url');
     const session = await this.createWithId(id, hostId);
+    await this.keeper.hold(session);
     this.entries.set(id, { loading: Promise.resolve(session), session, members: 0, lastUsedAt: this.now() });
     return session;
   }
@@ -92,9 +104,20 @@ export class SessionRegistry {
     for (const [id, entry] of this.entries) {
       if (!entry.session || entry.members > 0 || !entry.session.idle || entry.lastUsedAt > cutoff) continue;
       this.entries.delete(id);
+      this.keeper.release(id);
       evicted.push(id);
     }
     return evicted;
+  }
+
+  /** The session if it is loaded on this node now; never loads one. */
+  held(id: string): GameSession | undefined {
+    return this.entries.get(id)?.session;
+  }
+
+  /** The sessions loaded on this node now. */
+  heldSessions(): GameSession[] {
+    return [...this.entries.values()].flatMap((entry) => (entry.session ? [entry.session] : []));
   }
 
   /** Ids of the sessions in memory, loaded or loading. */
@@ -127,6 +150,12 @@ export class SessionRegistry {
   }
 
   private async load(id: string, hostIfMissing?: string): Promise<GameSession> {
+    const session = await this.loadOrCreate(id, hostIfMissing);
+    await this.keeper.hold(session);
+    return session;
+  }
+
+  private async loadOrCreate(id: string, hostIfMissing?: string): Promise<GameSession> {
     const stored = await this.deps.store.loadSession(id);
     if (stored) return this.fromStore(stored, id);
     if (hostIfMissing === undefined) throw new ProtocolError('unknown-session', `there is no session ${id}`);

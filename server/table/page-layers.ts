@@ -64,6 +64,14 @@ export class PageLayers {
     this.history.push(key, page.revision, page.layers, page.bytes);
   }
 
+  /** A revision another node committed: taken, with its place in the merge history, when newer than this node's. */
+  follow(page: StoredPage): boolean {
+    const current = this.pages.get(pageKey(page.pdfId, page.pageNum));
+    if (current && current.revision >= page.revision) return false;
+    this.commit({ ...page, bytes: jsonBytes(page.layers) });
+    return true;
+  }
+
   /** pdfId -> pageNum -> layers, and the same for revisions (full-game-state). */
   snapshot(): { layers: PerPage<Layers>; layerRevisions: PerPage<number> } {
     const pages = [...this.pages.values()];

@@ -57,5 +57,6 @@ async function commitLayers(session: GameSession, edit: UpdateLayers, context: T
   session.recordUsage();
   const updated: LayersUpdated = { pdfId: page.pdfId, pageNum: page.pageNum, layers: page.layers, revision: page.revision };
   context.channel.broadcast(session.id, TableServerEvent.layersUpdated, encodePayload(updated));
+  context.channel.share(session.id, { kind: 'layers', page: updated });
   return { revision: page.revision };
 }

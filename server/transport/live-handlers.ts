@@ -27,6 +27,8 @@ export function registerLiveHandlers(socket: Socket, user: SocketUser, context: 
     if (!limiter.tryTake()) throw new ProtocolError('rate-limited', 'too many live updates: slow down');
     const live = decodePayload(bytes, context.live.maxBytes, liveUpdateSchema, event);
     const relay: LiveUpdateRelay = { type: live.type, data: live.data, from };
-    socket.to(roomOf(sessionId)).emit(TableServerEvent.realTimeUpdate, encodePayload(relay));
+    const payload = encodePayload(relay);
+    socket.to(roomOf(sessionId)).emit(TableServerEvent.realTimeUpdate, payload);
+    context.channel.share(sessionId, { kind: 'live', payload });
   });
 }

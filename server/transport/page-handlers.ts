@@ -18,6 +18,7 @@ export function registerPageHandlers(socket: Socket, context: TableContext, on: 
     await session.exclusive(() => {
       session.table.view = view;
       socket.to(roomOf(sessionId)).emit(TableServerEvent.pageNavigated, view);
+      context.channel.share(sessionId, { kind: 'view', view });
       // stored behind, not awaited: navigation is frequent and cheap to redo, so it does not wait
       // for a commit; the writes keep their order, and a clean stop commits the last one
       context.stores.views.saveView(sessionId, view).catch((error: unknown) => {

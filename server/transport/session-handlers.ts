@@ -14,6 +14,7 @@ import { mayJoin } from '../auth/table-access';
 import { TableServerEvent } from '../../shared/layers-protocol';
 import type { GameSession } from '../sessions/game-session';
 import type { Logger } from '../logger';
+import type { SessionChannel } from '../sessions/session-channel';
 import { RateLimiter } from '../limits/rate-limiter';
 import type { SessionRegistry } from '../sessions/session-registry';
 import type { Precheck, Reply } from './socket-events';
@@ -24,6 +25,7 @@ import { quotaOf } from './user-limits';
 export interface HandlerContext {
   io: Server;
   registry: SessionRegistry;
+  channel: SessionChannel;
   logger: Logger;
   rates: { updatesPerSecond: number; updatesBurst: number; fullStatesPerMinute: number; fullStatesBurst: number };
 }
@@ -90,6 +92,8 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
       socket.data.sessionId = session.id;
       socket.data.client = clientKey === undefined ? undefined : { userId: user.id, clientKey };
       session.admit(user.id);
+      // the other nodes let the member read the table's PDFs through them
+      context.channel.share(session.id, { kind: 'member', userId: user.id });
       // inside the session's turn: the ack, then the full state, then any later delta
       reply({ sessionId: session.id, role: session.roleOf(user.id), maxUpdateBytes: session.maxUpdateBytes });
       // layers, PDFs and the view have no deltas: a resumed client gets them whole

@@ -8,8 +8,8 @@ import { registerLiveHandlers } from './live-handlers';
 import type { Logger } from '../logger';
 import { noMetrics, type EventMetrics } from '../metrics/metrics';
 import { registerPageHandlers } from './page-handlers';
-import { trackPresence } from './presence';
-import type { SessionChannel } from '../sessions/session-channel';
+import { trackPresence, type PresenceDirectory, type PresenceTracking } from './presence';
+import type { SessionChannel, TableChange } from '../sessions/session-channel';
 import { securityHeaderValues } from '../http/security-headers';
 import { registerSessionHandlers, roomOf, type HandlerContext, type Register } from './session-handlers';
 import { onEvent } from './socket-events';
@@ -25,8 +25,18 @@ export interface GatewayOptions {
   maxMessageBytes: number;
   maxUpdateBytes: number;
   sockets: { maxQueuedBytes: number; maxEventBytes: number };
+  /** Other nodes, in a cluster: where changes are shared, who is at each table there. */
+  cluster: ClusterLink;
   /** Counts and times every client event; nothing when not given. */
   metrics?: EventMetrics;
+}
+
+/** What the transport sees of the other nodes (a single node: nothing shared, everyone is here). */
+export interface ClusterLink {
+  share(sessionId: string, change: TableChange): void;
+  presence: PresenceDirectory;
+  /** Clients reconnect to any node, so no transport may need the same node twice (long-polling does). */
+  websocketOnly: boolean;
 }
 
 /** The Socket.IO server: authenticates sockets and hands their events to the handlers. */
@@ -36,30 +46,33 @@ export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
   // an update's envelope (ids, intents) gets the room of any other event's frame
   const byEvent = { [ClientEvent.updateGameState]: options.maxUpdateBytes + maxEventBytes };
   const parser = frameLimitedParser({ byEvent, otherEvents: maxEventBytes });
-  const io = new Server(httpServer, { maxHttpBufferSize: options.maxMessageBytes, serveClient: false, parser });
+  const transports = options.cluster.websocketOnly ? { transports: ['websocket' as const] } : {};
+  const io = new Server(httpServer, { maxHttpBufferSize: options.maxMessageBytes, serveClient: false, parser, ...transports });
   const headers = securityHeaderValues();
   io.engine.on('headers', (answer: Record<string, string>) => Object.assign(answer, headers));
   io.use(socketAuth(options.tokens));
   const channel: SessionChannel = {
     broadcast: (sessionId, event, payload) => io.to(roomOf(sessionId)).emit(event, payload),
+    share: (sessionId, change) => options.cluster.share(sessionId, change),
   };
-  const attach = (context: Omit<HandlerContext, 'io'>, table: Omit<TableContext, 'logger'>) => {
-    trackPresence(io, context.registry, options.logger);
+  const attach = (context: Omit<HandlerContext, 'io' | 'channel'>, table: Omit<TableContext, 'logger' | 'channel'>): PresenceTracking => {
+    const presence = trackPresence(io, context.registry, options.logger, { directory: options.cluster.presence, channel });
     io.on('connection', (socket: Socket) => {
       const user = socket.data.user as SocketUser;
       const log = options.logger.child({ socketId: socket.id, userId: user.id });
       log.debug('socket connected');
       socket.on('disconnect', (reason) => log.debug({ reason }, 'socket disconnected'));
       capQueuedBytes(socket, maxQueuedBytes, log);
-      const full = { ...context, io, logger: log };
+      const full = { ...context, io, channel, logger: log };
       const on: Register = (event, schema, handler, precheck) => onEvent(socket, event, schema, handler as never, log, metrics, precheck);
       registerSessionHandlers(socket, user, full, on);
       registerDiceHandlers(socket, user, full, on);
-      const tableContext = { ...table, logger: log };
+      const tableContext = { ...table, channel, logger: log };
       registerLayerHandlers(socket, user, tableContext, on);
       registerLiveHandlers(socket, user, tableContext, on);
       registerPageHandlers(socket, tableContext, on);
     });
+    return presence;
   };
   return { io, channel, attach };
 }

@@ -22,11 +22,8 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/**
- * `entry` is the server's main module: `server/main.ts`, or a test's variant of it; `readyMs` how
- * long it may take to answer /healthz (several starting at once on a loaded machine take longer).
- */
-export async function startServerProcess(env: Record<string, string>, entry = 'server/main.ts', readyMs = 15_000): Promise<ServerProcess> {
+/** `entry` is the server's main module: `server/main.ts`, or a test's variant of it. */
+export async function startServerProcess(env: Record<string, string>, entry = 'server/main.ts'): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,7 +45,8 @@ export async function startServerProcess(env: Record<string, string>, entry = 's
     fetch(`${url}/healthz`).then((response) => (ready = response.ok), () => undefined);
   }, 25);
   try {
-    await eventually(() => gone || ready, readyMs, 'the server process to answer /healthz');
+    // tsx compiles the server at each start: on a loaded machine that alone can pass 15 s
+    await eventually(() => gone || ready, 60_000, 'the server process to answer /healthz');
   } finally {
     clearInterval(poll);
   }

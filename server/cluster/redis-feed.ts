@@ -1,0 +1,110 @@
+import { createClient } from 'redis';
+import type { Logger } from '../logger';
+import type { TableChange } from '../sessions/session-channel';
+import { decodeMessage, encodeMessage, type FeedMessage } from './feed-message';
+
+export type RedisClient = ReturnType<typeof createClient>;
+
+export interface FeedHandlers {
+  /** A change another node published on a table this node follows. */
+  received(sessionId: string, change: TableChange): void;
+  /** Redis answers again after it did not: messages of the meantime are lost, the tables catch up from the log. */
+  back(): void;
+}
+
+/** Waits between reconnection attempts, growing to this. */
+const MAX_RECONNECT_MS = 1000;
+
+/**
+ * The fan-out between nodes: one sharded Pub/Sub channel per table (SPUBLISH / SSUBSCRIBE, so a
+ * Redis Cluster spreads tables over its shards), that only the nodes holding the table subscribe
+ * to. Publishing never waits for nor queues behind a Redis that is down (the message is dropped:
+ * the log has it), and a node hears nothing of its own messages.
+ */
+export class RedisFeed {
+  /** Commands and publishing; the subscriber connection can do nothing else. */
+  readonly commands: RedisClient;
+  private readonly subscriber: RedisClient;
+  private readonly channels = new Set<string>();
+  private down = false;
+
+  constructor(
+    url: string,
+    private readonly prefix: string,
+    readonly node: string,
+    private readonly handlers: FeedHandlers,
+    private readonly logger: Logger,
+  ) {
+    const options = { url, disableOfflineQueue: true, socket: { reconnectStrategy: (tries: number) => Math.min(50 * 2 ** tries, MAX_RECONNECT_MS) } };
+    this.commands = createClient(options);
+    this.subscriber = createClient(options);
+    for (const client of [this.commands, this.subscriber]) {
+      client.on('error', () => this.markDown());
+      client.on('ready', () => this.markUpIfBoth());
+    }
+  }
+
+  async connect(): Promise<void> {
+    await Promise.all([this.commands.connect(), this.subscriber.connect()]);
+  }
+
+  /** `up` while both connections answer. */
+  get state(): 'up' | 'down' {
+    return this.commands.isReady && this.subscriber.isReady ? 'up' : 'down';
+  }
+
+  publish(sessionId: string, change: TableChange): void {
+    const message: FeedMessage = { node: this.node, change };
+    this.commands.sPublish(this.channelOf(sessionId), encodeMessage(message)).catch((error: unknown) => {
+      this.logger.debug({ err: error, sessionId, kind: change.kind }, 'fan-out: a change was not published');
+    });
+  }
+
+  /** Follows the table; a Redis that is down now is subscribed again when it is back. */
+  async subscribe(sessionId: string): Promise<void> {
+    const channel = this.channelOf(sessionId);
+    this.channels.add(channel);
+    await this.subscriber.sSubscribe(channel, this.onMessage).catch((error: unknown) => {
+      this.logger.warn({ err: error, sessionId }, 'fan-out: could not follow a table now; it will when Redis is back');
+    });
+  }
+
+  unsubscribe(sessionId: string): void {
+    const channel = this.channelOf(sessionId);
+    this.channels.delete(channel);
+    this.subscriber.sUnsubscribe(channel, this.onMessage).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.commands.quit(), this.subscriber.quit()]);
+  }
+
+  private readonly onMessage = (text: string, channel: string): void => {
+    const message = decodeMessage(text);
+    if (!message) {
+      this.logger.warn({ channel }, 'fan-out: a message that is not a table change was dropped');
+      return;
+    }
+    if (message.node === this.node) return;
+    this.handlers.received(channel.slice(this.channelOf('').length), message.change);
+  };
+
+  private channelOf(sessionId: string): string {
+    return `${this.prefix}table:${sessionId}`;
+  }
+
+  private markDown(): void {
+    if (this.down) return;
+    this.down = true;
+    this.logger.error('fan-out: Redis does not answer; this node serves its own clients only until it is back');
+  }
+
+  private markUpIfBoth(): void {
+    if (!this.down || this.state !== 'up') return;
+    this.down = false;
+    this.logger.warn('fan-out: Redis is back; the tables this node holds catch up from the log');
+    // the subscriber resubscribes what it had; a subscription refused while Redis was down is made now
+    for (const channel of this.channels) this.subscriber.sSubscribe(channel, this.onMessage).catch(() => undefined);
+    this.handlers.back();
+  }
+}

@@ -1,0 +1,134 @@
+import { TableServerEvent, type PageView } from '../../shared/layers-protocol';
+import type { GameStateDelta } from '../../shared/protocol';
+import type { Logger } from '../logger';
+import type { GameSession } from '../sessions/game-session';
+import type { SessionChannel, TableChange } from '../sessions/session-channel';
+import type { SessionKeeper } from '../sessions/session-registry';
+import { toPdfData } from '../sessions/session-table';
+import type { StoredPage } from '../storage/layer-store';
+import type { PdfRecord } from '../storage/pdf-store';
+import type { AppliedUpdate, SessionStore } from '../storage/session-store';
+import { encodePayload } from '../transport/binary-payload';
+import type { RedisFeed } from './redis-feed';
+import type { SharedMembers } from './shared-members';
+
+/** What the follower reaches of this node, once the server is wired. */
+export interface FollowedNode {
+  held(sessionId: string): GameSession | undefined;
+  heldSessions(): GameSession[];
+  /** This node's members of a session only. */
+  channel: SessionChannel;
+  refreshPresence(sessionId: string): void;
+}
+
+/**
+ * Keeps the tables this node holds in step with what the other nodes commit: subscribed to a
+ * table's channel while it is in memory, it applies each change in the session's turn and tells
+ * this node's members. A delta that does not continue the session's version (a message lost
+ * while Redis was away, or one overtaken by another node's) is read from the log instead.
+ */
+export class TableFollower implements SessionKeeper {
+  private node: FollowedNode | undefined;
+
+  constructor(
+    private readonly feed: RedisFeed,
+    private readonly members: SharedMembers,
+    private readonly store: SessionStore,
+    private readonly logger: Logger,
+  ) {}
+
+  start(node: FollowedNode): void {
+    this.node = node;
+  }
+
+  async hold(session: GameSession): Promise<void> {
+    await this.feed.subscribe(session.id);
+    const members = await this.members.of(session.id).catch(() => []);
+    for (const userId of members) session.admit(userId);
+    // what was committed between loading it and subscribing came by no message
+    await this.catchUp(session);
+  }
+
+  release(sessionId: string): void {
+    this.feed.unsubscribe(sessionId);
+  }
+
+  /** After Redis was away: every table held catches up from the log, and tells the others who is here. */
+  back(): void {
+    for (const session of this.node?.heldSessions() ?? []) {
+      void this.catchUp(session);
+      this.node?.refreshPresence(session.id);
+    }
+  }
+
+  received(sessionId: string, change: TableChange): void {
+    const session = this.node?.held(sessionId);
+    if (!session || !this.node) return;
+    const { channel } = this.node;
+    switch (change.kind) {
+      case 'delta':
+        return this.inTurn(session, () => this.followDelta(session, change.entry, change.applied));
+      case 'applied':
+        return session.followApplied(change.applied);
+      case 'layers':
+        return this.inTurn(session, () => followLayers(session, change.page, channel));
+      case 'pdf':
+        return this.inTurn(session, () => followPdf(session, change.record, channel));
+      case 'view':
+        return this.inTurn(session, () => followView(session, change.view, channel));
+      case 'live':
+        return channel.broadcast(sessionId, TableServerEvent.realTimeUpdate, Buffer.from(change.payload));
+      case 'presence':
+        return this.node.refreshPresence(sessionId);
+      case 'member':
+        return session.admit(change.userId);
+    }
+  }
+
+  private inTurn(session: GameSession, task: () => void): void {
+    session.exclusive(task).catch((error: unknown) => this.logger.error({ err: error, sessionId: session.id }, 'fan-out: could not follow a change'));
+  }
+
+  private followDelta(session: GameSession, entry: GameStateDelta, applied?: AppliedUpdate): void {
+    // held already; or this node applied its own version of it, whose append loses and rolls back to the log
+    if (entry.version <= session.currentVersion) return;
+    if (session.settled && session.followCommitted(entry, applied)) return;
+    // once this node's own commits are through (or rolled back), the log says what it missed
+    void session.drain().then(() => this.catchUp(session));
+  }
+
+  /** Reads the log after the session's version and takes it, as deltas when it continues the session, else whole. */
+  private async catchUp(session: GameSession): Promise<void> {
+    try {
+      const stored = await this.store.loadSession(session.id);
+      await session.exclusive(() => {
+        const last = stored?.log.at(-1)?.version ?? stored?.snapshot.version ?? 0;
+        // unsettled: a rollback to the log is under way; behind: this node committed more since the read
+        if (!stored || !session.settled || last <= session.currentVersion) return;
+        const missed = stored.log.filter((entry) => entry.version > session.currentVersion);
+        const continued = missed.length > 0 && missed.every((entry) => session.followCommitted(entry));
+        if (!continued) session.reload(stored);
+        for (const applied of stored.applied) session.followApplied(applied);
+      });
+    } catch (error) {
+      this.logger.warn({ err: error, sessionId: session.id }, 'fan-out: could not catch a table up from the log; the next change tries again');
+    }
+  }
+}
+
+function followLayers(session: GameSession, page: StoredPage, channel: SessionChannel): void {
+  if (!session.table.layers.follow(page)) return;
+  session.recordUsage();
+  channel.broadcast(session.id, TableServerEvent.layersUpdated, encodePayload(page));
+}
+
+function followPdf(session: GameSession, record: PdfRecord, channel: SessionChannel): void {
+  if (session.table.pdf(record.id)) return;
+  session.table.addPdf(record);
+  channel.broadcast(session.id, TableServerEvent.pdfAdded, toPdfData(session.id, record));
+}
+
+function followView(session: GameSession, view: PageView, channel: SessionChannel): void {
+  session.table.view = view;
+  channel.broadcast(session.id, TableServerEvent.pageNavigated, view);
+}
