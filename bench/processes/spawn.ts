@@ -38,7 +38,8 @@ async function freePort(): Promise<number> {
 }
 
 async function waitFor(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  // tsx compiles the server at each start: on a loaded machine that alone can pass 20 s
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
     const ok = await fetch(url).then((response) => response.ok, () => false);
