@@ -85,8 +85,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const settings = await clusterSettings();
   const ports = await Promise.all(Array.from({ length: options.nodes ?? 3 }, () => freePort()));
   const startNode = (index: number) => clusterNode(settings, { NODE_ID: `node${index + 1}`, ...options.env }, ports[index]);
-  const processes = await Promise.all(ports.map((_, index) => startNode(index)));
-  const nodes = processes.map((process, index) => ({ id: `node${index + 1}`, port: ports[index]!, process }));
+  const nodes: Cluster['nodes'] = [];
+  // one after the other, as clusterNodes does
+  for (const [index, port] of ports.entries()) nodes.push({ id: `node${index + 1}`, port, process: await startNode(index) });
   const balancer = await startBalancer(ports, options.balance);
   return {
     url: balancer.url,
