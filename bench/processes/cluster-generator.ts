@@ -6,8 +6,8 @@ import { percentile } from '../report';
 /**
  * The load of the cluster bench, in a process of its own (forked by bench/suites/cluster.ts, told
  * what to do over IPC): `tables` tables of `clients` sockets, client c of table t on node
- * (t + c) mod nodes, every client sending its next update as soon as its last is acknowledged
- * (closed loop: the figure is what the nodes sustain), each update setting the client's own key.
+ * (t + c) mod nodes; each table changes `changesPerSecond` times a second, the sender rotating
+ * among its clients, each update setting the sender's own key; every other client receives it.
  */
 export const clusterPlanSchema = z.object({
   /** One URL per node. */
@@ -16,6 +16,7 @@ export const clusterPlanSchema = z.object({
   secret: z.string(),
   tables: z.number().int().positive(),
   clients: z.number().int().positive(),
+  changesPerSecond: z.number().positive(),
   warmupSeconds: z.number().nonnegative(),
   seconds: z.number().positive(),
 });
@@ -29,7 +30,7 @@ export interface Latencies {
 }
 
 export interface ClusterResult {
-  /** Updates acknowledged per second over the measured window. */
+  /** Updates sent in the measured window and acknowledged (whenever), per second of it. */
   ackedPerSecond: number;
   ackP50: number;
   ackP99: number;
@@ -58,7 +59,6 @@ class ClusterLoad {
   private readonly cross: number[] = [];
   private readonly errors: string[] = [];
   private measuring = false;
-  private running = true;
   private measuredSends = 0;
 
   constructor(private readonly plan: ClusterPlan) {
@@ -68,12 +68,12 @@ class ClusterLoad {
   async run(): Promise<ClusterResult> {
     const tables = await Promise.all(Array.from({ length: this.plan.tables }, (_, t) => this.openTable(t)));
     const clients = tables.flat();
-    for (const client of clients) this.send(client);
+    const timers = tables.map((table, t) => this.startChanging(table, t));
     await sleep(this.plan.warmupSeconds * 1000);
     this.measuring = true;
     await sleep(this.plan.seconds * 1000);
     this.measuring = false;
-    this.running = false;
+    for (const timer of timers) clearInterval(timer.interval ?? timer.start);
     // the deliveries of the last sends still arrive
     await sleep(2000);
     for (const client of clients) client.socket.close();
@@ -137,9 +137,19 @@ class ClusterLoad {
     client.socket.on('session-error', (error: unknown) => this.errors.push(JSON.stringify(error)));
   }
 
-  /** Sends the client's next update, and the one after once it is acknowledged. */
+  /** The table's changes, phased so that the tables do not all send in the same millisecond. */
+  private startChanging(table: Client[], index: number): { start: NodeJS.Timeout; interval?: NodeJS.Timeout } {
+    const period = 1000 / this.plan.changesPerSecond;
+    let turn = 0;
+    const timer: { start: NodeJS.Timeout; interval?: NodeJS.Timeout } = {
+      start: setTimeout(() => {
+        timer.interval = setInterval(() => this.send(table[turn++ % table.length]!), period);
+      }, (index / this.plan.tables) * period),
+    };
+    return timer;
+  }
+
   private send(client: Client): void {
-    if (!this.running) return;
     const n = client.next++;
     const started = performance.now();
     const measured = this.measuring;
@@ -150,8 +160,7 @@ class ClusterLoad {
     const update = { updates: { [client.key]: n }, baseVersion: client.version, updateId: `${client.key}-${n}` };
     client.socket.emit('update-game-state', update, (ack: { ok: boolean; version?: number; error?: unknown }) => {
       if (!ack.ok) this.errors.push(JSON.stringify(ack.error));
-      else if (measured && this.measuring) this.acks.push(performance.now() - started);
-      this.send(client);
+      else if (measured) this.acks.push(performance.now() - started);
     });
   }
 }

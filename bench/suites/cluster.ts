@@ -4,8 +4,10 @@ import type { ClusterPlan, ClusterResult, Latencies } from '../processes/cluster
 import { runGenerator, startGameServer, type WatchedServer } from '../processes/spawn';
 import type { BenchTable } from '../report';
 
-const TABLES = Number(process.env.CLUSTER_TABLES ?? 12);
-const CLIENTS = 3;
+const TABLES = Number(process.env.CLUSTER_TABLES ?? 10);
+/** Two clients of each table on each of the three nodes: same-node and cross-node deliveries both. */
+const CLIENTS = 6;
+const CHANGES_PER_SECOND = Number(process.env.CLUSTER_CHANGES ?? 5);
 const SECONDS = Number(process.env.CLUSTER_SECONDS ?? 6);
 const ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -21,8 +23,8 @@ const UNLIMITED = {
 interface Setup {
   label: string;
   nodes: number;
-  /** Settings of node `index`, given a fresh database URL. */
-  env: (databaseUrl: string, index: number) => Record<string, string>;
+  /** Settings of node `index`, given a fresh database URL and a Redis key prefix, both of this setup. */
+  env: (databaseUrl: string, index: number, prefix: string) => Record<string, string>;
 }
 
 const SETUPS: Setup[] = [
@@ -31,7 +33,7 @@ const SETUPS: Setup[] = [
   {
     label: 'three nodes, PostgreSQL + Redis, clients spread',
     nodes: 3,
-    env: (url, index) => ({ STORAGE: 'postgres', DATABASE_URL: url, REDIS_URL, REDIS_PREFIX: `gbs-bench-${randomBytes(4).toString('hex')}`, NODE_ID: `node${index + 1}` }),
+    env: (url, index, prefix) => ({ STORAGE: 'postgres', DATABASE_URL: url, REDIS_URL, REDIS_PREFIX: prefix, NODE_ID: `node${index + 1}` }),
   },
 ];
 
@@ -61,13 +63,15 @@ async function withDatabase<T>(run: (url: string) => Promise<T>): Promise<T> {
 async function measure(setup: Setup): Promise<ClusterResult> {
   return withDatabase(async (databaseUrl) => {
     const secret = randomBytes(24).toString('base64url');
+    // one prefix for all the nodes of the setup: they hear each other, and no other run
+    const prefix = `gbs-bench-${randomBytes(4).toString('hex')}:`;
     const nodes: WatchedServer[] = [];
     try {
       // one after another: migrations at start take an advisory lock anyway
       for (let index = 0; index < setup.nodes; index++) {
-        nodes.push(await startGameServer({ ...UNLIMITED, ...setup.env(databaseUrl, index), SESSION_SECRET: secret }));
+        nodes.push(await startGameServer({ ...UNLIMITED, ...setup.env(databaseUrl, index, prefix), SESSION_SECRET: secret }));
       }
-      const plan: ClusterPlan = { urls: nodes.map((node) => node.url), secret, tables: TABLES, clients: CLIENTS, warmupSeconds: 2, seconds: SECONDS };
+      const plan: ClusterPlan = { urls: nodes.map((node) => node.url), secret, tables: TABLES, clients: CLIENTS, changesPerSecond: CHANGES_PER_SECOND, warmupSeconds: 2, seconds: SECONDS };
       return await runGenerator<ClusterResult>('bench/processes/cluster-generator.ts', plan);
     } finally {
       await Promise.all(nodes.map((node) => node.stop()));
@@ -75,8 +79,9 @@ async function measure(setup: Setup): Promise<ClusterResult> {
   });
 }
 
-const figure = (value: number | null) => (value === null || Number.isNaN(value) ? '–' : value);
-const pair = (latencies: Latencies) => (latencies.count === 0 ? '–' : `${figure(latencies.p50)} / ${figure(latencies.p99)}`);
+const ms = (value: number | null) => (value === null || Number.isNaN(value) ? '–' : value.toFixed(1));
+const pair = (p50: number | null, p99: number | null) => `${ms(p50)} / ${ms(p99)}`;
+const delivered = (latencies: Latencies) => (latencies.count === 0 ? '–' : pair(latencies.p50, latencies.p99));
 
 /**
  * Issue 13: acknowledged updates per second and delivery p50/p99 on one node (SQLite), one node
@@ -88,22 +93,21 @@ export async function clusterSuite(): Promise<BenchTable[]> {
   for (const setup of SETUPS) {
     const result = await measure(setup);
     console.error(JSON.stringify({ setup: setup.label, result }));
-    const delivered = result.delivery.count;
     rows.push([
       setup.label,
       Math.round(result.ackedPerSecond),
-      `${figure(result.ackP50)} / ${figure(result.ackP99)}`,
-      pair(result.delivery),
-      pair(result.sameNode),
-      pair(result.crossNode),
-      `${delivered} / ${result.expected}`,
+      pair(result.ackP50, result.ackP99),
+      delivered(result.delivery),
+      delivered(result.sameNode),
+      delivered(result.crossNode),
+      `${result.delivery.count} / ${result.expected}`,
       result.errors.length,
     ]);
   }
   return [
     {
-      title: `One node and a cluster: ${TABLES} tables of ${CLIENTS} clients sending as fast as they are acknowledged`,
-      description: `Each client sends its next update (its own key) as soon as the last one is acknowledged; ${SECONDS} s measured after 2 s of warm-up, the load generator in a process of its own, each node a real \`npm start\` process. In the cluster, client c of table t is on node (t + c) mod 3, so every table has a client on each node; a same-node delivery reaches a client on the sender's node, a cross-node one goes through the fan-out. Latencies in ms, from the sender's emit; the first row is the baseline of the same run.`,
+      title: `One node and a cluster: ${TABLES} tables of ${CLIENTS} clients, ${CHANGES_PER_SECOND} changes/s each`,
+      description: `Each table changes ${CHANGES_PER_SECOND} times a second, the sender rotating among its clients, each update setting the sender's own key; ${SECONDS} s measured after 2 s of warm-up, the load generator in a process of its own, each node a real \`npm start\` process. In the cluster, client c of table t is on node (t + c) mod 3, so every table has two clients on each node; a same-node delivery reaches a client on the sender's node, a cross-node one goes through the fan-out. Latencies in ms, from the sender's emit; the first row is the baseline of the same run.`,
       columns: ['setup', 'acked updates/s', 'ack p50 / p99', 'delivery p50 / p99', 'same-node p50 / p99', 'cross-node p50 / p99', 'delivered / expected', 'errors'],
       rows,
     },
