@@ -1,7 +1,8 @@
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { z } from 'zod';
 import { TokenService } from '../../server/auth/tokens';
 import { percentile } from '../report';
+import { connectGuest, runWhenTold, sleep } from './generator-process';
 
 /**
  * The load of the cluster bench, in a process of its own (forked by bench/suites/cluster.ts, told
@@ -94,7 +95,7 @@ class ClusterLoad {
     const clients = await Promise.all(
       Array.from({ length: this.plan.clients }, async (_, c) => {
         const node = (t + c) % nodes;
-        const socket = await this.connect(this.plan.urls[node]!, `bench:t${t}c${c}`);
+        const socket = await connectGuest(this.plan.urls[node]!, this.tokens, `bench:t${t}c${c}`);
         return { socket, sessionId: '', node, key: `c${c}`, version: 0, next: 1 };
       }),
     );
@@ -106,15 +107,6 @@ class ClusterLoad {
       this.listen(client);
     }
     return clients;
-  }
-
-  private connect(url: string, sub: string): Promise<Socket> {
-    const token = this.tokens.issue({ sub, name: sub, kind: 'guest' });
-    const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-    return new Promise((resolve, reject) => {
-      socket.once('connect', () => resolve(socket));
-      socket.once('connect_error', reject);
-    });
   }
 
   private async join(client: Client): Promise<void> {
@@ -175,16 +167,4 @@ function prefixed(acks: number[]): { ackP50: number; ackP99: number } {
   return { ackP50: p50, ackP99: p99 };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-process.once('message', (message: unknown) => {
-  new ClusterLoad(clusterPlanSchema.parse(message)).run().then(
-    (result) => process.send?.(result, () => process.exit(0)),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-});
+runWhenTold(clusterPlanSchema.parse, (plan) => new ClusterLoad(plan).run());

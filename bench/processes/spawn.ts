@@ -67,7 +67,13 @@ async function watched(module: string, env: Record<string, string>, readyPath: s
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}${readyPath}`, child);
+  try {
+    await waitFor(`${url}${readyPath}`, child);
+  } catch (error) {
+    // a server too slow to start must not outlive the bench
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     url,
     secret,
