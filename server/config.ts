@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -14,6 +15,8 @@ const configSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./data'),
   SESSION_SECRET: z.string().min(32).optional(),
+  /** This node's name in /metrics and the log; unset: the host name and PORT. */
+  NODE_ID: z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits, . : _ - (1 to 64)').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_UPDATE_BYTES: count(1 * MiB),
   MAX_STATE_BYTES: count(8 * MiB),
@@ -143,6 +146,7 @@ function toConfig(env: z.infer<typeof configSchema>) {
     host: env.HOST,
     dataDir: path.resolve(env.DATA_DIR),
     sessionSecret: env.SESSION_SECRET,
+    nodeId: env.NODE_ID ?? `${os.hostname()}:${env.PORT}`,
     logLevel: env.LOG_LEVEL,
     activityDist: path.resolve(env.ACTIVITY_DIST),
     limits: {

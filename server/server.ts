@@ -28,6 +28,8 @@ import { TokenService } from './auth/tokens';
 import { LinkCodes } from './auth/link-codes';
 import { createIdentityRoutes } from './http/identity-routes';
 import { UserLimits } from './transport/user-limits';
+import { PrometheusMetrics } from './metrics/prometheus-metrics';
+import { TimedSessionStore } from './metrics/timed-store';
 
 export interface RunningServer {
   url: string;
@@ -35,6 +37,8 @@ export interface RunningServer {
   tokens: TokenService;
   registry: SessionRegistry;
   housekeeping: Housekeeping;
+  /** What GET /metrics shows; the cross-node fan-out reports its lag here. */
+  metrics: PrometheusMetrics;
   /**
    * Stops taking updates, lets what is in flight commit and be acknowledged, closes the sockets,
    * then flushes and closes the store.
@@ -73,6 +77,7 @@ export async function startServer(
   const usage = new TableUsage(config.usage);
   const dependents = [...tableDependents, ...(extras.dependents ?? []), usage, collector];
   const userLimits = new UserLimits(config.users);
+  const metrics = new PrometheusMetrics(config.nodeId);
   const cluster = await openCluster(config.cluster, store, logger);
   let ready = false;
   // filled in below (PDFs, Discord), once the registry exists: the app must be built first, ahead of Socket.IO
@@ -85,17 +90,20 @@ export async function startServer(
     engines: async () => ({ storage: await stateOf(store), ...cluster.engines() }),
     routes: apiRoutes,
     guestLimit: userLimits.guestCreation,
+    metrics: () => metrics.exposition(),
   });
   const httpServer = createServer(app);
   // a binary update-layers may come nearly uncompressed
   const maxMessageBytes = 2 * Math.max(config.limits.maxUpdateBytes, config.layers.maxLayerBytes) + 64 * 1024;
-  const gateway = createGateway(httpServer, { tokens, logger, maxMessageBytes, maxUpdateBytes: config.limits.maxUpdateBytes, sockets: config.sockets, cluster });
+  const gateway = createGateway(httpServer, { tokens, logger, maxMessageBytes, maxUpdateBytes: config.limits.maxUpdateBytes, sockets: config.sockets, cluster, metrics });
   // after the gateway's own authentication, which names the user
   gateway.io.use(userLimits.admitSocket);
   const differ = createDiffer({ maxArrayDiffCells: config.limits.maxArrayDiffCells });
   const tables = new TableLoader(tableStores, config.layers);
   const { channel } = gateway;
-  const registry = new SessionRegistry({ store, channel, limits: config.limits, differ, logger, usage }, tables, Date.now, cluster.keeper);
+  const timedStore = new TimedSessionStore(store, metrics);
+  const registry = new SessionRegistry({ store: timedStore, channel, limits: config.limits, differ, logger, usage }, tables, Date.now, cluster.keeper);
+  metrics.watch({ tables: () => registry.loadedIds().size, sockets: () => gateway.io.of('/').sockets.size });
   const presence = gateway.attach(
     { registry, logger, tables, rates: config.rates },
     { registry, stores: tableStores, layers: config.layers, rates: config.rates, live: config.live },
@@ -149,7 +157,7 @@ export async function startServer(
     await cluster.close();
     await store.close();
   };
-  return { url: `http://${host}:${port}`, port, tokens, registry, housekeeping, close };
+  return { url: `http://${host}:${port}`, port, tokens, registry, housekeeping, metrics, close };
 }
 
 /** A table file's header holds a whole state and all the layers, with room for the JSON around them. */

@@ -1,8 +1,9 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { z } from 'zod';
 import { TokenService } from '../../server/auth/tokens';
 import { percentile } from '../report';
+import { connectGuest, runWhenTold, sleep } from './generator-process';
 
 /**
  * The crowd, in a process of its own (forked by bench/suites/crowd.ts, told what to do over IPC):
@@ -111,7 +112,7 @@ class Crowd {
   }
 
   private async openTable(index: number): Promise<Table> {
-    const sockets = await Promise.all(Array.from({ length: this.plan.clients }, (_, c) => this.connect(`bench:t${index}c${c}`)));
+    const sockets = await Promise.all(Array.from({ length: this.plan.clients }, (_, c) => connectGuest(this.plan.url, this.tokens, `bench:t${index}c${c}`)));
     const table: Table = { room: '', sockets, versions: sockets.map(() => 0), next: 1 };
     if (this.plan.mode === 'relay') {
       table.room = `table-${index}`;
@@ -124,15 +125,6 @@ class Crowd {
     }
     sockets.forEach((socket, c) => this.listen(table, socket, c));
     return table;
-  }
-
-  private connect(sub: string): Promise<Socket> {
-    const token = this.tokens.issue({ sub, name: sub, kind: 'guest' });
-    const socket = io(this.plan.url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-    return new Promise((resolve, reject) => {
-      socket.once('connect', () => resolve(socket));
-      socket.once('connect_error', reject);
-    });
   }
 
   private async joinGame(table: Table, socket: Socket, c: number): Promise<void> {
@@ -196,16 +188,4 @@ class Crowd {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-process.once('message', (message: unknown) => {
-  new Crowd(crowdPlanSchema.parse(message)).run().then(
-    (result) => process.send?.(result, () => process.exit(0)),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-});
+runWhenTold(crowdPlanSchema.parse, (plan) => new Crowd(plan).run());

@@ -36,7 +36,7 @@ async function freePort(): Promise<number> {
 }
 
 async function waitFor(url: string, child: ChildProcess): Promise<void> {
-  // a loaded machine may take a while to compile and start a server
+  // tsx compiles the server at each start: on a loaded machine that alone can pass 20 s
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
@@ -56,7 +56,8 @@ function ask<T>(child: ChildProcess, message: unknown): Promise<T> {
 
 async function watched(module: string, env: Record<string, string>, readyPath: string): Promise<WatchedServer> {
   const port = await freePort();
-  const secret = randomBytes(24).toString('base64url');
+  // the nodes of one cluster share theirs
+  const secret = env.SESSION_SECRET ?? randomBytes(24).toString('base64url');
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamebook-crowd-'));
   const child = fork('bench/processes/monitored.ts', [module], {
     execArgv: TSX,
@@ -67,6 +68,7 @@ async function watched(module: string, env: Record<string, string>, readyPath: s
   try {
     await waitFor(`${url}${readyPath}`, child);
   } catch (error) {
+    // a server too slow to start must not outlive the bench
     child.kill('SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
     throw error;
@@ -120,11 +122,16 @@ export interface CrowdPhases {
 
 /** Runs the crowd in its own process until it reports. */
 export function runCrowd(plan: CrowdPlan, phases: CrowdPhases): Promise<CrowdResult> {
-  const child = fork('bench/processes/crowd-generator.ts', [], { execArgv: TSX, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return runGenerator('bench/processes/crowd-generator.ts', plan, phases);
+}
+
+/** Runs a load generator module in its own process: it gets `plan` over IPC, may say when its measured window starts and ends, and reports once. */
+export function runGenerator<R>(module: string, plan: object, phases?: CrowdPhases): Promise<R> {
+  const child = fork(module, [], { execArgv: TSX, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.on('message', (message: { phase?: 'measuring' | 'measured' }) => {
-      if (message.phase) phases[message.phase]();
-      else resolve(message as CrowdResult);
+      if (message.phase) phases?.[message.phase]();
+      else resolve(message as R);
     });
     child.once('exit', (code) => reject(new Error(`the load generator exited with ${code} before reporting`)));
     child.send(plan);

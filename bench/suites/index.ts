@@ -1,6 +1,7 @@
 import type { BenchSuite } from '../report';
 import { abLatencySuite } from './ab-latency';
 import { clusterDeliverySuite } from './cluster-delivery';
+import { clusterSuite } from './cluster';
 import { crowdSuite } from './crowd';
 import { durabilitySuite } from './durability';
 import { editCostSuite } from './edit-cost';
@@ -24,4 +25,5 @@ export const suites: Record<string, BenchSuite> = {
   crowd: crowdSuite,
   'large-book': largeBookSuite,
   'cluster-delivery': clusterDeliverySuite,
+  cluster: clusterSuite,
 };

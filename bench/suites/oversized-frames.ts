@@ -10,6 +10,7 @@ import { ProtocolError } from '../../shared/errors';
 import { isSafeJson, MAX_JSON_DEPTH } from '../../shared/json-shape';
 import { updateGameStateFields } from '../../shared/protocol';
 import { loadConfig } from '../../server/config';
+import { noMetrics } from '../../server/metrics/metrics';
 import { createLogger } from '../../server/logger';
 import { startServer } from '../../server/server';
 import { onEvent } from '../../server/transport/socket-events';
@@ -75,7 +76,7 @@ async function parsedFirst(frame: string): Promise<Measured> {
   io.on('connection', (socket) =>
     onEvent(socket, 'update-game-state', unboundedUpdateSchema, () => {
       throw new ProtocolError('not-in-session', 'join a session first');
-    }, logger),
+    }, logger, noMetrics),
   );
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const socket = await open(`http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`);

@@ -18,6 +18,8 @@ export interface HttpAppOptions {
   routes: Router;
   /** Refuses guest token floods from one address. */
   guestLimit: RequestHandler;
+  /** The node's metrics for GET /metrics, in Prometheus' text format. */
+  metrics: () => Promise<{ contentType: string; body: string }>;
 }
 
 export type EngineState = 'up' | 'down';
@@ -35,6 +37,11 @@ export function createHttpApp(options: HttpAppOptions): Express {
     const ok = options.isReady();
     const status = !ok ? 'starting' : Object.values(engines).every((state) => state === 'up') ? 'ok' : 'degraded';
     res.status(ok ? 200 : 503).json({ ok, status, engines });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    const { contentType, body } = await options.metrics();
+    res.type(contentType).send(body);
   });
 
   app.post('/api/auth/guest', options.guestLimit, express.json({ limit: '4kb' }), (req, res) => {

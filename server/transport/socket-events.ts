@@ -4,6 +4,7 @@ import { ProtocolError, type ErrorBody } from '../../shared/errors';
 import { ServerEvent, type SessionErrorEvent } from '../../shared/protocol';
 import { OversizedFrame } from './frame-limits';
 import type { Logger } from '../logger';
+import { secondsSince, type EventMetrics } from '../metrics/metrics';
 
 type AckFn = (response: unknown) => void;
 
@@ -18,7 +19,7 @@ export type Precheck = () => void;
  * limit is refused `too-large` (it was never parsed), then `precheck` runs, and only then is the
  * payload validated by `schema`, the costly step for a large one; the result goes back as
  * `{ ok: true, ...result }`; a failure goes back as `{ ok: false, error }` to the ack callback,
- * or as `session-error` when there is none.
+ * or as `session-error` when there is none. `metrics` counts the event and times its answer.
  */
 export function onEvent<S extends z.ZodType, R extends object | void>(
   socket: Socket,
@@ -26,14 +27,18 @@ export function onEvent<S extends z.ZodType, R extends object | void>(
   schema: S,
   handler: (payload: z.output<S>, reply: Reply) => R | Promise<R>,
   logger: Logger,
+  metrics: EventMetrics,
   precheck?: Precheck,
 ): void {
   socket.on(event, async (...args: unknown[]) => {
+    metrics.received(event);
+    const start = performance.now();
     const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckFn) : undefined;
     let replied = false;
     const reply: Reply = (result) => {
       if (replied) return;
       replied = true;
+      metrics.answered(event, 'ok', secondsSince(start));
       ack?.({ ok: true, ...result });
     };
     try {
@@ -48,6 +53,7 @@ export function onEvent<S extends z.ZodType, R extends object | void>(
     } catch (error) {
       const body = toErrorBody(error, event, socket, logger);
       if (replied) return;
+      metrics.answered(event, body.code, secondsSince(start));
       if (ack) ack({ ok: false, error: body });
       else socket.emit(ServerEvent.sessionError, { event, ...body } satisfies SessionErrorEvent);
     }

@@ -6,6 +6,7 @@ import { frameLimitedParser } from './frame-limits';
 import { registerLayerHandlers } from './layer-handlers';
 import { registerLiveHandlers } from './live-handlers';
 import type { Logger } from '../logger';
+import { noMetrics, type EventMetrics } from '../metrics/metrics';
 import { registerPageHandlers } from './page-handlers';
 import { registerRoleHandlers, type RoleContext } from './role-handlers';
 import { trackPresence, type PresenceDirectory, type PresenceTracking } from './presence';
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   sockets: { maxQueuedBytes: number; maxEventBytes: number };
   /** Other nodes, in a cluster: where changes are shared, who is at each table there. */
   cluster: ClusterLink;
+  /** Counts and times every client event; nothing when not given. */
+  metrics?: EventMetrics;
 }
 
 /** What the transport sees of the other nodes (a single node: nothing shared, everyone is here). */
@@ -40,6 +43,7 @@ export interface ClusterLink {
 /** The Socket.IO server: authenticates sockets and hands their events to the handlers. */
 export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
   const { maxEventBytes, maxQueuedBytes } = options.sockets;
+  const metrics = options.metrics ?? noMetrics;
   // an update's envelope (ids, intents) gets the room of any other event's frame
   const byEvent = { [ClientEvent.updateGameState]: options.maxUpdateBytes + maxEventBytes };
   const parser = frameLimitedParser({ byEvent, otherEvents: maxEventBytes });
@@ -65,7 +69,7 @@ export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
       socket.on('disconnect', (reason) => log.debug({ reason }, 'socket disconnected'));
       capQueuedBytes(socket, maxQueuedBytes, log);
       const full = { ...context, io, channel, logger: log };
-      const on: Register = (event, schema, handler, precheck) => onEvent(socket, event, schema, handler as never, log, precheck);
+      const on: Register = (event, schema, handler, precheck) => onEvent(socket, event, schema, handler as never, log, metrics, precheck);
       registerSessionHandlers(socket, user, full, on);
       registerDiceHandlers(socket, user, full, on);
       const tableContext = { ...table, channel, logger: log };

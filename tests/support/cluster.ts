@@ -3,6 +3,7 @@ import { after } from 'node:test';
 import { createClient } from 'redis';
 import { testDatabase } from './postgres';
 import { freePort, startServerProcess, type ServerProcess } from './server-process';
+import { startBalancer, type Balance, type Balancer } from './haproxy';
 import { tempDir } from './temp-dir';
 
 /** The machine's Redis, which every test shares under a key prefix of its own. */
@@ -57,4 +58,52 @@ export async function clusterNodes(count: number, settings: ClusterSettings, env
   const nodes: ServerProcess[] = [];
   for (let i = 0; i < count; i++) nodes.push(await clusterNode(settings, env));
   return nodes;
+}
+
+/** Three nodes (or `nodes`) behind a real HAProxy, as in production. */
+export interface Cluster {
+  /** The balancer's URL: where clients connect. */
+  url: string;
+  balancer: Balancer;
+  nodes: Array<{ id: string; port: number; process: ServerProcess }>;
+  settings: ClusterSettings;
+  /** SIGKILLs node `index` and waits until it is gone. */
+  kill(index: number): Promise<void>;
+  /** Starts node `index` again, on its port, once it was killed. */
+  restart(index: number): Promise<void>;
+}
+
+export interface ClusterOptions {
+  nodes?: number;
+  balance?: Balance;
+  /** More settings for every node. */
+  env?: Record<string, string>;
+}
+
+/**
+ * Nodes on free loopback ports (one database and Redis prefix of this test file, one
+ * SESSION_SECRET, NODE_ID node1...), behind a haproxy that health-checks /healthz.
+ */
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const settings = await clusterSettings();
+  const ports = await Promise.all(Array.from({ length: options.nodes ?? 3 }, () => freePort()));
+  const startNode = (index: number) => clusterNode(settings, { NODE_ID: `node${index + 1}`, ...options.env }, ports[index]);
+  const nodes: Cluster['nodes'] = [];
+  // one after the other, as clusterNodes does
+  for (const [index, port] of ports.entries()) nodes.push({ id: `node${index + 1}`, port, process: await startNode(index) });
+  const balancer = await startBalancer(ports, options.balance);
+  return {
+    url: balancer.url,
+    balancer,
+    nodes,
+    settings,
+    kill: async (index) => {
+      const node = nodes[index]!;
+      node.process.child.kill('SIGKILL');
+      await node.process.exited;
+    },
+    restart: async (index) => {
+      nodes[index]!.process = await startNode(index);
+    },
+  };
 }

@@ -1,0 +1,31 @@
+import { io, type Socket } from 'socket.io-client';
+import type { TokenService } from '../../server/auth/tokens';
+
+/** What the bench's load generators share: their sockets, their waits, and how they are told to run. */
+
+/** A websocket-only socket of guest `sub`, whose token the generator issued itself; resolves once connected. */
+export function connectGuest(url: string, tokens: TokenService, sub: string): Promise<Socket> {
+  const token = tokens.issue({ sub, name: sub, kind: 'guest' });
+  const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits for the plan over IPC, runs it, sends the result back and exits (1 on a failure). */
+export function runWhenTold<P>(parse: (message: unknown) => P, run: (plan: P) => Promise<unknown>): void {
+  process.once('message', (message: unknown) => {
+    run(parse(message)).then(
+      (result) => process.send?.(result as object, () => process.exit(0)),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}

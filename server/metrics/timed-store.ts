@@ -1,0 +1,57 @@
+import type { GameStateDelta } from '../../shared/protocol';
+import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, SnapshotChoice } from '../storage/session-store';
+import { secondsSince, type CommitMetrics } from './metrics';
+
+/**
+ * A SessionStore that times the writes an acknowledgement waits for (commit latency), whatever
+ * the engine beneath; everything else passes through as it is.
+ */
+export class TimedSessionStore implements SessionStore {
+  constructor(
+    private readonly store: SessionStore,
+    private readonly metrics: CommitMetrics,
+  ) {}
+
+  appendUpdate(id: string, entry: GameStateDelta, applied?: AppliedUpdate): Promise<void> {
+    return this.timed('append', () => this.store.appendUpdate(id, entry, applied));
+  }
+
+  recordApplied(id: string, applied: AppliedUpdate): Promise<void> {
+    return this.timed('applied', () => this.store.recordApplied(id, applied));
+  }
+
+  createSession(meta: SessionMeta): Promise<void> {
+    return this.store.createSession(meta);
+  }
+
+  loadSession(id: string, from?: SnapshotChoice): ReturnType<SessionStore['loadSession']> {
+    return this.store.loadSession(id, from);
+  }
+
+  saveSnapshot(id: string, snapshot: Snapshot, keepFrom: number, appliedBefore: number): Promise<void> {
+    return this.store.saveSnapshot(id, snapshot, keepFrom, appliedBefore);
+  }
+
+  removeUnusedSince(cutoff: number, keep: ReadonlySet<string>): Promise<string[]> {
+    return this.store.removeUnusedSince(cutoff, keep);
+  }
+
+  ping(): Promise<void> {
+    return this.store.ping();
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+
+  private async timed(write: string, run: () => Promise<void>): Promise<void> {
+    const start = performance.now();
+    try {
+      await run();
+    } catch (error) {
+      this.metrics.committed(write, 'failed', secondsSince(start));
+      throw error;
+    }
+    this.metrics.committed(write, 'ok', secondsSince(start));
+  }
+}
