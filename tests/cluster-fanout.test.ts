@@ -88,9 +88,20 @@ describe('the cross-node fan-out (STORAGE=postgres, REDIS_URL)', () => {
     assert.deepEqual(full.view, view);
     assert.deepEqual(full.pdfs, [pdf]);
 
+    // the host removes the book through node one: node two drops it and tells its players
+    const farRemoved = nextEvent(far.socket, 'pdf-removed');
+    const removed = await fetch(`${one.url}/api/sessions/${sessionId}/pdfs/${pdf.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${host.token}` } });
+    assert.equal(removed.status, 204);
+    assert.deepEqual(await farRemoved, { pdfId: pdf.id });
+    const ove = await player(two.url, 'Ove');
+    t.after(() => closeAll([ove]));
+    const after = await join(ove, sessionId);
+    assert.deepEqual(after.pdfs, []);
+
     // leaving on node two is seen on node one
     far.socket.disconnect();
     late.socket.disconnect();
+    ove.socket.disconnect();
     await eventually(() => hostSees.names.join() === 'Hana,Rhea', 10_000, 'presence after the node-two players left');
   });
 });

@@ -33,6 +33,7 @@ const changeSchema = z.discriminatedUnion('kind', [
     kind: z.literal('pdf'),
     record: z.object({ id: z.string(), name: z.string(), size: z.number(), sha256: z.string(), addedBy: z.string(), addedAt: z.number() }),
   }),
+  z.object({ kind: z.literal('pdf-removed'), pdfId: pdfIdSchema }),
   z.object({ kind: z.literal('view'), view: pageViewSchema }),
   // binary, as base64 in the JSON of the message
   z.object({ kind: z.literal('live'), payload: z.base64().transform((text) => new Uint8Array(Buffer.from(text, 'base64'))) }),

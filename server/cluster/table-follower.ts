@@ -1,4 +1,4 @@
-import { TableServerEvent, type PageView } from '../../shared/layers-protocol';
+import { TableServerEvent, type PageView, type PdfRemoved } from '../../shared/layers-protocol';
 import type { GameStateDelta } from '../../shared/protocol';
 import type { Logger } from '../logger';
 import type { GameSession } from '../sessions/game-session';
@@ -74,6 +74,8 @@ export class TableFollower implements SessionKeeper {
         return this.inTurn(session, () => followLayers(session, change.page, channel));
       case 'pdf':
         return this.inTurn(session, () => followPdf(session, change.record, channel));
+      case 'pdf-removed':
+        return this.inTurn(session, () => followPdfRemoval(session, change.pdfId, channel));
       case 'view':
         return this.inTurn(session, () => followView(session, change.view, channel));
       case 'live':
@@ -126,6 +128,13 @@ function followPdf(session: GameSession, record: PdfRecord, channel: SessionChan
   if (session.table.pdf(record.id)) return;
   session.table.addPdf(record);
   channel.broadcast(session.id, TableServerEvent.pdfAdded, toPdfData(session.id, record));
+}
+
+function followPdfRemoval(session: GameSession, pdfId: string, channel: SessionChannel): void {
+  if (!session.table.pdf(pdfId)) return;
+  session.table.removePdf(pdfId);
+  session.recordUsage();
+  channel.broadcast(session.id, TableServerEvent.pdfRemoved, { pdfId } satisfies PdfRemoved);
 }
 
 function followView(session: GameSession, view: PageView, channel: SessionChannel): void {

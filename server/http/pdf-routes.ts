@@ -151,6 +151,7 @@ async function removePdf(session: GameSession, pdfId: string, options: PdfRoutes
   session.table.removePdf(pdfId);
   session.recordUsage();
   options.channel.broadcast(session.id, TableServerEvent.pdfRemoved, { pdfId } satisfies PdfRemoved);
+  options.channel.share(session.id, { kind: 'pdf-removed', pdfId });
 }
 
 async function addPdf(

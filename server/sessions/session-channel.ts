@@ -14,6 +14,7 @@ export type TableChange =
   | { kind: 'applied'; applied: AppliedUpdate }
   | { kind: 'layers'; page: StoredPage }
   | { kind: 'pdf'; record: PdfRecord }
+  | { kind: 'pdf-removed'; pdfId: string }
   | { kind: 'view'; view: PageView }
   | { kind: 'live'; payload: Uint8Array }
   | { kind: 'presence' }
