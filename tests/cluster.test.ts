@@ -25,10 +25,16 @@ async function playersThrough(cluster: Cluster, count: number): Promise<Player[]
   return players;
 }
 
-/** The versions of the deltas `socket` received. */
+/**
+ * The versions `socket` holds: each delta's, and every one up to a full state's (a node that lost
+ * the race for a version sends its members the table as stored, which holds all before it).
+ */
 function versionsSeen(socket: Socket): Set<number> {
   const versions = new Set<number>();
   socket.on('game-state-delta', (delta: GameStateDelta) => versions.add(delta.version));
+  socket.on('full-game-state', (full: { version: number }) => {
+    for (let version = 1; version <= full.version; version++) versions.add(version);
+  });
   return versions;
 }
 
