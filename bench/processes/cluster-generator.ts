@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 import { z } from 'zod';
 import { TokenService } from '../../server/auth/tokens';
 import { percentile } from '../report';
-import { connectGuest, runWhenTold, sleep } from './generator-process';
+import { connectGuest, loadShapeSchema, runWhenTold, sleep } from './generator-process';
 
 /**
  * The load of the cluster bench, in a process of its own (forked by bench/suites/cluster.ts, told
@@ -10,16 +10,11 @@ import { connectGuest, runWhenTold, sleep } from './generator-process';
  * (t + c) mod nodes; each table changes `changesPerSecond` times a second, the sender rotating
  * among its clients, each update setting the sender's own key; every other client receives it.
  */
-export const clusterPlanSchema = z.object({
+export const clusterPlanSchema = loadShapeSchema.extend({
   /** One URL per node. */
   urls: z.array(z.string()).min(1),
   /** The nodes' shared SESSION_SECRET: tokens are issued here, not by guest logins. */
   secret: z.string(),
-  tables: z.number().int().positive(),
-  clients: z.number().int().positive(),
-  changesPerSecond: z.number().positive(),
-  warmupSeconds: z.number().nonnegative(),
-  seconds: z.number().positive(),
 });
 export type ClusterPlan = z.infer<typeof clusterPlanSchema>;
 

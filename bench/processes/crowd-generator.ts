@@ -3,7 +3,7 @@ import type { Socket } from 'socket.io-client';
 import { z } from 'zod';
 import { TokenService } from '../../server/auth/tokens';
 import { percentile } from '../report';
-import { connectGuest, runWhenTold, sleep } from './generator-process';
+import { connectGuest, loadShapeSchema, runWhenTold, sleep } from './generator-process';
 
 /**
  * The crowd, in a process of its own (forked by bench/suites/crowd.ts, told what to do over IPC):
@@ -11,16 +11,11 @@ import { connectGuest, runWhenTold, sleep } from './generator-process';
  * second, the sender rotating among its clients, every client receiving every change. Against the
  * real server (mode `game`: update-game-state → game-state-delta) or the bare relay (mode `relay`).
  */
-export const crowdPlanSchema = z.object({
+export const crowdPlanSchema = loadShapeSchema.extend({
   mode: z.enum(['game', 'relay']),
   url: z.string(),
   /** The server's SESSION_SECRET: the crowd's tokens are issued here, not by 2,000 guest logins. */
   secret: z.string(),
-  tables: z.number().int().positive(),
-  clients: z.number().int().positive(),
-  changesPerSecond: z.number().positive(),
-  warmupSeconds: z.number().nonnegative(),
-  seconds: z.number().positive(),
   /** Relay mode: the bytes of each relayed payload (the game mode's delta, measured before). */
   payloadBytes: z.number().int().nonnegative(),
 });

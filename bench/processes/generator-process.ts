@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { TokenService } from '../../server/auth/tokens';
+import { z } from 'zod';
 
 /** What the bench's load generators share: their sockets, their waits, and how they are told to run. */
 
@@ -29,3 +30,12 @@ export function runWhenTold<P>(parse: (message: unknown) => P, run: (plan: P) =>
     );
   });
 }
+
+/** What every load generator's plan says of its load: tables of clients, changes a second, how long. */
+export const loadShapeSchema = z.object({
+  tables: z.number().int().positive(),
+  clients: z.number().int().positive(),
+  changesPerSecond: z.number().positive(),
+  warmupSeconds: z.number().nonnegative(),
+  seconds: z.number().positive(),
+});
