@@ -20,12 +20,12 @@ import { loadSecret } from './auth/secret';
 import { SessionRegistry } from './sessions/session-registry';
 import { TableLoader } from './sessions/session-table';
 import { createGateway } from './transport/socket-gateway';
+import { followControl } from './transport/control-follow';
 import type { SessionDependent } from './storage/session-dependent';
 import type { SessionStore } from './storage/session-store';
 import { memoryTableStores, type TableStores } from './storage/table-stores';
 import { TableUsage } from './limits/table-usage';
 import { TokenService } from './auth/tokens';
-import { LinkCodes } from './auth/link-codes';
 import { createIdentityRoutes } from './http/identity-routes';
 import { UserLimits } from './transport/user-limits';
 import { PrometheusMetrics } from './metrics/prometheus-metrics';
@@ -78,7 +78,7 @@ export async function startServer(
   const dependents = [...tableDependents, ...(extras.dependents ?? []), usage, collector];
   const userLimits = new UserLimits(config.users);
   const metrics = new PrometheusMetrics(config.nodeId);
-  const cluster = await openCluster(config.cluster, store, logger);
+  const cluster = await openCluster(config.cluster, store, logger, metrics);
   let ready = false;
   // filled in below (PDFs, Discord), once the registry exists: the app must be built first, ahead of Socket.IO
   const apiRoutes = Router();
@@ -109,7 +109,13 @@ export async function startServer(
     { registry, stores: tableStores, layers: config.layers, rates: config.rates, live: config.live },
     { registry, tables, claimAfterMs: config.roles.claimAfterMs, rates: config.rates },
   );
-  cluster.start({ held: (id) => registry.held(id), heldSessions: () => registry.heldSessions(), channel, refreshPresence: presence.refresh });
+  cluster.start({
+    held: (id) => registry.held(id),
+    heldSessions: () => registry.heldSessions(),
+    channel,
+    refreshPresence: presence.refresh,
+    control: followControl(gateway.io, tables),
+  });
   const links = new AccessLinks(secret, config.pdfs.linkSeconds * 1000);
   apiRoutes.use(
     createPdfRoutes({ registry, channel, tokens, links, files, store: tableStores.pdfs, maxPdfBytes: config.pdfs.maxBytes, collect: () => collector.collect(), logger }),
@@ -127,7 +133,7 @@ export async function startServer(
       logger,
     }),
   );
-  const codes = new LinkCodes(config.linkCodeMs);
+  const codes = cluster.linkCodes(config.linkCodeMs);
   apiRoutes.use(createIdentityRoutes({ tokens, codes, linkLimit: userLimits.linkAttempts, logger }));
   const discord = createDiscordApp({ config, secret, tokens, registry, io: gateway.io, limits: userLimits, logger });
   apiRoutes.use(discord.routes);

@@ -1,8 +1,28 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RoleClientEvent, RoleServerEvent, type GmDocument } from '../shared/roles-protocol';
-import { guest, nextEvent, openSocket, request, startTestServer } from './support/harness';
+import type { Socket } from 'socket.io-client';
+import { PRESENCE_EVENT } from '../shared/presence';
+import { RoleClientEvent, RoleServerEvent, type GmDocument, type TableRoles } from '../shared/roles-protocol';
+import { clusterNodes, clusterSettings } from './support/cluster';
+import { eventually, guest, nextEvent, openSocket, request, startTestServer } from './support/harness';
 import { testDatabase } from './support/postgres';
+import type { ServerProcess } from './support/server-process';
+import { closeAll, join, player } from './support/table';
+
+/** Every `event` the socket receives from now on, in order. */
+function collect<T>(socket: Socket, event: string): T[] {
+  const seen: T[] = [];
+  socket.on(event, (payload: T) => seen.push(payload));
+  return seen;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Short, so the tests can wait for a table to become claimable; waits in R9 are this plus a margin. */
+const CLAIM_SECONDS = 2;
+
+// at the top of the file: what it starts is stopped when the file ends (after() in a before() hook would stop it when the hook ends)
+const nodes = await clusterNodes(3, await clusterSettings(), { TABLE_CLAIM_SECONDS: String(CLAIM_SECONDS) });
 
 describe('roles across two nodes on one PostgreSQL', () => {
   it('R7: a removal, an appointment and a game master edit made on one node hold on the other', async () => {
@@ -38,5 +58,98 @@ describe('roles across two nodes on one PostgreSQL', () => {
       await a.stop();
       await b.stop();
     }
+  });
+});
+
+describe('roles across three nodes of a cluster (PostgreSQL + Redis fan-out)', () => {
+  it('R8: role changes and game master edits made on node A reach the sockets of node B at once; a player there never gets the document', async (t) => {
+    const [a, b] = nodes as [ServerProcess, ServerProcess];
+    const hana = await player(a.url, 'Hana');
+    const [gus, pia, rex] = await Promise.all(['Gus', 'Pia', 'Rex'].map((name) => player(b.url, name)));
+    t.after(() => closeAll([hana, gus!, pia!, rex!]));
+    const { sessionId } = await request(hana.socket, 'create-session');
+    for (const someone of [hana, gus!, pia!, rex!]) await join(someone, sessionId);
+    const piaDocuments = collect<GmDocument>(pia!.socket, RoleServerEvent.gmDocument);
+
+    // appointed on node A: node B seats Gus with the game masters and hands him the document
+    const gusDocument = nextEvent<GmDocument>(gus!.socket, RoleServerEvent.gmDocument, 15_000);
+    const gusRoles = nextEvent<TableRoles>(gus!.socket, RoleServerEvent.roles, 15_000);
+    assert.equal((await request(hana.socket, RoleClientEvent.setRole, { userId: gus!.user.id, role: 'game-master' })).ok, true);
+    assert.deepEqual((await gusRoles).gameMasters, [gus!.user.id]);
+    assert.equal((await gusDocument).revision, 0);
+
+    // an edit on node A reaches the game master on node B live
+    const edited = nextEvent<GmDocument>(gus!.socket, RoleServerEvent.gmDocument, 15_000);
+    const notes = [{ id: 'n1', text: 'the butler did it' }];
+    assert.deepEqual(await request(hana.socket, RoleClientEvent.updateGmDocument, { revision: 0, notes, marks: [] }), { ok: true, revision: 1 });
+    assert.deepEqual(await edited, { revision: 1, notes, marks: [] });
+
+    // removed on node A: Rex's socket on node B is off the table at once
+    const removed = nextEvent(rex!.socket, RoleServerEvent.removed, 15_000);
+    assert.equal((await request(hana.socket, RoleClientEvent.removeMember, { userId: rex!.user.id })).ok, true);
+    assert.deepEqual(await removed, { sessionId });
+    const after = await request(rex!.socket, 'update-game-state', { updates: { hp: 1 }, baseVersion: 0 });
+    assert.equal(after.error?.code, 'not-in-session');
+
+    // Gus gave up his seat on node B: Pia there is still a player and got no document at any time
+    assert.deepEqual(piaDocuments, []);
+    // the host hands the table to Pia, who is on node B only: node A knows she is at the table
+    const piaDocument = nextEvent<GmDocument>(pia!.socket, RoleServerEvent.gmDocument, 15_000);
+    assert.deepEqual(await request(hana.socket, RoleClientEvent.transferHost, { userId: pia!.user.id }), { ok: true });
+    assert.equal((await piaDocument).revision, 1, 'the new host on node B gets the document as stored');
+  });
+
+  it('R9: a host at the table on one node keeps it on every node; once away, the table is claimable through a node that loaded it later', async (t) => {
+    const [a, b, c] = nodes as [ServerProcess, ServerProcess, ServerProcess];
+    const hana = await player(a.url, 'Hana');
+    const pia = await player(b.url, 'Pia');
+    t.after(() => closeAll([hana, pia]));
+    const { sessionId } = await request(hana.socket, 'create-session');
+    await join(hana, sessionId);
+    const piaSees = collect<{ members: Array<{ name: string }> }>(pia.socket, PRESENCE_EVENT);
+    await join(pia, sessionId);
+    await eventually(() => piaSees.at(-1)?.members.length === 2, 15_000, 'node B sees the host on node A');
+
+    // long enough after node B loaded the table: only the host's socket on node A keeps it
+    await pause(CLAIM_SECONDS * 1000 + 500);
+    const present = await request(pia.socket, RoleClientEvent.claimTable, {});
+    assert.equal(present.error?.code, 'forbidden', 'the host is at the table, through node A');
+
+    hana.socket.disconnect();
+    await eventually(() => piaSees.at(-1)?.members.length === 1, 15_000, 'node B sees the host leave');
+    await pause(CLAIM_SECONDS * 1000 + 500);
+    // node C loads the table only now: it counts from when node A saw the host leave, not from its load
+    const quinn = await player(c.url, 'Quinn');
+    t.after(() => closeAll([quinn]));
+    await join(quinn, sessionId);
+    const piaRoles = nextEvent<TableRoles>(pia.socket, RoleServerEvent.roles, 15_000);
+    const claimed = await request(quinn.socket, RoleClientEvent.claimTable, {});
+    assert.deepEqual(claimed, { ok: true });
+    assert.equal((await piaRoles).hostId, quinn.user.id, 'node B seats its sockets by the claim made on node C');
+  });
+
+  it('R10: a device link code issued through node A is redeemed through node B, once only', async () => {
+    const [a, b, c] = nodes as [ServerProcess, ServerProcess, ServerProcess];
+    const pia = await guest(a.url, 'Pia');
+    const post = (node: ServerProcess, path: string, body: unknown, token?: string) =>
+      fetch(`${node.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+    const issued = await post(a, '/api/auth/link-code', {}, pia.token);
+    assert.equal(issued.status, 200);
+    const { code } = (await issued.json()) as { code: string };
+
+    const linked = await post(b, '/api/auth/link', { code: code.toLowerCase() });
+    assert.equal(linked.status, 200);
+    assert.deepEqual(((await linked.json()) as { user: unknown }).user, pia.user);
+    for (const node of [a, b, c]) assert.equal((await post(node, '/api/auth/link', { code })).status, 404, 'a code is used once, on any node');
+
+    // a new code replaces the last one on every node
+    const first = ((await (await post(a, '/api/auth/link-code', {}, pia.token)).json()) as { code: string }).code;
+    const second = ((await (await post(c, '/api/auth/link-code', {}, pia.token)).json()) as { code: string }).code;
+    assert.equal((await post(b, '/api/auth/link', { code: first })).status, 404);
+    assert.equal((await post(b, '/api/auth/link', { code: second })).status, 200);
   });
 });

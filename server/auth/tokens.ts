@@ -14,6 +14,8 @@ const claimsSchema = z.object({
 
 export type Claims = z.infer<typeof claimsSchema>;
 export type NewClaims = Omit<Claims, 'iat' | 'exp'>;
+/** Claims before a token is issued for them (kept elsewhere, as a link code's, and read back). */
+export const newClaimsSchema = claimsSchema.omit({ iat: true, exp: true });
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -3,6 +3,7 @@ import type { Delta } from '../../shared/diff';
 import { isJsonObject } from '../../shared/json';
 import { layersSchema, pageNumSchema, pageViewSchema, pdfIdSchema, revisionSchema } from '../../shared/layers-protocol';
 import { versionSchema } from '../../shared/protocol';
+import { updateGmDocumentSchema } from '../../shared/roles-protocol';
 import type { TableChange } from '../sessions/session-channel';
 
 /**
@@ -11,6 +12,8 @@ import type { TableChange } from '../sessions/session-channel';
  */
 export interface FeedMessage {
   node: string;
+  /** The sender's clock when it published (ms since the epoch): the receiver observes the fan-out lag. */
+  sentAt: number;
   change: TableChange;
 }
 
@@ -39,9 +42,12 @@ const changeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('live'), payload: z.base64().transform((text) => new Uint8Array(Buffer.from(text, 'base64'))) }),
   z.object({ kind: z.literal('presence') }),
   z.object({ kind: z.literal('member'), userId: z.string() }),
+  z.object({ kind: z.literal('roles') }),
+  // a stored document has the shape of an edit: its content and its revision
+  z.object({ kind: z.literal('gm-document'), document: updateGmDocumentSchema }),
 ]);
 
-const messageSchema = z.object({ node: z.string(), change: changeSchema });
+const messageSchema = z.object({ node: z.string(), sentAt: z.number(), change: changeSchema });
 
 export function encodeMessage(message: FeedMessage): string {
   const { change } = message;

@@ -1,5 +1,6 @@
 import { createClient } from 'redis';
 import type { Logger } from '../logger';
+import type { FanoutObserver } from '../metrics/metrics';
 import type { TableChange } from '../sessions/session-channel';
 import { decodeMessage, encodeMessage, type FeedMessage } from './feed-message';
 
@@ -34,6 +35,7 @@ export class RedisFeed {
     readonly node: string,
     private readonly handlers: FeedHandlers,
     private readonly logger: Logger,
+    private readonly observer: FanoutObserver,
   ) {
     const options = { url, disableOfflineQueue: true, socket: { reconnectStrategy: (tries: number) => Math.min(50 * 2 ** tries, MAX_RECONNECT_MS) } };
     this.commands = createClient(options);
@@ -54,7 +56,7 @@ export class RedisFeed {
   }
 
   publish(sessionId: string, change: TableChange): void {
-    const message: FeedMessage = { node: this.node, change };
+    const message: FeedMessage = { node: this.node, sentAt: Date.now(), change };
     this.commands.sPublish(this.channelOf(sessionId), encodeMessage(message)).catch((error: unknown) => {
       this.logger.debug({ err: error, sessionId, kind: change.kind }, 'fan-out: a change was not published');
     });
@@ -86,6 +88,8 @@ export class RedisFeed {
       return;
     }
     if (message.node === this.node) return;
+    // the sender's clock against this one's (nodes run NTP): a skew below zero is no lag
+    this.observer.fanoutLag(Math.max(0, Date.now() - message.sentAt) / 1000);
     this.handlers.received(channel.slice(this.channelOf('').length), message.change);
   };
 

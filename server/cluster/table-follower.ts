@@ -9,8 +9,10 @@ import type { StoredPage } from '../storage/layer-store';
 import type { PdfRecord } from '../storage/pdf-store';
 import type { AppliedUpdate, SessionStore } from '../storage/session-store';
 import { encodePayload } from '../transport/binary-payload';
+import type { ControlFollowing } from '../transport/control-follow';
 import type { RedisFeed } from './redis-feed';
 import type { SharedMembers } from './shared-members';
+import type { SharedStaffClock } from './shared-staff-clock';
 
 /** What the follower reaches of this node, once the server is wired. */
 export interface FollowedNode {
@@ -19,6 +21,8 @@ export interface FollowedNode {
   /** This node's members of a session only. */
   channel: SessionChannel;
   refreshPresence(sessionId: string): void;
+  /** Roles and the game master document stored by another node. */
+  control: ControlFollowing;
 }
 
 /**
@@ -33,6 +37,7 @@ export class TableFollower implements SessionKeeper {
   constructor(
     private readonly feed: RedisFeed,
     private readonly members: SharedMembers,
+    private readonly staffClock: SharedStaffClock,
     private readonly store: SessionStore,
     private readonly logger: Logger,
   ) {}
@@ -45,6 +50,7 @@ export class TableFollower implements SessionKeeper {
     await this.feed.subscribe(session.id);
     const members = await this.members.of(session.id).catch(() => []);
     for (const userId of members) session.admit(userId);
+    await this.staffClock.loaded(session.id, session.table.staffSeenAt).catch(() => undefined);
     // what was committed between loading it and subscribing came by no message
     await this.catchUp(session);
   }
@@ -84,10 +90,14 @@ export class TableFollower implements SessionKeeper {
         return this.node.refreshPresence(sessionId);
       case 'member':
         return session.admit(change.userId);
+      case 'roles':
+        return this.inTurn(session, () => this.node?.control.rolesChanged(session));
+      case 'gm-document':
+        return this.inTurn(session, () => this.node?.control.gmDocument(session, change.document));
     }
   }
 
-  private inTurn(session: GameSession, task: () => void): void {
+  private inTurn(session: GameSession, task: () => void | Promise<void>): void {
     session.exclusive(task).catch((error: unknown) => this.logger.error({ err: error, sessionId: session.id }, 'fan-out: could not follow a change'));
   }
 

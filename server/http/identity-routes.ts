@@ -1,7 +1,7 @@
 import express, { Router, type RequestHandler } from 'express';
 import { ProtocolError } from '../../shared/errors';
 import { guestLoginSchema, linkDeviceSchema } from '../../shared/protocol';
-import type { LinkCodes } from '../auth/link-codes';
+import type { LinkCodeStore } from '../auth/link-codes';
 import type { TokenService } from '../auth/tokens';
 import type { Logger } from '../logger';
 import { bearerToken } from './http-auth';
@@ -9,7 +9,7 @@ import { protocolErrors } from './http-errors';
 
 export interface IdentityRouteOptions {
   tokens: TokenService;
-  codes: LinkCodes;
+  codes: LinkCodeStore;
   /** Per-address limit of link codes asked for and tried. */
   linkLimit: RequestHandler;
   logger: Logger;
@@ -38,16 +38,16 @@ export function createIdentityRoutes(options: IdentityRouteOptions): Router {
     res.json({ token, user: { id: claims.sub, name: parsed.data.name } });
   });
 
-  routes.post('/api/auth/link-code', options.linkLimit, (req, res) => {
+  routes.post('/api/auth/link-code', options.linkLimit, async (req, res) => {
     const { sub, name, kind } = claimsOf(bearerToken(req));
     // tables a token was let into by a join link or Discord stay with that token
-    res.json(codes.issue({ sub, name, kind }));
+    res.json(await codes.issue({ sub, name, kind }));
   });
 
-  routes.post('/api/auth/link', options.linkLimit, json, (req, res) => {
+  routes.post('/api/auth/link', options.linkLimit, json, async (req, res) => {
     const parsed = linkDeviceSchema.safeParse(req.body);
     if (!parsed.success) throw new ProtocolError('invalid-payload', 'send { "code": "..." }');
-    const claims = codes.redeem(parsed.data.code);
+    const claims = await codes.redeem(parsed.data.code);
     if (!claims) throw new ProtocolError('not-found', 'this code is wrong, used or expired: ask the other device for a new one');
     res.json({ token: tokens.issue(claims), user: { id: claims.sub, name: claims.name } });
   });

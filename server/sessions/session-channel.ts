@@ -1,4 +1,5 @@
 import type { PageView } from '../../shared/layers-protocol';
+import type { GmDocument } from '../../shared/roles-protocol';
 import type { GameStateDelta } from '../../shared/protocol';
 import type { StoredPage } from '../storage/layer-store';
 import type { PdfRecord } from '../storage/pdf-store';
@@ -6,7 +7,7 @@ import type { AppliedUpdate } from '../storage/session-store';
 
 /**
  * What one node tells the other nodes holding a table. Committed changes only (a delta, a page
- * revision, a PDF record), so no node shows what a lost race would roll back; plus the
+ * revision, a PDF record, roles, the game master document), so no node shows what a lost race would roll back; plus the
  * ephemeral events that are never stored (live updates, page views, presence).
  */
 export type TableChange =
@@ -18,7 +19,11 @@ export type TableChange =
   | { kind: 'view'; view: PageView }
   | { kind: 'live'; payload: Uint8Array }
   | { kind: 'presence' }
-  | { kind: 'member'; userId: string };
+  | { kind: 'member'; userId: string }
+  /** Roles were stored: a node reads them again (role changes made on two nodes may arrive in either order). */
+  | { kind: 'roles' }
+  /** A game master document was stored; for the game masters' room only. */
+  | { kind: 'gm-document'; document: GmDocument };
 
 /** How a session speaks to its members: all the session knows of the transport and of the other nodes. */
 export interface SessionChannel {

@@ -29,7 +29,7 @@ export class SessionTable {
   private readonly pdfs: PdfData[];
   roles: TableRoles;
   gm: GmDocument;
-  /** When a host or game master was last seen at the table (this node's memory: see role-handlers.ts). */
+  /** When a host or game master was last seen at the table by this node (a cluster shares it: staff-clock.ts). */
   staffSeenAt = Date.now();
 
   constructor(

@@ -18,6 +18,9 @@ import { isStaff, withClaim, withHost, withRemoved, withRole } from '../sessions
 import type { GameSession } from '../sessions/game-session';
 import type { SessionRegistry } from '../sessions/session-registry';
 import type { TableLoader } from '../sessions/session-table';
+import type { SessionChannel } from '../sessions/session-channel';
+import type { StaffClock } from '../sessions/staff-clock';
+import type { PresenceDirectory } from './presence';
 import { gmRoomOf } from './rooms';
 import type { Register } from './session-handlers';
 import type { SocketUser } from './socket-auth';
@@ -30,6 +33,12 @@ export interface RoleContext {
   /** Where the roles are read again before each change and written to. */
   tables: TableLoader;
   logger: Logger;
+  /** Where a stored change goes to the other nodes holding the table. */
+  channel: SessionChannel;
+  /** Who is at the table on every node: a host is handed to someone there, staff present anywhere keep it. */
+  presence: PresenceDirectory;
+  /** When the host and game masters were last seen, on any node. */
+  away: StaffClock;
   claimAfterMs: number;
   rates: { updatesPerSecond: number; updatesBurst: number };
 }
@@ -63,7 +72,7 @@ export function registerRoleHandlers(socket: Socket, user: SocketUser, context: 
   on(RoleClientEvent.transferHost, memberSchema, ({ userId }: z.output<typeof memberSchema>) =>
     changeRoles(async (session) => {
       const next = withHost(session.table.roles, user.id, userId);
-      await requireAtTable(context.io, session, userId);
+      await requireAtTable(context, session, userId);
       return next;
     }),
   );
@@ -72,9 +81,11 @@ export function registerRoleHandlers(socket: Socket, user: SocketUser, context: 
   );
   on(RoleClientEvent.claimTable, claimTableSchema, () =>
     changeRoles(async (session) => {
-      const present = [...(await usersAtTable(context.io, session.id))].some((id) => isStaff(session.table.roles, id));
+      const present = [...(await usersAtTable(context.io, context.presence, session.id))].some((id) => isStaff(session.table.roles, id));
       if (present) session.table.staffSeenAt = Date.now();
-      const circumstances = { staffPresent: present, staffAwayMs: Date.now() - session.table.staffSeenAt, claimAfterMs: context.claimAfterMs };
+      // another node may have seen them leave long before this one loaded the table
+      const seenAt = present ? session.table.staffSeenAt : ((await context.away.lastSeen(session.id)) ?? session.table.staffSeenAt);
+      const circumstances = { staffPresent: present, staffAwayMs: Date.now() - seenAt, claimAfterMs: context.claimAfterMs };
       return withClaim(session.table.roles, user.id, circumstances);
     }),
   );
@@ -84,8 +95,8 @@ export function registerRoleHandlers(socket: Socket, user: SocketUser, context: 
 }
 
 /** A host is handed only to someone at the table now: a mistyped id would leave it with nobody. */
-async function requireAtTable(io: Server, session: GameSession, userId: string): Promise<void> {
-  if (!(await usersAtTable(io, session.id)).has(userId)) {
+async function requireAtTable(context: RoleContext, session: GameSession, userId: string): Promise<void> {
+  if (!(await usersAtTable(context.io, context.presence, session.id)).has(userId)) {
     throw new ProtocolError('forbidden', 'hand the table to someone who is at it now');
   }
 }
@@ -95,6 +106,7 @@ async function storeRoles(session: GameSession, next: TableRoles, context: RoleC
   await stored(() => context.tables.stores.roles.saveRoles(session.id, next), context, session.id);
   session.table.roles = next;
   await seatEveryone(context.io, session, next);
+  context.channel.share(session.id, { kind: 'roles' });
 }
 
 /** A game master's edit of their document, from the revision they hold: a later one is refused. */
@@ -108,6 +120,7 @@ async function storeGmDocument(session: GameSession, userId: string, update: Upd
   await stored(() => context.tables.stores.roles.saveGmDocument(session.id, next), context, session.id);
   session.table.gm = next;
   context.io.to(gmRoomOf(session.id)).emit(RoleServerEvent.gmDocument, next);
+  context.channel.share(session.id, { kind: 'gm-document', document: next });
   return next;
 }
 

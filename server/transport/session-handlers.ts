@@ -24,6 +24,7 @@ import { quotaOf } from './user-limits';
 import { gmRoomOf, roomOf } from './rooms';
 import { checkSeat, markStaffLeaving, onUnseat, seatAtTable } from './table-seat';
 import type { TableLoader } from '../sessions/session-table';
+import type { StaffClock } from '../sessions/staff-clock';
 import { updateGuardFor } from '../sessions/update-policy';
 
 export { roomOf } from './rooms';
@@ -35,6 +36,8 @@ export interface HandlerContext {
   logger: Logger;
   /** Where a join reads the table's roles as stored now. */
   tables: TableLoader;
+  /** Told when a host or game master joins or leaves: the table's away clock on every node. */
+  away: StaffClock;
   rates: { updatesPerSecond: number; updatesBurst: number; fullStatesPerMinute: number; fullStatesBurst: number };
 }
 
@@ -76,7 +79,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
   socket.on('disconnect', () => {
     if (!joined) return;
     registry.leave(joined.id);
-    markStaffLeaving(joined, user.id);
+    markStaffLeaving(joined, user.id, context.away);
   });
   // a member removed from the table: off it at once, as if it had never joined
   onUnseat(socket, async () => {
@@ -115,7 +118,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
       reply({ sessionId: session.id, role: session.roleOf(user.id), maxUpdateBytes: session.maxUpdateBytes });
       // layers, PDFs and the view have no deltas: a resumed client gets them whole
       if (sendCatchUp(socket, session, { fromVersion, crc }) === 'deltas') socket.emit(TableServerEvent.tableState, session.tableState());
-      await seatAtTable(socket, session, user.id);
+      await seatAtTable(socket, session, user.id, context.away);
     });
   };
   on(ClientEvent.joinSession, joinSessionSchema, (payload: JoinSession, reply: Reply) => catchUp(() => join(payload, reply)), takeFullState);

@@ -11,6 +11,7 @@ import { registerPageHandlers } from './page-handlers';
 import { registerRoleHandlers, type RoleContext } from './role-handlers';
 import { trackPresence, type PresenceDirectory, type PresenceTracking } from './presence';
 import type { SessionChannel, TableChange } from '../sessions/session-channel';
+import type { StaffClock } from '../sessions/staff-clock';
 import { securityHeaderValues } from '../http/security-headers';
 import { registerSessionHandlers, roomOf, type HandlerContext, type Register } from './session-handlers';
 import { onEvent } from './socket-events';
@@ -36,6 +37,8 @@ export interface GatewayOptions {
 export interface ClusterLink {
   share(sessionId: string, change: TableChange): void;
   presence: PresenceDirectory;
+  /** When each table's host and game masters were last seen, on any node. */
+  away: StaffClock;
   /** Clients reconnect to any node, so no transport may need the same node twice (long-polling does). */
   websocketOnly: boolean;
 }
@@ -57,9 +60,9 @@ export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
     share: (sessionId, change) => options.cluster.share(sessionId, change),
   };
   const attach = (
-    context: Omit<HandlerContext, 'io' | 'channel'>,
+    context: Omit<HandlerContext, 'io' | 'channel' | 'away'>,
     table: Omit<TableContext, 'logger' | 'channel'>,
-    roles: Omit<RoleContext, 'io' | 'logger'>,
+    roles: Omit<RoleContext, 'io' | 'logger' | 'channel' | 'presence' | 'away'>,
   ): PresenceTracking => {
     const presence = trackPresence(io, context.registry, options.logger, { directory: options.cluster.presence, channel });
     io.on('connection', (socket: Socket) => {
@@ -68,7 +71,8 @@ export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
       log.debug('socket connected');
       socket.on('disconnect', (reason) => log.debug({ reason }, 'socket disconnected'));
       capQueuedBytes(socket, maxQueuedBytes, log);
-      const full = { ...context, io, channel, logger: log };
+      const { away, presence: directory } = options.cluster;
+      const full = { ...context, io, channel, away, logger: log };
       const on: Register = (event, schema, handler, precheck) => onEvent(socket, event, schema, handler as never, log, metrics, precheck);
       registerSessionHandlers(socket, user, full, on);
       registerDiceHandlers(socket, user, full, on);
@@ -76,7 +80,7 @@ export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
       registerLayerHandlers(socket, user, tableContext, on);
       registerLiveHandlers(socket, user, tableContext, on);
       registerPageHandlers(socket, tableContext, on);
-      registerRoleHandlers(socket, user, { ...roles, io, logger: log }, on);
+      registerRoleHandlers(socket, user, { ...roles, io, channel, presence: directory, away, logger: log }, on);
     });
     return presence;
   };

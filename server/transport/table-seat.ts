@@ -4,6 +4,8 @@ import { RoleServerEvent, type RemovedFromTable, type TableRoles } from '../../s
 import { isRemoved, isStaff } from '../sessions/role-rules';
 import type { GameSession } from '../sessions/game-session';
 import type { TableLoader } from '../sessions/session-table';
+import type { StaffClock } from '../sessions/staff-clock';
+import type { PresenceDirectory } from './presence';
 import { gmRoomOf, roomOf } from './rooms';
 import type { SocketUser } from './socket-auth';
 
@@ -34,25 +36,31 @@ export async function refreshControl(session: GameSession, tables: TableLoader):
 }
 
 /** After a socket joined: the roles, and for a host or game master their room and document. */
-export async function seatAtTable(socket: Socket, session: GameSession, userId: string): Promise<void> {
+export async function seatAtTable(socket: Socket, session: GameSession, userId: string, away: StaffClock): Promise<void> {
   const { roles, gm } = session.table;
   socket.emit(RoleServerEvent.roles, roles);
   if (!isStaff(roles, userId)) return;
-  session.table.staffSeenAt = Date.now();
+  staffSeen(session, away);
   await socket.join(gmRoomOf(session.id));
   socket.emit(RoleServerEvent.gmDocument, gm);
 }
 
 /** A host's or game master's socket that leaves keeps the table from being claimed for a while. */
-export function markStaffLeaving(session: GameSession, userId: string): void {
-  if (isStaff(session.table.roles, userId)) session.table.staffSeenAt = Date.now();
+export function markStaffLeaving(session: GameSession, userId: string, away: StaffClock): void {
+  if (isStaff(session.table.roles, userId)) staffSeen(session, away);
+}
+
+function staffSeen(session: GameSession, away: StaffClock): void {
+  const now = Date.now();
+  session.table.staffSeenAt = now;
+  away.seen(session.id, now);
 }
 
 type TableSocket = Pick<Socket, 'join' | 'leave' | 'emit' | 'disconnect' | 'rooms'> & { data: { user?: SocketUser } };
 
 /**
- * Makes every socket at the table, on every node, match `roles`: a removed member's sockets
- * leave (on another node they are disconnected: their rejoin is refused), game masters are in
+ * Makes every socket at the table on this node match `roles` (the other nodes do the same when
+ * the change reaches them: control-follow.ts): a removed member's sockets leave, game masters are in
  * the game masters' room with their document, others are not; then everyone gets the roles.
  */
 export async function seatEveryone(io: Server, session: GameSession, roles: TableRoles): Promise<void> {
@@ -81,8 +89,9 @@ async function removeSocket(socket: TableSocket, sessionId: string): Promise<voi
   else socket.disconnect(true);
 }
 
-/** The ids of the users with a socket at the table now, on any node. */
-export async function usersAtTable(io: Server, sessionId: string): Promise<Set<string>> {
+/** The ids of the users with a socket at the table now, on any node (the others' from the presence directory). */
+export async function usersAtTable(io: Server, presence: PresenceDirectory, sessionId: string): Promise<Set<string>> {
   const sockets = (await io.in(roomOf(sessionId)).fetchSockets()) as unknown as TableSocket[];
-  return new Set(sockets.flatMap((socket) => (socket.data.user ? [socket.data.user.id] : [])));
+  const here = sockets.flatMap((socket) => (socket.data.user ? [{ id: socket.data.user.id, name: socket.data.user.name }] : []));
+  return new Set((await presence.gather(sessionId, here)).map((user) => user.id));
 }

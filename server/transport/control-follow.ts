@@ -1,0 +1,33 @@
+import type { Server } from 'socket.io';
+import { RoleServerEvent, type GmDocument } from '../../shared/roles-protocol';
+import type { GameSession } from '../sessions/game-session';
+import type { TableLoader } from '../sessions/session-table';
+import { gmRoomOf } from './rooms';
+import { refreshControl, seatEveryone } from './table-seat';
+
+/** What this node does with the roles and game master document another node stored. Runs in the session's turn. */
+export interface ControlFollowing {
+  /** Roles were stored elsewhere: this node's sockets are seated by the roles as stored now. */
+  rolesChanged(session: GameSession): Promise<void>;
+  /** A document stored elsewhere reaches this node's game masters, when newer than theirs. */
+  gmDocument(session: GameSession, document: GmDocument): void;
+}
+
+export function followControl(io: Server, tables: TableLoader): ControlFollowing {
+  const toGameMasters = (session: GameSession) => io.to(gmRoomOf(session.id)).emit(RoleServerEvent.gmDocument, session.table.gm);
+  return {
+    rolesChanged: async (session) => {
+      const before = session.table.gm.revision;
+      // read, not taken from the message: changes made on two nodes may arrive in either order
+      await refreshControl(session, tables);
+      // seated first: a member no longer a game master is out of their room before a document goes there
+      await seatEveryone(io, session, session.table.roles);
+      if (session.table.gm.revision !== before) toGameMasters(session);
+    },
+    gmDocument: (session, document) => {
+      if (document.revision <= session.table.gm.revision) return;
+      session.table.gm = document;
+      toGameMasters(session);
+    },
+  };
+}
