@@ -91,6 +91,7 @@ export async function startServer(
     routes: apiRoutes,
     guestLimit: userLimits.guestCreation,
     metrics: () => metrics.exposition(),
+    refusals: metrics,
   });
   const httpServer = createServer(app);
   // a binary update-layers may come nearly uncompressed

@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { clusterNodes, clusterSettings } from './support/cluster';
 import { request, startTestServer, type TestServer } from './support/harness';
 import { scrape, total } from './support/prometheus';
-import { closeAll, player, tableOf } from './support/table';
+import type { ServerProcess } from './support/server-process';
+import { closeAll, join, minimalPdf, player, tableOf, uploadPdf } from './support/table';
 
 const hp = (value: number) => ({ updates: { counters: [{ id: 'hp', value }] } });
 const UPDATE = { event: 'update-game-state' };
+
+// at the top of the file: what it starts is stopped when the file ends (after() in a before() hook would stop it when the hook ends)
+const cluster = (await clusterNodes(2, await clusterSettings())) as [ServerProcess, ServerProcess];
 
 describe('GET /metrics', () => {
   let server: TestServer;
@@ -59,5 +64,46 @@ describe('GET /metrics', () => {
     assert.equal(total(samples, 'gamebook_fanout_lag_seconds_count'), 2);
     assert.equal(total(samples, 'gamebook_fanout_lag_seconds_bucket', { le: '0.005' }), 1);
     assert.equal(total(samples, 'gamebook_fanout_lag_seconds_bucket', { le: '0.25' }), 2);
+  });
+
+  it('O4: HTTP refusals count by route and code: uploads, PDF reads, table files', async (t) => {
+    const { sessionId, players } = await tableOf(server.url, 'host', 'guest');
+    t.after(() => closeAll(players));
+    const [host, guest] = players as [(typeof players)[0], (typeof players)[0]];
+    const uploaded = await uploadPdf(server.url, sessionId, host.token, minimalPdf('metrics'));
+    const pdfUrl = `${server.url}${((await uploaded.json()) as { url: string }).url}`;
+    const before = await scrape(server.url);
+
+    assert.equal((await uploadPdf(server.url, sessionId, guest.token, minimalPdf('not the host'))).status, 403);
+    assert.equal((await uploadPdf(server.url, sessionId, undefined, minimalPdf('nobody'))).status, 401);
+    assert.equal((await fetch(pdfUrl)).status, 401);
+    assert.equal((await fetch(pdfUrl, { headers: { authorization: `Bearer ${guest.token}` } })).status, 200, 'a read that is no refusal');
+    const imported = await fetch(`${server.url}/api/tables/import`, { method: 'POST', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'text/plain' }, body: 'no' });
+    assert.equal(imported.status, 415);
+
+    const after = await scrape(server.url);
+    const moved = (labels: Record<string, string>) => total(after, 'gamebook_http_errors_total', labels) - total(before, 'gamebook_http_errors_total', labels);
+    assert.equal(moved({ route: 'POST /api/sessions/:sessionId/pdfs', code: 'not-host' }), 1);
+    assert.equal(moved({ route: 'POST /api/sessions/:sessionId/pdfs', code: 'unauthorized' }), 1);
+    assert.equal(moved({ route: 'GET /api/sessions/:sessionId/pdfs/:pdfId', code: 'unauthorized' }), 1);
+    assert.equal(moved({ route: 'POST /api/tables/import', code: 'unsupported-media-type' }), 1);
+    assert.equal(moved({}), 4, 'nothing else counted');
+  });
+
+  it('O5: a delta committed on one node is observed in the other node\'s fan-out lag histogram', async (t) => {
+    const [one, two] = cluster;
+    const host = await player(one.url, 'Hana');
+    const far = await player(two.url, 'Faro');
+    t.after(() => closeAll([host, far]));
+    const { sessionId } = await request(host.socket, 'create-session');
+    await join(host, sessionId);
+    await join(far, sessionId);
+    const lagOf = async () => total(await scrape(two.url), 'gamebook_fanout_lag_seconds_count');
+    const before = await lagOf();
+    const seen = new Promise((resolve) => far.socket.once('game-state-delta', resolve));
+    assert.equal((await request(host.socket, 'update-game-state', hp(1))).ok, true);
+    await seen;
+    const after = await lagOf();
+    assert.ok(after > before, `node two observed the lag of what node one sent (${before} -> ${after})`);
   });
 });

@@ -5,6 +5,7 @@ import { commandUseOf, InteractionType, rawInteractionSchema } from '../../bot/r
 import { retryOnce } from '../../bot/retry-once';
 import type { TableCommands } from '../../bot/table-commands';
 import { tryParseJson } from '../../shared/json';
+import { refuse } from '../http/http-errors';
 import type { Logger } from '../logger';
 import { checkSignature, discordPublicKey } from './signature';
 
@@ -35,12 +36,12 @@ export function createInteractionsRoute(options: InteractionsRouteOptions): Rout
     });
     if (check !== 'ok') {
       logger.warn({ check }, 'refused an interaction without a valid signature');
-      res.status(401).json({ error: { code: 'unauthorized', message: check === 'stale' ? 'stale timestamp' : 'bad signature' } });
+      refuse(req, res, 'unauthorized', check === 'stale' ? 'stale timestamp' : 'bad signature');
       return;
     }
     const parsed = rawInteractionSchema.safeParse(tryParseJson(body.toString('utf8')));
     if (!parsed.success) {
-      res.status(400).json({ error: { code: 'invalid-payload', message: 'not an interaction' } });
+      refuse(req, res, 'invalid-payload', 'not an interaction');
       return;
     }
     const interaction = parsed.data;
@@ -50,7 +51,7 @@ export function createInteractionsRoute(options: InteractionsRouteOptions): Rout
     }
     const use = interaction.type === InteractionType.ApplicationCommand ? commandUseOf(interaction) : null;
     if (!use) {
-      res.status(400).json({ error: { code: 'invalid-payload', message: `interactions of type ${interaction.type} are not handled` } });
+      refuse(req, res, 'invalid-payload', `interactions of type ${interaction.type} are not handled`);
       return;
     }
     const reply = await options.commands.handle(use).catch((error: unknown) => {

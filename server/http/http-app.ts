@@ -3,6 +3,8 @@ import path from 'node:path';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import { guestLoginSchema } from '../../shared/protocol';
 import type { Logger } from '../logger';
+import type { HttpMetrics } from '../metrics/metrics';
+import { countRefusals, markRefused, refuse } from './http-errors';
 import { securityHeaders } from './security-headers';
 import type { TokenService } from '../auth/tokens';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +22,8 @@ export interface HttpAppOptions {
   guestLimit: RequestHandler;
   /** The node's metrics for GET /metrics, in Prometheus' text format. */
   metrics: () => Promise<{ contentType: string; body: string }>;
+  /** Counts the requests refused, by route and error code. */
+  refusals: HttpMetrics;
 }
 
 export type EngineState = 'up' | 'down';
@@ -28,6 +32,7 @@ export type EngineState = 'up' | 'down';
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(countRefusals(options.refusals));
   app.use(securityHeaders());
 
   // ready means the node takes connections; an engine that is down degrades it without taking it
@@ -47,7 +52,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.post('/api/auth/guest', options.guestLimit, express.json({ limit: '4kb' }), (req, res) => {
     const parsed = guestLoginSchema.safeParse(req.body);
     if (!parsed.success) {
-      res.status(400).json({ error: { code: 'invalid-payload', message: 'send { "name": "..." } (1 to 64 characters)' } });
+      refuse(req, res, 'invalid-payload', 'send { "name": "..." } (1 to 64 characters)');
       return;
     }
     const user = { id: `guest:${randomBytes(9).toString('base64url')}`, name: parsed.data.name };
@@ -57,9 +62,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
 
   app.use(options.routes);
   serveActivity(app, options.activityDist);
-  app.use('/api', (_req, res) => {
-    res.status(404).json({ error: { code: 'not-found', message: 'no such API route' } });
-  });
+  app.use('/api', (req, res) => refuse(req, res, 'not-found', 'no such API route'));
   app.use(jsonErrors(options.logger));
   return app;
 }
@@ -76,6 +79,7 @@ function jsonErrors(logger: Logger): ErrorRequestHandler {
     const status = typeof error?.status === 'number' && error.status < 500 ? error.status : 500;
     if (status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
     const code = status === 413 ? 'too-large' : status < 500 ? 'invalid-payload' : 'internal';
+    markRefused(req, res, code);
     res.status(status).json({ error: { code, message: status < 500 ? String(error.message) : 'internal error' } });
   };
 }

@@ -1,6 +1,7 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { ProtocolError, type ErrorCode } from '../../shared/errors';
 import type { Logger } from '../logger';
+import type { HttpMetrics } from '../metrics/metrics';
 
 /** The HTTP status of each contract error code. */
 const STATUS: Record<ErrorCode, number> = {
@@ -32,6 +33,7 @@ export function protocolErrors(logger: Logger): ErrorRequestHandler {
       return;
     }
     logger.debug({ path: req.path, code: error.code }, error.message);
+    markRefused(req, res, error.code);
     if (!req.complete) {
       res.set('Connection', 'close');
       req.resume();
@@ -40,6 +42,39 @@ export function protocolErrors(logger: Logger): ErrorRequestHandler {
     const retryAfter = retryAfterOf(error);
     if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
     res.status(STATUS[error.code]).json({ error: error.toBody() });
+  };
+}
+
+/** Answers `{ error: { code, message } }` with the code's status, counted as a refusal. */
+export function refuse(req: Request, res: Response, code: ErrorCode, message: string): void {
+  markRefused(req, res, code);
+  res.status(STATUS[code]).json({ error: { code, message } });
+}
+
+interface Refusal {
+  route: string;
+  code: ErrorCode;
+}
+
+/**
+ * Names the answer a refusal with `code`, counted once it is sent (countRefusals). The route is
+ * read now, while the router knows which one matched: its pattern (`/api/sessions/:sessionId/pdfs`),
+ * so the label has one value per route, not per table.
+ */
+export function markRefused(req: Request, res: Response, code: ErrorCode): void {
+  const pattern: unknown = (req.route as { path?: unknown } | undefined)?.path;
+  const refusal: Refusal = { route: `${req.method} ${typeof pattern === 'string' ? pattern : 'unrouted'}`, code };
+  res.locals.refusal = refusal;
+}
+
+/** Counts every HTTP answer that was a refusal, by route and code, once it is sent. */
+export function countRefusals(metrics: HttpMetrics): RequestHandler {
+  return (_req, res, next) => {
+    res.once('finish', () => {
+      const refusal = res.locals.refusal as Refusal | undefined;
+      if (refusal) metrics.refused(refusal.route, refusal.code);
+    });
+    next();
   };
 }
 

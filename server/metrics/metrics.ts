@@ -17,6 +17,12 @@ export interface CommitMetrics {
   committed(write: string, outcome: 'ok' | 'failed', seconds: number): void;
 }
 
+/** What the HTTP routes tell of the requests they refuse. */
+export interface HttpMetrics {
+  /** A request to `route` (method and pattern) was answered with the contract's error `code`. */
+  refused(route: string, code: ErrorCode): void;
+}
+
 /**
  * What a cross-node fan-out tells: a delta another node appended reached this node `seconds`
  * after that node sent it (the sender's clock: nodes are expected to run NTP).
@@ -26,7 +32,7 @@ export interface FanoutObserver {
 }
 
 /** Every observation a node makes for /metrics. */
-export interface NodeMetrics extends EventMetrics, CommitMetrics, FanoutObserver {}
+export interface NodeMetrics extends EventMetrics, CommitMetrics, FanoutObserver, HttpMetrics {}
 
 /** Observes nothing: for parts built without a node around them (unit tests, tools). */
 export const noMetrics: NodeMetrics = {
@@ -34,6 +40,7 @@ export const noMetrics: NodeMetrics = {
   answered: () => undefined,
   committed: () => undefined,
   fanoutLag: () => undefined,
+  refused: () => undefined,
 };
 
 /** Seconds since `start` (a `performance.now()` reading). */

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ErrorCode } from '../../shared/errors';
 import type { EventOutcome, NodeMetrics } from './metrics';
 
 /** What a node holds now, read at each scrape. */
@@ -24,6 +25,7 @@ export class PrometheusMetrics implements NodeMetrics {
   private readonly ackSeconds: Histogram<'event'>;
   private readonly commitSeconds: Histogram<'write' | 'outcome'>;
   private readonly fanoutSeconds: Histogram;
+  private readonly httpErrors: Counter<'route' | 'code'>;
 
   constructor(nodeId: string) {
     const registers = [this.registry];
@@ -57,6 +59,12 @@ export class PrometheusMetrics implements NodeMetrics {
       buckets: LATENCY_BUCKETS,
       registers,
     });
+    this.httpErrors = new Counter({
+      name: 'gamebook_http_errors_total',
+      help: 'HTTP requests refused, by route (method and pattern) and contract error code',
+      labelNames: ['route', 'code'],
+      registers,
+    });
   }
 
   /** Reads the node's gauges at each scrape from now on. */
@@ -85,6 +93,10 @@ export class PrometheusMetrics implements NodeMetrics {
 
   fanoutLag(seconds: number): void {
     this.fanoutSeconds.observe(seconds);
+  }
+
+  refused(route: string, code: ErrorCode): void {
+    this.httpErrors.inc({ route, code });
   }
 
   /** The text a scrape gets, and its content type. */
