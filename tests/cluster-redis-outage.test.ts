@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { syncClient, type TestClient } from './support/clients';
 import { clusterNodes, clusterSettings } from './support/cluster';
-import { eventually } from './support/harness';
+import { RoleClientEvent, RoleServerEvent, type GmDocument } from '../shared/roles-protocol';
+import { eventually, nextEvent, request } from './support/harness';
 import { ownRedis } from './support/own-redis';
 import type { ServerProcess } from './support/server-process';
+import { closeAll, join, player } from './support/table';
 
 function settled(clients: TestClient[], version: number) {
   return () => clients.every(({ client }) => client.status === 'connected' && client.version === version && client.pendingEdits === 0);
@@ -61,5 +63,31 @@ describe('Redis stopped and started again under two nodes', () => {
       assert.match(node.output(), /fan-out: Redis does not answer/);
       assert.match(node.output(), /fan-out: Redis is back/);
     }
+  });
+
+  it('F5: roles and a game master edit stored while Redis was down reach the other node\'s sockets once it is back', async (t) => {
+    const redis = await ownRedis();
+    const nodes = (await clusterNodes(2, await clusterSettings(redis.url))) as [ServerProcess, ServerProcess];
+    const hana = await player(nodes[0].url, 'Hana');
+    const pia = await player(nodes[1].url, 'Pia');
+    t.after(() => closeAll([hana, pia]));
+    const { sessionId } = await request(hana.socket, 'create-session');
+    await join(hana, sessionId);
+    await join(pia, sessionId);
+    const piaDocuments: GmDocument[] = [];
+    pia.socket.on(RoleServerEvent.gmDocument, (document: GmDocument) => piaDocuments.push(document));
+
+    await redis.stop();
+    await allSay(nodes, 'degraded');
+    // stored through node one; the message to node two is dropped with Redis away
+    assert.equal((await request(hana.socket, RoleClientEvent.setRole, { userId: pia.user.id, role: 'game-master' })).ok, true);
+    const notes = [{ id: 'n1', text: 'decided while Redis was down' }];
+    assert.deepEqual(await request(hana.socket, RoleClientEvent.updateGmDocument, { revision: 0, notes, marks: [] }), { ok: true, revision: 1 });
+
+    const roles = nextEvent(pia.socket, RoleServerEvent.roles, 30_000);
+    await redis.start();
+    assert.deepEqual((await roles).gameMasters, [pia.user.id], 'node two read the roles again once Redis was back');
+    await eventually(() => piaDocuments.at(-1)?.revision === 1, 15_000, 'the new game master on node two gets the stored document');
+    assert.deepEqual(piaDocuments.at(-1)?.notes, notes);
   });
 });

@@ -59,10 +59,11 @@ export class TableFollower implements SessionKeeper {
     this.feed.unsubscribe(sessionId);
   }
 
-  /** After Redis was away: every table held catches up from the log, and tells the others who is here. */
+  /** After Redis was away: every table held catches up from the log and the stored roles, and tells the others who is here. */
   back(): void {
     for (const session of this.node?.heldSessions() ?? []) {
       void this.catchUp(session);
+      this.inTurn(session, () => this.node?.control.rolesChanged(session));
       this.node?.refreshPresence(session.id);
     }
   }
