@@ -91,7 +91,7 @@ describe('roles across three nodes of a cluster (PostgreSQL + Redis fan-out)', (
     const after = await request(rex!.socket, 'update-game-state', { updates: { hp: 1 }, baseVersion: 0 });
     assert.equal(after.error?.code, 'not-in-session');
 
-    // Gus gave up his seat on node B: Pia there is still a player and got no document at any time
+    // Pia on node B, a player all along, got no document at any time
     assert.deepEqual(piaDocuments, []);
     // the host hands the table to Pia, who is on node B only: node A knows she is at the table
     const piaDocument = nextEvent<GmDocument>(pia!.socket, RoleServerEvent.gmDocument, 15_000);
