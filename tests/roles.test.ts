@@ -5,6 +5,7 @@ import { encodeBinary } from '../shared/binary-codec';
 import { RoleClientEvent, RoleServerEvent, type GmDocument, type TableRoles } from '../shared/roles-protocol';
 import { eventually, guest, nextEvent, openSocket, request, startTestServer, type TestServer } from './support/harness';
 import { recordFrames } from './support/raw-frames';
+import { minimalPdf, uploadPdf } from './support/table';
 
 interface Person {
   id: string;
@@ -86,6 +87,34 @@ describe('roles and game master tools over real sockets', () => {
     assert.equal(await refusal(gil.socket, RoleClientEvent.setRole, { userId: quinn.id, role: 'game-master' }), 'not-host');
     assert.equal((await request(gil.socket, RoleClientEvent.removeMember, { userId: quinn.id })).ok, true);
     await eventually(() => quinn.seen.removed === 1, 5000, 'the removal notice');
+    close(people);
+  });
+
+  it('R7: game masters add and remove books as the host does; a player, or a game master made a player again, may not', async () => {
+    const { sessionId, people } = await table('Hana', 'Gil', 'Quinn');
+    const [host, gil, quinn] = people as [Person, Person, Person];
+    const upload = (someone: Person, note: string) => uploadPdf(server.url, sessionId, someone.token, minimalPdf(note), `${note}.pdf`);
+    const remove = (someone: Person, pdfId: string) =>
+      fetch(`${server.url}/api/sessions/${sessionId}/pdfs/${pdfId}`, { method: 'DELETE', headers: { authorization: `Bearer ${someone.token}` } });
+    const codeOf = async (answer: Response) => ((await answer.json()) as { error: { code: string } }).error.code;
+    const books = async () => (await server.registry.get(sessionId)).table.snapshot().pdfs.map((pdf) => pdf.name);
+
+    assert.equal(await codeOf(await upload(gil, 'R7 early')), 'not-host', 'a player adds no book');
+    assert.equal((await request(host.socket, RoleClientEvent.setRole, { userId: gil.id, role: 'game-master' })).ok, true);
+    const added = await upload(gil, 'R7 gm');
+    assert.equal(added.status, 201);
+    const book = (await added.json()) as { id: string; addedBy: string };
+    assert.equal(book.addedBy, gil.id);
+    const hostBook = (await (await upload(host, 'R7 host')).json()) as { id: string };
+    assert.deepEqual(await books(), ['R7 gm.pdf', 'R7 host.pdf']);
+
+    assert.equal(await codeOf(await remove(quinn, book.id)), 'not-host', 'a player removes no book');
+    assert.equal((await remove(gil, hostBook.id)).status, 204, "a game master removes the host's book too");
+    assert.deepEqual(await books(), ['R7 gm.pdf']);
+    assert.equal((await request(host.socket, RoleClientEvent.setRole, { userId: gil.id, role: 'player' })).ok, true);
+    assert.equal(await codeOf(await remove(gil, book.id)), 'not-host', 'a game master made a player again no longer may');
+    assert.equal(await codeOf(await upload(gil, 'R7 late')), 'not-host');
+    assert.deepEqual(await books(), ['R7 gm.pdf']);
     close(people);
   });
 

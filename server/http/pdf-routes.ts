@@ -7,6 +7,7 @@ import type { GameSession } from '../sessions/game-session';
 import { bearerToken, requireUser, userOf } from './http-auth';
 import { protocolErrors } from './http-errors';
 import { sessionIdOf } from './http-params';
+import { requireStaff } from '../sessions/role-rules';
 import type { Logger } from '../logger';
 import { sendPdfBytes } from '../table/pdf-range';
 import { receivePdf, type ReceivedPdf } from '../table/pdf-upload';
@@ -36,7 +37,7 @@ export interface PdfRoutesOptions {
  */
 const CACHE_CONTROL = 'private, max-age=31536000, immutable, no-transform';
 
-/** The PDFs of a session over HTTP: upload by the host, reads by members, viewer links. */
+/** The PDFs of a session over HTTP: upload and removal by the host and game masters, reads by members, viewer links. */
 export function createPdfRoutes(options: PdfRoutesOptions): Router {
   const router = Router();
   const auth = requireUser(options.tokens);
@@ -44,7 +45,7 @@ export function createPdfRoutes(options: PdfRoutesOptions): Router {
   router.post('/api/sessions/:sessionId/pdfs', auth, async (req, res) => {
     const user = userOf(res);
     const session = await options.registry.get(sessionIdOf(req));
-    if (session.roleOf(user.id) !== 'host') throw new ProtocolError('not-host', 'only the host of the session may add PDFs');
+    requireStaff(session.table.roles, user.id, 'add books');
     const received = await receivePdf(req, options.files, options.maxPdfBytes);
     try {
       const { pdf, added } = await session.exclusive(() => addPdf(session, received, user, options));
@@ -72,7 +73,7 @@ export function createPdfRoutes(options: PdfRoutesOptions): Router {
 
   router.delete('/api/sessions/:sessionId/pdfs/:pdfId', auth, async (req, res) => {
     const session = await options.registry.get(sessionIdOf(req));
-    if (session.roleOf(userOf(res).id) !== 'host') throw new ProtocolError('not-host', 'only the host of the session may remove a book');
+    requireStaff(session.table.roles, userOf(res).id, 'remove a book');
     await session.exclusive(() => removePdf(session, pdfIdOf(req), options));
     res.status(204).end();
     // the bytes go as for an expired table: when no record of any table names them
