@@ -92,10 +92,12 @@ export interface RemovedFromTable {
   sessionId: string;
 }
 
-/** Shared game state keys only game masters write: everyone reads them (the turn, hidden pages). */
+/** Shared game state keys only game masters write: everyone reads them (the turn, hidden pages, page numbering). */
 export const TURN_ORDER_KEY = 'turnOrder';
 export const HIDDEN_PAGES_KEY = 'hiddenPages';
-export const GAME_MASTER_KEYS: ReadonlySet<string> = new Set([TURN_ORDER_KEY, HIDDEN_PAGES_KEY]);
+/** Per book (`{ [pdfId]: n }`): printed page 1 is page n of the file, for a book whose PDF has no labels of its own. */
+export const PRINTED_PAGE_ONE_KEY = 'printedPageOne';
+export const GAME_MASTER_KEYS: ReadonlySet<string> = new Set([TURN_ORDER_KEY, HIDDEN_PAGES_KEY, PRINTED_PAGE_ONE_KEY]);
 
 /** Sheets: an item of this list with an `ownerId` is edited by its owner and the game masters only. */
 export const OWNED_LIST_KEY = 'characters';

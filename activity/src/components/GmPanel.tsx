@@ -12,19 +12,22 @@ import {
   withoutTurnTaker,
   withTurnTaker,
 } from '../model/table-roles';
-import { HIDDEN_PAGES_KEY, TURN_ORDER_KEY, type GmNote } from '../../../shared/roles-protocol';
+import { HIDDEN_PAGES_KEY, PRINTED_PAGE_ONE_KEY, TURN_ORDER_KEY, type GmNote } from '../../../shared/roles-protocol';
+import { isJsonObject } from '../../../shared/json';
+import { printedPageOneOf } from '../book/page-labels';
 import { useBook } from '../store/book-store';
 import { useGm } from '../store/gm-store';
 import { useTable } from '../store/table-store';
 import { Icon } from './Icon';
 
-/** The game masters' tools: private notes, hidden marks, the turn order, hiding a page. Only they see it. */
+/** The game masters' tools: private notes, hidden marks, the turn order, hiding a page, page numbering. Only they see it. */
 export function GmPanel() {
   return (
     <div className="panel-body gm-panel">
       <h2 className="panel-title">Game master</h2>
       <TurnOrder />
       <PageVisibility />
+      <PageNumbering />
       <PrivateNotes />
       <HiddenMarks />
     </div>
@@ -155,6 +158,47 @@ function PageVisibility() {
     <section className="card row" aria-label="Page visibility">
       <span>Page {page.pageNum} is {isHidden ? 'hidden from players' : 'shown to everyone'}.</span>
       <button onClick={() => useGm.getState().setShared(HIDDEN_PAGES_KEY, toggledPage(hidden, key))}>{isHidden ? 'Reveal page' : 'Hide page'}</button>
+    </section>
+  );
+}
+
+/** Printed page 1 is page n of the file: for a book whose PDF does not say how its pages are numbered. */
+function PageNumbering() {
+  const numbering = useTable((s) => s.game[PRINTED_PAGE_ONE_KEY]);
+  const pageCount = useBook((s) => s.pageCount);
+  const page = useShownPage();
+  const first = printedPageOneOf(numbering, page?.pdfId ?? null);
+  const [typed, setTyped] = useState('');
+  if (!page) return null;
+  const save = (value: number | null) => {
+    const others = Object.fromEntries(Object.entries(isJsonObject(numbering) ? numbering : {}).filter(([pdfId]) => pdfId !== page.pdfId));
+    useGm.getState().setShared(PRINTED_PAGE_ONE_KEY, value === null ? others : { ...others, [page.pdfId]: value });
+  };
+  const wanted = Number(typed);
+  const valid = Number.isInteger(wanted) && wanted >= 1 && wanted <= pageCount;
+  return (
+    <section className="card" aria-label="Page numbering">
+      <h3 className="small-caps">Page numbering</h3>
+      <p className="muted">{first === null ? "As the PDF says (or the pages' places)." : `Printed page 1 is page ${first} of the file.`}</p>
+      <form
+        className="row"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!valid) return;
+          save(wanted);
+          setTyped('');
+        }}
+      >
+        <input aria-label="File page of printed page 1" inputMode="numeric" size={5} value={typed} placeholder={String(page.pageNum)} onChange={(e) => setTyped(e.target.value)} />
+        <button type="submit" disabled={!valid}>
+          Set page 1
+        </button>
+        {first !== null && (
+          <button type="button" onClick={() => save(null)}>
+            As the PDF says
+          </button>
+        )}
+      </form>
     </section>
   );
 }

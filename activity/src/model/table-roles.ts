@@ -53,6 +53,12 @@ export function readHiddenPages(value: JsonValue | undefined): string[] {
   return Array.isArray(value) ? value.filter((key): key is string => typeof key === 'string') : [];
 }
 
+/** The pages of `pdfId` in the list of hidden pages. */
+export function hiddenPagesOf(hidden: readonly string[], pdfId: string): Set<number> {
+  const prefix = `${pdfId}:`;
+  return new Set(hidden.filter((key) => key.startsWith(prefix)).map((key) => Number(key.slice(prefix.length))));
+}
+
 export function toggledPage(hidden: readonly string[], key: string): string[] {
   return hidden.includes(key) ? hidden.filter((each) => each !== key) : [...hidden, key];
 }

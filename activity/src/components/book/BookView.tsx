@@ -5,6 +5,7 @@ import { pageKey, readHiddenPages } from '../../model/table-roles';
 import { warmUpPdfWorker } from '../../book/pdf-loader';
 import { useBook } from '../../store/book-store';
 import { useBookIndex } from '../../store/book-index-store';
+import { useHiddenFromMe } from '../../store/book-pages-hooks';
 import { useIsStaff } from '../../store/roles-hooks';
 import { useTable } from '../../store/table-store';
 import { BookPlaceholder } from '../BookPlaceholder';
@@ -58,6 +59,9 @@ function OpenBook({ pdf, view, bare }: { pdf: PdfData; view: PageView; bare: boo
   useEffect(() => {
     if (document) useBookIndex.getState().open(pdf.id, document);
   }, [document, pdf.id]);
+  // the page field, keys, contents, search and bookmarks all go by it
+  const hiddenFromMe = useHiddenFromMe(pdf.id);
+  useEffect(() => useBook.getState().setHiddenFromMe(hiddenFromMe), [hiddenFromMe]);
   const area = useCallback(() => (scroller.current ? { width: scroller.current.clientWidth, height: scroller.current.clientHeight } : null), []);
   const getScroller = useCallback(() => scroller.current, []);
 
