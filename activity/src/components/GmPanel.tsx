@@ -8,7 +8,6 @@ import {
   readTurnOrder,
   toggledPage,
   toJson,
-  withGmNoteText,
   withoutTurnTaker,
   withTurnTaker,
 } from '../model/table-roles';
@@ -36,12 +35,12 @@ export function GmPanel() {
 
 function PrivateNotes() {
   const notes = useGm((s) => s.gm?.notes ?? []);
-  const { editGm } = useGm.getState();
+  const { changeGm } = useGm.getState();
   return (
     <section className="card" aria-label="Private notes">
       <div className="panel-head">
         <h3 className="small-caps">Private notes</h3>
-        <button className="accent" onClick={() => void editGm((doc) => ({ ...doc, notes: [...doc.notes, newGmNote()] }))}>
+        <button className="accent" onClick={() => void changeGm({ op: 'put-note', note: newGmNote() })}>
           + GM note
         </button>
       </div>
@@ -53,14 +52,14 @@ function PrivateNotes() {
   );
 }
 
-/** Saved when it loses focus: the document is replaced whole, one revision at a time. */
+/** Saved when it loses focus: this note alone goes to the server, not the whole document. */
 function GmNoteEditor({ note }: { note: GmNote }) {
   const [text, setText] = useState(note.text);
-  const { editGm } = useGm.getState();
+  const { changeGm } = useGm.getState();
   const save = () => {
-    if (text !== note.text) void editGm((doc) => withGmNoteText(doc, note.id, text));
+    if (text !== note.text) void changeGm({ op: 'put-note', note: { ...note, text } });
   };
-  const remove = () => void editGm((doc) => ({ ...doc, notes: doc.notes.filter((each) => each.id !== note.id) }));
+  const remove = () => void changeGm({ op: 'remove-note', id: note.id });
   return (
     <div className="gm-note">
       <textarea aria-label="GM note" rows={3} value={text} maxLength={20_000} onChange={(e) => setText(e.target.value)} onBlur={save} placeholder="Secrets, plans, what lies behind the door…" />
@@ -82,12 +81,11 @@ function HiddenMarks() {
   const marks = useGm((s) => s.gm?.marks ?? []);
   const page = useShownPage();
   const [text, setText] = useState('');
-  const { editGm } = useGm.getState();
+  const { changeGm } = useGm.getState();
   const add = (event: FormEvent) => {
     event.preventDefault();
     if (!page || !text.trim()) return;
-    const mark = newHiddenMark(page.pdfId, page.pageNum, text.trim());
-    void editGm((doc) => ({ ...doc, marks: [...doc.marks, mark] }));
+    void changeGm({ op: 'put-mark', mark: newHiddenMark(page.pdfId, page.pageNum, text.trim()) });
     setText('');
   };
   return (
@@ -97,7 +95,7 @@ function HiddenMarks() {
         {marks.map((mark) => (
           <li key={mark.id}>
             p. {mark.pageNum}: {mark.text}
-            <button className="icon faint" aria-label={`Delete mark ${mark.text}`} onClick={() => void editGm((doc) => ({ ...doc, marks: doc.marks.filter((m) => m.id !== mark.id) }))}>
+            <button className="icon faint" aria-label={`Delete mark ${mark.text}`} onClick={() => void changeGm({ op: 'remove-mark', id: mark.id })}>
               <Icon name="trash" size={16} />
             </button>
           </li>
@@ -177,8 +175,8 @@ function PageNumbering() {
   const wanted = Number(typed);
   const valid = Number.isInteger(wanted) && wanted >= 1 && wanted <= pageCount;
   return (
-    <section className="card" aria-label="Page numbering">
-      <h3 className="small-caps">Page numbering</h3>
+    <section className="card" aria-label="Printed numbering">
+      <h3 className="small-caps">Printed numbering</h3>
       <p className="muted">{first === null ? "As the PDF says (or the pages' places)." : `Printed page 1 is page ${first} of the file.`}</p>
       <form
         className="row"

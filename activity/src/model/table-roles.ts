@@ -74,10 +74,6 @@ export function newGmNote(): { id: string; text: string } {
   return { id: newId('gmnote'), text: '' };
 }
 
-export function withGmNoteText(content: GmContent, id: string, text: string): GmContent {
-  return { ...content, notes: content.notes.map((note) => (note.id === id ? { ...note, text } : note)) };
-}
-
 export function newHiddenMark(pdfId: string, pageNum: number, text: string): GmContent['marks'][number] {
   return { id: newId('mark'), pdfId, pageNum, x: 0.1, y: 0.1, text };
 }
