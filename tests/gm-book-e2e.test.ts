@@ -58,7 +58,7 @@ describe("a game master's books in headless Chromium: adding and removing books,
   it('GB2: a game master sets printed page 1; the page field shows and takes printed numbers, and the follower lands there', async () => {
     await tab(pia, 'GM');
     await pia.getByLabel('File page of printed page 1').fill(String(FIRST));
-    await pia.getByRole('button', { name: 'Set page 1' }).click();
+    await pia.getByRole('button', { name: 'Set', exact: true }).click();
     await valueOf(quinn.getByLabel('Page number'), '(1)', 'a page before printed page 1 keeps its place in brackets');
     await typePage(hana, '5');
     await onPage(hana, FIRST + 4, 'printed 5 is the file page 7');

@@ -187,9 +187,12 @@ function PageNumbering() {
           setTyped('');
         }}
       >
-        <input aria-label="File page of printed page 1" inputMode="numeric" size={5} value={typed} placeholder={String(page.pageNum)} onChange={(e) => setTyped(e.target.value)} />
+        <label className="row">
+          Printed page 1 is page
+          <input aria-label="File page of printed page 1" inputMode="numeric" size={4} value={typed} placeholder={String(page.pageNum)} onChange={(e) => setTyped(e.target.value)} />
+        </label>
         <button type="submit" disabled={!valid}>
-          Set page 1
+          Set
         </button>
         {first !== null && (
           <button type="button" onClick={() => save(null)}>
