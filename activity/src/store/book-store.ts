@@ -51,6 +51,8 @@ export interface BookActions {
   turnPage(by: number): void;
   /** Kept by the open book from the shared hidden pages and this player's role. */
   setHiddenFromMe(pages: ReadonlySet<number>): void;
+  /** Kept by the open book from the roles: a table handed over makes its new host the one who leads. */
+  setHost(isHost: boolean): void;
   zoomTo(scale: number): void;
   /** Zooms so the page fits `area` (the book's scrolling area, in CSS pixels): its width, or all of it. */
   fit(mode: FitMode, area: Size): void;
@@ -248,6 +250,7 @@ export const useBook = create<BookStore>()((set, get) => {
     },
 
     setHiddenFromMe: (hiddenFromMe) => set({ hiddenFromMe }),
+    setHost: (isHost) => set({ isHost }),
 
     zoomTo(scale) {
       const view = currentView();
