@@ -32,7 +32,7 @@ export const tableCommand = {
   options: [
     { type: ApplicationCommandOptionType.Subcommand, name: 'start', description: 'Open (or reopen) the table and launch the activity', options: [channelOption] },
     { type: ApplicationCommandOptionType.Subcommand, name: 'link', description: 'A browser link to the table', options: [channelOption] },
-    { type: ApplicationCommandOptionType.Subcommand, name: 'end', description: 'Close the table (its host, or who may manage the channel)', options: [channelOption] },
+    { type: ApplicationCommandOptionType.Subcommand, name: 'end', description: 'Close the table (its host or game masters, or who may manage the channel)', options: [channelOption] },
   ],
 };
 

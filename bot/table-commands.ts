@@ -67,8 +67,10 @@ export class TableCommands {
     const table = await this.deps.tables.find(key);
     if (!table) return say(`${nameOf(channel)} has no table to close.`);
     const mayManage = (use.permissions & MANAGE_CHANNELS) === MANAGE_CHANNELS;
-    if (table.hostId !== use.userId && !mayManage) {
-      return say('Only the table\'s host, or someone who may manage this channel, can close it.');
+    // whoever runs the table now, as at the table: its host and game masters
+    const runsIt = table.hostId === use.userId || table.gameMasterIds.includes(use.userId);
+    if (!runsIt && !mayManage) {
+      return say('Only the table\'s host or game masters, or someone who may manage this channel, can close it.');
     }
     const players = await this.deps.tables.close(key);
     this.deps.logger.info({ ...key, user: use.userId, players }, 'table closed from Discord');

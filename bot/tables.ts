@@ -21,8 +21,10 @@ export interface ChannelKey {
 }
 
 export interface TableOfChannel {
-  /** The Discord user id of its host; null when its host is not a Discord user. */
+  /** The Discord user id of its host now (after a hand-over, the new one); null when its host is not a Discord user. */
   hostId: string | null;
+  /** The Discord user ids of its game masters (co-hosts) now; those who are not Discord users are left out. */
+  gameMasterIds: string[];
 }
 
 /** The log lines the bot writes (pino's loggers are such). */

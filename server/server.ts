@@ -125,6 +125,7 @@ export async function startServer(
     createTableFileRoutes({
       registry,
       tokens,
+      links,
       stores: tableStores,
       files,
       maxHeaderBytes: tableFileHeaderBytes(config),

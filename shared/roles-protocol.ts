@@ -15,15 +15,19 @@ export const RoleClientEvent = {
   removeMember: 'remove-member',
   /** Any member, when no host or game master has been at the table for a while. */
   claimTable: 'claim-table',
-  /** Game masters: replace the game master document at the revision they edited. */
-  updateGmDocument: 'update-gm-document',
+  /** Game masters: change notes and marks of their document, one path at a time (shared/gm-changes.ts). */
+  changeGmDocument: 'change-gm-document',
+  /** Game masters: the document whole, as stored now (after a revision was missed). */
+  getGmDocument: 'get-gm-document',
 } as const;
 
 export const RoleServerEvent = {
   /** To the whole table, on join and after every change: host, game masters and removed ids. */
   roles: 'table-roles',
-  /** To game masters only: their private document, on join and after every change. */
+  /** To game masters only: their private document whole, when they join or become game masters. */
   gmDocument: 'gm-document',
+  /** To game masters only: the changes of each new revision of their document. */
+  gmDocumentChanged: 'gm-document-changed',
   /** To the sockets of a removed member, just before they leave the table. */
   removed: 'removed-from-table',
 } as const;
@@ -75,27 +79,30 @@ export type GmNote = z.infer<typeof gmNoteSchema>;
 export type HiddenMark = z.infer<typeof hiddenMarkSchema>;
 export type GmContent = z.infer<typeof gmContentSchema>;
 
-/** The game masters' document: replaced whole, one revision after another. */
+/** The game masters' document: sent whole once, then changed path by path, one revision after another. */
 export interface GmDocument extends GmContent {
   revision: number;
 }
 
 export const EMPTY_GM_DOCUMENT: GmDocument = { revision: 0, notes: [], marks: [] };
 
-/** The revision edited from: a document changed since is refused with `version-conflict`. */
-export const updateGmDocumentSchema = gmContentSchema.extend({ revision: z.number().int().min(0) });
-export type UpdateGmDocument = z.infer<typeof updateGmDocumentSchema>;
+/** The document as stored, with its revision. */
+export const gmDocumentSchema = gmContentSchema.extend({ revision: z.number().int().min(0) });
 
-export type UpdateGmDocumentAck = Ack<{ revision: number }>;
+export type ChangeGmDocumentAck = Ack<{ revision: number }>;
+export type GetGmDocumentAck = Ack<{ document: GmDocument }>;
+export const getGmDocumentSchema = z.object({});
 
 export interface RemovedFromTable {
   sessionId: string;
 }
 
-/** Shared game state keys only game masters write: everyone reads them (the turn, hidden pages). */
+/** Shared game state keys only game masters write: everyone reads them (the turn, hidden pages, page numbering). */
 export const TURN_ORDER_KEY = 'turnOrder';
 export const HIDDEN_PAGES_KEY = 'hiddenPages';
-export const GAME_MASTER_KEYS: ReadonlySet<string> = new Set([TURN_ORDER_KEY, HIDDEN_PAGES_KEY]);
+/** Per book (`{ [pdfId]: n }`): printed page 1 is page n of the file, for a book whose PDF has no labels of its own. */
+export const PRINTED_PAGE_ONE_KEY = 'printedPageOne';
+export const GAME_MASTER_KEYS: ReadonlySet<string> = new Set([TURN_ORDER_KEY, HIDDEN_PAGES_KEY, PRINTED_PAGE_ONE_KEY]);
 
 /** Sheets: an item of this list with an `ownerId` is edited by its owner and the game masters only. */
 export const OWNED_LIST_KEY = 'characters';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ErrorBody } from './errors';
 import { layersSchema, pageNumSchema, pageViewSchema, pdfIdSchema } from './layers-protocol';
 import { updateGameStateFields } from './protocol';
 
@@ -44,3 +45,18 @@ export interface ImportedTable {
   version: number;
   crc: number;
 }
+
+/** A short-lived link that downloads the table file without a header (`?access=`): the browser saves the stream itself. */
+export interface TableFileLink {
+  url: string;
+  expiresAt: number;
+}
+
+/** What an import asked with `Accept: application/x-ndjson` answers: one JSON line per step, then the outcome. */
+export const IMPORT_PROGRESS_MEDIA_TYPE = 'application/x-ndjson';
+
+/** A step the server took: a book stored and checked (`done` of `of`), then the table being made. */
+export type ImportStep = { step: 'book'; done: number; of: number } | { step: 'table' };
+
+/** A line of the import's progress answer; the last is `imported` or `error`. */
+export type ImportLine = ImportStep | { imported: ImportedTable } | { error: ErrorBody };

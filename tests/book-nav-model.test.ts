@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hasOwnLabels, labelOf, pageOf } from '../activity/src/book/page-labels';
+import { hasOwnLabels, labelOf, labelsOf, numberedFrom, pageOf, printedPageOneOf } from '../activity/src/book/page-labels';
+import { hiddenPagesOf } from '../activity/src/model/table-roles';
 import { findOnPage, rankHits, searchPattern } from '../activity/src/book/text-search';
 import { centreOf, fitScale, scrollFor } from '../activity/src/book/view-fit';
 import { newBookmark, readBookmarks } from '../activity/src/model/bookmarks';
@@ -30,6 +31,30 @@ describe('page labels', () => {
     assert.equal(hasOwnLabels(['1', '2', '3']), false);
     assert.equal(hasOwnLabels(LABELS), true);
     assert.equal(hasOwnLabels(null), false);
+  });
+});
+
+describe("a game master's page numbering and hidden pages", () => {
+  it('printed page 1 at the file page n: the pages before keep their place in brackets, and typed numbers mean printed ones', () => {
+    const labels = numberedFrom(3, 6);
+    assert.deepEqual(labels, ['(1)', '(2)', '1', '2', '3', '4']);
+    assert.equal(pageOf('2', labels, 6), 4, '"2" is printed 2, the file page 4');
+    assert.equal(pageOf('(2)', labels, 6), 2);
+    assert.equal(pageOf('6', labels, 6), 6, 'a number no label has: its place');
+    assert.ok(hasOwnLabels(labels));
+    assert.deepEqual(numberedFrom(1, 3), ['1', '2', '3']);
+  });
+
+  it("the numbering wins over the PDF's labels; it is read per book, and a bad value is none", () => {
+    assert.deepEqual(labelsOf(LABELS, 2, 3), ['(1)', '1', '2']);
+    assert.equal(labelsOf(LABELS, null, 7), LABELS);
+    assert.equal(printedPageOneOf({ a: 3, b: 5 }, 'b'), 5);
+    for (const bad of [undefined, null, [3], { a: 0 }, { a: 2.5 }, { a: '3' }]) assert.equal(printedPageOneOf(bad as never, 'a'), null, JSON.stringify(bad));
+    assert.equal(printedPageOneOf({ a: 3 }, null), null);
+  });
+
+  it("hidden pages are read per book from the shared list's keys", () => {
+    assert.deepEqual([...hiddenPagesOf(['a:3', 'b:4', 'a:10', 'ab:5'], 'a')].sort((x, y) => x - y), [3, 10]);
   });
 });
 

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { io as connect } from 'socket.io-client';
 import { VoiceSessions } from '../server/discord/voice-sessions';
 import { discordPlaceSchema } from '../shared/protocol';
+import { RoleClientEvent } from '../shared/roles-protocol';
 import type { DiscordStandIn } from './support/discord-stand-in';
 import { entryPointInteraction, postInteraction, tableInteraction } from './support/discord-interactions';
 import { APP, postJson, PUBLIC_URL, SECRET, startDiscordServer, type DiscordTestServer } from './support/discord-server';
@@ -204,6 +205,38 @@ describe('the tables of Discord channels', () => {
     assert.match((await ended).json.data.content, /is closed \(3 let go\)/);
     assert.deepEqual(await Promise.all(told), sockets.map(() => ({ sessionId })));
     await eventually(() => sockets.every((socket) => !socket.connected), 5000, 'every socket to be let go');
+  });
+
+  it('DS10: /table end goes by who runs the table now: its host after a hand-over and its game masters, not its creator', async () => {
+    const channel = { id: 'voice-handed', type: 2 };
+    const end = (userId: string) => interact(tableInteraction(APP, 'end', { channel, userId }));
+    await interact(tableInteraction(APP, 'start', { channel, userId: 'alice-id' }));
+    const sessionId = voice.idOf('guild-1', channel.id);
+    const at = async (name: string) => {
+      const socket = await openSocket(server.url, server.tokens.issue({ sub: `discord:${name}`, name, kind: 'discord', sessions: [sessionId] }));
+      assert.equal((await request(socket, 'join-session', sessionId)).ok, true);
+      return socket;
+    };
+    const [alice, bob, carol] = [await at('alice-id'), await at('bob-id'), await at('carol-id')];
+    const asks = async (socket: typeof alice, event: string, payload: object) => assert.equal((await request(socket, event, payload)).ok, true, event);
+    await asks(alice, RoleClientEvent.transferHost, { userId: 'discord:bob-id' });
+    // the creator, a game master after the hand-over, is made a player again: it runs nothing now
+    await asks(bob, RoleClientEvent.setRole, { userId: 'discord:alice-id', role: 'player' });
+    await asks(bob, RoleClientEvent.setRole, { userId: 'discord:carol-id', role: 'game-master' });
+
+    for (const someone of ['alice-id', 'dave-id']) {
+      const refused = await end(someone);
+      assert.match(refused.json.data.content, /^Only the table's host or game masters/, someone);
+      assert.equal(refused.json.data.flags, EPHEMERAL);
+    }
+    assert.equal(alice.connected, true, 'a refused /table end lets nobody go');
+    const closed = nextEvent(carol, 'table-closed');
+    assert.match((await end('carol-id')).json.data.content, /is closed \(3 let go\)/, 'a game master closes it');
+    assert.deepEqual(await closed, { sessionId });
+    // reopened where it was left, roles included: the host closes it as well
+    await interact(tableInteraction(APP, 'start', { channel, userId: 'dave-id' }));
+    assert.match((await end('bob-id')).json.data.content, /is closed \(0 let go\)/);
+    for (const socket of [alice, bob, carol]) socket.close();
   });
 });
 

@@ -122,6 +122,9 @@ describe('roles and game master tools in headless Chromium, three players', () =
     await textOf(people(quinn).getByRole('listitem', { name: 'Pia' }), /host/, 'Pia is host for Quinn');
     await textOf(people(quinn).getByRole('listitem', { name: 'Hana' }), /GM/, 'Hana is a game master');
     assert.equal(await hana.getByRole('button', { name: 'Hand the table to Quinn' }).count(), 0, 'only the host hands over');
+    // the book follows the roles of now, with no reload: Pia leads it, Hana follows
+    await pia.getByRole('button', { name: 'Bring everyone here' }).waitFor();
+    await hana.getByRole('button', { name: 'Bring everyone here' }).waitFor({ state: 'detached' });
   });
 
   it('GE6: the new host removes Quinn: Quinn leaves the table and the link no longer opens it', async () => {

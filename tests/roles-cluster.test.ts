@@ -49,10 +49,12 @@ describe('roles across two nodes on one PostgreSQL', () => {
       const document = nextEvent<GmDocument>(piaTab, RoleServerEvent.gmDocument);
       assert.equal((await request(piaTab, 'join-session', sessionId)).role, 'game-master');
       assert.equal((await document).revision, 0);
-      const edit = { revision: 0, notes: [{ id: 'n1', text: 'from node B' }], marks: [] };
-      assert.deepEqual(await request(piaOnB, RoleClientEvent.updateGmDocument, edit), { ok: true, revision: 1 });
-      const late = await request(host, RoleClientEvent.updateGmDocument, { ...edit, notes: [] });
-      assert.equal(late.error?.code, 'version-conflict', 'node A edits from the revision node B stored');
+      const fromB = { op: 'put-note', note: { id: 'n1', text: 'from node B' } };
+      const fromA = { op: 'put-note', note: { id: 'n2', text: 'from node A' } };
+      assert.deepEqual(await request(piaOnB, RoleClientEvent.changeGmDocument, { changes: [fromB] }), { ok: true, revision: 1 });
+      assert.deepEqual(await request(host, RoleClientEvent.changeGmDocument, { changes: [fromA] }), { ok: true, revision: 2 }, 'node A changes the revision node B stored');
+      const whole = await request(host, RoleClientEvent.getGmDocument, {});
+      assert.deepEqual(whole.document, { revision: 2, notes: [fromB.note, fromA.note], marks: [] }, 'both changes kept');
       for (const socket of [host, rexOnB, rexAgain, piaOnB, piaTab]) socket.disconnect();
     } finally {
       await a.stop();

@@ -2,17 +2,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import { encodeBinary } from '../shared/binary-codec';
+import type { GmDocumentChanged } from '../shared/gm-changes';
 import { RoleClientEvent, RoleServerEvent, type GmDocument, type TableRoles } from '../shared/roles-protocol';
 import { eventually, guest, nextEvent, openSocket, request, startTestServer, type TestServer } from './support/harness';
 import { recordFrames } from './support/raw-frames';
+import { minimalPdf, uploadPdf } from './support/table';
 
 interface Person {
   id: string;
   token: string;
   socket: Socket;
   frames: { text(): string };
-  /** The last table-roles and gm-document this socket received. */
-  seen: { roles?: TableRoles; gm?: GmDocument; removed: number };
+  /** The last table-roles and gm-document this socket received, and every gm-document-changed. */
+  seen: { roles?: TableRoles; gm?: GmDocument; changed: GmDocumentChanged[]; removed: number };
 }
 
 const SECRET_NOTE = 'the-innkeeper-is-the-vampire-7f3a';
@@ -27,9 +29,10 @@ describe('roles and game master tools over real sockets', () => {
 
   async function connect(identity: { token: string; user: { id: string } }): Promise<Person> {
     const socket = await openSocket(server.url, identity.token);
-    const seen: Person['seen'] = { removed: 0 };
+    const seen: Person['seen'] = { changed: [], removed: 0 };
     socket.on(RoleServerEvent.roles, (roles: TableRoles) => (seen.roles = roles));
     socket.on(RoleServerEvent.gmDocument, (gm: GmDocument) => (seen.gm = gm));
+    socket.on(RoleServerEvent.gmDocumentChanged, (changed: GmDocumentChanged) => seen.changed.push(changed));
     socket.on(RoleServerEvent.removed, () => seen.removed++);
     return { id: identity.user.id, token: identity.token, socket, frames: recordFrames(socket), seen };
   }
@@ -89,6 +92,33 @@ describe('roles and game master tools over real sockets', () => {
     close(people);
   });
 
+  it('R8: game masters add and remove books as the host does; a player, or a game master made a player again, may not', async () => {
+    const { sessionId, people } = await table('Hana', 'Gil', 'Quinn');
+    const [host, gil, quinn] = people as [Person, Person, Person];
+    const upload = (someone: Person, note: string) => uploadPdf(server.url, sessionId, someone.token, minimalPdf(note), `${note}.pdf`);
+    const remove = (someone: Person, pdfId: string) =>
+      fetch(`${server.url}/api/sessions/${sessionId}/pdfs/${pdfId}`, { method: 'DELETE', headers: { authorization: `Bearer ${someone.token}` } });
+    const codeOf = async (answer: Response) => ((await answer.json()) as { error: { code: string } }).error.code;
+    const books = async () => (await server.registry.get(sessionId)).table.snapshot().pdfs.map((pdf) => pdf.name);
+
+    assert.equal(await codeOf(await upload(gil, 'R8 early')), 'not-host', 'a player adds no book');
+    assert.equal((await request(host.socket, RoleClientEvent.setRole, { userId: gil.id, role: 'game-master' })).ok, true);
+    const added = await upload(gil, 'R8 gm');
+    assert.equal(added.status, 201);
+    const book = (await added.json()) as { id: string };
+    const hostBook = (await (await upload(host, 'R8 host')).json()) as { id: string };
+    assert.deepEqual(await books(), ['R8 gm.pdf', 'R8 host.pdf']);
+
+    assert.equal(await codeOf(await remove(quinn, book.id)), 'not-host', 'a player removes no book');
+    assert.equal((await remove(gil, hostBook.id)).status, 204, "a game master removes the host's book too");
+    assert.deepEqual(await books(), ['R8 gm.pdf']);
+    assert.equal((await request(host.socket, RoleClientEvent.setRole, { userId: gil.id, role: 'player' })).ok, true);
+    assert.equal(await codeOf(await remove(gil, book.id)), 'not-host', 'a game master made a player again no longer may');
+    assert.equal(await codeOf(await upload(gil, 'R8 late')), 'not-host');
+    assert.deepEqual(await books(), ['R8 gm.pdf']);
+    close(people);
+  });
+
   it('R3: a removed member is refused on join and on every event, and all their sockets leave the table', async () => {
     const { sessionId, people } = await table('Hana', 'Rex', 'Pia');
     const [host, rex, pia] = people as [Person, Person, Person];
@@ -119,12 +149,26 @@ describe('roles and game master tools over real sockets', () => {
   it('R4: game master notes and hidden marks never reach a player: not in join, deltas, missing updates or table state', async () => {
     const { sessionId, people } = await table('Hana', 'Pia');
     const [host, pia] = people as [Person, Person];
-    const gmEdit = { revision: 0, notes: [{ id: 'n1', text: SECRET_NOTE }], marks: [{ id: 'm1', pdfId: 'book', pageNum: 3, x: 0.5, y: 0.5, text: SECRET_MARK }] };
-    assert.equal(await refusal(pia.socket, RoleClientEvent.updateGmDocument, gmEdit), 'forbidden');
-    const ack = await request(host.socket, RoleClientEvent.updateGmDocument, gmEdit);
+    const gmEdit = {
+      changes: [
+        { op: 'put-note', note: { id: 'n1', text: SECRET_NOTE } },
+        { op: 'put-mark', mark: { id: 'm1', pdfId: 'book', pageNum: 3, x: 0.5, y: 0.5, text: SECRET_MARK } },
+      ],
+    };
+    assert.equal(await refusal(pia.socket, RoleClientEvent.changeGmDocument, gmEdit), 'forbidden');
+    assert.equal(await refusal(pia.socket, RoleClientEvent.getGmDocument, {}), 'forbidden');
+    const ack = await request(host.socket, RoleClientEvent.changeGmDocument, gmEdit);
     assert.deepEqual(ack, { ok: true, revision: 1 });
-    await eventually(() => host.seen.gm?.revision === 1, 5000, 'the host sees its document');
-    assert.equal(await refusal(host.socket, RoleClientEvent.updateGmDocument, gmEdit), 'version-conflict', 'an edit of an old revision');
+    await eventually(() => host.seen.changed.length === 1, 5000, 'the host sees its change');
+    assert.deepEqual(host.seen.changed[0], { revision: 1, ...gmEdit });
+    // typing on in a note sends that note: the mark is not sent again, and nothing conflicts
+    const typed = { op: 'put-note', note: { id: 'n1', text: `${SECRET_NOTE} typed on` } };
+    assert.deepEqual(await request(host.socket, RoleClientEvent.changeGmDocument, { changes: [typed] }), { ok: true, revision: 2 });
+    await eventually(() => host.seen.changed.length === 2, 5000, 'the host sees the second change');
+    assert.deepEqual(host.seen.changed[1], { revision: 2, changes: [typed] });
+    assert.equal(host.frames.text().split(SECRET_MARK).length - 1, 1, 'the mark crossed the socket once');
+    const whole = await request(host.socket, RoleClientEvent.getGmDocument, {});
+    assert.deepEqual(whole.document, { revision: 2, notes: [typed.note], marks: [gmEdit.changes[1]!.mark] });
     // everything a player can ask for: edits, deltas, a rejoin with deltas and table state, a full state
     await request(host.socket, 'update-game-state', { updates: { hp: 3 } });
     await request(pia.socket, 'update-game-state', { updates: { mp: 4 } });
@@ -148,10 +192,10 @@ describe('roles and game master tools over real sockets', () => {
     assert.ok(host.frames.text().includes(SECRET_NOTE), 'the host did receive its note (the check can see it)');
     // promoted, a player gets it; made a player again, no later revision reaches them
     await request(host.socket, RoleClientEvent.setRole, { userId: pia.id, role: 'game-master' });
-    await eventually(() => pia.seen.gm?.notes[0]?.text === SECRET_NOTE, 5000, 'the document for the new game master');
+    await eventually(() => pia.seen.gm?.notes[0]?.text === typed.note.text, 5000, 'the document for the new game master');
     await request(host.socket, RoleClientEvent.setRole, { userId: pia.id, role: 'player' });
     await eventually(() => pia.seen.roles?.gameMasters.length === 0, 5000, 'made a player again');
-    await request(host.socket, RoleClientEvent.updateGmDocument, { ...gmEdit, revision: 1, notes: [{ id: 'n2', text: 'later-secret-4e1d' }] });
+    await request(host.socket, RoleClientEvent.changeGmDocument, { changes: [{ op: 'put-note', note: { id: 'n2', text: 'later-secret-4e1d' } }] });
     await request(host.socket, 'update-game-state', { updates: { hp: 9 } });
     await eventually(() => pia.frames.text().includes('"hp":'), 5000, 'a later delta');
     assert.equal(pia.frames.text().includes('later-secret-4e1d'), false);

@@ -13,6 +13,15 @@ const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch:
 const rendered = (page: Page, expected: RegExp, what: string) =>
   until(() => page.locator('.page-stage').getAttribute('data-rendered', { timeout: 1000 }), (value) => expected.test(value ?? ''), what, 15_000);
 
+/** Every text the lobby's import progress shows, kept by the page as it changes: the steps go by fast on loopback. */
+const RECORD_IMPORT_PROGRESS = `
+  window.importProgressSeen = [];
+  new MutationObserver(() => {
+    const shown = document.querySelector('[aria-label="Import progress"]');
+    if (shown) window.importProgressSeen.push(shown.textContent);
+  }).observe(document, { childList: true, subtree: true, characterData: true });
+`;
+
 const sessionOf = (page: Page) => /\/t\/([A-Za-z0-9_-]+)$/.exec(page.url())?.[1] ?? '';
 
 describe("the table's data and its rough edges, in headless Chromium with two players", () => {
@@ -29,7 +38,7 @@ describe("the table's data and its rough edges, in headless Chromium with two pl
     e2e = await startE2eTable();
     host = await player(e2e.browser, 'Hana', e2e.server.url);
     link = await createTable(host);
-    guest = await player(e2e.browser, 'Gil', link);
+    guest = await player(e2e.browser, 'Gil', link, { initScript: RECORD_IMPORT_PROGRESS });
     await guest.waitForURL(link);
     const file = path.join(ARTIFACTS, 'table-data.pdf');
     await writeFile(file, await samplePdf(2, 0, 'Data'));
@@ -62,15 +71,20 @@ describe("the table's data and its rough edges, in headless Chromium with two pl
     for (const page of [host, guest]) await page.getByRole('button', { name: 'Move', exact: true }).click();
   });
 
-  it('T2: the exported file imported by the guest makes a new table with the same CRC, layers and book', async () => {
+  it('T2: the export downloads by link; imported by the guest with its progress shown, it makes a new table with the same CRC, layers and book', async () => {
     const original = sessionOf(host);
     const [download] = await Promise.all([host.waitForEvent('download'), host.getByRole('button', { name: 'Export the table' }).click()]);
+    assert.match(download.url(), /\/api\/sessions\/[A-Za-z0-9_-]+\/export\?access=/, 'the browser downloads from the server, not a Blob of the page');
     const file = path.join(ARTIFACTS, 'exported.gbtable');
     await download.saveAs(file);
     await guest.getByRole('button', { name: 'Leave the table' }).click();
     await guest.getByLabel('Import a table file').setInputFiles(file);
     await guest.waitForURL((url) => /\/t\//.test(url.pathname) && !url.pathname.endsWith(original));
     await rendered(guest, /\/1@1$/, 'the imported book renders');
+    const seen = await guest.evaluate(() => (window as unknown as { importProgressSeen: string[] }).importProgressSeen);
+    for (const step of [/Sending the file|File sent/, /Books stored and checked: 1 of 1/, /Making the table/]) {
+      assert.ok(seen.some((text) => step.test(text)), `the import progress showed ${step}: ${JSON.stringify(seen)}`);
+    }
     await until(() => overlayColour(guest, 200, 200), (c) => c.endsWith(',255'), 'the token in the imported table');
     const [from, to] = await Promise.all([original, sessionOf(guest)].map(async (id) => (await e2e.server.registry.get(id)).fullState()));
     assert.equal(to!.crc, from!.crc);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DiceRoll } from '../shared/dice';
+import { ProtocolError } from '../shared/errors';
+import { applyGmChanges } from '../shared/gm-changes';
 import { applyEdit, changeToken, invertEdit, readLayers, tokenAt, type Token } from '../activity/src/book/layer-items';
 import { restoreItem, takeItem, type Item, type RemovedItem } from '../activity/src/model/collection';
 import { newRolls, ROLL_NEWS_MS } from '../activity/src/model/dice-log';
@@ -72,5 +74,29 @@ describe("the table's data in the activity: pure parts", () => {
     assert.match(linkProblemText(new TableError('network', 'down')), /could not be reached/);
     assert.match(inviteProblemText(new TableError('forbidden', 'this join link is not valid or has expired')), /cannot be used: this join link is not valid or has expired\. Ask/);
     assert.match(inviteProblemText(new TableError('timeout', 'slow')), /could not be reached/);
+  });
+});
+
+describe("the game masters' document, changed path by path", () => {
+  const note = (id: string, text: string) => ({ id, text });
+  const mark = { id: 'm1', pdfId: 'book', pageNum: 2, x: 0.5, y: 0.5, text: 'trapdoor' };
+
+  it('a put adds an item or replaces the one of its id in place; a remove takes it out; the others stay as they were', () => {
+    const start = { notes: [note('a', 'one'), note('b', 'two')], marks: [] };
+    const next = applyGmChanges(start, [
+      { op: 'put-note', note: note('a', 'one, typed on') },
+      { op: 'put-note', note: note('c', 'three') },
+      { op: 'put-mark', mark },
+      { op: 'remove-note', id: 'b' },
+    ]);
+    assert.deepEqual(next, { notes: [note('a', 'one, typed on'), note('c', 'three')], marks: [mark] });
+    assert.deepEqual(applyGmChanges(next, [{ op: 'remove-mark', id: 'm1' }, { op: 'remove-note', id: 'nobody' }]).marks, []);
+    assert.deepEqual(start.notes.map((n) => n.text), ['one', 'two'], 'the document given is not changed');
+  });
+
+  it('past the limits nothing is applied and the error is too-large', () => {
+    const full = { notes: Array.from({ length: 500 }, (_, i) => note(`n${i}`, '')), marks: [] };
+    assert.throws(() => applyGmChanges(full, [{ op: 'put-note', note: note('one-more', '') }]), (error: unknown) => error instanceof ProtocolError && error.code === 'too-large');
+    assert.equal(applyGmChanges(full, [{ op: 'put-note', note: note('n3', 'edited') }]).notes.length, 500, 'an edit of one of them is fine');
   });
 });

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { PdfData, PdfRemoved } from '../shared/layers-protocol';
-import { TABLE_FILE_MEDIA_TYPE, type ImportedTable } from '../shared/table-file';
+import { IMPORT_PROGRESS_MEDIA_TYPE, TABLE_FILE_MEDIA_TYPE, type ImportedTable, type ImportLine, type TableFileLink } from '../shared/table-file';
 import { nextEvent, request, startTestServer, type TestServer } from './support/harness';
 import { closeAll, join, minimalPdf, player, tableOf, uploadPdf, type Player } from './support/table';
 
@@ -134,5 +134,61 @@ describe('a table as one file: export, import, removing a book (SQLite)', () => 
     assert.ok(files.includes(`${one.sha256}.pdf`), 'a book another table holds stays');
     assert.ok(!files.includes(`${two.sha256}.pdf`), 'a book no table holds is collected');
     closeAll([...players, ...other.players, late]);
+  });
+  it('X4: a member gets a short-lived export link the browser downloads by itself; it opens that table\'s export only', async () => {
+    const { sessionId, players, books } = await furnishedTable('X4');
+    const [host, guestPlayer] = players as [Player, Player];
+    const other = await tableOf(server.url, 'other host');
+    const linkOf = (id: string, someone: Player) => fetch(`${server.url}/api/sessions/${id}/export-link`, { method: 'POST', headers: bearer(someone) });
+    assert.equal(await errorCode(await linkOf(other.sessionId, guestPlayer)), 'not-in-session', 'no link to a table one is not at');
+    assert.equal((await fetch(`${server.url}/api/sessions/${sessionId}/export-link`, { method: 'POST' })).status, 401);
+    const link = (await (await linkOf(sessionId, guestPlayer)).json()) as TableFileLink;
+    assert.match(link.url, new RegExp(`^/api/sessions/${sessionId}/export\\?access=`));
+    assert.ok(link.expiresAt > Date.now());
+
+    const byLink = await fetch(`${server.url}${link.url}`);
+    assert.equal(byLink.status, 200, 'no header needed');
+    assert.match(byLink.headers.get('content-disposition') ?? '', /^attachment; filename="table-/);
+    const viaLink = Buffer.from(await byLink.arrayBuffer());
+    const viaHeader = Buffer.from(await (await exportOf(sessionId, guestPlayer)).arrayBuffer());
+    const headerOf = (file: Buffer) => ({ ...JSON.parse(file.subarray(0, file.indexOf(10)).toString()), exportedAt: 0 });
+    assert.deepEqual(headerOf(viaLink), headerOf(viaHeader), 'the same file as with the header');
+    assert.equal(viaLink.length, viaHeader.length);
+
+    const access = new URL(link.url, server.url).searchParams.get('access')!;
+    const elsewhere = await fetch(`${server.url}/api/sessions/${other.sessionId}/export?access=${encodeURIComponent(access)}`);
+    assert.equal(await errorCode(elsewhere), 'unauthorized', "the link does not open another table's export");
+    const asPdf = await fetch(`${server.url}/api/sessions/${sessionId}/pdfs/${books[0]!.id}?access=${encodeURIComponent(access)}`);
+    assert.equal(await errorCode(asPdf), 'unauthorized', 'nor a book of this table');
+    const forged = await fetch(`${server.url}/api/sessions/${sessionId}/export?access=${encodeURIComponent(access.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))}`);
+    assert.equal(forged.status, 401);
+    closeAll([host, guestPlayer, ...other.players]);
+  });
+
+  it('X5: an import asked for its progress answers each step as a line: every book stored and checked, the table made, then the table', async () => {
+    const { sessionId, players } = await furnishedTable('X5');
+    const file = new Uint8Array(await (await exportOf(sessionId, players[0]!)).arrayBuffer());
+    const newcomer = await player(server.url, 'newcomer');
+    const withProgress = (body: Uint8Array) =>
+      fetch(`${server.url}/api/tables/import`, { method: 'POST', headers: { ...bearer(newcomer), 'content-type': TABLE_FILE_MEDIA_TYPE, accept: IMPORT_PROGRESS_MEDIA_TYPE }, body: new Uint8Array(body) });
+    const answer = await withProgress(file);
+    assert.equal(answer.status, 200);
+    assert.equal(answer.headers.get('content-type'), IMPORT_PROGRESS_MEDIA_TYPE);
+    const lines = (await answer.text()).trim().split('\n').map((line) => JSON.parse(line) as ImportLine);
+    const imported = lines.at(-1) as { imported: ImportedTable };
+    assert.deepEqual(lines.slice(0, -1), [{ step: 'book', done: 1, of: 2 }, { step: 'book', done: 2, of: 2 }, { step: 'table' }]);
+    const original = await join(players[0]!, sessionId);
+    assert.equal(imported.imported.crc, original.crc);
+    assert.equal((await join(newcomer, imported.imported.sessionId)).crc, original.crc);
+    // a refusal after the answer began comes as its last line, and makes no table
+    const damaged = file.slice();
+    const at = damaged.length - 10;
+    damaged[at] = damaged[at]! ^ 0xff;
+    const refused = (await (await withProgress(damaged)).text()).trim().split('\n').map((line) => JSON.parse(line) as ImportLine);
+    const last = refused.at(-1) as { error: { code: string; message: string } };
+    assert.equal(last.error.code, 'invalid-payload');
+    assert.match(last.error.message, /SHA-256/);
+    assert.ok(!refused.some((line) => 'step' in line && line.step === 'table'), 'no table made');
+    closeAll([...players, newcomer]);
   });
 });

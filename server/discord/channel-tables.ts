@@ -65,6 +65,8 @@ export class ServerChannelTables implements ChannelTables {
   }
 }
 
+/** Who runs the table now, from its roles: not its creator (`meta.hostId`), who may have handed it over. */
 function tableOf(session: GameSession): TableOfChannel {
-  return { hostId: discordIdOf(session.meta.hostId) };
+  const { hostId, gameMasters } = session.table.roles;
+  return { hostId: discordIdOf(hostId), gameMasterIds: gameMasters.map(discordIdOf).filter((id): id is string => id !== null) };
 }

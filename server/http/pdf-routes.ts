@@ -4,9 +4,11 @@ import { pdfIdSchema, TableServerEvent, type PdfData, type PdfLink, type PdfRemo
 import { sessionIdSchema } from '../../shared/protocol';
 import type { AccessLinks } from './access-links';
 import type { GameSession } from '../sessions/game-session';
-import { bearerToken, requireUser, userOf } from './http-auth';
+import { requireUser, userOf } from './http-auth';
 import { protocolErrors } from './http-errors';
 import { sessionIdOf } from './http-params';
+import { requireStaff } from '../sessions/role-rules';
+import { readerOf } from './reader-auth';
 import type { Logger } from '../logger';
 import { sendPdfBytes } from '../table/pdf-range';
 import { receivePdf, type ReceivedPdf } from '../table/pdf-upload';
@@ -36,7 +38,7 @@ export interface PdfRoutesOptions {
  */
 const CACHE_CONTROL = 'private, max-age=31536000, immutable, no-transform';
 
-/** The PDFs of a session over HTTP: upload by the host, reads by members, viewer links. */
+/** The PDFs of a session over HTTP: upload and removal by the host and game masters, reads by members, viewer links. */
 export function createPdfRoutes(options: PdfRoutesOptions): Router {
   const router = Router();
   const auth = requireUser(options.tokens);
@@ -44,7 +46,7 @@ export function createPdfRoutes(options: PdfRoutesOptions): Router {
   router.post('/api/sessions/:sessionId/pdfs', auth, async (req, res) => {
     const user = userOf(res);
     const session = await options.registry.get(sessionIdOf(req));
-    if (session.roleOf(user.id) !== 'host') throw new ProtocolError('not-host', 'only the host of the session may add PDFs');
+    requireStaff(session.table.roles, user.id, 'add books');
     const received = await receivePdf(req, options.files, options.maxPdfBytes);
     try {
       const { pdf, added } = await session.exclusive(() => addPdf(session, received, user, options));
@@ -57,7 +59,7 @@ export function createPdfRoutes(options: PdfRoutesOptions): Router {
 
   router.get('/api/sessions/:sessionId/pdfs/:pdfId', async (req, res) => {
     // who asks, before the session is looked up: a stranger learns nothing of which tables exist
-    const reader = readerOf(req, options);
+    const reader = pdfReaderOf(req, options);
     const session = await options.registry.get(sessionIdOf(req));
     const pdf = memberPdf(session, reader, pdfIdOf(req));
     const etag = `"${pdf.sha256}"`;
@@ -72,7 +74,7 @@ export function createPdfRoutes(options: PdfRoutesOptions): Router {
 
   router.delete('/api/sessions/:sessionId/pdfs/:pdfId', auth, async (req, res) => {
     const session = await options.registry.get(sessionIdOf(req));
-    if (session.roleOf(userOf(res).id) !== 'host') throw new ProtocolError('not-host', 'only the host of the session may remove a book');
+    requireStaff(session.table.roles, userOf(res).id, 'remove a book');
     await session.exclusive(() => removePdf(session, pdfIdOf(req), options));
     res.status(204).end();
     // the bytes go as for an expired table: when no record of any table names them
@@ -82,7 +84,7 @@ export function createPdfRoutes(options: PdfRoutesOptions): Router {
   router.post('/api/sessions/:sessionId/pdfs/:pdfId/link', auth, async (req, res) => {
     const session = await options.registry.get(sessionIdOf(req));
     const pdf = memberPdf(session, userOf(res).id, pdfIdOf(req));
-    const { access, expiresAt } = options.links.issue({ userId: userOf(res).id, sessionId: session.id, pdfId: pdf.id });
+    const { access, expiresAt } = options.links.issue({ userId: userOf(res).id, sessionId: session.id, resource: pdf.id });
     res.json({ url: `${pdf.url}?access=${encodeURIComponent(access)}`, expiresAt } satisfies PdfLink);
   });
 
@@ -123,20 +125,11 @@ function memberPdf(session: GameSession, userId: string, pdfId: string): PdfData
   return pdf;
 }
 
-/** Who reads: the bearer of a token, or of an `?access=` link made for this session and PDF. */
-function readerOf(req: Request, options: PdfRoutesOptions): string {
-  const { access } = req.query;
-  if (typeof access === 'string') {
-    const sessionId = sessionIdSchema.safeParse(req.params.sessionId);
-    const pdfId = pdfIdSchema.safeParse(req.params.pdfId);
-    // no link is made for ids that are not well-formed: refused alike, whether the table exists or not
-    const userId = sessionId.success && pdfId.success ? options.links.verify(access, { sessionId: sessionId.data, pdfId: pdfId.data }) : null;
-    if (userId === null) throw new ProtocolError('unauthorized', 'the access link is not valid or has expired');
-    return userId;
-  }
-  const claims = options.tokens.verify(bearerToken(req));
-  if (!claims) throw new ProtocolError('unauthorized', 'send Authorization: Bearer <token> or use an access link');
-  return claims.sub;
+/** Who reads a PDF: the bearer of a token, or of an `?access=` link made for this session and PDF. */
+function pdfReaderOf(req: Request, options: PdfRoutesOptions): string {
+  const sessionId = sessionIdSchema.safeParse(req.params.sessionId);
+  const pdfId = pdfIdSchema.safeParse(req.params.pdfId);
+  return readerOf(req, options, sessionId.success && pdfId.success ? { sessionId: sessionId.data, resource: pdfId.data } : null);
 }
 
 /** The book goes from the store (with its pages' layers), then from the table, then from everyone's screen. */

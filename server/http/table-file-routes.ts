@@ -1,18 +1,19 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { ProtocolError } from '../../shared/errors';
-import { TABLE_FILE_MEDIA_TYPE } from '../../shared/table-file';
+import { sessionIdSchema } from '../../shared/protocol';
+import { IMPORT_PROGRESS_MEDIA_TYPE, TABLE_FILE_MEDIA_TYPE, type ImportLine, type TableFileLink } from '../../shared/table-file';
 import type { Logger } from '../logger';
 import type { SessionRegistry } from '../sessions/session-registry';
-import type { TokenService } from '../auth/tokens';
 import { exportHeader, writeTableFile } from '../table/table-export';
 import { importTable, type TableImportOptions } from '../table/table-import';
+import { TABLE_FILE_RESOURCE } from './access-links';
 import { requireUser, userOf } from './http-auth';
 import { protocolErrors } from './http-errors';
 import { sessionIdOf } from './http-params';
+import { readerOf, type ReaderAuth } from './reader-auth';
 
-export interface TableFileRoutesOptions extends TableImportOptions {
+export interface TableFileRoutesOptions extends TableImportOptions, ReaderAuth {
   registry: SessionRegistry;
-  tokens: TokenService;
   /** Counts a table made by an import against the creation limits; throws `rate-limited`. */
   takeTable: (req: Request, userId: string) => void;
   logger: Logger;
@@ -23,8 +24,19 @@ export function createTableFileRoutes(options: TableFileRoutesOptions): Router {
   const router = Router();
   const auth = requireUser(options.tokens);
 
-  router.get('/api/sessions/:sessionId/export', auth, async (req, res) => {
+  // a link, so that the browser downloads the stream to disk itself instead of a page holding it
+  router.post('/api/sessions/:sessionId/export-link', auth, async (req, res) => {
     const { id: userId } = userOf(res);
+    const session = await options.registry.get(sessionIdOf(req));
+    if (!session.isMember(userId)) throw new ProtocolError('not-in-session', 'only members of the table may export it');
+    const { access, expiresAt } = options.links.issue({ userId, sessionId: session.id, resource: TABLE_FILE_RESOURCE });
+    res.json({ url: `/api/sessions/${encodeURIComponent(session.id)}/export?access=${encodeURIComponent(access)}`, expiresAt } satisfies TableFileLink);
+  });
+
+  router.get('/api/sessions/:sessionId/export', async (req, res) => {
+    // who asks, before the session is looked up: a stranger learns nothing of which tables exist
+    const sessionId = sessionIdSchema.safeParse(req.params.sessionId);
+    const userId = readerOf(req, options, sessionId.success ? { sessionId: sessionId.data, resource: TABLE_FILE_RESOURCE } : null);
     const session = await options.registry.get(sessionIdOf(req));
     if (!session.isMember(userId)) throw new ProtocolError('not-in-session', 'only members of the table may export it');
     // in the session's turn: the state, layers and books of one moment
@@ -49,10 +61,30 @@ export function createTableFileRoutes(options: TableFileRoutesOptions): Router {
     }
     const host = userOf(res);
     options.takeTable(req, host.id);
+    if (req.get('accept') === IMPORT_PROGRESS_MEDIA_TYPE) return importWithProgress(req, res, options);
     const imported = await importTable(req, host, options);
     res.status(201).json(imported);
   });
 
   router.use(protocolErrors(options.logger));
   return router;
+}
+
+/**
+ * The import answered as it goes (docs/table-file.md): `200` at once, then one JSON line per
+ * step, then `{ imported }` or `{ error }`. A refusal comes in the body: the status is sent already.
+ */
+async function importWithProgress(req: Request, res: Response, options: TableFileRoutesOptions): Promise<void> {
+  res.status(200).set({ 'Content-Type': IMPORT_PROGRESS_MEDIA_TYPE, 'Cache-Control': 'no-store' });
+  res.flushHeaders();
+  const say = (line: ImportLine) => res.write(`${JSON.stringify(line)}\n`);
+  try {
+    say({ imported: await importTable(req, userOf(res), options, say) });
+  } catch (error) {
+    if (!(error instanceof ProtocolError)) options.logger.error({ err: error }, 'table import failed');
+    say({ error: error instanceof ProtocolError ? error.toBody() : { code: 'internal', message: 'the import failed on the server' } });
+    // the rest of a refused file is read and dropped, so the browser's upload ends and it reads the answer
+    if (!req.complete) req.resume();
+  }
+  res.end();
 }

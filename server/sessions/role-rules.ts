@@ -20,6 +20,14 @@ export function isRemoved(roles: TableRoles, userId: string): boolean {
   return roles.removed.includes(userId);
 }
 
+/**
+ * Books (adding one, removing one with its layers) are run by the host and the game masters alike:
+ * a co-host prepares the next scene's book while the host plays. `not-host` stays the stable code.
+ */
+export function requireStaff(roles: TableRoles, actor: string, what: string): void {
+  if (!isStaff(roles, actor)) throw new ProtocolError('not-host', `only the host and game masters may ${what}`);
+}
+
 function requireHost(roles: TableRoles, actor: string, what: string): void {
   if (actor !== roles.hostId) throw new ProtocolError('not-host', `only the host may ${what}`);
 }

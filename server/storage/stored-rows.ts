@@ -2,7 +2,7 @@ import type { Delta } from '../../shared/diff';
 import type { JsonObject } from '../../shared/json';
 import { pageViewSchema, type PageView } from '../../shared/layers-protocol';
 import type { GameStateDelta } from '../../shared/protocol';
-import { tableRolesSchema, updateGmDocumentSchema, type GmDocument, type TableRoles } from '../../shared/roles-protocol';
+import { tableRolesSchema, gmDocumentSchema, type GmDocument, type TableRoles } from '../../shared/roles-protocol';
 import type { PdfRecord } from './pdf-store';
 import type { Snapshot } from './session-store';
 
@@ -39,7 +39,7 @@ export function toRoles(stored: string | null | undefined): TableRoles | null {
 
 /** A stored game master document (JSON), or null. */
 export function toGmDocument(stored: string | null | undefined): GmDocument | null {
-  return parseStored(stored, updateGmDocumentSchema);
+  return parseStored(stored, gmDocumentSchema);
 }
 
 function parseStored<T>(stored: string | null | undefined, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }): T | null {

@@ -1,6 +1,6 @@
 import { ProtocolError } from '../../shared/errors';
 import type { Sender } from '../../shared/layers-protocol';
-import { tableFileHeaderSchema, type ImportedTable, type TableFileHeader } from '../../shared/table-file';
+import { tableFileHeaderSchema, type ImportedTable, type ImportStep, type TableFileHeader } from '../../shared/table-file';
 import type { Logger } from '../logger';
 import type { GameSession } from '../sessions/game-session';
 import type { SessionRegistry } from '../sessions/session-registry';
@@ -24,14 +24,24 @@ export interface TableImportOptions {
  * Makes a new table of `host` from a table file (shared/table-file.ts) read from `source` as it
  * arrives. Everything is checked before the table exists (the header against its schema, each
  * book's bytes against its size and SHA-256, nothing after the last one): a bad file makes no table.
+ * `onStep` hears each step as it is taken, for the importer's progress.
  */
-export async function importTable(source: AsyncIterable<Buffer | Uint8Array>, host: Sender, options: TableImportOptions): Promise<ImportedTable> {
+export async function importTable(
+  source: AsyncIterable<Buffer | Uint8Array>,
+  host: Sender,
+  options: TableImportOptions,
+  onStep: (step: ImportStep) => void = () => {},
+): Promise<ImportedTable> {
   const reader = new StreamReader(source);
   const header = parseHeader(await reader.readLine(options.maxHeaderBytes), options.maxPdfBytes);
   const saved: SavedPdf[] = [];
   try {
-    for (const pdf of header.pdfs) await savePdf(reader, pdf, options.files, saved);
+    for (const pdf of header.pdfs) {
+      await savePdf(reader, pdf, options.files, saved);
+      onStep({ step: 'book', done: saved.length, of: header.pdfs.length });
+    }
     if (!(await reader.atEnd())) throw new ProtocolError('invalid-payload', 'the file goes on after its last PDF');
+    onStep({ step: 'table' });
     const session = await options.registry.create(host.id, header.state);
     await session.exclusive(() => fillTable(session, header, host, options));
     const { version, crc } = session.fullState();

@@ -1,16 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import { ProtocolError } from '../../shared/errors';
-import {
-  claimTableSchema,
-  memberSchema,
-  RoleClientEvent,
-  RoleServerEvent,
-  setRoleSchema,
-  updateGmDocumentSchema,
-  type GmDocument,
-  type TableRoles,
-  type UpdateGmDocument,
-} from '../../shared/roles-protocol';
+import { applyGmChanges, changeGmDocumentSchema, type ChangeGmDocument, type GmDocumentChanged } from '../../shared/gm-changes';
+import { claimTableSchema, getGmDocumentSchema, memberSchema, RoleClientEvent, RoleServerEvent, setRoleSchema, type GmDocument, type TableRoles } from '../../shared/roles-protocol';
 import type { z } from 'zod';
 import { RateLimiter } from '../limits/rate-limiter';
 import type { Logger } from '../logger';
@@ -45,7 +36,7 @@ export interface RoleContext {
 
 /**
  * Who runs the table (set-role, transfer-host, remove-member, claim-table) and the game masters'
- * document (update-gm-document). Each change is checked against the roles in the session's
+ * document (change-gm-document, get-gm-document). Each change is checked against the roles in the session's
  * turn, stored, and only then applied and sent (docs/security.md, "Roles").
  */
 export function registerRoleHandlers(socket: Socket, user: SocketUser, context: RoleContext, on: Register): void {
@@ -89,8 +80,14 @@ export function registerRoleHandlers(socket: Socket, user: SocketUser, context: 
       return withClaim(session.table.roles, user.id, circumstances);
     }),
   );
-  on(RoleClientEvent.updateGmDocument, updateGmDocumentSchema, (update: UpdateGmDocument) =>
-    inTurn(async (session) => ({ revision: (await storeGmDocument(session, user.id, update, context)).revision })),
+  on(RoleClientEvent.changeGmDocument, changeGmDocumentSchema, ({ changes }: ChangeGmDocument) =>
+    inTurn(async (session) => ({ revision: (await storeGmChanges(session, user.id, changes, context)).revision })),
+  );
+  on(RoleClientEvent.getGmDocument, getGmDocumentSchema, () =>
+    inTurn(async (session) => {
+      requireGameMaster(session, user.id);
+      return { document: session.table.gm };
+    }),
   );
 }
 
@@ -109,17 +106,21 @@ async function storeRoles(session: GameSession, next: TableRoles, context: RoleC
   context.channel.share(session.id, { kind: 'roles' });
 }
 
-/** A game master's edit of their document, from the revision they hold: a later one is refused. */
-async function storeGmDocument(session: GameSession, userId: string, update: UpdateGmDocument, context: RoleContext): Promise<GmDocument> {
+function requireGameMaster(session: GameSession, userId: string): void {
   if (!isStaff(session.table.roles, userId)) throw new ProtocolError('forbidden', 'only the host and game masters see and edit their notes');
+}
+
+/**
+ * A game master's changes, applied to the document as stored now and made its next revision.
+ * The game masters' room gets the changes only, not the document: an edit of one note sends that note.
+ */
+async function storeGmChanges(session: GameSession, userId: string, changes: GmDocumentChanged['changes'], context: RoleContext): Promise<GmDocument> {
+  requireGameMaster(session, userId);
   const current = session.table.gm;
-  if (update.revision !== current.revision) {
-    throw new ProtocolError('version-conflict', `the document is at revision ${current.revision}: edit that one`);
-  }
-  const next: GmDocument = { revision: current.revision + 1, notes: update.notes, marks: update.marks };
+  const next: GmDocument = { revision: current.revision + 1, ...applyGmChanges(current, changes) };
   await stored(() => context.tables.stores.roles.saveGmDocument(session.id, next), context, session.id);
   session.table.gm = next;
-  context.io.to(gmRoomOf(session.id)).emit(RoleServerEvent.gmDocument, next);
+  context.io.to(gmRoomOf(session.id)).emit(RoleServerEvent.gmDocumentChanged, { revision: next.revision, changes } satisfies GmDocumentChanged);
   context.channel.share(session.id, { kind: 'gm-document', document: next });
   return next;
 }

@@ -55,12 +55,17 @@ export interface SearchProgress {
 
 /**
  * Reads the pages' text one after another, reporting each hit as it is found. This fetches the
- * pages it reads (the whole book, for a search to the end): only on the player's asking.
+ * pages it reads (the whole book, for a search to the end): only on the player's asking. The
+ * pages in `skip` (hidden from this player) are neither read nor reported.
  */
-export async function searchBook(pdf: PDFDocumentProxy, query: string, progress: SearchProgress): Promise<void> {
+export async function searchBook(pdf: PDFDocumentProxy, query: string, skip: ReadonlySet<number>, progress: SearchProgress): Promise<void> {
   const pattern = searchPattern(query);
   if (!pattern) return;
   for (let page = 1; page <= pdf.numPages && !progress.cancelled(); page++) {
+    if (skip.has(page)) {
+      progress.onPage(page);
+      continue;
+    }
     const content = await (await pdf.getPage(page)).getTextContent();
     const hit = findOnPage(page, linesOf(content.items), pattern);
     if (hit && !progress.cancelled()) progress.onHit(hit);

@@ -8,23 +8,25 @@ import {
   readTurnOrder,
   toggledPage,
   toJson,
-  withGmNoteText,
   withoutTurnTaker,
   withTurnTaker,
 } from '../model/table-roles';
-import { HIDDEN_PAGES_KEY, TURN_ORDER_KEY, type GmNote } from '../../../shared/roles-protocol';
+import { HIDDEN_PAGES_KEY, PRINTED_PAGE_ONE_KEY, TURN_ORDER_KEY, type GmNote } from '../../../shared/roles-protocol';
+import { isJsonObject } from '../../../shared/json';
+import { printedPageOneOf } from '../book/page-labels';
 import { useBook } from '../store/book-store';
 import { useGm } from '../store/gm-store';
 import { useTable } from '../store/table-store';
 import { Icon } from './Icon';
 
-/** The game masters' tools: private notes, hidden marks, the turn order, hiding a page. Only they see it. */
+/** The game masters' tools: private notes, hidden marks, the turn order, hiding a page, page numbering. Only they see it. */
 export function GmPanel() {
   return (
     <div className="panel-body gm-panel">
       <h2 className="panel-title">Game master</h2>
       <TurnOrder />
       <PageVisibility />
+      <PageNumbering />
       <PrivateNotes />
       <HiddenMarks />
     </div>
@@ -33,12 +35,12 @@ export function GmPanel() {
 
 function PrivateNotes() {
   const notes = useGm((s) => s.gm?.notes ?? []);
-  const { editGm } = useGm.getState();
+  const { changeGm } = useGm.getState();
   return (
     <section className="card" aria-label="Private notes">
       <div className="panel-head">
         <h3 className="small-caps">Private notes</h3>
-        <button className="accent" onClick={() => void editGm((doc) => ({ ...doc, notes: [...doc.notes, newGmNote()] }))}>
+        <button className="accent" onClick={() => void changeGm({ op: 'put-note', note: newGmNote() })}>
           + GM note
         </button>
       </div>
@@ -50,14 +52,14 @@ function PrivateNotes() {
   );
 }
 
-/** Saved when it loses focus: the document is replaced whole, one revision at a time. */
+/** Saved when it loses focus: this note alone goes to the server, not the whole document. */
 function GmNoteEditor({ note }: { note: GmNote }) {
   const [text, setText] = useState(note.text);
-  const { editGm } = useGm.getState();
+  const { changeGm } = useGm.getState();
   const save = () => {
-    if (text !== note.text) void editGm((doc) => withGmNoteText(doc, note.id, text));
+    if (text !== note.text) void changeGm({ op: 'put-note', note: { ...note, text } });
   };
-  const remove = () => void editGm((doc) => ({ ...doc, notes: doc.notes.filter((each) => each.id !== note.id) }));
+  const remove = () => void changeGm({ op: 'remove-note', id: note.id });
   return (
     <div className="gm-note">
       <textarea aria-label="GM note" rows={3} value={text} maxLength={20_000} onChange={(e) => setText(e.target.value)} onBlur={save} placeholder="Secrets, plans, what lies behind the door…" />
@@ -79,12 +81,11 @@ function HiddenMarks() {
   const marks = useGm((s) => s.gm?.marks ?? []);
   const page = useShownPage();
   const [text, setText] = useState('');
-  const { editGm } = useGm.getState();
+  const { changeGm } = useGm.getState();
   const add = (event: FormEvent) => {
     event.preventDefault();
     if (!page || !text.trim()) return;
-    const mark = newHiddenMark(page.pdfId, page.pageNum, text.trim());
-    void editGm((doc) => ({ ...doc, marks: [...doc.marks, mark] }));
+    void changeGm({ op: 'put-mark', mark: newHiddenMark(page.pdfId, page.pageNum, text.trim()) });
     setText('');
   };
   return (
@@ -94,7 +95,7 @@ function HiddenMarks() {
         {marks.map((mark) => (
           <li key={mark.id}>
             p. {mark.pageNum}: {mark.text}
-            <button className="icon faint" aria-label={`Delete mark ${mark.text}`} onClick={() => void editGm((doc) => ({ ...doc, marks: doc.marks.filter((m) => m.id !== mark.id) }))}>
+            <button className="icon faint" aria-label={`Delete mark ${mark.text}`} onClick={() => void changeGm({ op: 'remove-mark', id: mark.id })}>
               <Icon name="trash" size={16} />
             </button>
           </li>
@@ -155,6 +156,50 @@ function PageVisibility() {
     <section className="card row" aria-label="Page visibility">
       <span>Page {page.pageNum} is {isHidden ? 'hidden from players' : 'shown to everyone'}.</span>
       <button onClick={() => useGm.getState().setShared(HIDDEN_PAGES_KEY, toggledPage(hidden, key))}>{isHidden ? 'Reveal page' : 'Hide page'}</button>
+    </section>
+  );
+}
+
+/** Printed page 1 is page n of the file: for a book whose PDF does not say how its pages are numbered. */
+function PageNumbering() {
+  const numbering = useTable((s) => s.game[PRINTED_PAGE_ONE_KEY]);
+  const pageCount = useBook((s) => s.pageCount);
+  const page = useShownPage();
+  const first = printedPageOneOf(numbering, page?.pdfId ?? null);
+  const [typed, setTyped] = useState('');
+  if (!page) return null;
+  const save = (value: number | null) => {
+    const others = Object.fromEntries(Object.entries(isJsonObject(numbering) ? numbering : {}).filter(([pdfId]) => pdfId !== page.pdfId));
+    useGm.getState().setShared(PRINTED_PAGE_ONE_KEY, value === null ? others : { ...others, [page.pdfId]: value });
+  };
+  const wanted = Number(typed);
+  const valid = Number.isInteger(wanted) && wanted >= 1 && wanted <= pageCount;
+  return (
+    <section className="card" aria-label="Printed numbering">
+      <h3 className="small-caps">Printed numbering</h3>
+      <p className="muted">{first === null ? "As the PDF says (or the pages' places)." : `Printed page 1 is page ${first} of the file.`}</p>
+      <form
+        className="row"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!valid) return;
+          save(wanted);
+          setTyped('');
+        }}
+      >
+        <label className="row">
+          Printed page 1 is page
+          <input aria-label="File page of printed page 1" inputMode="numeric" size={4} value={typed} placeholder={String(page.pageNum)} onChange={(e) => setTyped(e.target.value)} />
+        </label>
+        <button type="submit" disabled={!valid}>
+          Set
+        </button>
+        {first !== null && (
+          <button type="button" onClick={() => save(null)}>
+            As the PDF says
+          </button>
+        )}
+      </form>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { sessionFromLocation } from '../platform/platform';
 import { importTable } from '../store/table-files';
+import { ImportProgress } from './ImportProgress';
 import { useTable } from '../store/table-store';
 import { RecentTables } from './RecentTables';
 import { LinkDeviceCode, RenameForm } from './IdentityTools';
@@ -55,6 +56,7 @@ export function Lobby() {
             }}
           />
         </label>
+        <ImportProgress />
         <RecentTables />
         <div className="divider">or join one</div>
         <form className="row" onSubmit={join}>

@@ -53,6 +53,12 @@ export function readHiddenPages(value: JsonValue | undefined): string[] {
   return Array.isArray(value) ? value.filter((key): key is string => typeof key === 'string') : [];
 }
 
+/** The pages of `pdfId` in the list of hidden pages. */
+export function hiddenPagesOf(hidden: readonly string[], pdfId: string): Set<number> {
+  const prefix = `${pdfId}:`;
+  return new Set(hidden.filter((key) => key.startsWith(prefix)).map((key) => Number(key.slice(prefix.length))));
+}
+
 export function toggledPage(hidden: readonly string[], key: string): string[] {
   return hidden.includes(key) ? hidden.filter((each) => each !== key) : [...hidden, key];
 }
@@ -66,10 +72,6 @@ export function maySheetBeEdited(sheet: JsonValue | undefined, userId: string | 
 
 export function newGmNote(): { id: string; text: string } {
   return { id: newId('gmnote'), text: '' };
-}
-
-export function withGmNoteText(content: GmContent, id: string, text: string): GmContent {
-  return { ...content, notes: content.notes.map((note) => (note.id === id ? { ...note, text } : note)) };
 }
 
 export function newHiddenMark(pdfId: string, pageNum: number, text: string): GmContent['marks'][number] {

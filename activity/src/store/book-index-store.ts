@@ -24,8 +24,8 @@ export interface BookIndexData {
 export interface BookIndexActions {
   /** The book on screen is now `document`: its labels and contents are read (once per book). */
   open(pdfId: string, document: PDFDocumentProxy): void;
-  /** Searches the open book's text; an empty query clears the results. */
-  search(query: string): void;
+  /** Searches the open book's text, but not the pages in `skip` (hidden from this player); an empty query clears the results. */
+  search(query: string, skip?: ReadonlySet<number>): void;
 }
 
 const EMPTY: BookIndexData = { pdfId: null, labels: null, contents: null, results: null };
@@ -50,7 +50,7 @@ export const useBookIndex = create<BookIndexData & BookIndexActions>()((set, get
         .then((contents) => document === opened && set({ contents }));
     },
 
-    search(query) {
+    search(query, skip = new Set()) {
       const mine = ++generation;
       const book = document;
       if (!book || !query.trim()) {
@@ -60,7 +60,7 @@ export const useBookIndex = create<BookIndexData & BookIndexActions>()((set, get
       set({ results: { query, hits: [], searched: 0, done: false } });
       const update = (change: (search: BookSearch) => Partial<BookSearch>) =>
         set((s) => (s.results && mine === generation ? { results: { ...s.results, ...change(s.results) } } : {}));
-      void searchBook(book, query, {
+      void searchBook(book, query, skip, {
         onHit: (hit) => update((s) => ({ hits: rankHits([...s.hits, hit]) })),
         onPage: (searched) => update(() => ({ searched })),
         cancelled: () => mine !== generation || document !== book,

@@ -33,6 +33,8 @@ export interface BookData {
   canRedo: boolean;
   /** The token this player last placed or touched with the token tool: the token editor's. */
   selectedToken: string | null;
+  /** Pages of the open book this player may not go to: hidden by a game master, for a player. */
+  hiddenFromMe: ReadonlySet<number>;
 }
 
 export interface BookActions {
@@ -43,10 +45,14 @@ export interface BookActions {
   /** Host: removes the book and its layers for everyone (the UI asked for a confirmation first). */
   removeBook(pdfId: string): Promise<void>;
   openBook(pdfId: string): void;
-  /** To a page, at its top. */
-  goToPage(page: number): void;
-  /** `by` pages on (back when negative). */
+  /** To a page, at its top; false (and nowhere) for a page hidden from this player. */
+  goToPage(page: number): boolean;
+  /** `by` pages on (back when negative), stepping over pages hidden from this player. */
   turnPage(by: number): void;
+  /** Kept by the open book from the shared hidden pages and this player's role. */
+  setHiddenFromMe(pages: ReadonlySet<number>): void;
+  /** Kept by the open book from the roles: a table handed over makes its new host the one who leads. */
+  setHost(isHost: boolean): void;
   zoomTo(scale: number): void;
   /** Zooms so the page fits `area` (the book's scrolling area, in CSS pixels): its width, or all of it. */
   fit(mode: FitMode, area: Size): void;
@@ -89,6 +95,7 @@ const INITIAL: BookData = {
   canUndo: false,
   canRedo: false,
   selectedToken: null,
+  hiddenFromMe: new Set(),
 };
 
 export const useBook = create<BookStore>()((set, get) => {
@@ -227,12 +234,23 @@ export const useBook = create<BookStore>()((set, get) => {
 
     goToPage(page) {
       const view = currentView();
-      if (view) navigate({ ...view, currentPage: clampPage(page, get().pageCount), ...TOP });
+      const target = clampPage(page, get().pageCount);
+      if (!view || get().hiddenFromMe.has(target)) return false;
+      navigate({ ...view, currentPage: target, ...TOP });
+      return true;
     },
 
     turnPage(by) {
-      get().goToPage((currentView()?.currentPage ?? 1) + by);
+      const { pageCount, hiddenFromMe } = get();
+      const from = currentView()?.currentPage ?? 1;
+      const step = Math.sign(by);
+      let target = from + by;
+      while (step !== 0 && hiddenFromMe.has(target) && target > 1 && target < pageCount) target += step;
+      get().goToPage(target);
     },
+
+    setHiddenFromMe: (hiddenFromMe) => set({ hiddenFromMe }),
+    setHost: (isHost) => set({ isHost }),
 
     zoomTo(scale) {
       const view = currentView();

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { JsonValue } from '../../../shared/json';
-import { EMPTY_GM_DOCUMENT, RoleClientEvent, type GmContent, type GmDocument, type TableRoles } from '../../../shared/roles-protocol';
+import { applyGmChanges, type GmChange, type GmDocumentChanged } from '../../../shared/gm-changes';
+import { RoleClientEvent, type GmDocument, type TableRoles } from '../../../shared/roles-protocol';
 import type { TableConnection } from '../sync/connection';
 import { TableError } from '../sync/table-error';
 
@@ -26,8 +27,8 @@ export interface GmActions {
   transferHost(userId: string): Promise<void>;
   removeMember(userId: string): Promise<void>;
   claimTable(): Promise<void>;
-  /** Rewrites the game masters' document from its latest revision; one edit at a time. */
-  editGm(change: (content: GmContent) => GmContent): Promise<void>;
+  /** Changes notes or marks of the game masters' document (only what changed is sent); the server's revision comes back to everyone. */
+  changeGm(...changes: GmChange[]): Promise<void>;
   /** Replaces a shared key only game masters write (the turn order, the hidden pages). */
   setShared(key: string, value: JsonValue): void;
 }
@@ -40,7 +41,6 @@ type RoleEvent = (typeof RoleClientEvent)[keyof typeof RoleClientEvent];
 export const useGm = create<GmStore>()((set, get) => {
   let host: GmHost | null = null;
   let stop: (() => void) | null = null;
-  let edits: Promise<void> = Promise.resolve();
 
   const ask = async (event: RoleEvent, payload: object): Promise<boolean> => {
     if (!host) return false;
@@ -48,21 +48,28 @@ export const useGm = create<GmStore>()((set, get) => {
       await host.connection.roleRequest(event, payload);
       return true;
     } catch (error) {
-      if (error instanceof TableError && error.code === 'version-conflict') throw error;
       host.say(error instanceof Error ? error.message : 'the server refused it');
       return false;
     }
   };
 
-  /** The document as the server last sent it changed by `change`; a conflict (another game master first) is redone on the newer one. */
-  const sendEdit = async (change: (content: GmContent) => GmContent, tries = 3): Promise<void> => {
-    const current = get().gm ?? EMPTY_GM_DOCUMENT;
-    const { notes, marks } = change({ notes: current.notes, marks: current.marks });
+  /**
+   * The changes of the revision after ours are applied; any other (one missed while this player
+   * became a game master on another node, say) sends for the document whole.
+   */
+  const changed = ({ revision, changes }: GmDocumentChanged) => {
+    const gm = get().gm;
+    if (gm && revision === gm.revision + 1) set({ gm: { revision, ...applyGmChanges(gm, changes) } });
+    else if (!gm || revision > gm.revision) void refetch();
+  };
+
+  const refetch = async () => {
+    const lent = host;
     try {
-      await ask(RoleClientEvent.updateGmDocument, { revision: current.revision, notes, marks });
-    } catch {
-      // the newer revision came before the refusal, on the same socket
-      if (tries > 1) await sendEdit(change, tries - 1);
+      const { document } = (await lent?.connection.roleRequest<{ document: GmDocument }>(RoleClientEvent.getGmDocument, {})) ?? {};
+      if (document && host === lent && document.revision >= (get().gm?.revision ?? -1)) set({ gm: document });
+    } catch (error) {
+      if (!(error instanceof TableError && error.code === 'forbidden')) lent?.say('The game master notes could not be brought up to date: reload the table.');
     }
   };
 
@@ -76,6 +83,7 @@ export const useGm = create<GmStore>()((set, get) => {
       stop = lent.connection.onRoles({
         roles: (roles) => set({ roles }),
         gm: (gm) => set({ gm }),
+        gmChanged: changed,
         removed: () => {
           lent.removed();
           lent.say('You were removed from this table.');
@@ -106,9 +114,8 @@ export const useGm = create<GmStore>()((set, get) => {
       if (await ask(RoleClientEvent.claimTable, {})) host?.say('You now run this table.');
     },
 
-    editGm(change) {
-      edits = edits.then(() => sendEdit(change));
-      return edits;
+    async changeGm(...changes) {
+      await ask(RoleClientEvent.changeGmDocument, { changes });
     },
 
     setShared(key, value) {

@@ -6,6 +6,7 @@ import { SyncClient } from '../../../shared/sync-client';
 import { TableServerEvent } from '../../../shared/layers-protocol';
 import { TableClient } from '../../../shared/table-client';
 import { RoleClientEvent, RoleServerEvent, type GmDocument, type TableRoles } from '../../../shared/roles-protocol';
+import type { GmDocumentChanged } from '../../../shared/gm-changes';
 import { TableError } from './table-error';
 
 const REQUEST_TIMEOUT_MS = 8000;
@@ -71,11 +72,12 @@ export class TableConnection {
     };
   }
 
-  /** Roles and the game masters' document as the server sends them; `removed` when this player is taken off the table. */
-  onRoles(listeners: { roles(roles: TableRoles): void; gm(document: GmDocument): void; removed(): void }): () => void {
+  /** Roles and the game masters' document (whole, then its changes) as the server sends them; `removed` when this player is taken off the table. */
+  onRoles(listeners: { roles(roles: TableRoles): void; gm(document: GmDocument): void; gmChanged(changed: GmDocumentChanged): void; removed(): void }): () => void {
     const pairs: Array<[string, (payload: any) => void]> = [
       [RoleServerEvent.roles, listeners.roles],
       [RoleServerEvent.gmDocument, listeners.gm],
+      [RoleServerEvent.gmDocumentChanged, listeners.gmChanged],
       [RoleServerEvent.removed, listeners.removed],
     ];
     for (const [event, listener] of pairs) this.socket.on(event, listener);

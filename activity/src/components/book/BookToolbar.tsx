@@ -4,6 +4,7 @@ import type { Size } from '../../book/view-fit';
 import { PageField } from './PageField';
 import { PdfPickButton } from './PdfUpload';
 import { RemoveBook } from './RemoveBook';
+import { useIsStaff } from '../../store/roles-hooks';
 
 export interface BookToolbarProps {
   view: PageView;
@@ -17,6 +18,7 @@ export interface BookToolbarProps {
 export function BookToolbar({ view, area, navOpen, toggleNav }: BookToolbarProps) {
   const pdfs = useBook((s) => s.pdfs);
   const isHost = useBook((s) => s.isHost);
+  const isStaff = useIsStaff();
   const pageCount = useBook((s) => s.pageCount);
   const following = useBook((s) => s.follow.following);
   const { openBook, goToPage, zoomTo, fit, resume, bringEveryone } = useBook.getState();
@@ -38,7 +40,7 @@ export function BookToolbar({ view, area, navOpen, toggleNav }: BookToolbarProps
       ) : (
         <span className="book-name">{current?.name}</span>
       )}
-      {isHost && <PdfPickButton label="+ PDF" />}
+      {isStaff && <PdfPickButton label="+ PDF" />}
       {current && <RemoveBook pdf={current} />}
       <button type="button" aria-expanded={navOpen} aria-controls="book-nav" onClick={toggleNav}>
         Contents

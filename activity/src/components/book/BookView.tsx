@@ -5,7 +5,9 @@ import { pageKey, readHiddenPages } from '../../model/table-roles';
 import { warmUpPdfWorker } from '../../book/pdf-loader';
 import { useBook } from '../../store/book-store';
 import { useBookIndex } from '../../store/book-index-store';
-import { useIsStaff } from '../../store/roles-hooks';
+import { useHiddenFromMe } from '../../store/book-pages-hooks';
+import { useIsStaff, useMyRole } from '../../store/roles-hooks';
+import { useGm } from '../../store/gm-store';
 import { useTable } from '../../store/table-store';
 import { BookPlaceholder } from '../BookPlaceholder';
 import { BookNav } from './BookNav';
@@ -58,6 +60,16 @@ function OpenBook({ pdf, view, bare }: { pdf: PdfData; view: PageView; bare: boo
   useEffect(() => {
     if (document) useBookIndex.getState().open(pdf.id, document);
   }, [document, pdf.id]);
+  // the page field, keys, contents, search and bookmarks all go by it
+  const hiddenFromMe = useHiddenFromMe(pdf.id);
+  useEffect(() => useBook.getState().setHiddenFromMe(hiddenFromMe), [hiddenFromMe]);
+  // the roles as they are now, not as they were at the join: after a hand-over the new host leads
+  // (until the first roles arrive, the join's answer said)
+  const isHost = useMyRole() === 'host';
+  const rolesKnown = useGm((s) => s.roles !== null);
+  useEffect(() => {
+    if (rolesKnown) useBook.getState().setHost(isHost);
+  }, [isHost, rolesKnown]);
   const area = useCallback(() => (scroller.current ? { width: scroller.current.clientWidth, height: scroller.current.clientHeight } : null), []);
   const getScroller = useCallback(() => scroller.current, []);
 

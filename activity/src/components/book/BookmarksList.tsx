@@ -4,13 +4,14 @@ import { MAX_BOOKMARK_NAME, newBookmark, readBookmarks } from '../../model/bookm
 import { appendItem, removeItem } from '../../model/collection';
 import { editList, useList } from '../../store/hooks';
 import { useBook } from '../../store/book-store';
-import { useBookIndex } from '../../store/book-index-store';
+import { usePageLabels } from '../../store/book-pages-hooks';
 import { useTable } from '../../store/table-store';
 
-/** The group's bookmarks of this book (shared: everyone sees and uses them); add one on this page, remove, go. */
+/** The group's bookmarks of this book (shared: everyone sees and uses them, but a player not those of hidden pages); add one on this page, remove, go. */
 export function BookmarksList({ page, pdfId }: { page: number; pdfId: string }) {
-  const marks = useList('bookmarks', readBookmarks).filter((mark) => mark.pdfId === pdfId);
-  const labels = useBookIndex((s) => s.labels);
+  const hidden = useBook((s) => s.hiddenFromMe);
+  const marks = useList('bookmarks', readBookmarks).filter((mark) => mark.pdfId === pdfId && !hidden.has(mark.page));
+  const labels = usePageLabels();
   const me = useTable((s) => s.identity?.user.name ?? '');
   const [name, setName] = useState('');
   return (

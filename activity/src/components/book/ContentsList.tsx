@@ -1,11 +1,14 @@
 import { labelOf } from '../../book/page-labels';
 import { useBook } from '../../store/book-store';
 import { useBookIndex } from '../../store/book-index-store';
+import { usePageLabels } from '../../store/book-pages-hooks';
 
-/** The PDF's outline: a click goes to the entry's page. */
+/** The PDF's outline: a click goes to the entry's page. A player is not shown entries of hidden pages. */
 export function ContentsList({ page }: { page: number }) {
-  const contents = useBookIndex((s) => s.contents);
-  const labels = useBookIndex((s) => s.labels);
+  const all = useBookIndex((s) => s.contents);
+  const hidden = useBook((s) => s.hiddenFromMe);
+  const labels = usePageLabels();
+  const contents = all && all.filter((entry) => entry.page === null || !hidden.has(entry.page));
   if (contents === null) return <p className="muted">Reading the contents…</p>;
   if (contents.length === 0) return <p className="muted">This book has no contents of its own. Search it, or bookmark pages.</p>;
   return (

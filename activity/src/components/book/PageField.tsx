@@ -1,15 +1,15 @@
 import { useEffect, useState } from 'react';
 import { hasOwnLabels, labelOf, pageOf } from '../../book/page-labels';
 import { useBook } from '../../store/book-store';
-import { useBookIndex } from '../../store/book-index-store';
+import { usePageLabels } from '../../store/book-pages-hooks';
 
 /**
  * The page field: shows the page's printed label (or number); typing a label or a number and
- * Enter goes there. What cannot be a page is said so, and the field goes back to the page.
+ * Enter goes there. What cannot be a page, or is a page hidden from this player, is said so.
  */
 export function PageField({ page }: { page: number }) {
   const pageCount = useBook((s) => s.pageCount);
-  const labels = useBookIndex((s) => s.labels);
+  const labels = usePageLabels();
   const shown = labelOf(page, labels);
   const [typed, setTyped] = useState(shown);
   const [wrong, setWrong] = useState(false);
@@ -20,8 +20,7 @@ export function PageField({ page }: { page: number }) {
 
   const go = () => {
     const target = pageOf(typed, labels, pageCount);
-    setWrong(target === null);
-    if (target !== null) useBook.getState().goToPage(target);
+    setWrong(target === null || !useBook.getState().goToPage(target));
   };
   return (
     <span className="page-field">

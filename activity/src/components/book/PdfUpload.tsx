@@ -1,13 +1,14 @@
 import { useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { useBook } from '../../store/book-store';
 import { useTable } from '../../store/table-store';
+import { useIsStaff } from '../../store/roles-hooks';
 
-/** The host's way in for a PDF: a picker button, and dropping a file anywhere on `children`. */
+/** The host's and game masters' way in for a PDF: a picker button, and dropping a file anywhere on `children`. */
 export function PdfDropZone({ children }: { children: ReactNode }) {
-  const isHost = useBook((s) => s.isHost);
+  const isStaff = useIsStaff();
   const upload = useUpload();
   const [over, setOver] = useState(false);
-  if (!isHost) return <>{children}</>;
+  if (!isStaff) return <>{children}</>;
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
     setOver(false);

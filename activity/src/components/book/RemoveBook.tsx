@@ -1,14 +1,15 @@
 import { useState } from 'react';
 import type { PdfData } from '../../../../shared/layers-protocol';
 import { useBook } from '../../store/book-store';
+import { useIsStaff } from '../../store/roles-hooks';
 import { useTable } from '../../store/table-store';
 
-/** Host only: removes a book and its drawings for everyone, after the host confirms. */
+/** Host and game masters: removes a book and its drawings for everyone, after a confirmation. */
 export function RemoveBook({ pdf }: { pdf: PdfData }) {
-  const isHost = useBook((s) => s.isHost);
+  const isStaff = useIsStaff();
   const [asking, setAsking] = useState(false);
   const [removing, setRemoving] = useState(false);
-  if (!isHost) return null;
+  if (!isStaff) return null;
   if (!asking) {
     return (
       <button type="button" className="danger-ghost" onClick={() => setAsking(true)}>
