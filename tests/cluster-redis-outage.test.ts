@@ -82,7 +82,7 @@ describe('Redis stopped and started again under two nodes', () => {
     // stored through node one; the message to node two is dropped with Redis away
     assert.equal((await request(hana.socket, RoleClientEvent.setRole, { userId: pia.user.id, role: 'game-master' })).ok, true);
     const notes = [{ id: 'n1', text: 'decided while Redis was down' }];
-    assert.deepEqual(await request(hana.socket, RoleClientEvent.updateGmDocument, { revision: 0, notes, marks: [] }), { ok: true, revision: 1 });
+    assert.deepEqual(await request(hana.socket, RoleClientEvent.changeGmDocument, { changes: notes.map((note) => ({ op: 'put-note', note })) }), { ok: true, revision: 1 });
 
     const roles = nextEvent(pia.socket, RoleServerEvent.roles, 30_000);
     await redis.start();

@@ -83,7 +83,7 @@ describe('roles across three nodes of a cluster (PostgreSQL + Redis fan-out)', (
     // an edit on node A reaches the game master on node B live
     const edited = nextEvent<GmDocument>(gus!.socket, RoleServerEvent.gmDocument, 15_000);
     const notes = [{ id: 'n1', text: 'the butler did it' }];
-    assert.deepEqual(await request(hana.socket, RoleClientEvent.updateGmDocument, { revision: 0, notes, marks: [] }), { ok: true, revision: 1 });
+    assert.deepEqual(await request(hana.socket, RoleClientEvent.changeGmDocument, { changes: notes.map((note) => ({ op: 'put-note', note })) }), { ok: true, revision: 1 });
     assert.deepEqual(await edited, { revision: 1, notes, marks: [] });
 
     // removed on node A: Rex's socket on node B is off the table at once

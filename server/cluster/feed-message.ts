@@ -3,7 +3,7 @@ import type { Delta } from '../../shared/diff';
 import { isJsonObject } from '../../shared/json';
 import { layersSchema, pageNumSchema, pageViewSchema, pdfIdSchema, revisionSchema } from '../../shared/layers-protocol';
 import { versionSchema } from '../../shared/protocol';
-import { updateGmDocumentSchema } from '../../shared/roles-protocol';
+import { gmDocumentSchema } from '../../shared/roles-protocol';
 import type { TableChange } from '../sessions/session-channel';
 
 /**
@@ -43,8 +43,7 @@ const changeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('presence') }),
   z.object({ kind: z.literal('member'), userId: z.string() }),
   z.object({ kind: z.literal('roles') }),
-  // a stored document has the shape of an edit: its content and its revision
-  z.object({ kind: z.literal('gm-document'), document: updateGmDocumentSchema }),
+  z.object({ kind: z.literal('gm-document'), document: gmDocumentSchema }),
 ]);
 
 const messageSchema = z.object({ node: z.string(), sentAt: z.number(), change: changeSchema });
