@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import { guestLoginSchema } from '../../shared/protocol';
 import type { Logger } from '../logger';
 import type { HttpMetrics } from '../metrics/metrics';
 import { countRefusals, markRefused, refuse } from './http-errors';
 import { securityHeaders } from './security-headers';
+import { serveActivity } from './static-assets';
 import type { TokenService } from '../auth/tokens';
 import { randomBytes } from 'node:crypto';
 
@@ -65,13 +64,6 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use('/api', (req, res) => refuse(req, res, 'not-found', 'no such API route'));
   app.use(jsonErrors(options.logger));
   return app;
-}
-
-function serveActivity(app: Express, dist: string): void {
-  const index = path.join(dist, 'index.html');
-  if (!existsSync(index)) return;
-  app.use(express.static(dist, { index: false }));
-  app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(index));
 }
 
 function jsonErrors(logger: Logger): ErrorRequestHandler {
