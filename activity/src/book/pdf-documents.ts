@@ -18,7 +18,7 @@ export function documentOf(pdf: PdfData, token: string, onProgress?: ProgressLis
   if (!opened) {
     const file = heldFile(pdf.id);
     const hear = (loaded: number) => listeners.get(pdf.id)?.forEach((listener) => listener(loaded));
-    opened = file ? file.arrayBuffer().then((data) => openPdf({ data }, hear)) : openPdf({ url: pdf.url, token }, hear);
+    opened = file ? file.arrayBuffer().then((data) => openPdf({ data }, hear)) : openPdf({ url: pdf.url, token, size: pdf.size }, hear);
     opened.catch(() => documents.delete(pdf.id));
     documents.set(pdf.id, opened);
   }

@@ -1,6 +1,7 @@
 import { getDocument, GlobalWorkerOptions, PDFWorker, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist';
 // the worker is a file of our own build, served from our own origin (Discord's CSP allows no other)
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
+import { ServerPdfRanges, type ServerPdf } from './server-ranges';
 
 GlobalWorkerOptions.workerSrc = workerUrl;
 
@@ -27,7 +28,7 @@ export function warmUpPdfWorker(): Promise<PDFWorker> {
 }
 
 /** Where a book's bytes come from: the server, in ranges, or a file this browser holds (the uploader's). */
-export type PdfSource = { url: string; token: string } | { data: ArrayBuffer };
+export type PdfSource = ServerPdf | { data: ArrayBuffer };
 
 /**
  * pdf.js reads the server's PDF in ranges of this size (the server answers `Accept-Ranges`
@@ -38,18 +39,23 @@ export const RANGE_CHUNK_BYTES = 128 * 1024;
 
 /**
  * Opens a book; `onProgress` hears the bytes read so far. From the server, only the ranges the
- * pages asked for are fetched: no stream of the whole file beside them (`disableStream`) and no
- * reading ahead (`disableAutoFetch`), so a 30 MB book shows its first page after a few chunks.
+ * pages ask for are fetched (`disableAutoFetch`: no reading ahead), by `ServerPdfRanges`, which
+ * starts on the file's two ends before pdf.js's worker is ready; so a 30 MB book shows its
+ * first page after a few chunks.
  */
 export async function openPdf(source: PdfSource, onProgress: (loadedBytes: number) => void = () => undefined): Promise<PDFDocumentProxy> {
+  const bytes = 'data' in source ? { data: source.data } : { range: new ServerPdfRanges(source) };
+  bytes.range?.prefetchEnds(RANGE_CHUNK_BYTES);
   const task = getDocument({
     worker: await warmUpPdfWorker(),
-    ...('data' in source ? { data: source.data } : { url: source.url, httpHeaders: { Authorization: `Bearer ${source.token}` } }),
+    ...bytes,
     rangeChunkSize: RANGE_CHUNK_BYTES,
     disableAutoFetch: true,
     disableStream: true,
     isEvalSupported: false,
   });
+  // pdf.js has no way to hear that a range failed: the book fails (shown as such) rather than wait for ever
+  if (bytes.range) bytes.range.onFailure = () => void task.destroy();
   task.onProgress = ({ loaded }: { loaded: number }) => onProgress(loaded);
   return task.promise;
 }
