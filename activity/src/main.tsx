@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { openBooksEarly } from './book/open-early';
 import { useTable } from './store/table-store';
 import './styles/base.css';
 import './styles/table.css';
@@ -16,6 +17,7 @@ document.addEventListener('visibilitychange', () => {
 });
 
 useTable.getState().start();
+openBooksEarly();
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

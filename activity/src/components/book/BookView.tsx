@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PageView, PdfData } from '../../../../shared/layers-protocol';
 import { HIDDEN_PAGES_KEY } from '../../../../shared/roles-protocol';
 import { pageKey, readHiddenPages } from '../../model/table-roles';
-import { warmUpPdfWorker } from '../../book/pdf-loader';
+import { shownView } from '../../book/shown-view';
 import { useBook } from '../../store/book-store';
 import { useBookIndex } from '../../store/book-index-store';
 import { useHiddenFromMe } from '../../store/book-pages-hooks';
@@ -26,17 +26,13 @@ import { usePdfDocument } from './usePdfPage';
  * (Discord's small layouts) leaves out the toolbars, the navigation and the placeholder's actions.
  */
 export function BookView({ bare = false }: { bare?: boolean }) {
-  // shown from the moment the table is: pdf.js's worker loads with the table, before any book opens
-  useEffect(() => void warmUpPdfWorker(), []);
   const view = useBook((s) => s.follow.view);
   const pdfs = useBook((s) => s.pdfs);
-  // a view of a book removed meanwhile (while offline, say) falls back to the first one left
-  const shown = view && pdfs.some((known) => known.id === view.pdfId) ? view : pdfs[0] ? { pdfId: pdfs[0].id, currentPage: 1, scale: 1 } : null;
-  const pdf = shown && pdfs.find((known) => known.id === shown.pdfId);
+  const shown = shownView(view, pdfs);
   return (
     <PdfDropZone>
-      {shown && pdf ? (
-        <OpenBook key={pdf.id} pdf={pdf} view={shown} bare={bare} />
+      {shown ? (
+        <OpenBook key={shown.pdf.id} pdf={shown.pdf} view={shown.view} bare={bare} />
       ) : bare ? (
         <p className="muted">No book is open yet.</p>
       ) : (

@@ -1,0 +1,35 @@
+import { inviteFromLocation } from '../platform/join-invite';
+import { sessionFromLocation } from '../platform/platform';
+import { useBook } from '../store/book-store';
+import { useTable } from '../store/table-store';
+import { documentOf } from './pdf-documents';
+import { warmUpPdfWorker } from './pdf-loader';
+import { shownView } from './shown-view';
+
+/**
+ * Starts what the first page needs as soon as it is known, not when React gets to draw the book:
+ * pdf.js's worker (1.4 MB to fetch and compile) once the player is on their way to a table (a
+ * table's or join link opened, before they have even given their name; inside Discord; any
+ * join), and the book and its page once the table's state names them, while the table renders.
+ */
+export function openBooksEarly(): void {
+  const { platform } = useTable.getState();
+  if (platform.kind === 'discord' || sessionFromLocation(location.pathname, location.search) || inviteFromLocation(location.pathname)) {
+    void warmUpPdfWorker();
+  }
+  useTable.subscribe(({ phase }) => {
+    if (phase === 'joining' || phase === 'table') void warmUpPdfWorker();
+  });
+  let opened = '';
+  useBook.subscribe(({ follow, pdfs }) => {
+    const shown = shownView(follow.view, pdfs);
+    const token = useTable.getState().identity?.token;
+    const page = shown && `${shown.pdf.id}/${shown.view.currentPage}`;
+    if (!shown || !token || !page || page === opened) return;
+    opened = page;
+    // pdf.js keeps the page it loaded: the view's own getPage gets this one
+    void documentOf(shown.pdf, token)
+      .then((document) => document.getPage(Math.min(shown.view.currentPage, document.numPages)))
+      .catch(() => undefined); // the view opens it again and shows why it fails
+  });
+}
