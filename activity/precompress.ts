@@ -20,7 +20,8 @@ const BROTLI_QUALITY = 9;
 /**
  * Writes `<file>.br` and `<file>.gz` beside every text file of the build, so the server sends
  * them as they are (server/http/static-assets.ts) instead of compressing on every request.
- * Both: Chromium asks for brotli over HTTPS only, so a table on plain HTTP (a LAN) gets gzip.
+ * Both: browsers ask for brotli only over HTTPS (and on localhost), so a table served over plain
+ * HTTP on a LAN gets gzip.
  */
 export function precompress(): Plugin {
   return {

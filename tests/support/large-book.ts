@@ -25,9 +25,16 @@ export interface WatchedNetwork {
   pdfBytes(): number;
   /** GET requests for them. */
   pdfRequests(): number;
+  /** Those of them that asked for the whole file, not a range. */
+  wholePdfRequests(): number;
+  /** Every URL the page asked for, in order. */
+  requested(): string[];
+  /** The built activity's files received: URL, the Content-Encoding they came in, bytes on the wire. */
+  assets(): Array<{ url: string; encoding: string | undefined; wireBytes: number }>;
 }
 
 const PDF_URL = /\/api\/sessions\/[^/]+\/pdfs\/[^/?]+(\?|$)/;
+const ASSET_URL = /\/assets\/[^/?]+$/;
 
 /**
  * Watches `page`'s requests for PDFs, and with `throttle` gives it (and the workers it starts) a
@@ -36,14 +43,35 @@ const PDF_URL = /\/api\/sessions\/[^/]+\/pdfs\/[^/?]+(\?|$)/;
 export async function watchNetwork(page: Page, { throttle = false } = {}): Promise<WatchedNetwork> {
   const cdp = await page.context().newCDPSession(page);
   const pdfIds = new Set<string>();
+  const requested: string[] = [];
+  const whole = new Set<string>();
+  const assets = new Map<string, { url: string; encoding: string | undefined; wireBytes: number }>();
   let bytes = 0;
   cdp.on('Network.requestWillBeSent', (event) => {
-    if (event.request.method === 'GET' && PDF_URL.test(event.request.url)) pdfIds.add(event.requestId);
+    requested.push(event.request.url);
+    if (event.request.method !== 'GET' || !PDF_URL.test(event.request.url)) return;
+    pdfIds.add(event.requestId);
+    if (!Object.keys(event.request.headers).some((name) => name.toLowerCase() === 'range')) whole.add(event.requestId);
+  });
+  cdp.on('Network.responseReceived', (event) => {
+    if (!ASSET_URL.test(event.response.url)) return;
+    const encoding = Object.entries(event.response.headers).find(([name]) => name.toLowerCase() === 'content-encoding')?.[1];
+    assets.set(event.requestId, { url: event.response.url, encoding, wireBytes: 0 });
+  });
+  cdp.on('Network.loadingFinished', (event) => {
+    const asset = assets.get(event.requestId);
+    if (asset) asset.wireBytes = event.encodedDataLength;
   });
   cdp.on('Network.dataReceived', (event) => {
     if (pdfIds.has(event.requestId)) bytes += event.dataLength;
   });
   await cdp.send('Network.enable');
   if (throttle) await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 40, downloadThroughput: (20e6 / 8) | 0, uploadThroughput: (5e6 / 8) | 0 });
-  return { pdfBytes: () => bytes, pdfRequests: () => pdfIds.size };
+  return {
+    pdfBytes: () => bytes,
+    pdfRequests: () => pdfIds.size,
+    wholePdfRequests: () => whole.size,
+    requested: () => [...requested],
+    assets: () => [...assets.values()],
+  };
 }
