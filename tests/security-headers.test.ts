@@ -54,6 +54,11 @@ describe('security headers on the page, the API and PDFs, and the policy at work
     const page = await fetch(url('/t/some-table'));
     assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
     assertLockedDown(page, 'the page');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(await page.text())?.[1];
+    assert.ok(script, "the page names the app's script");
+    const compressed = await fetch(url(script), { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(compressed.headers.get('content-encoding'), 'gzip');
+    assertLockedDown(compressed, 'a script sent compressed');
     const login = await fetch(url('/api/auth/guest'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Ann"}' });
     assert.equal(login.status, 200);
     assertLockedDown(login, 'an API answer');
