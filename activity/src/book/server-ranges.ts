@@ -66,7 +66,7 @@ export class ServerPdfRanges extends PDFDataRangeTransport {
 
   #prefetch(begin: number, end: number): Prefetched {
     const prefetched = { begin, end, bytes: this.#get(begin, end) };
-    // a failure is reported by the request that reads it; one nobody reads changes nothing
+    // one nobody reads changes nothing; one a request reads is fetched again (#read)
     prefetched.bytes.catch(() => undefined);
     this.#prefetched.push(prefetched);
     this.#prefetched.sort((a, b) => a.begin - b.begin);
@@ -81,7 +81,9 @@ export class ServerPdfRanges extends PDFDataRangeTransport {
       if (range.end <= at || range.begin >= end) continue;
       if (range.begin > at) parts.push(this.#get(at, range.begin));
       const [from, to] = [Math.max(at, range.begin), Math.min(end, range.end)];
-      parts.push(range.bytes.then((bytes) => bytes.subarray(from - range.begin, to - range.begin)));
+      // a prefetch that failed is fetched again, as asked: only pdf.js's own request fails the book
+      const slice = (bytes: Uint8Array) => bytes.subarray(from - range.begin, to - range.begin);
+      parts.push(range.bytes.then(slice, () => this.#get(from, to)));
       at = to;
     }
     if (at < end) parts.push(this.#get(at, end));
