@@ -103,4 +103,14 @@ describe('a 30 MB, 4,000-page book in headless Chromium: ranges only, on a 20 Mb
       assert.equal((await sent.arrayBuffer()).byteLength, plainBytes, 'the same script once decoded');
     }
   });
+
+  it('L4: a player whose ranges fail sees the book marked with the reason, not "Opening the book…" for ever', async () => {
+    const guest = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } }).then((context) => context.newPage());
+    await guest.route(/\/api\/sessions\/[^/]+\/pdfs\/[^/?]+$/, (route) => route.fulfill({ status: 503, body: 'down for a moment' }));
+    await guest.goto(link);
+    await guest.getByLabel('Your name').fill('Ines');
+    await guest.getByRole('button', { name: /Continue|Join the table/ }).click();
+    await textOf(guest.getByRole('alert', { name: 'Damaged book' }), /HTTP 503/, 'the failed range named');
+    await guest.context().close();
+  });
 });

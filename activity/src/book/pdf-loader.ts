@@ -54,10 +54,15 @@ export async function openPdf(source: PdfSource, onProgress: (loadedBytes: numbe
     disableStream: true,
     isEvalSupported: false,
   });
-  // pdf.js has no way to hear that a range failed: the book fails (shown as such) rather than wait for ever
-  if (bytes.range) bytes.range.onFailure = () => void task.destroy();
   task.onProgress = ({ loaded }: { loaded: number }) => onProgress(loaded);
-  return task.promise;
+  // pdf.js has no way to hear that a range failed: the book fails, with the reason, rather than wait for ever
+  const failed = new Promise<never>((_resolve, reject) => {
+    if (bytes.range) bytes.range.onFailure = (error) => {
+      reject(error instanceof Error ? error : new Error(String(error)));
+      void task.destroy();
+    };
+  });
+  return Promise.race([task.promise, failed]);
 }
 
 export interface RenderedPage {
