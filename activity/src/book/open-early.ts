@@ -1,3 +1,5 @@
+import { HIDDEN_PAGES_KEY } from '../../../shared/roles-protocol';
+import { hiddenPagesOf, readHiddenPages } from '../model/table-roles';
 import { inviteFromLocation } from '../platform/join-invite';
 import { sessionFromLocation } from '../platform/platform';
 import { useBook } from '../store/book-store';
@@ -27,9 +29,11 @@ export function openBooksEarly(): void {
     const page = shown && `${shown.pdf.id}/${shown.view.currentPage}`;
     if (!shown || !token || !page || page === opened) return;
     opened = page;
+    // a page a game master hid is left to the view, which knows who may see it
+    const hidden = hiddenPagesOf(readHiddenPages(useTable.getState().game[HIDDEN_PAGES_KEY]), shown.pdf.id).has(shown.view.currentPage);
     // pdf.js keeps the page it loaded: the view's own getPage gets this one
     void documentOf(shown.pdf, token)
-      .then((document) => document.getPage(Math.min(shown.view.currentPage, document.numPages)))
+      .then((document) => (hidden ? null : document.getPage(Math.min(shown.view.currentPage, document.numPages))))
       .catch(() => undefined); // the view opens it again and shows why it fails
   });
 }
