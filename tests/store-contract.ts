@@ -14,7 +14,7 @@ export function entry(version: number): GameStateDelta {
 
 export async function withSession(storage: Storage, id: string, versions: number): Promise<void> {
   await storage.sessions.createSession({ id, hostId: 'host-1', createdAt: 1000 });
-  for (let v = 1; v <= versions; v++) await storage.sessions.appendUpdate(id, entry(v));
+  for (let v = 1; v <= versions; v++) await storage.sessions.appendUpdates(id, [{ entry: entry(v) }]);
 }
 
 export async function rejectsWith(promise: Promise<unknown>, code: string, message?: string): Promise<void> {
@@ -56,8 +56,8 @@ export function sessionContract(engine: StoreEngine): void {
     const { storage, reopen } = await fresh(engine);
     const { sessions } = storage;
     await sessions.createSession({ id: 's', hostId: 'h', createdAt: 1 });
-    await sessions.appendUpdate('s', { ...entry(1), updateId: 'uA-1' }, { userId: 'a', clientKey: 'uA', seq: 1, version: 1 });
-    await sessions.appendUpdate('s', { ...entry(2), updateId: 'uA-2' }, { userId: 'a', clientKey: 'uA', seq: 2, version: 2 });
+    await sessions.appendUpdates('s', [{ entry: { ...entry(1), updateId: 'uA-1' }, applied: { userId: 'a', clientKey: 'uA', seq: 1, version: 1 } }]);
+    await sessions.appendUpdates('s', [{ entry: { ...entry(2), updateId: 'uA-2' }, applied: { userId: 'a', clientKey: 'uA', seq: 2, version: 2 } }]);
     await sessions.recordApplied('s', { userId: 'b', clientKey: 'uB', seq: 7, version: 2 });
     const reopened = await reopen();
     const loaded = await reopened.sessions.loadSession('s');
@@ -101,10 +101,10 @@ export function sessionContract(engine: StoreEngine): void {
     const { storage } = await fresh(engine);
     const { sessions } = storage;
     await withSession(storage, 's', 2);
-    await rejectsWith(sessions.appendUpdate('s', { ...entry(2), crc: 99, updateId: 'late-1' }), 'version-taken');
+    await rejectsWith(sessions.appendUpdates('s', [{ entry: { ...entry(2), crc: 99, updateId: 'late-1' } }]), 'version-taken');
     // two writers (two nodes) append version 3 at once, each with the update it applied
     const racing = await Promise.allSettled(
-      ['x', 'y'].map((who) => sessions.appendUpdate('s', { ...entry(3), updateId: `${who}-1` }, { userId: who, clientKey: who, seq: 1, version: 3 })),
+      ['x', 'y'].map((who) => sessions.appendUpdates('s', [{ entry: { ...entry(3), updateId: `${who}-1` }, applied: { userId: who, clientKey: who, seq: 1, version: 3 } }])),
     );
     assert.deepEqual(racing.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
     const lost = racing.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -114,7 +114,7 @@ export function sessionContract(engine: StoreEngine): void {
     assert.deepEqual(loaded?.log[1], entry(2), 'the refused append changed nothing');
     const winner = loaded?.log[2]?.updateId?.slice(0, 1);
     assert.deepEqual(loaded?.applied.map((a) => a.userId), [winner], "the loser's applied record was not kept either");
-    await rejectsWith(sessions.appendUpdate('missing', entry(1)), 'storage-failed', 'a session that does not exist');
+    await rejectsWith(sessions.appendUpdates('missing', [{ entry: entry(1) }]), 'storage-failed', 'a session that does not exist');
     await sessions.close();
   });
 
@@ -150,7 +150,7 @@ export function sessionContract(engine: StoreEngine): void {
     }
     await sessions.ping();
     await sessions.close();
-    await rejectsWith(sessions.appendUpdate('loaded', entry(4)), 'storage-closed');
+    await rejectsWith(sessions.appendUpdates('loaded', [{ entry: entry(4) }]), 'storage-closed');
     await rejectsWith(sessions.ping(), 'storage-closed', 'a closed store does not pass for healthy');
   });
 
@@ -158,8 +158,8 @@ export function sessionContract(engine: StoreEngine): void {
     const { storage, reopen } = await fresh(engine);
     const ids = Array.from({ length: 20 }, (_, i) => `s${i}`);
     await Promise.all(ids.map((id) => storage.sessions.createSession({ id, hostId: 'h', createdAt: 1 })));
-    await Promise.all(ids.map((id) => storage.sessions.appendUpdate(id, entry(1))));
-    await Promise.all(ids.map((id) => storage.sessions.appendUpdate(id, entry(2))));
+    await Promise.all(ids.map((id) => storage.sessions.appendUpdates(id, [{ entry: entry(1) }])));
+    await Promise.all(ids.map((id) => storage.sessions.appendUpdates(id, [{ entry: entry(2) }])));
     const reopened = await reopen();
     for (const id of ids) assert.deepEqual((await reopened.sessions.loadSession(id))?.log.map((e) => e.version), [1, 2]);
     await reopened.sessions.close();

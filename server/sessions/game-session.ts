@@ -22,15 +22,13 @@ import { TaskQueue } from './task-queue';
 import { AppliedUpdates, originOf, type UpdateOrigin } from './applied-updates';
 import { patchImmutably } from '../../shared/immutable-patch';
 import type { TableUsage } from '../limits/table-usage';
-import { CommitChain, lostTheRace } from './commit-chain';
+import { lostTheRace } from './commit-chain';
+import { SessionCommits } from './session-commits';
 import { isRemoved, roleIn } from './role-rules';
 import type { UpdateGuard } from './update-policy';
 
 /** Tries of one update against other nodes appending to the same table before it gives up with `internal`. */
 const MAX_RACE_ATTEMPTS = 5;
-
-/** How long a client's last applied update is remembered: as long as its token may reconnect. */
-const APPLIED_UPDATE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** The stored log of a table does not rebuild the state it was broadcast with. */
 export class LogReplayError extends Error {
@@ -80,7 +78,7 @@ export class GameSession {
   private history!: DeltaHistory;
   private applied!: AppliedUpdates;
   private readonly queue = new TaskQueue();
-  private readonly commits = new CommitChain();
+  private readonly commits: SessionCommits;
   /** Set while the session is being rolled back to what is stored, after a failed commit. */
   private recovering: Promise<void> | undefined;
   /** Users who joined since this server loaded the session: with the host, who may read its PDFs. */
@@ -93,6 +91,16 @@ export class GameSession {
   ) {
     this.id = stored.meta.id;
     this.meta = stored.meta;
+    this.commits = new SessionCommits({
+      sessionId: this.id,
+      store: deps.store,
+      channel: deps.channel,
+      logger: deps.logger,
+      historyMaxEntries: deps.limits.historyMaxEntries,
+      onFailure: () => {
+        this.recovering ??= this.exclusive(() => this.rollBack());
+      },
+    });
     this.load(stored);
   }
 
@@ -263,10 +271,7 @@ export class GameSession {
     this.history.push(entry, previous);
     this.recordUsage();
     this.deps.channel.broadcast(this.id, ServerEvent.gameStateDelta, entry);
-    const snapshot = this.snapshotIfDue();
-    // the other nodes hear of it once committed: a version that loses the race never reaches them
-    const share = () => this.deps.channel.share(this.id, applied ? { kind: 'delta', entry, applied } : { kind: 'delta', entry });
-    const committed = this.commit(entry.version, () => this.deps.store.appendUpdate(this.id, entry, applied).then(share), snapshot);
+    const committed = this.commits.append(applied ? { entry, applied } : { entry }, this.snapshotIfDue());
     return { result: { version: entry.version, delta: entry }, committed };
   }
 
@@ -292,25 +297,7 @@ export class GameSession {
   /** Counted at once (a resend meanwhile is recognized), stored in its turn among the session's commits. */
   private queueApplied(applied: AppliedUpdate): Promise<void> {
     this.applied.record(applied);
-    const share = () => this.deps.channel.share(this.id, { kind: 'applied', applied });
-    return this.commit(applied.version, () => this.deps.store.recordApplied(this.id, applied).then(share));
-  }
-
-  /** Queues a write of this session after the ones before it; a failure rolls the session back to what is stored. */
-  private commit(version: number, write: () => Promise<void>, snapshot?: Snapshot): Promise<void> {
-    const committed = this.commits.add(async () => {
-      try {
-        await write();
-      } catch (error) {
-        this.deps.logger.error({ err: error, sessionId: this.id, version }, 'could not store an update: rolling back to what is stored');
-        this.recovering ??= this.exclusive(() => this.rollBack());
-        throw error;
-      }
-      if (snapshot) await this.saveSnapshot(snapshot);
-    });
-    // the caller awaits it after the session's turn: a failure is not unhandled meanwhile
-    committed.catch(() => undefined);
-    return committed;
+    return this.commits.recordApplied(applied);
   }
 
   /** Refuses an update while the session is not what the store holds, and tries the reload again if the last try failed. */
@@ -395,16 +382,5 @@ export class GameSession {
     if (this.version - this.snapshotVersion < this.deps.limits.snapshotEvery) return undefined;
     this.snapshotVersion = this.version;
     return { version: this.version, state: this.doc.snapshot() };
-  }
-
-  private async saveSnapshot(snapshot: Snapshot): Promise<void> {
-    try {
-      // the store keeps what rebuilds the history's reach, so merges and catch-ups work after a reload
-      const keepFrom = snapshot.version - this.deps.limits.historyMaxEntries;
-      await this.deps.store.saveSnapshot(this.id, snapshot, keepFrom, Date.now() - APPLIED_UPDATE_RETENTION_MS);
-    } catch (error) {
-      // the log still holds every update: a missed snapshot only makes the next load longer
-      this.deps.logger.warn({ err: error, sessionId: this.id, version: snapshot.version }, 'could not store a snapshot');
-    }
   }
 }
