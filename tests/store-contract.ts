@@ -164,6 +164,33 @@ export function sessionContract(engine: StoreEngine): void {
     for (const id of ids) assert.deepEqual((await reopened.sessions.loadSession(id))?.log.map((e) => e.version), [1, 2]);
     await reopened.sessions.close();
   });
+
+  it(`K7 (${name}): a batch of consecutive updates is appended whole, with the last applied update per client; one version taken keeps none of it`, async () => {
+    const { storage, reopen } = await fresh(engine);
+    const { sessions } = storage;
+    await withSession(storage, 's', 1);
+    const applied = (who: string, seq: number, version: number) => ({ userId: who, clientKey: who, seq, version });
+    await sessions.appendUpdates('s', [
+      { entry: { ...entry(2), updateId: 'a-1' }, applied: applied('a', 1, 2) },
+      { entry: entry(3) },
+      { entry: { ...entry(4), updateId: 'a-2' }, applied: applied('a', 2, 4) },
+      { entry: { ...entry(5), updateId: 'b-9' }, applied: applied('b', 9, 5) },
+    ]);
+    // versions 6 and 7 are new, 5 is taken: nothing of the batch is kept, not even what comes before it
+    const overlapping = [6, 7, 5].map((v) => ({ entry: { ...entry(v), crc: 99, updateId: `c-${v}` }, applied: applied('c', v, v) }));
+    await rejectsWith(sessions.appendUpdates('s', overlapping), 'version-taken');
+    const reopened = await reopen();
+    const loaded = await reopened.sessions.loadSession('s');
+    assert.deepEqual(loaded?.log, [entry(1), { ...entry(2), updateId: 'a-1' }, entry(3), { ...entry(4), updateId: 'a-2' }, { ...entry(5), updateId: 'b-9' }]);
+    assert.deepEqual(
+      loaded?.applied.sort((x, y) => x.userId.localeCompare(y.userId)),
+      [applied('a', 2, 4), applied('b', 9, 5)],
+      "the client's last update of the batch is its record; the refused batch's client has none",
+    );
+    await reopened.sessions.appendUpdates('s', [{ entry: entry(6) }, { entry: entry(7) }]);
+    assert.deepEqual((await reopened.sessions.loadSession('s'))?.log.map((e) => e.version), [1, 2, 3, 4, 5, 6, 7], 'the log goes on after the refused batch');
+    await reopened.sessions.close();
+  });
 }
 
 /** A stream of `bytes` in pieces of `piece` bytes, as an upload arrives. */

@@ -9,6 +9,8 @@ import { StorageError } from '../../server/storage/storage-error';
  */
 export class HeldCommits extends SqliteSessionStore {
   private readonly held: Array<(outcome: 'commit' | 'fail') => void> = [];
+  /** The versions of each append asked for, in the order asked: one list per store call. */
+  readonly appends: number[][] = [];
 
   static openHeld(file: string): HeldCommits {
     return new HeldCommits(SqliteConnection.open({ file, sync: 'full' }));
@@ -24,6 +26,7 @@ export class HeldCommits extends SqliteSessionStore {
   }
 
   override async appendUpdates(id: string, updates: readonly LoggedUpdate[]): Promise<void> {
+    this.appends.push(updates.map(({ entry }) => entry.version));
     const outcome = await new Promise<'commit' | 'fail'>((resolve) => this.held.push(resolve));
     if (outcome === 'fail') throw new StorageError('storage-full', 'the test filled the disk');
     return super.appendUpdates(id, updates);
