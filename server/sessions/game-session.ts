@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Delta, Differ } from '../../shared/diff';
 import { ProtocolError } from '../../shared/errors';
-import type { JsonObject, JsonValue } from '../../shared/json';
+import type { JsonObject } from '../../shared/json';
 import {
   ServerEvent,
   type FullGameState,
@@ -12,6 +12,7 @@ import {
 import { StateDocument } from '../../shared/state-document';
 import { plainOf } from '../../shared/patched-array';
 import { DeltaHistory } from './delta-history';
+import { replayDelta, replayLog } from './log-replay';
 import type { SessionLimits } from '../limits/limits';
 import type { SessionChannel } from './session-channel';
 import type { TableState } from '../../shared/layers-protocol';
@@ -20,7 +21,6 @@ import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, StoredSession 
 import { planUpdate, type PlanContext } from './update-plan';
 import { TaskQueue } from './task-queue';
 import { AppliedUpdates, originOf, type UpdateOrigin } from './applied-updates';
-import { patchImmutably } from '../../shared/immutable-patch';
 import type { TableUsage } from '../limits/table-usage';
 import { lostTheRace } from './commit-chain';
 import { SessionCommits } from './session-commits';
@@ -29,17 +29,6 @@ import type { UpdateGuard } from './update-policy';
 
 /** Tries of one update against other nodes appending to the same table before it gives up with `internal`. */
 const MAX_RACE_ATTEMPTS = 5;
-
-/** The stored log of a table does not rebuild the state it was broadcast with. */
-export class LogReplayError extends Error {
-  constructor(
-    readonly sessionId: string,
-    readonly version: number,
-    cause?: unknown,
-  ) {
-    super(`the log of session ${sessionId} does not replay to the CRC of version ${version}`, { cause });
-  }
-}
 
 export interface GameSessionDeps {
   store: SessionStore;
@@ -109,7 +98,7 @@ export class GameSession {
     this.history = new DeltaHistory(this.deps.limits.historyMaxEntries, this.deps.limits.historyMaxBytes);
     this.applied = new AppliedUpdates(stored.applied);
     this.doc = new StateDocument(structuredClone(stored.snapshot.state));
-    this.replayLog(stored);
+    replayLog(this.id, stored.log, this.doc, this.history, this.deps.differ);
     this.version = stored.log.at(-1)?.version ?? stored.snapshot.version;
     this.snapshotVersion = this.version;
     this.recordUsage();
@@ -184,33 +173,6 @@ export class GameSession {
 
   tableState(): TableState {
     return { sessionId: this.id, ...this.table.snapshot() };
-  }
-
-  /**
-   * Rebuilds the state from the snapshot and the log. Every logged delta keeps the values it
-   * replaced, so a merge from any base in the log finds it (S11). The result must carry the CRC
-   * the last delta was broadcast with: anything else is a log that cannot be trusted (B12).
-   */
-  private replayLog(stored: StoredSession): void {
-    const last = stored.log.at(-1);
-    try {
-      for (const entry of stored.log) this.history.push(entry, this.replay(entry));
-    } catch (error) {
-      throw new LogReplayError(this.id, last?.version ?? 0, error);
-    }
-    if (last && this.doc.crc() !== last.crc) throw new LogReplayError(this.id, last.version);
-  }
-
-  /** Applies a logged delta key by key, copying only what it touches; returns what it replaced. */
-  private replay(entry: GameStateDelta): Map<string, JsonValue | undefined> {
-    const before = new Map<string, JsonValue | undefined>();
-    const fallback = (value: JsonValue | undefined, delta: Delta) => this.deps.differ.patch(value, structuredClone(delta));
-    for (const [key, keyDelta] of Object.entries(entry.delta as Record<string, Delta>)) {
-      const old = this.doc.get(key);
-      before.set(key, old);
-      this.doc.set(key, patchImmutably(old, keyDelta, fallback));
-    }
-    return before;
   }
 
   /**
@@ -343,7 +305,7 @@ export class GameSession {
    */
   followCommitted(entry: GameStateDelta, applied?: AppliedUpdate): boolean {
     if (entry.fromVersion !== this.version) return false;
-    const previous = this.replay(entry);
+    const previous = replayDelta(this.doc, entry, this.deps.differ);
     if (this.doc.crc() !== entry.crc) return false;
     this.version = entry.version;
     this.history.push(entry, previous);
