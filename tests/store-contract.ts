@@ -165,7 +165,7 @@ export function sessionContract(engine: StoreEngine): void {
     await reopened.sessions.close();
   });
 
-  it(`K7 (${name}): a batch of consecutive updates is appended whole, with the last applied update per client; one version taken keeps none of it`, async () => {
+  it(`K13 (${name}): a batch of consecutive updates is appended whole, with the last applied update per client; one version taken keeps none of it`, async () => {
     const { storage, reopen } = await fresh(engine);
     const { sessions } = storage;
     await withSession(storage, 's', 1);
