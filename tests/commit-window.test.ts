@@ -130,7 +130,7 @@ describe('the window between relay and commit', () => {
     await close(table);
   });
 
-  it('W5: updates applied while a commit runs are appended together once it is done, in one store call, and acknowledged once that commits', async () => {
+  it('W6: updates applied while a commit runs are appended together once it is done, in one store call, and acknowledged once that commits', async () => {
     const table = await heldTable();
     const { store, sender, receiver, sessionId } = table;
     const first = request(sender, 'update-game-state', { updates: { hp: 1 }, updateId: 's-1' });
