@@ -129,4 +129,39 @@ describe('the window between relay and commit', () => {
     assert.equal(await rejoin(crc32Utf8(canonicalJson({ hp: 4 }))), 'full');
     await close(table);
   });
+
+  it('W6: updates applied while a commit runs are appended together once it is done, in one store call, and acknowledged once that commits', async () => {
+    const table = await heldTable();
+    const { store, sender, receiver, sessionId } = table;
+    const first = request(sender, 'update-game-state', { updates: { hp: 1 }, updateId: 's-1' });
+    await eventually(() => store.waiting === 1, 5000, 'the first commit to be held');
+    const acked: number[] = [];
+    // one after another, each relayed before the next is sent: versions 2, 3, 4 in this order
+    const later: Array<Promise<{ version: number }>> = [];
+    for (const [socket, updates, updateId] of [
+      [sender, { hp: 2 }, 's-2'],
+      [receiver, { mp: 5 }, 'r-1'],
+      [sender, { hp: 3 }, 's-3'],
+    ] as const) {
+      const relayed = nextEvent<GameStateDelta>(receiver, 'game-state-delta');
+      later.push(request(socket, 'update-game-state', { updates, updateId }).then((ack) => (acked.push(ack.version), ack)));
+      assert.equal((await relayed).version, later.length + 1, 'relayed while the first commit is still held');
+    }
+    assert.deepEqual(store.appends, [[1]], 'nothing else asked of the store while the first commit runs');
+    store.release();
+    assert.deepEqual(await first, { ok: true, version: 1 });
+    await eventually(() => store.waiting === 1, 5000, 'the batch to be held');
+    assert.deepEqual(store.appends, [[1], [2, 3, 4]], 'the three queued behind it go in one call');
+    assert.deepEqual(acked, [], 'none acknowledged before its batch commits');
+    store.release();
+    assert.deepEqual((await Promise.all(later)).map((ack) => ack.version), [2, 3, 4]);
+    const stored = await store.loadSession(sessionId);
+    assert.deepEqual(stored?.log.map((entry) => [entry.version, entry.updateId]), [[1, 's-1'], [2, 's-2'], [3, 'r-1'], [4, 's-3']]);
+    assert.deepEqual(
+      stored?.applied.map(({ clientKey, seq, version }) => [clientKey, seq, version]).sort(),
+      [['r', 1, 3], ['s', 3, 4]],
+      "each client's last update of the batch is what a resend is checked against",
+    );
+    await close(table);
+  });
 });

@@ -63,8 +63,8 @@ describe('every table stays loadable', () => {
     const dataDir = await tempDir('gamebook-b11-');
     const { sessionId, token } = await storedTable(dataDir);
     await withStore(dataDir, async (store) => {
-      await store.appendUpdate(sessionId, entry(1, { sheet: [{ _t: 1, hp: 5 }] }, { sheet: { _t: 1, hp: 5 } }));
-      await store.appendUpdate(sessionId, entry(2, { sheet: { _t: [1, 2], hp: [5, 6] } }, { sheet: { _t: 2, hp: 6 } }));
+      await store.appendUpdates(sessionId, [{ entry: entry(1, { sheet: [{ _t: 1, hp: 5 }] }, { sheet: { _t: 1, hp: 5 } }) }]);
+      await store.appendUpdates(sessionId, [{ entry: entry(2, { sheet: { _t: [1, 2], hp: [5, 6] } }, { sheet: { _t: 2, hp: 6 } }) }]);
     });
     const server = await startTestServer({ ...SQLITE, DATA_DIR: dataDir });
     try {
@@ -81,10 +81,10 @@ describe('every table stays loadable', () => {
     const dataDir = await tempDir('gamebook-b12-');
     const { sessionId, token } = await storedTable(dataDir);
     await withStore(dataDir, async (store) => {
-      await store.appendUpdate(sessionId, entry(1, { hp: [5] }, { hp: 5 }));
+      await store.appendUpdates(sessionId, [{ entry: entry(1, { hp: [5] }, { hp: 5 }) }]);
       // damaged: an array delta for a number, which no patcher can apply
-      await store.appendUpdate(sessionId, entry(2, { hp: { _t: 'a', 0: [6] } }, { hp: 6 }));
-      await store.appendUpdate(sessionId, entry(3, { hp: [6, 7] }, { hp: 7 }));
+      await store.appendUpdates(sessionId, [{ entry: entry(2, { hp: { _t: 'a', 0: [6] } }, { hp: 6 }) }]);
+      await store.appendUpdates(sessionId, [{ entry: entry(3, { hp: [6, 7] }, { hp: 7 }) }]);
       await store.saveSnapshot(sessionId, { version: 3, state: { hp: 7 } }, -1, 0);
     });
     const server = await startTestServer({ ...SQLITE, DATA_DIR: dataDir });

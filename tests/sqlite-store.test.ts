@@ -22,7 +22,7 @@ function open(file: string, maxBytes?: number): SqliteSessionStore {
 
 async function withSession(store: SqliteSessionStore, id: string, versions: number): Promise<void> {
   await store.createSession({ id, hostId: 'host-1', createdAt: 1000 });
-  for (let v = 1; v <= versions; v++) await store.appendUpdate(id, entry(v));
+  for (let v = 1; v <= versions; v++) await store.appendUpdates(id, [{ entry: entry(v) }]);
 }
 
 async function eventuallyTrue(condition: () => boolean, what: string): Promise<void> {
@@ -59,9 +59,9 @@ describe('SQLite session store on a real file', () => {
       await append();
       return (reader.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]?.log ?? -1;
     };
-    const together = await walFramesOf(() => Promise.all(ids.map((id) => store.appendUpdate(id, entry(1)))));
+    const together = await walFramesOf(() => Promise.all(ids.map((id) => store.appendUpdates(id, [{ entry: entry(1) }]))));
     const oneByOne = await walFramesOf(async () => {
-      for (const id of ids) await store.appendUpdate(id, entry(2));
+      for (const id of ids) await store.appendUpdates(id, [{ entry: entry(2) }]);
     });
     assert.equal((reader.prepare('SELECT count(*) AS n FROM deltas').get() as { n: number }).n, 40);
     assert.ok(together * 4 < oneByOne, `one commit for the group: ${together} WAL frames, against ${oneByOne} one by one`);
@@ -111,7 +111,7 @@ describe('SQLite session store on a real file', () => {
     const reader = new BetterSqlite3(file);
     await withSession(store, 's', 0);
     const big = (v: number): GameStateDelta => ({ ...entry(v), delta: { page: ['x'.repeat(3000), 'y'.repeat(3000)] } });
-    for (let v = 1; v <= 1500; v++) await store.appendUpdate('s', big(v));
+    for (let v = 1; v <= 1500; v++) await store.appendUpdates('s', [{ entry: big(v) }]);
     const pages = () => (reader.pragma('page_count', { simple: true }) as number);
     // 1,500 commits of two pages and more: SQLite's own checkpoint would have run in a commit by now
     assert.equal(reader.prepare('SELECT count(*) AS n FROM deltas').pluck().get(), 1500);
@@ -124,10 +124,10 @@ describe('SQLite session store on a real file', () => {
     const store = open(await fileIn());
     await withSession(store, 'ok', 0);
     const results = await Promise.allSettled([
-      store.appendUpdate('ok', entry(1)),
-      store.appendUpdate('missing', entry(1)),
-      store.appendUpdate('ok', entry(1)),
-      store.appendUpdate('ok', entry(2)),
+      store.appendUpdates('ok', [{ entry: entry(1) }]),
+      store.appendUpdates('missing', [{ entry: entry(1) }]),
+      store.appendUpdates('ok', [{ entry: entry(1) }]),
+      store.appendUpdates('ok', [{ entry: entry(2) }]),
     ]);
     assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled']);
     assert.equal((results[1] as PromiseRejectedResult).reason.code, 'storage-failed');
@@ -143,7 +143,7 @@ describe('SQLite session store on a real file', () => {
     const big = (version: number): GameStateDelta => ({ ...entry(version), delta: { text: ['x'.repeat(20_000)] } });
     let stored = 0;
     for (;;) {
-      const result = await store.appendUpdate('s', big(stored + 1)).then(() => null, (error: unknown) => error);
+      const result = await store.appendUpdates('s', [{ entry: big(stored + 1) }]).then(() => null, (error: unknown) => error);
       if (result) {
         assert.ok(result instanceof StorageError && result.code === 'storage-full', String(result));
         break;

@@ -14,7 +14,7 @@ export function entry(version: number): GameStateDelta {
 
 export async function withSession(storage: Storage, id: string, versions: number): Promise<void> {
   await storage.sessions.createSession({ id, hostId: 'host-1', createdAt: 1000 });
-  for (let v = 1; v <= versions; v++) await storage.sessions.appendUpdate(id, entry(v));
+  for (let v = 1; v <= versions; v++) await storage.sessions.appendUpdates(id, [{ entry: entry(v) }]);
 }
 
 export async function rejectsWith(promise: Promise<unknown>, code: string, message?: string): Promise<void> {
@@ -56,8 +56,8 @@ export function sessionContract(engine: StoreEngine): void {
     const { storage, reopen } = await fresh(engine);
     const { sessions } = storage;
     await sessions.createSession({ id: 's', hostId: 'h', createdAt: 1 });
-    await sessions.appendUpdate('s', { ...entry(1), updateId: 'uA-1' }, { userId: 'a', clientKey: 'uA', seq: 1, version: 1 });
-    await sessions.appendUpdate('s', { ...entry(2), updateId: 'uA-2' }, { userId: 'a', clientKey: 'uA', seq: 2, version: 2 });
+    await sessions.appendUpdates('s', [{ entry: { ...entry(1), updateId: 'uA-1' }, applied: { userId: 'a', clientKey: 'uA', seq: 1, version: 1 } }]);
+    await sessions.appendUpdates('s', [{ entry: { ...entry(2), updateId: 'uA-2' }, applied: { userId: 'a', clientKey: 'uA', seq: 2, version: 2 } }]);
     await sessions.recordApplied('s', { userId: 'b', clientKey: 'uB', seq: 7, version: 2 });
     const reopened = await reopen();
     const loaded = await reopened.sessions.loadSession('s');
@@ -101,10 +101,10 @@ export function sessionContract(engine: StoreEngine): void {
     const { storage } = await fresh(engine);
     const { sessions } = storage;
     await withSession(storage, 's', 2);
-    await rejectsWith(sessions.appendUpdate('s', { ...entry(2), crc: 99, updateId: 'late-1' }), 'version-taken');
+    await rejectsWith(sessions.appendUpdates('s', [{ entry: { ...entry(2), crc: 99, updateId: 'late-1' } }]), 'version-taken');
     // two writers (two nodes) append version 3 at once, each with the update it applied
     const racing = await Promise.allSettled(
-      ['x', 'y'].map((who) => sessions.appendUpdate('s', { ...entry(3), updateId: `${who}-1` }, { userId: who, clientKey: who, seq: 1, version: 3 })),
+      ['x', 'y'].map((who) => sessions.appendUpdates('s', [{ entry: { ...entry(3), updateId: `${who}-1` }, applied: { userId: who, clientKey: who, seq: 1, version: 3 } }])),
     );
     assert.deepEqual(racing.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
     const lost = racing.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -114,7 +114,7 @@ export function sessionContract(engine: StoreEngine): void {
     assert.deepEqual(loaded?.log[1], entry(2), 'the refused append changed nothing');
     const winner = loaded?.log[2]?.updateId?.slice(0, 1);
     assert.deepEqual(loaded?.applied.map((a) => a.userId), [winner], "the loser's applied record was not kept either");
-    await rejectsWith(sessions.appendUpdate('missing', entry(1)), 'storage-failed', 'a session that does not exist');
+    await rejectsWith(sessions.appendUpdates('missing', [{ entry: entry(1) }]), 'storage-failed', 'a session that does not exist');
     await sessions.close();
   });
 
@@ -150,7 +150,7 @@ export function sessionContract(engine: StoreEngine): void {
     }
     await sessions.ping();
     await sessions.close();
-    await rejectsWith(sessions.appendUpdate('loaded', entry(4)), 'storage-closed');
+    await rejectsWith(sessions.appendUpdates('loaded', [{ entry: entry(4) }]), 'storage-closed');
     await rejectsWith(sessions.ping(), 'storage-closed', 'a closed store does not pass for healthy');
   });
 
@@ -158,10 +158,37 @@ export function sessionContract(engine: StoreEngine): void {
     const { storage, reopen } = await fresh(engine);
     const ids = Array.from({ length: 20 }, (_, i) => `s${i}`);
     await Promise.all(ids.map((id) => storage.sessions.createSession({ id, hostId: 'h', createdAt: 1 })));
-    await Promise.all(ids.map((id) => storage.sessions.appendUpdate(id, entry(1))));
-    await Promise.all(ids.map((id) => storage.sessions.appendUpdate(id, entry(2))));
+    await Promise.all(ids.map((id) => storage.sessions.appendUpdates(id, [{ entry: entry(1) }])));
+    await Promise.all(ids.map((id) => storage.sessions.appendUpdates(id, [{ entry: entry(2) }])));
     const reopened = await reopen();
     for (const id of ids) assert.deepEqual((await reopened.sessions.loadSession(id))?.log.map((e) => e.version), [1, 2]);
+    await reopened.sessions.close();
+  });
+
+  it(`K13 (${name}): a batch of consecutive updates is appended whole, with the last applied update per client; one version taken keeps none of it`, async () => {
+    const { storage, reopen } = await fresh(engine);
+    const { sessions } = storage;
+    await withSession(storage, 's', 1);
+    const applied = (who: string, seq: number, version: number) => ({ userId: who, clientKey: who, seq, version });
+    await sessions.appendUpdates('s', [
+      { entry: { ...entry(2), updateId: 'a-1' }, applied: applied('a', 1, 2) },
+      { entry: entry(3) },
+      { entry: { ...entry(4), updateId: 'a-2' }, applied: applied('a', 2, 4) },
+      { entry: { ...entry(5), updateId: 'b-9' }, applied: applied('b', 9, 5) },
+    ]);
+    // versions 6 and 7 are new, 5 is taken: nothing of the batch is kept, not even what comes before it
+    const overlapping = [6, 7, 5].map((v) => ({ entry: { ...entry(v), crc: 99, updateId: `c-${v}` }, applied: applied('c', v, v) }));
+    await rejectsWith(sessions.appendUpdates('s', overlapping), 'version-taken');
+    const reopened = await reopen();
+    const loaded = await reopened.sessions.loadSession('s');
+    assert.deepEqual(loaded?.log, [entry(1), { ...entry(2), updateId: 'a-1' }, entry(3), { ...entry(4), updateId: 'a-2' }, { ...entry(5), updateId: 'b-9' }]);
+    assert.deepEqual(
+      loaded?.applied.sort((x, y) => x.userId.localeCompare(y.userId)),
+      [applied('a', 2, 4), applied('b', 9, 5)],
+      "the client's last update of the batch is its record; the refused batch's client has none",
+    );
+    await reopened.sessions.appendUpdates('s', [{ entry: entry(6) }, { entry: entry(7) }]);
+    assert.deepEqual((await reopened.sessions.loadSession('s'))?.log.map((e) => e.version), [1, 2, 3, 4, 5, 6, 7], 'the log goes on after the refused batch');
     await reopened.sessions.close();
   });
 }

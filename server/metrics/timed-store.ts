@@ -1,5 +1,4 @@
-import type { GameStateDelta } from '../../shared/protocol';
-import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, SnapshotChoice } from '../storage/session-store';
+import type { AppliedUpdate, LoggedUpdate, SessionMeta, SessionStore, Snapshot, SnapshotChoice } from '../storage/session-store';
 import { secondsSince, type CommitMetrics } from './metrics';
 
 /**
@@ -12,8 +11,8 @@ export class TimedSessionStore implements SessionStore {
     private readonly metrics: CommitMetrics,
   ) {}
 
-  appendUpdate(id: string, entry: GameStateDelta, applied?: AppliedUpdate): Promise<void> {
-    return this.timed('append', () => this.store.appendUpdate(id, entry, applied));
+  appendUpdates(id: string, updates: readonly LoggedUpdate[]): Promise<void> {
+    return this.timed('append', () => this.store.appendUpdates(id, updates));
   }
 
   recordApplied(id: string, applied: AppliedUpdate): Promise<void> {

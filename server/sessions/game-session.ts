@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Delta, Differ } from '../../shared/diff';
 import { ProtocolError } from '../../shared/errors';
-import type { JsonObject, JsonValue } from '../../shared/json';
+import type { JsonObject } from '../../shared/json';
 import {
   ServerEvent,
   type FullGameState,
@@ -12,6 +12,7 @@ import {
 import { StateDocument } from '../../shared/state-document';
 import { plainOf } from '../../shared/patched-array';
 import { DeltaHistory } from './delta-history';
+import { replayDelta, replayLog } from './log-replay';
 import type { SessionLimits } from '../limits/limits';
 import type { SessionChannel } from './session-channel';
 import type { TableState } from '../../shared/layers-protocol';
@@ -20,28 +21,14 @@ import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, StoredSession 
 import { planUpdate, type PlanContext } from './update-plan';
 import { TaskQueue } from './task-queue';
 import { AppliedUpdates, originOf, type UpdateOrigin } from './applied-updates';
-import { patchImmutably } from '../../shared/immutable-patch';
 import type { TableUsage } from '../limits/table-usage';
-import { CommitChain, lostTheRace } from './commit-chain';
+import { lostTheRace } from './commit-chain';
+import { SessionCommits } from './session-commits';
 import { isRemoved, roleIn } from './role-rules';
 import type { UpdateGuard } from './update-policy';
 
 /** Tries of one update against other nodes appending to the same table before it gives up with `internal`. */
 const MAX_RACE_ATTEMPTS = 5;
-
-/** How long a client's last applied update is remembered: as long as its token may reconnect. */
-const APPLIED_UPDATE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
-
-/** The stored log of a table does not rebuild the state it was broadcast with. */
-export class LogReplayError extends Error {
-  constructor(
-    readonly sessionId: string,
-    readonly version: number,
-    cause?: unknown,
-  ) {
-    super(`the log of session ${sessionId} does not replay to the CRC of version ${version}`, { cause });
-  }
-}
 
 export interface GameSessionDeps {
   store: SessionStore;
@@ -80,7 +67,7 @@ export class GameSession {
   private history!: DeltaHistory;
   private applied!: AppliedUpdates;
   private readonly queue = new TaskQueue();
-  private readonly commits = new CommitChain();
+  private readonly commits: SessionCommits;
   /** Set while the session is being rolled back to what is stored, after a failed commit. */
   private recovering: Promise<void> | undefined;
   /** Users who joined since this server loaded the session: with the host, who may read its PDFs. */
@@ -93,6 +80,16 @@ export class GameSession {
   ) {
     this.id = stored.meta.id;
     this.meta = stored.meta;
+    this.commits = new SessionCommits({
+      sessionId: this.id,
+      store: deps.store,
+      channel: deps.channel,
+      logger: deps.logger,
+      historyMaxEntries: deps.limits.historyMaxEntries,
+      onFailure: () => {
+        this.recovering ??= this.exclusive(() => this.rollBack());
+      },
+    });
     this.load(stored);
   }
 
@@ -101,7 +98,7 @@ export class GameSession {
     this.history = new DeltaHistory(this.deps.limits.historyMaxEntries, this.deps.limits.historyMaxBytes);
     this.applied = new AppliedUpdates(stored.applied);
     this.doc = new StateDocument(structuredClone(stored.snapshot.state));
-    this.replayLog(stored);
+    replayLog(this.id, stored.log, this.doc, this.history, this.deps.differ);
     this.version = stored.log.at(-1)?.version ?? stored.snapshot.version;
     this.snapshotVersion = this.version;
     this.recordUsage();
@@ -179,33 +176,6 @@ export class GameSession {
   }
 
   /**
-   * Rebuilds the state from the snapshot and the log. Every logged delta keeps the values it
-   * replaced, so a merge from any base in the log finds it (S11). The result must carry the CRC
-   * the last delta was broadcast with: anything else is a log that cannot be trusted (B12).
-   */
-  private replayLog(stored: StoredSession): void {
-    const last = stored.log.at(-1);
-    try {
-      for (const entry of stored.log) this.history.push(entry, this.replay(entry));
-    } catch (error) {
-      throw new LogReplayError(this.id, last?.version ?? 0, error);
-    }
-    if (last && this.doc.crc() !== last.crc) throw new LogReplayError(this.id, last.version);
-  }
-
-  /** Applies a logged delta key by key, copying only what it touches; returns what it replaced. */
-  private replay(entry: GameStateDelta): Map<string, JsonValue | undefined> {
-    const before = new Map<string, JsonValue | undefined>();
-    const fallback = (value: JsonValue | undefined, delta: Delta) => this.deps.differ.patch(value, structuredClone(delta));
-    for (const [key, keyDelta] of Object.entries(entry.delta as Record<string, Delta>)) {
-      const old = this.doc.get(key);
-      before.set(key, old);
-      this.doc.set(key, patchImmutably(old, keyDelta, fallback));
-    }
-    return before;
-  }
-
-  /**
    * The deltas after `fromVersion`, or null when the history no longer holds them all, or when
    * `crc` is not this session's at `fromVersion` (a version lost uncommitted and numbered again).
    */
@@ -263,10 +233,7 @@ export class GameSession {
     this.history.push(entry, previous);
     this.recordUsage();
     this.deps.channel.broadcast(this.id, ServerEvent.gameStateDelta, entry);
-    const snapshot = this.snapshotIfDue();
-    // the other nodes hear of it once committed: a version that loses the race never reaches them
-    const share = () => this.deps.channel.share(this.id, applied ? { kind: 'delta', entry, applied } : { kind: 'delta', entry });
-    const committed = this.commit(entry.version, () => this.deps.store.appendUpdate(this.id, entry, applied).then(share), snapshot);
+    const committed = this.commits.append(applied ? { entry, applied } : { entry }, this.snapshotIfDue());
     return { result: { version: entry.version, delta: entry }, committed };
   }
 
@@ -292,25 +259,7 @@ export class GameSession {
   /** Counted at once (a resend meanwhile is recognized), stored in its turn among the session's commits. */
   private queueApplied(applied: AppliedUpdate): Promise<void> {
     this.applied.record(applied);
-    const share = () => this.deps.channel.share(this.id, { kind: 'applied', applied });
-    return this.commit(applied.version, () => this.deps.store.recordApplied(this.id, applied).then(share));
-  }
-
-  /** Queues a write of this session after the ones before it; a failure rolls the session back to what is stored. */
-  private commit(version: number, write: () => Promise<void>, snapshot?: Snapshot): Promise<void> {
-    const committed = this.commits.add(async () => {
-      try {
-        await write();
-      } catch (error) {
-        this.deps.logger.error({ err: error, sessionId: this.id, version }, 'could not store an update: rolling back to what is stored');
-        this.recovering ??= this.exclusive(() => this.rollBack());
-        throw error;
-      }
-      if (snapshot) await this.saveSnapshot(snapshot);
-    });
-    // the caller awaits it after the session's turn: a failure is not unhandled meanwhile
-    committed.catch(() => undefined);
-    return committed;
+    return this.commits.recordApplied(applied);
   }
 
   /** Refuses an update while the session is not what the store holds, and tries the reload again if the last try failed. */
@@ -356,7 +305,7 @@ export class GameSession {
    */
   followCommitted(entry: GameStateDelta, applied?: AppliedUpdate): boolean {
     if (entry.fromVersion !== this.version) return false;
-    const previous = this.replay(entry);
+    const previous = replayDelta(this.doc, entry, this.deps.differ);
     if (this.doc.crc() !== entry.crc) return false;
     this.version = entry.version;
     this.history.push(entry, previous);
@@ -395,16 +344,5 @@ export class GameSession {
     if (this.version - this.snapshotVersion < this.deps.limits.snapshotEvery) return undefined;
     this.snapshotVersion = this.version;
     return { version: this.version, state: this.doc.snapshot() };
-  }
-
-  private async saveSnapshot(snapshot: Snapshot): Promise<void> {
-    try {
-      // the store keeps what rebuilds the history's reach, so merges and catch-ups work after a reload
-      const keepFrom = snapshot.version - this.deps.limits.historyMaxEntries;
-      await this.deps.store.saveSnapshot(this.id, snapshot, keepFrom, Date.now() - APPLIED_UPDATE_RETENTION_MS);
-    } catch (error) {
-      // the log still holds every update: a missed snapshot only makes the next load longer
-      this.deps.logger.warn({ err: error, sessionId: this.id, version: snapshot.version }, 'could not store a snapshot');
-    }
   }
 }

@@ -23,6 +23,12 @@ export interface AppliedUpdate {
   version: number;
 }
 
+/** One delta for the log, with the client update it applied (stored in the same commit). */
+export interface LoggedUpdate {
+  entry: GameStateDelta;
+  applied?: AppliedUpdate;
+}
+
 export type SnapshotChoice = 'oldest' | 'newest';
 
 export interface StoredSession {
@@ -36,8 +42,8 @@ export interface StoredSession {
 
 /**
  * Where sessions live between restarts. Every write resolves only once it is committed (durably,
- * as the store's settings say): the session acknowledges an update after `appendUpdate` resolves,
- * never before. It relays the update to the table before that, and calls `appendUpdate` for one
+ * as the store's settings say): the session acknowledges an update after `appendUpdates` resolves,
+ * never before. It relays the update to the table before that, and calls `appendUpdates` for one
  * session one at a time, in version order (docs/storage.md, W2).
  * A session counts as used when it is loaded and when it is written to.
  */
@@ -48,8 +54,11 @@ export interface SessionStore {
    * its newest snapshot (a log that cannot be replayed from the oldest); null if unknown.
    */
   loadSession(id: string, from?: SnapshotChoice): Promise<StoredSession | null>;
-  /** Appends one delta, and with it (in the same commit) the client update it applied. */
-  appendUpdate(id: string, entry: GameStateDelta, applied?: AppliedUpdate): Promise<void>;
+  /**
+   * Appends consecutive deltas, each with the client update it applied, in one commit: all of
+   * them or none (`version-taken` when another writer has any of their versions already).
+   */
+  appendUpdates(id: string, updates: readonly LoggedUpdate[]): Promise<void>;
   /** Records a client update that changed nothing, so that a resend of it is not merged again. */
   recordApplied(id: string, applied: AppliedUpdate): Promise<void>;
   /**

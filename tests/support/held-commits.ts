@@ -1,5 +1,4 @@
-import type { GameStateDelta } from '../../shared/protocol';
-import type { AppliedUpdate } from '../../server/storage/session-store';
+import type { LoggedUpdate } from '../../server/storage/session-store';
 import { SqliteConnection } from '../../server/storage/sqlite/connection';
 import { SqliteSessionStore } from '../../server/storage/sqlite/sqlite-store';
 import { StorageError } from '../../server/storage/storage-error';
@@ -10,6 +9,8 @@ import { StorageError } from '../../server/storage/storage-error';
  */
 export class HeldCommits extends SqliteSessionStore {
   private readonly held: Array<(outcome: 'commit' | 'fail') => void> = [];
+  /** The versions of each append asked for, in the order asked: one list per store call. */
+  readonly appends: number[][] = [];
 
   static openHeld(file: string): HeldCommits {
     return new HeldCommits(SqliteConnection.open({ file, sync: 'full' }));
@@ -24,9 +25,10 @@ export class HeldCommits extends SqliteSessionStore {
     this.held.shift()?.(outcome);
   }
 
-  override async appendUpdate(id: string, entry: GameStateDelta, applied?: AppliedUpdate): Promise<void> {
+  override async appendUpdates(id: string, updates: readonly LoggedUpdate[]): Promise<void> {
+    this.appends.push(updates.map(({ entry }) => entry.version));
     const outcome = await new Promise<'commit' | 'fail'>((resolve) => this.held.push(resolve));
     if (outcome === 'fail') throw new StorageError('storage-full', 'the test filled the disk');
-    return super.appendUpdate(id, entry, applied);
+    return super.appendUpdates(id, updates);
   }
 }

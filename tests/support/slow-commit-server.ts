@@ -12,8 +12,8 @@ const config = loadConfig();
 const logger = createLogger(config.logLevel);
 const storage = await openStorage(config.storage, logger);
 const delayMs = Number(process.env.COMMIT_DELAY_MS ?? 0);
-const append = storage.sessions.appendUpdate.bind(storage.sessions);
-storage.sessions.appendUpdate = async (...args: Parameters<typeof append>) => {
+const append = storage.sessions.appendUpdates.bind(storage.sessions);
+storage.sessions.appendUpdates = async (...args: Parameters<typeof append>) => {
   await new Promise((resolve) => setTimeout(resolve, delayMs));
   return append(...args);
 };

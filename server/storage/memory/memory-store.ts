@@ -1,5 +1,5 @@
 import type { GameStateDelta } from '../../../shared/protocol';
-import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, SnapshotChoice, StoredSession } from '../session-store';
+import type { AppliedUpdate, LoggedUpdate, SessionMeta, SessionStore, Snapshot, SnapshotChoice, StoredSession } from '../session-store';
 import { StorageError, versionTaken } from '../storage-error';
 
 interface MemoryRecord {
@@ -42,18 +42,22 @@ export class MemorySessionStore implements SessionStore {
     };
   }
 
-  async appendUpdate(id: string, entry: GameStateDelta, applied?: AppliedUpdate): Promise<void> {
+  async appendUpdates(id: string, updates: readonly LoggedUpdate[]): Promise<void> {
     const record = this.require(id);
-    // as the SQL engines' primary key (session_id, version): one history, whoever appends
-    if (record.logged.has(entry.version)) throw versionTaken(id, entry.version);
-    record.log.push(entry);
-    record.logged.add(entry.version);
+    // as the SQL engines' primary key (session_id, version): one history, whoever appends; checked
+    // for every update before any is kept, so that a batch is appended whole or not at all
+    const taken = updates.find(({ entry }) => record.logged.has(entry.version));
+    if (taken) throw versionTaken(id, taken.entry.version);
+    for (const { entry, applied } of updates) {
+      record.log.push(entry);
+      record.logged.add(entry.version);
+      if (applied) keepApplied(record, applied);
+    }
     record.lastUsedAt = Date.now();
-    if (applied) await this.recordApplied(id, applied);
   }
 
   async recordApplied(id: string, applied: AppliedUpdate): Promise<void> {
-    this.require(id).applied.set(`${applied.userId}\n${applied.clientKey}`, { ...applied, appliedAt: Date.now() });
+    keepApplied(this.require(id), applied);
   }
 
   async saveSnapshot(id: string, snapshot: Snapshot, keepFrom: number, appliedBefore: number): Promise<void> {
@@ -91,4 +95,8 @@ export class MemorySessionStore implements SessionStore {
     if (!record) throw new StorageError('storage-failed', `memory store: no session ${id}`);
     return record;
   }
+}
+
+function keepApplied(record: MemoryRecord, applied: AppliedUpdate): void {
+  record.applied.set(`${applied.userId}\n${applied.clientKey}`, { ...applied, appliedAt: Date.now() });
 }

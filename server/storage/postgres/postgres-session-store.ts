@@ -1,5 +1,4 @@
-import type { GameStateDelta } from '../../../shared/protocol';
-import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, SnapshotChoice, StoredSession } from '../session-store';
+import type { AppliedUpdate, LoggedUpdate, SessionMeta, SessionStore, Snapshot, SnapshotChoice, StoredSession } from '../session-store';
 import { versionTaken } from '../storage-error';
 import { toDelta, toSnapshot, type DeltaRow } from '../stored-rows';
 import type { PostgresDatabase, Query } from './database';
@@ -21,15 +20,18 @@ const SQL = {
   logStart: 'SELECT min(from_version) AS first FROM deltas WHERE session_id = $1',
   deltasAfter: 'SELECT version, from_version, crc, delta, update_id FROM deltas WHERE session_id = $1 AND version > $2 ORDER BY version',
   applied: 'SELECT user_id, client_key, seq, version FROM applied_updates WHERE session_id = $1',
-  // one statement, so one round trip and one implicit transaction: the delta, the update it applied, the use
+  // one statement, so one round trip and one implicit transaction for the whole batch: its deltas,
+  // the updates they applied, the use; a version taken fails it all
   append: `WITH delta AS (
-      INSERT INTO deltas (session_id, version, from_version, crc, delta, update_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING session_id
+      INSERT INTO deltas (session_id, version, from_version, crc, delta, update_id)
+        SELECT $1, * FROM unnest($2::integer[], $3::integer[], $4::bigint[], $5::text[], $6::text[])
+      RETURNING session_id
     ), applied AS (
       INSERT INTO applied_updates (session_id, user_id, client_key, seq, version, applied_at)
-        SELECT session_id, $7::text, $8::text, $9::integer, $11::integer, $10::bigint FROM delta WHERE $7::text IS NOT NULL
+        SELECT $1, a.*, $11::bigint FROM unnest($7::text[], $8::text[], $9::integer[], $10::integer[]) AS a
       ON CONFLICT (session_id, user_id, client_key) DO UPDATE SET seq = excluded.seq, version = excluded.version, applied_at = excluded.applied_at
     )
-    UPDATE sessions SET last_used_at = $10::bigint WHERE id = (SELECT session_id FROM delta)`,
+    UPDATE sessions SET last_used_at = $11::bigint WHERE id IN (SELECT session_id FROM delta)`,
   recordApplied: `INSERT INTO applied_updates (session_id, user_id, client_key, seq, version, applied_at) VALUES ($1, $2, $3, $4, $5, $6)
     ON CONFLICT (session_id, user_id, client_key) DO UPDATE SET seq = excluded.seq, version = excluded.version, applied_at = excluded.applied_at`,
   saveSnapshot: `INSERT INTO snapshots (session_id, version, state) VALUES ($1, $2, $3)
@@ -79,13 +81,16 @@ export class PostgresSessionStore implements SessionStore {
     }, 'REPEATABLE READ');
   }
 
-  async appendUpdate(id: string, entry: GameStateDelta, applied?: AppliedUpdate): Promise<void> {
-    const values = [id, entry.version, entry.fromVersion, entry.crc, JSON.stringify(entry.delta), entry.updateId ?? null];
+  async appendUpdates(id: string, updates: readonly LoggedUpdate[]): Promise<void> {
+    const entries = updates.map((update) => update.entry);
+    const deltas = [entries.map((e) => e.version), entries.map((e) => e.fromVersion), entries.map((e) => e.crc)];
+    const texts = [entries.map((e) => JSON.stringify(e.delta)), entries.map((e) => e.updateId ?? null)];
+    const applied = lastAppliedPerClient(updates);
+    const origins = [applied.map((a) => a.userId), applied.map((a) => a.clientKey), applied.map((a) => a.seq), applied.map((a) => a.version)];
     try {
-      const origin = [applied?.userId ?? null, applied?.clientKey ?? null, applied?.seq ?? null];
-      await this.db.query(SQL.append, [...values, ...origin, Date.now(), applied?.version ?? null]);
+      await this.db.query(SQL.append, [id, ...deltas, ...texts, ...origins, Date.now()]);
     } catch (error) {
-      if (failedState(error) === UNIQUE_VIOLATION) throw versionTaken(id, entry.version, error);
+      if (failedState(error) === UNIQUE_VIOLATION) throw versionTaken(id, entries[0]?.version ?? 0, error);
       throw error;
     }
   }
@@ -131,4 +136,14 @@ async function baseSnapshot(query: Query, id: string): Promise<Snapshot> {
   if (first === null) return newestSnapshot(query, id);
   if (first === 0) return toSnapshot(undefined);
   return toSnapshot((await query(SQL.snapshotFrom, [id, first])).rows[0]);
+}
+
+/**
+ * The last applied update of each client in a batch: one statement may not upsert a row twice,
+ * and the last one is what upserting them in order would leave.
+ */
+function lastAppliedPerClient(updates: readonly LoggedUpdate[]): AppliedUpdate[] {
+  const last = new Map<string, AppliedUpdate>();
+  for (const { applied } of updates) if (applied) last.set(`${applied.userId}\n${applied.clientKey}`, applied);
+  return [...last.values()];
 }

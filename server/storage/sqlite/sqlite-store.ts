@@ -1,6 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { GameStateDelta } from '../../../shared/protocol';
-import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, SnapshotChoice, StoredSession } from '../session-store';
+import type { AppliedUpdate, LoggedUpdate, SessionMeta, SessionStore, Snapshot, SnapshotChoice, StoredSession } from '../session-store';
 import { sqliteCode, versionTaken } from '../storage-error';
 import { toDelta, toSnapshot, type DeltaRow } from '../stored-rows';
 import { SqliteConnection } from './connection';
@@ -109,18 +108,21 @@ export class SqliteSessionStore implements SessionStore {
     return toSnapshot(first === null ? this.sql.newestSnapshot.get(id) : first === 0 ? undefined : this.sql.snapshotFrom.get(id, first));
   }
 
-  appendUpdate(id: string, entry: GameStateDelta, applied?: AppliedUpdate): Promise<void> {
-    const delta = JSON.stringify(entry.delta);
+  /** One write of the group commit, so one transaction: a failure of any insert rolls back them all. */
+  appendUpdates(id: string, updates: readonly LoggedUpdate[]): Promise<void> {
+    const deltas = updates.map(({ entry }) => JSON.stringify(entry.delta));
     return this.writes.run(() => {
       const now = Date.now();
-      try {
-        this.sql.insertDelta.run(id, entry.version, entry.fromVersion, entry.crc, delta, entry.updateId ?? null);
-      } catch (error) {
-        // the primary key (session_id, version): another writer appended this version first
-        if (sqliteCode(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw versionTaken(id, entry.version, error);
-        throw error;
-      }
-      if (applied) this.sql.recordApplied.run(id, applied.userId, applied.clientKey, applied.seq, applied.version, now);
+      updates.forEach(({ entry, applied }, i) => {
+        try {
+          this.sql.insertDelta.run(id, entry.version, entry.fromVersion, entry.crc, deltas[i], entry.updateId ?? null);
+        } catch (error) {
+          // the primary key (session_id, version): another writer appended this version first
+          if (sqliteCode(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw versionTaken(id, entry.version, error);
+          throw error;
+        }
+        if (applied) this.sql.recordApplied.run(id, applied.userId, applied.clientKey, applied.seq, applied.version, now);
+      });
       this.sql.touch.run(now, id);
     });
   }
