@@ -23,11 +23,9 @@ import { AppliedUpdates, originOf, type UpdateOrigin } from './applied-updates';
 import { patchImmutably } from '../../shared/immutable-patch';
 import type { TableUsage } from '../limits/table-usage';
 import { CommitChain, lostTheRace } from './commit-chain';
+import { RaceRetry } from './race-retry';
 import { isRemoved, roleIn } from './role-rules';
 import type { UpdateGuard } from './update-policy';
-
-/** Tries of one update against other nodes appending to the same table before it gives up with `internal`. */
-const MAX_RACE_ATTEMPTS = 5;
 
 /** How long a client's last applied update is remembered: as long as its token may reconnect. */
 const APPLIED_UPDATE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -40,6 +38,13 @@ export class LogReplayError extends Error {
     cause?: unknown,
   ) {
     super(`the log of session ${sessionId} does not replay to the CRC of version ${version}`, { cause });
+  }
+}
+
+/** An update that came while the session is rolled back to what is stored, after a failed commit. */
+class RollingBack extends Error {
+  constructor(readonly lostRace: boolean) {
+    super('the table is being reloaded from storage');
   }
 }
 
@@ -223,16 +228,26 @@ export class GameSession {
    * once it is committed, with all before it; others see the delta as soon as it is applied.
    */
   async applyUpdate(update: UpdateGameState, userId?: string, guard?: UpdateGuard): Promise<UpdateResult> {
-    for (let attempt = 1; ; attempt++) {
-      const { result, committed } = await this.exclusive(() => this.applyAndRelay(update, userId, guard));
+    const retry = new RaceRetry();
+    for (;;) {
+      let applied: AppliedInMemory;
       try {
-        await committed;
-        return result;
+        applied = await this.exclusive(() => this.applyAndRelay(update, userId, guard));
+      } catch (error) {
+        if (!(error instanceof RollingBack)) throw error;
+        // the table is taking what another node appended: the update is merged onto that (rule G6)
+        await this.recovering;
+        if (error.lostRace && (await retry.again())) continue;
+        throw new ProtocolError('internal', 'the table is being reloaded from storage: send the update again');
+      }
+      try {
+        await applied.committed;
+        return applied.result;
       } catch (error) {
         // rolled back to what is stored before the sender hears of it: its resend finds that state
         await this.recovering;
         // another node took the version: merged again from its base on what that node appended (rule G6)
-        if (lostTheRace(error) && !this.commits.broken && attempt < MAX_RACE_ATTEMPTS) continue;
+        if (lostTheRace(error) && !this.commits.broken && (await retry.again())) continue;
         throw new ProtocolError('internal', 'the update could not be stored; nothing was changed');
       }
     }
@@ -317,7 +332,7 @@ export class GameSession {
   private requireIntact(): void {
     if (!this.commits.broken) return;
     this.recovering ??= this.exclusive(() => this.rollBack());
-    throw new ProtocolError('internal', 'the table is being reloaded from storage: send the update again');
+    throw new RollingBack(this.commits.lostRace);
   }
 
   /**
