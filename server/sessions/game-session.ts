@@ -23,7 +23,7 @@ import { AppliedUpdates, originOf, type UpdateOrigin } from './applied-updates';
 import { patchImmutably } from '../../shared/immutable-patch';
 import type { TableUsage } from '../limits/table-usage';
 import { CommitChain, lostTheRace } from './commit-chain';
-import { RaceRetry } from './race-retry';
+import { RACE_RETRY_MS, RaceBackoff } from './race-retry';
 import { isRemoved, roleIn } from './role-rules';
 import type { UpdateGuard } from './update-policy';
 
@@ -86,6 +86,7 @@ export class GameSession {
   private applied!: AppliedUpdates;
   private readonly queue = new TaskQueue();
   private readonly commits = new CommitChain();
+  private readonly races = new RaceBackoff();
   /** Set while the session is being rolled back to what is stored, after a failed commit. */
   private recovering: Promise<void> | undefined;
   /** Users who joined since this server loaded the session: with the host, who may read its PDFs. */
@@ -228,7 +229,7 @@ export class GameSession {
    * once it is committed, with all before it; others see the delta as soon as it is applied.
    */
   async applyUpdate(update: UpdateGameState, userId?: string, guard?: UpdateGuard): Promise<UpdateResult> {
-    const retry = new RaceRetry();
+    const deadline = Date.now() + RACE_RETRY_MS;
     for (;;) {
       let applied: AppliedInMemory;
       try {
@@ -237,7 +238,7 @@ export class GameSession {
         if (!(error instanceof RollingBack)) throw error;
         // the table is taking what another node appended: the update is merged onto that (rule G6)
         await this.recovering;
-        if (error.lostRace && (await retry.again())) continue;
+        if (error.lostRace && Date.now() < deadline) continue;
         throw new ProtocolError('internal', 'the table is being reloaded from storage: send the update again');
       }
       try {
@@ -247,7 +248,7 @@ export class GameSession {
         // rolled back to what is stored before the sender hears of it: its resend finds that state
         await this.recovering;
         // another node took the version: merged again from its base on what that node appended (rule G6)
-        if (lostTheRace(error) && !this.commits.broken && (await retry.again())) continue;
+        if (lostTheRace(error) && !this.commits.broken && Date.now() < deadline) continue;
         throw new ProtocolError('internal', 'the update could not be stored; nothing was changed');
       }
     }
@@ -316,8 +317,15 @@ export class GameSession {
     const committed = this.commits.add(async () => {
       try {
         await write();
+        this.races.won();
       } catch (error) {
-        this.deps.logger.error({ err: error, sessionId: this.id, version }, 'could not store an update: rolling back to what is stored');
+        if (lostTheRace(error)) {
+          // another node's busy table, not a fault: the update is merged again and stored
+          this.races.lost();
+          this.deps.logger.info({ sessionId: this.id, version }, 'another node appended this version first: merging again on what it stored');
+        } else {
+          this.deps.logger.error({ err: error, sessionId: this.id, version }, 'could not store an update: rolling back to what is stored');
+        }
         this.recovering ??= this.exclusive(() => this.rollBack());
         throw error;
       }
@@ -341,6 +349,8 @@ export class GameSession {
    */
   private async rollBack(): Promise<void> {
     try {
+      // another node is appending to this table: let it, and merge what came meanwhile on what it stored
+      if (this.commits.lostRace) await this.races.pause();
       const stored = await this.deps.store.loadSession(this.id);
       if (!stored) throw new Error('the session is no longer stored');
       this.reload(stored);

@@ -5,32 +5,33 @@
  */
 export const RACE_RETRY_MS = 30_000;
 
-/** The first pause after a lost race; doubled at each further loss, up to `MAX_PAUSE_MS`. */
+/** The first pause after a lost race; doubled at each further loss in a row, up to `MAX_PAUSE_MS`. */
 const FIRST_PAUSE_MS = 4;
 const MAX_PAUSE_MS = 250;
 
 /**
- * The retries of one update that lost the race for its table's next version: bounded by time,
- * not by count, each after a pause drawn at random up to a doubling ceiling ("full jitter"), so
- * that the nodes that lost together do not try again together.
+ * The pause of a session before it reads the log again after losing the race for its next
+ * version, drawn at random up to a ceiling that doubles with each loss in a row ("full jitter"):
+ * the nodes that lost together do not try again together, and the updates that arrive meanwhile
+ * are merged on what the log holds in one go. The session pauses, not each update: its updates
+ * are tried again in the order they came, as a client's sequence numbers require.
  */
-export class RaceRetry {
+export class RaceBackoff {
   private losses = 0;
-  private readonly deadline: number;
 
-  constructor(
-    limitMs = RACE_RETRY_MS,
-    private readonly random: () => number = Math.random,
-  ) {
-    this.deadline = Date.now() + limitMs;
+  constructor(private readonly random: () => number = Math.random) {}
+
+  lost(): void {
+    this.losses++;
   }
 
-  /** Waits the pause of this loss; false (at once) when the update has tried for as long as it may. */
-  async again(): Promise<boolean> {
-    if (Date.now() >= this.deadline) return false;
-    const ceiling = Math.min(MAX_PAUSE_MS, FIRST_PAUSE_MS * 2 ** this.losses);
-    this.losses++;
-    await new Promise((resolve) => setTimeout(resolve, Math.floor(this.random() * ceiling)));
-    return true;
+  /** A commit went through: the next lost race starts from the first pause again. */
+  won(): void {
+    this.losses = 0;
+  }
+
+  pause(): Promise<void> {
+    const ceiling = Math.min(MAX_PAUSE_MS, FIRST_PAUSE_MS * 2 ** Math.max(0, this.losses - 1));
+    return new Promise((resolve) => setTimeout(resolve, Math.floor(this.random() * ceiling)));
   }
 }
