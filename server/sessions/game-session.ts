@@ -23,7 +23,7 @@ import { AppliedUpdates, originOf, type UpdateOrigin } from './applied-updates';
 import { patchImmutably } from '../../shared/immutable-patch';
 import type { TableUsage } from '../limits/table-usage';
 import { CommitChain, lostTheRace } from './commit-chain';
-import { RACE_RETRY_MS, RaceBackoff } from './race-retry';
+import { RACE_RETRY_MS, RaceBackoff, RetryLine } from './race-retry';
 import { isRemoved, roleIn } from './role-rules';
 import type { UpdateGuard } from './update-policy';
 
@@ -87,6 +87,9 @@ export class GameSession {
   private readonly queue = new TaskQueue();
   private readonly commits = new CommitChain();
   private readonly races = new RaceBackoff();
+  /** Updates that lost a race, applied again by the rollback under way; numbered in the order they came. */
+  private readonly retries = new RetryLine<AppliedInMemory>();
+  private arrivals = 0;
   /** Set while the session is being rolled back to what is stored, after a failed commit. */
   private recovering: Promise<void> | undefined;
   /** Users who joined since this server loaded the session: with the host, who may read its PDFs. */
@@ -230,28 +233,41 @@ export class GameSession {
    */
   async applyUpdate(update: UpdateGameState, userId?: string, guard?: UpdateGuard): Promise<UpdateResult> {
     const deadline = Date.now() + RACE_RETRY_MS;
+    const arrival = this.arrivals++;
+    const apply = () => this.applyAndRelay(update, userId, guard);
+    let attempt = this.exclusive(apply);
     for (;;) {
       let applied: AppliedInMemory;
       try {
-        applied = await this.exclusive(() => this.applyAndRelay(update, userId, guard));
+        applied = await attempt;
       } catch (error) {
         if (!(error instanceof RollingBack)) throw error;
         // the table is taking what another node appended: the update is merged onto that (rule G6)
-        await this.recovering;
-        if (error.lostRace && Date.now() < deadline) continue;
+        if (error.lostRace && Date.now() < deadline) {
+          attempt = this.retryAfterRollBack(arrival, apply);
+          continue;
+        }
         throw new ProtocolError('internal', 'the table is being reloaded from storage: send the update again');
       }
       try {
         await applied.committed;
         return applied.result;
       } catch (error) {
+        // another node took the version: merged again from its base on what that node appended (rule G6)
+        if (lostTheRace(error) && Date.now() < deadline) {
+          attempt = this.retryAfterRollBack(arrival, apply);
+          continue;
+        }
         // rolled back to what is stored before the sender hears of it: its resend finds that state
         await this.recovering;
-        // another node took the version: merged again from its base on what that node appended (rule G6)
-        if (lostTheRace(error) && !this.commits.broken && Date.now() < deadline) continue;
         throw new ProtocolError('internal', 'the update could not be stored; nothing was changed');
       }
     }
+  }
+
+  /** Applied again by the rollback under way, in the order the updates came; in its turn when none is. */
+  private retryAfterRollBack(arrival: number, apply: () => AppliedInMemory): Promise<AppliedInMemory> {
+    return this.recovering ? this.retries.wait(arrival, apply) : this.exclusive(apply);
   }
 
   private applyAndRelay(update: UpdateGameState, userId: string | undefined, guard: UpdateGuard | undefined): AppliedInMemory {
@@ -355,9 +371,11 @@ export class GameSession {
       if (!stored) throw new Error('the session is no longer stored');
       this.reload(stored);
       this.commits.restart();
+      this.retries.applyAll();
     } catch (error) {
       // the chain stays broken: the next update tries again (the store may be back by then)
       this.deps.logger.error({ err: error, sessionId: this.id }, 'could not roll a session back to what is stored');
+      this.retries.failAll(new RollingBack(false));
     } finally {
       this.recovering = undefined;
     }

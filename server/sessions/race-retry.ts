@@ -35,3 +35,42 @@ export class RaceBackoff {
     return new Promise((resolve) => setTimeout(resolve, Math.floor(this.random() * ceiling)));
   }
 }
+
+interface Waiting<T> {
+  arrival: number;
+  apply: () => T;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The updates that lost a race, waiting for the session's rollback to apply them again, all in
+ * one go on what the log holds and in the order they first came: a client's updates carry
+ * increasing sequence numbers, and one applied after a later one would pass for a resend.
+ */
+export class RetryLine<T> {
+  private waiting: Array<Waiting<T>> = [];
+
+  /** Resolves with what `apply` gives once the rollback runs it; rejects with what it throws. */
+  wait(arrival: number, apply: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => this.waiting.push({ arrival, apply, resolve, reject }));
+  }
+
+  /** Applies every waiting update, oldest arrival first. */
+  applyAll(): void {
+    const waiting = this.waiting.sort((a, b) => a.arrival - b.arrival);
+    this.waiting = [];
+    for (const one of waiting) {
+      try {
+        one.resolve(one.apply());
+      } catch (error) {
+        one.reject(error);
+      }
+    }
+  }
+
+  /** The rollback failed: none of them can be applied now. */
+  failAll(error: unknown): void {
+    for (const one of this.waiting.splice(0)) one.reject(error);
+  }
+}
