@@ -61,6 +61,7 @@ export async function openCluster(settings: { redisUrl: string; prefix: string }
     start: (followed) => follower.start(followed),
     engines: () => ({ fanout: feed.state }),
     close: async () => {
+      follower.stop();
       await presence.stop();
       await feed.close();
     },
