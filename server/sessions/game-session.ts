@@ -20,33 +20,15 @@ import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, StoredSession 
 import { planUpdate, type PlanContext } from './update-plan';
 import { TaskQueue } from './task-queue';
 import { AppliedUpdates, originOf, type UpdateOrigin } from './applied-updates';
-import { patchImmutably } from '../../shared/immutable-patch';
 import type { TableUsage } from '../limits/table-usage';
 import { CommitChain, lostTheRace } from './commit-chain';
-import { RACE_RETRY_MS, RaceBackoff, RetryLine } from './race-retry';
+import { RACE_RETRY_MS, RaceBackoff, RetryLine, RollingBack } from './race-retry';
+import { LogReplayError, replayDelta } from './log-replay';
 import { isRemoved, roleIn } from './role-rules';
 import type { UpdateGuard } from './update-policy';
 
 /** How long a client's last applied update is remembered: as long as its token may reconnect. */
 const APPLIED_UPDATE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
-
-/** The stored log of a table does not rebuild the state it was broadcast with. */
-export class LogReplayError extends Error {
-  constructor(
-    readonly sessionId: string,
-    readonly version: number,
-    cause?: unknown,
-  ) {
-    super(`the log of session ${sessionId} does not replay to the CRC of version ${version}`, { cause });
-  }
-}
-
-/** An update that came while the session is rolled back to what is stored, after a failed commit. */
-class RollingBack extends Error {
-  constructor(readonly lostRace: boolean) {
-    super('the table is being reloaded from storage');
-  }
-}
 
 export interface GameSessionDeps {
   store: SessionStore;
@@ -202,16 +184,8 @@ export class GameSession {
     if (last && this.doc.crc() !== last.crc) throw new LogReplayError(this.id, last.version);
   }
 
-  /** Applies a logged delta key by key, copying only what it touches; returns what it replaced. */
   private replay(entry: GameStateDelta): Map<string, JsonValue | undefined> {
-    const before = new Map<string, JsonValue | undefined>();
-    const fallback = (value: JsonValue | undefined, delta: Delta) => this.deps.differ.patch(value, structuredClone(delta));
-    for (const [key, keyDelta] of Object.entries(entry.delta as Record<string, Delta>)) {
-      const old = this.doc.get(key);
-      before.set(key, old);
-      this.doc.set(key, patchImmutably(old, keyDelta, fallback));
-    }
-    return before;
+    return replayDelta(this.doc, this.deps.differ, entry);
   }
 
   /**

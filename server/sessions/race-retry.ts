@@ -74,3 +74,10 @@ export class RetryLine<T> {
     for (const one of this.waiting.splice(0)) one.reject(error);
   }
 }
+
+/** An update that came while the session is rolled back to what is stored, after a failed commit. */
+export class RollingBack extends Error {
+  constructor(readonly lostRace: boolean) {
+    super('the table is being reloaded from storage');
+  }
+}

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { canonicalPart } from '../../shared/canonical-crc';
 import { ProtocolError } from '../../shared/errors';
 import type { JsonObject } from '../../shared/json';
-import { GameSession, LogReplayError, type GameSessionDeps } from './game-session';
+import { GameSession, type GameSessionDeps } from './game-session';
+import { LogReplayError } from './log-replay';
 import type { TableLoader } from './session-table';
 import type { StoredSession } from '../storage/session-store';
 
