@@ -97,6 +97,21 @@ export function sessionContract(engine: StoreEngine): void {
     await second.sessions.close();
   });
 
+  it(`K4b (${name}): the head version of each session asked that has a log, after a snapshot pruned the log too`, async () => {
+    const { storage } = await fresh(engine);
+    const { sessions } = storage;
+    await withSession(storage, 'a', 3);
+    await withSession(storage, 'b', 12);
+    await sessions.createSession({ id: 'empty', hostId: 'host-1', createdAt: 1000 });
+    await sessions.saveSnapshot('b', { version: 12, state: { hp: 12 } }, 10, 0);
+    const heads = await sessions.headVersions(['a', 'b', 'empty', 'unknown']);
+    assert.deepEqual([...heads].sort(), [['a', 3], ['b', 12]]);
+    await sessions.appendUpdates('a', [{ entry: entry(4) }]);
+    assert.deepEqual([...(await sessions.headVersions(['a']))], [['a', 4]]);
+    assert.deepEqual([...(await sessions.headVersions([]))], []);
+    await sessions.close();
+  });
+
   it(`K4 (${name}): one history: a version appended already is refused with version-taken, and of racing appends one wins`, async () => {
     const { storage } = await fresh(engine);
     const { sessions } = storage;
@@ -146,7 +161,7 @@ export function sessionContract(engine: StoreEngine): void {
     assert.deepEqual(await sessions.removeUnusedSince(0, new Set()), []);
     if (engine.cascades) {
       // a page of a session that no longer exists is refused, not stored apart from any session
-      await rejectsWith(tableStores.layers.savePage('old', { pdfId: 'b', pageNum: 1, revision: 2, layers: {} }), 'storage-failed');
+      await rejectsWith(tableStores.layers.savePage('old', { pdfId: 'b', pageNum: 1, revision: 1, layers: {} }), 'storage-failed');
     }
     await sessions.ping();
     await sessions.close();

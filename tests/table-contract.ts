@@ -6,7 +6,7 @@ import type { PdfReferences } from '../server/storage/pdf-bytes';
 import type { Storage } from '../server/storage/open-store';
 import type { PdfStore } from '../server/storage/pdf-store';
 import { ProtocolError } from '../shared/errors';
-import { entry, fresh, streamOf, withSession } from './store-contract';
+import { entry, fresh, rejectsWith, streamOf, withSession } from './store-contract';
 import type { StoreEngine } from './support/store-engines';
 
 const record = (id: string, name = `${id}.pdf`) => ({ id, name, size: 10, sha256: id, addedBy: 'host-1', addedAt: 5 });
@@ -82,6 +82,26 @@ export function tableContract(engine: StoreEngine): void {
     assert.equal(references(reopened.pdfs)?.isReferenced('gone') ?? true, true, 'another table still names it');
   });
 
+  it(`K7c (${name}): a page revision is stored only onto the one before it: of two writers of one revision one wins, the other gets revision-taken`, async () => {
+    const { storage, reopen } = await fresh(engine);
+    const { layers } = storage.tableStores;
+    await storage.sessions.createSession({ id: 's', hostId: 'host-1', createdAt: 1 });
+    const page = (revision: number, by: string) => ({ pdfId: 'p', pageNum: 1, revision, layers: { strokes: [by] } });
+    // two nodes writing the first revision of one page at the same moment
+    const first = await Promise.allSettled([layers.savePage('s', page(1, 'a')), layers.savePage('s', page(1, 'b'))]);
+    assert.deepEqual(first.map((result) => result.status).sort(), ['fulfilled', 'rejected'], 'one of the two is stored');
+    const lost = first.find((result) => result.status === 'rejected');
+    assert.equal((lost as PromiseRejectedResult).reason.code, 'revision-taken');
+    // the same for a later revision, and a revision that skips one is refused too
+    const second = await Promise.allSettled([layers.savePage('s', page(2, 'c')), layers.savePage('s', page(2, 'd'))]);
+    assert.deepEqual(second.map((result) => result.status).sort(), ['fulfilled', 'rejected']);
+    await rejectsWith(layers.savePage('s', page(4, 'skip')), 'revision-taken', 'revision 3 is not stored');
+    await rejectsWith(layers.savePage('s', page(2, 'late')), 'revision-taken', 'revision 2 is stored already');
+    await layers.savePage('s', page(3, 'e'));
+    const stored = await (await reopen()).tableStores.layers.loadPages('s');
+    assert.deepEqual(stored, [page(3, 'e')]);
+  });
+
   it(`K8 (${name}): PDF bytes are stored once by content and read back whole and in ranges, a large book in chunks`, async () => {
     const { storage } = await fresh(engine);
     await storage.pdfBytes.init();
@@ -128,7 +148,7 @@ export function tableContract(engine: StoreEngine): void {
     const { storage, reopen } = await fresh(engine);
     await withSession(storage, 't', 12);
     await storage.sessions.saveSnapshot('t', { version: 10, state: { hp: 10 } }, 10, 0);
-    await storage.tableStores.layers.savePage('t', { pdfId: 'p', pageNum: 1, revision: 3, layers: { strokes: [[1, 2, 3]] } });
+    for (const revision of [1, 2, 3]) await storage.tableStores.layers.savePage('t', { pdfId: 'p', pageNum: 1, revision, layers: { strokes: [[1, 2, revision]] } });
     const book = pdfBytesOf(300_000);
     await storage.pdfBytes.init();
     const saved = await storage.pdfBytes.save(streamOf(book));

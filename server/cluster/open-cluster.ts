@@ -78,6 +78,7 @@ export async function openCluster(
     engines: () => ({ fanout: feed.state }),
     linkCodes: (lifetimeMs) => new RedisLinkCodes(feed.commands, settings.prefix, lifetimeMs),
     close: async () => {
+      follower.stop();
       await presence.stop();
       await feed.close();
     },

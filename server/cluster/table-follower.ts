@@ -26,6 +26,13 @@ export interface FollowedNode {
 }
 
 /**
+ * How often a node compares the log's head of every table it holds with its own version: a
+ * message lost on its way (Redis took the publish, this node never got it) is caught up within
+ * two periods while the table is idle, not only at its next change. One query per node per period.
+ */
+export const HEAD_CHECK_MS = 2000;
+
+/**
  * Keeps the tables this node holds in step with what the other nodes commit: subscribed to a
  * table's channel while it is in memory, it applies each change in the session's turn and tells
  * this node's members. A delta that does not continue the session's version (a message lost
@@ -33,6 +40,10 @@ export interface FollowedNode {
  */
 export class TableFollower implements SessionKeeper {
   private node: FollowedNode | undefined;
+  private headCheck: ReturnType<typeof setInterval> | undefined;
+  private checking = false;
+  /** Tables found behind their log at the last check, with the version they held then. */
+  private behind = new Map<string, number>();
 
   constructor(
     private readonly feed: RedisFeed,
@@ -42,8 +53,39 @@ export class TableFollower implements SessionKeeper {
     private readonly logger: Logger,
   ) {}
 
-  start(node: FollowedNode): void {
+  start(node: FollowedNode, headCheckMs = HEAD_CHECK_MS): void {
     this.node = node;
+    this.headCheck = setInterval(() => void this.checkHeads(), headCheckMs);
+    // a node that is stopping does not wait for the next check
+    this.headCheck.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.headCheck);
+  }
+
+  /** Catches up every held table whose log went further than this node without a message (one was lost). */
+  private async checkHeads(): Promise<void> {
+    const sessions = this.node?.heldSessions() ?? [];
+    // one check at a time: a slow database does not pile them up
+    if (this.checking || sessions.length === 0) return;
+    this.checking = true;
+    try {
+      const heads = await this.store.headVersions(sessions.map((session) => session.id));
+      const behind = new Map<string, number>();
+      for (const session of sessions) {
+        // unsettled: its own commits are in flight, and a lost race reads the log anyway
+        if ((heads.get(session.id) ?? 0) <= session.currentVersion || !session.settled) continue;
+        // behind twice at the same version: no message is on its way (a busy table's usually is)
+        if (this.behind.get(session.id) === session.currentVersion) void this.catchUp(session);
+        else behind.set(session.id, session.currentVersion);
+      }
+      this.behind = behind;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'fan-out: could not read the heads of the tables held; the next check tries again');
+    } finally {
+      this.checking = false;
+    }
   }
 
   async hold(session: GameSession): Promise<void> {

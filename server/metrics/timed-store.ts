@@ -35,6 +35,10 @@ export class TimedSessionStore implements SessionStore {
     return this.store.removeUnusedSince(cutoff, keep);
   }
 
+  headVersions(ids: readonly string[]): Promise<Map<string, number>> {
+    return this.store.headVersions(ids);
+  }
+
   ping(): Promise<void> {
     return this.store.ping();
   }

@@ -61,6 +61,11 @@ export class CommitChain {
     return this.failure !== undefined;
   }
 
+  /** True once a commit failed because another writer appended its version first, until `restart()`. */
+  get lostRace(): boolean {
+    return lostTheRace(this.failure);
+  }
+
   /** True when no commit is queued or running. */
   get idle(): boolean {
     return this.pending === 0;

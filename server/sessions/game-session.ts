@@ -24,11 +24,9 @@ import { AppliedUpdates, originOf, type UpdateOrigin } from './applied-updates';
 import type { TableUsage } from '../limits/table-usage';
 import { lostTheRace } from './commit-chain';
 import { SessionCommits } from './session-commits';
+import { RACE_RETRY_MS, RaceBackoff, RetryLine, RollingBack } from './race-retry';
 import { isRemoved, roleIn } from './role-rules';
 import type { UpdateGuard } from './update-policy';
-
-/** Tries of one update against other nodes appending to the same table before it gives up with `internal`. */
-const MAX_RACE_ATTEMPTS = 5;
 
 export interface GameSessionDeps {
   store: SessionStore;
@@ -68,6 +66,10 @@ export class GameSession {
   private applied!: AppliedUpdates;
   private readonly queue = new TaskQueue();
   private readonly commits: SessionCommits;
+  private readonly races = new RaceBackoff();
+  /** Updates that lost a race, applied again by the rollback under way; numbered in the order they came. */
+  private readonly retries = new RetryLine<AppliedInMemory>();
+  private arrivals = 0;
   /** Set while the session is being rolled back to what is stored, after a failed commit. */
   private recovering: Promise<void> | undefined;
   /** Users who joined since this server loaded the session: with the host, who may read its PDFs. */
@@ -86,7 +88,9 @@ export class GameSession {
       channel: deps.channel,
       logger: deps.logger,
       historyMaxEntries: deps.limits.historyMaxEntries,
-      onFailure: () => {
+      onCommitted: () => this.races.won(),
+      onFailure: (error) => {
+        if (lostTheRace(error)) this.races.lost();
         this.recovering ??= this.exclusive(() => this.rollBack());
       },
     });
@@ -193,19 +197,42 @@ export class GameSession {
    * once it is committed, with all before it; others see the delta as soon as it is applied.
    */
   async applyUpdate(update: UpdateGameState, userId?: string, guard?: UpdateGuard): Promise<UpdateResult> {
-    for (let attempt = 1; ; attempt++) {
-      const { result, committed } = await this.exclusive(() => this.applyAndRelay(update, userId, guard));
+    const deadline = Date.now() + RACE_RETRY_MS;
+    const arrival = this.arrivals++;
+    const apply = () => this.applyAndRelay(update, userId, guard);
+    let attempt = this.exclusive(apply);
+    for (;;) {
+      let applied: AppliedInMemory;
       try {
-        await committed;
-        return result;
+        applied = await attempt;
       } catch (error) {
+        if (!(error instanceof RollingBack)) throw error;
+        // the table is taking what another node appended: the update is merged onto that (rule G6)
+        if (error.lostRace && Date.now() < deadline) {
+          attempt = this.retryAfterRollBack(arrival, apply);
+          continue;
+        }
+        throw new ProtocolError('internal', 'the table is being reloaded from storage: send the update again');
+      }
+      try {
+        await applied.committed;
+        return applied.result;
+      } catch (error) {
+        // another node took the version: merged again from its base on what that node appended (rule G6)
+        if (lostTheRace(error) && Date.now() < deadline) {
+          attempt = this.retryAfterRollBack(arrival, apply);
+          continue;
+        }
         // rolled back to what is stored before the sender hears of it: its resend finds that state
         await this.recovering;
-        // another node took the version: merged again from its base on what that node appended (rule G6)
-        if (lostTheRace(error) && !this.commits.broken && attempt < MAX_RACE_ATTEMPTS) continue;
         throw new ProtocolError('internal', 'the update could not be stored; nothing was changed');
       }
     }
+  }
+
+  /** Applied again by the rollback under way, in the order the updates came; in its turn when none is. */
+  private retryAfterRollBack(arrival: number, apply: () => AppliedInMemory): Promise<AppliedInMemory> {
+    return this.recovering ? this.retries.wait(arrival, apply) : this.exclusive(apply);
   }
 
   private applyAndRelay(update: UpdateGameState, userId: string | undefined, guard: UpdateGuard | undefined): AppliedInMemory {
@@ -266,7 +293,7 @@ export class GameSession {
   private requireIntact(): void {
     if (!this.commits.broken) return;
     this.recovering ??= this.exclusive(() => this.rollBack());
-    throw new ProtocolError('internal', 'the table is being reloaded from storage: send the update again');
+    throw new RollingBack(this.commits.lostRace);
   }
 
   /**
@@ -275,13 +302,17 @@ export class GameSession {
    */
   private async rollBack(): Promise<void> {
     try {
+      // another node is appending to this table: let it, and merge what came meanwhile on what it stored
+      if (this.commits.lostRace) await this.races.pause();
       const stored = await this.deps.store.loadSession(this.id);
       if (!stored) throw new Error('the session is no longer stored');
       this.reload(stored);
       this.commits.restart();
+      this.retries.applyAll();
     } catch (error) {
       // the chain stays broken: the next update tries again (the store may be back by then)
       this.deps.logger.error({ err: error, sessionId: this.id }, 'could not roll a session back to what is stored');
+      this.retries.failAll(new RollingBack(false));
     } finally {
       this.recovering = undefined;
     }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AppliedUpdate, LoggedUpdate, SessionStore, Snapshot } from '../storage/session-store';
-import { CommitChain } from './commit-chain';
+import { CommitChain, lostTheRace } from './commit-chain';
 import type { SessionChannel } from './session-channel';
 
 /** How long a client's last applied update is remembered: as long as its token may reconnect. */
@@ -13,8 +13,10 @@ export interface SessionCommitsDeps {
   logger: Logger;
   /** Deltas the history keeps: a snapshot keeps the log that far back. */
   historyMaxEntries: number;
-  /** A write failed: the session must be rolled back to what is stored. */
-  onFailure: () => void;
+  /** A write went through: another node's race, if any, is over. */
+  onCommitted: () => void;
+  /** A write failed (or lost the race for its version): the session must be rolled back to what is stored. */
+  onFailure: (error: unknown) => void;
 }
 
 /** Updates waiting for one append, and the newest snapshot due among them. */
@@ -83,6 +85,11 @@ export class SessionCommits {
     return this.chain.broken;
   }
 
+  /** True once a commit lost the race for its version to another writer, until `restart()`. */
+  get lostRace(): boolean {
+    return this.chain.lostRace;
+  }
+
   get idle(): boolean {
     return this.chain.idle;
   }
@@ -96,9 +103,15 @@ export class SessionCommits {
     const committed = this.chain.add(async () => {
       try {
         await write();
+        this.deps.onCommitted();
       } catch (error) {
-        this.deps.logger.error({ err: error, sessionId: this.deps.sessionId, version }, 'could not store an update: rolling back to what is stored');
-        this.deps.onFailure();
+        if (lostTheRace(error)) {
+          // another node's busy table, not a fault: the update is merged again and stored
+          this.deps.logger.info({ sessionId: this.deps.sessionId, version }, 'another node appended this version first: merging again on what it stored');
+        } else {
+          this.deps.logger.error({ err: error, sessionId: this.deps.sessionId, version }, 'could not store an update: rolling back to what is stored');
+        }
+        this.deps.onFailure(error);
         throw error;
       }
     });

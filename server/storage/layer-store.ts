@@ -11,10 +11,13 @@ export interface StoredPage {
 /**
  * Where page layers live between restarts: the newest revision of each page. A write resolves
  * only once it is committed: the session broadcasts layers-updated after savePage resolves.
+ * Writes compare and append: revision r of a page is stored only onto revision r - 1 (onto no
+ * page for revision 1), so of two nodes writing one page at once, one wins and the other is told
+ * `revision-taken`, reads the page and merges its edit again.
  */
 export interface LayerStore {
   /** Every page of the session that has layers; empty for an unknown session. */
   loadPages(sessionId: string): Promise<StoredPage[]>;
-  /** Replaces the page's stored layers with this revision. */
+  /** Stores this revision in place of the one before it; `revision-taken` when that is not the one stored. */
   savePage(sessionId: string, page: StoredPage): Promise<void>;
 }

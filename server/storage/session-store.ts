@@ -70,6 +70,11 @@ export interface SessionStore {
   saveSnapshot(id: string, snapshot: Snapshot, keepFrom: number, appliedBefore: number): Promise<void>;
   /** Removes the sessions last used before `cutoff` (ms since the epoch), but none in `keep`. */
   removeUnusedSince(cutoff: number, keep: ReadonlySet<string>): Promise<string[]>;
+  /**
+   * The version of the newest delta logged of each of `ids` that has one: a cheap look at the
+   * heads, so that a node notices a table it holds went further without a message telling it.
+   */
+  headVersions(ids: readonly string[]): Promise<Map<string, number>>;
   /** Resolves when the storage answers now (for /healthz); fails with a StorageError when it does not. */
   ping(): Promise<void>;
   /** Commits what is pending, then releases the storage; later calls fail. */

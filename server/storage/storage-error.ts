@@ -18,6 +18,11 @@ export type StorageErrorCode =
    * so the append was refused. The writer reads what it missed and merges again.
    */
   | 'version-taken'
+  /**
+   * Another writer stored this revision of the page's layers first (or the page is not at the
+   * revision before it): the write was refused. The writer reads the page and merges again.
+   */
+  | 'revision-taken'
   /** Any other failed write; the message carries the database's own. */
   | 'storage-failed';
 
@@ -52,4 +57,12 @@ export function writeFailure(error: unknown): StorageError {
 /** The error every store gives for an append another writer made first: one contract for every engine. */
 export function versionTaken(sessionId: string, version: number, cause?: unknown): StorageError {
   return new StorageError('version-taken', `version ${version} of session ${sessionId} was appended by another writer first`, { cause });
+}
+
+/** The error every layer store gives for a page revision another writer stored first. */
+export function revisionTaken(sessionId: string, page: { pdfId: string; pageNum: number; revision: number }): StorageError {
+  return new StorageError(
+    'revision-taken',
+    `revision ${page.revision} of page ${page.pageNum} of ${page.pdfId} in session ${sessionId} was stored by another writer first`,
+  );
 }

@@ -16,6 +16,7 @@ import type { Register } from './session-handlers';
 import type { SocketUser } from './socket-auth';
 import { joinedSessionId, type TableContext } from './table-context';
 import { quotaOf } from './user-limits';
+import { StorageError } from '../storage/storage-error';
 
 /** `update-layers`: one page's layers, merged, stored, then sent to the whole session. */
 export function registerLayerHandlers(socket: Socket, user: SocketUser, context: TableContext, on: Register): void {
@@ -42,21 +43,51 @@ async function commitOnce(session: GameSession, edit: UpdateLayers, origin: Upda
   return answer;
 }
 
+/** Tries of one edit against other nodes storing a revision of the same page at the same moment. */
+const MAX_PAGE_RACES = 10;
+
+/**
+ * Stores the page after `edit`; when another node stored that revision first (`revision-taken`),
+ * takes the stored page and merges the edit again three-way from its base revision, as for an
+ * edit made from an older revision on this node.
+ */
 async function commitLayers(session: GameSession, edit: UpdateLayers, context: TableContext): Promise<{ revision: number }> {
-  const change = session.table.layers.prepare(edit);
-  if (!change.changed) return { revision: change.revision };
-  const { page } = change;
-  session.checkLayerGrowth(change.totalBytes);
-  try {
-    await context.stores.layers.savePage(session.id, { pdfId: page.pdfId, pageNum: page.pageNum, revision: page.revision, layers: page.layers });
-  } catch (error) {
-    context.logger.error({ err: error, sessionId: session.id, pdfId: page.pdfId, pageNum: page.pageNum }, 'could not store layers');
-    throw new ProtocolError('internal', 'the layers could not be stored; nothing was changed');
+  for (let attempt = 1; ; attempt++) {
+    const change = session.table.layers.prepare(edit);
+    if (!change.changed) return { revision: change.revision };
+    const { page } = change;
+    session.checkLayerGrowth(change.totalBytes);
+    try {
+      await context.stores.layers.savePage(session.id, { pdfId: page.pdfId, pageNum: page.pageNum, revision: page.revision, layers: page.layers });
+    } catch (error) {
+      // a page that cannot be read now is refused as any failed write: the client sends the edit again
+      const retaken = isRevisionTaken(error) && attempt < MAX_PAGE_RACES && (await takeStoredPage(session, edit, context).catch(() => false));
+      if (retaken) continue;
+      context.logger.error({ err: error, sessionId: session.id, pdfId: page.pdfId, pageNum: page.pageNum }, 'could not store layers');
+      throw new ProtocolError('internal', 'the layers could not be stored; nothing was changed');
+    }
+    session.table.layers.commit(page);
+    session.recordUsage();
+    const updated: LayersUpdated = { pdfId: page.pdfId, pageNum: page.pageNum, layers: page.layers, revision: page.revision };
+    context.channel.broadcast(session.id, TableServerEvent.layersUpdated, encodePayload(updated));
+    context.channel.share(session.id, { kind: 'layers', page: updated });
+    return { revision: page.revision };
   }
-  session.table.layers.commit(page);
+}
+
+function isRevisionTaken(error: unknown): boolean {
+  return error instanceof StorageError && error.code === 'revision-taken';
+}
+
+/**
+ * The page as stored by the node that won, taken into the page's layers and merge history and
+ * sent to this node's members (its message may still be on its way); false when it is not newer.
+ */
+async function takeStoredPage(session: GameSession, edit: UpdateLayers, context: TableContext): Promise<boolean> {
+  const pages = await context.stores.layers.loadPages(session.id);
+  const stored = pages.find((page) => page.pdfId === edit.pdfId && page.pageNum === edit.pageNum);
+  if (!stored || !session.table.layers.follow(stored)) return false;
   session.recordUsage();
-  const updated: LayersUpdated = { pdfId: page.pdfId, pageNum: page.pageNum, layers: page.layers, revision: page.revision };
-  context.channel.broadcast(session.id, TableServerEvent.layersUpdated, encodePayload(updated));
-  context.channel.share(session.id, { kind: 'layers', page: updated });
-  return { revision: page.revision };
+  context.channel.broadcast(session.id, TableServerEvent.layersUpdated, encodePayload(stored satisfies LayersUpdated));
+  return true;
 }

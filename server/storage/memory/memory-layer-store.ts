@@ -1,6 +1,7 @@
 import type { LayerStore, StoredPage } from '../layer-store';
 import { packLayers, unpackLayers } from '../layer-codec';
 import type { SessionDependent } from '../session-dependent';
+import { revisionTaken } from '../storage-error';
 
 type PackedPage = Omit<StoredPage, 'layers'> & { layers: Buffer };
 
@@ -19,7 +20,9 @@ export class MemoryLayerStore implements LayerStore, SessionDependent {
       pages = new Map();
       this.sessions.set(sessionId, pages);
     }
-    pages.set(`${page.pdfId}/${page.pageNum}`, { ...page, layers: packLayers(page.layers) });
+    const key = `${page.pdfId}/${page.pageNum}`;
+    if ((pages.get(key)?.revision ?? 0) !== page.revision - 1) throw revisionTaken(sessionId, page);
+    pages.set(key, { ...page, layers: packLayers(page.layers) });
   }
 
   async removePdfPages(sessionId: string, pdfId: string): Promise<void> {

@@ -80,6 +80,15 @@ export class MemorySessionStore implements SessionStore {
     return removed;
   }
 
+  async headVersions(ids: readonly string[]): Promise<Map<string, number>> {
+    const heads = new Map<string, number>();
+    for (const id of ids) {
+      const last = this.sessions.get(id)?.log.at(-1);
+      if (last) heads.set(id, last.version);
+    }
+    return heads;
+  }
+
   async ping(): Promise<void> {
     if (this.closed) throw new StorageError('storage-closed', 'the store is closed');
   }

@@ -2,6 +2,20 @@ import type { LayerStore, StoredPage } from '../layer-store';
 import { packLayers, unpackLayers } from '../layer-codec';
 import type { PostgresDatabase } from './database';
 import { touching } from './touching';
+import { revisionTaken } from '../storage-error';
+
+const SQL = {
+  first: touching(
+    `INSERT INTO layers (session_id, pdf_id, page_num, revision, layers) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (session_id, pdf_id, page_num) DO NOTHING`,
+    6,
+  ),
+  next: touching(
+    `UPDATE layers SET revision = $4, layers = $5
+     WHERE session_id = $1 AND pdf_id = $2 AND page_num = $3 AND revision = $4::int - 1`,
+    6,
+  ),
+};
 
 interface PageRow {
   pdf_id: string;
@@ -26,13 +40,11 @@ export class PostgresLayerStore implements LayerStore {
   }
 
   async savePage(sessionId: string, page: StoredPage): Promise<void> {
-    await this.db.query(
-      touching(
-        `INSERT INTO layers (session_id, pdf_id, page_num, revision, layers) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (session_id, pdf_id, page_num) DO UPDATE SET revision = excluded.revision, layers = excluded.layers`,
-        6,
-      ),
-      [sessionId, page.pdfId, page.pageNum, page.revision, packLayers(page.layers), Date.now()],
-    );
+    const { pdfId, pageNum, revision } = page;
+    // compare and append (layer-store.ts): the row's revision is checked in the statement that writes it
+    const write = revision === 1 ? SQL.first : SQL.next;
+    const { rowCount } = await this.db.query(write, [sessionId, pdfId, pageNum, revision, packLayers(page.layers), Date.now()]);
+    // the session is marked used only when the page was written: nothing written, another writer was first
+    if (rowCount === 0) throw revisionTaken(sessionId, page);
   }
 }

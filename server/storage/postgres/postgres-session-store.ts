@@ -18,6 +18,8 @@ const SQL = {
   newestSnapshot: `${SNAPSHOT_COLUMNS} ORDER BY version DESC LIMIT 1`,
   snapshotFrom: `${SNAPSHOT_COLUMNS} AND version >= $2 ORDER BY version LIMIT 1`,
   logStart: 'SELECT min(from_version) AS first FROM deltas WHERE session_id = $1',
+  // one index range per session (the key is (session_id, version)): cheap for every table a node holds
+  heads: 'SELECT session_id, max(version)::int AS head FROM deltas WHERE session_id = ANY($1::text[]) GROUP BY session_id',
   deltasAfter: 'SELECT version, from_version, crc, delta, update_id FROM deltas WHERE session_id = $1 AND version > $2 ORDER BY version',
   applied: 'SELECT user_id, client_key, seq, version FROM applied_updates WHERE session_id = $1',
   // one statement, so one round trip and one implicit transaction for the whole batch: its deltas,
@@ -115,6 +117,12 @@ export class PostgresSessionStore implements SessionStore {
   async removeUnusedSince(cutoff: number, keep: ReadonlySet<string>): Promise<string[]> {
     const removed = await this.db.query(SQL.removeUnused, [cutoff, [...keep]]);
     return (removed.rows as Array<{ id: string }>).map((row) => row.id);
+  }
+
+  async headVersions(ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.db.query(SQL.heads, [ids]);
+    return new Map((rows as Array<{ session_id: string; head: number }>).map((row) => [row.session_id, row.head]));
   }
 
   async ping(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { LayerStore, StoredPage } from '../layer-store';
 import { packLayers, unpackLayers } from '../layer-codec';
 import type { SqliteConnection } from './connection';
+import { revisionTaken } from '../storage-error';
 
 interface PageRow {
   pdf_id: string;
@@ -24,9 +25,13 @@ export class SqliteLayerStore implements LayerStore {
       pages: db.prepare<[string], PageRow>(
         'SELECT pdf_id, page_num, revision, layers FROM layers WHERE session_id = ? ORDER BY pdf_id, page_num',
       ),
-      save: db.prepare(
+      // compare and append (layer-store.ts): revision 1 onto no page, any other onto the one before it
+      first: db.prepare(
         `INSERT INTO layers (session_id, pdf_id, page_num, revision, layers) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (session_id, pdf_id, page_num) DO UPDATE SET revision = excluded.revision, layers = excluded.layers`,
+         ON CONFLICT (session_id, pdf_id, page_num) DO NOTHING`,
+      ),
+      next: db.prepare(
+        'UPDATE layers SET revision = ?, layers = ? WHERE session_id = ? AND pdf_id = ? AND page_num = ? AND revision = ?',
       ),
       touch: db.prepare('UPDATE sessions SET last_used_at = ? WHERE id = ?'),
     };
@@ -44,7 +49,13 @@ export class SqliteLayerStore implements LayerStore {
   savePage(sessionId: string, page: StoredPage): Promise<void> {
     const layers = packLayers(page.layers);
     return this.connection.writes.run(() => {
-      this.sql.save.run(sessionId, page.pdfId, page.pageNum, page.revision, layers);
+      const { pdfId, pageNum, revision } = page;
+      const written =
+        revision === 1
+          ? this.sql.first.run(sessionId, pdfId, pageNum, revision, layers)
+          : this.sql.next.run(revision, layers, sessionId, pdfId, pageNum, revision - 1);
+      // thrown inside the write: its group commit fails it alone (group-commit.ts)
+      if (written.changes === 0) throw revisionTaken(sessionId, page);
       // a session written to counts as used, as for game-state updates
       this.sql.touch.run(Date.now(), sessionId);
     });

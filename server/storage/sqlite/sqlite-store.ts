@@ -30,6 +30,7 @@ function prepare(db: Database) {
     newestSnapshot: db.prepare<[string], { version: number; state: string }>(
       'SELECT version, state FROM snapshots WHERE session_id = ? ORDER BY version DESC LIMIT 1',
     ),
+    head: db.prepare<[string], { head: number | null }>('SELECT max(version) AS head FROM deltas WHERE session_id = ?'),
     logStart: db.prepare<[string], { first: number | null }>('SELECT min(from_version) AS first FROM deltas WHERE session_id = ?'),
     saveSnapshot: db.prepare('INSERT OR REPLACE INTO snapshots (session_id, version, state) VALUES (?, ?, ?)'),
     keptBase: db.prepare<[string, number], { version: number }>(
@@ -155,6 +156,15 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   /** Through the writer: a store whose writes would fail does not pass for healthy. */
+  async headVersions(ids: readonly string[]): Promise<Map<string, number>> {
+    const heads = new Map<string, number>();
+    for (const id of ids) {
+      const { head } = this.sql.head.get(id) ?? { head: null };
+      if (head !== null) heads.set(id, head);
+    }
+    return heads;
+  }
+
   ping(): Promise<void> {
     return this.writes.run(() => undefined);
   }
