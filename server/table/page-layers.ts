@@ -52,6 +52,11 @@ export class PageLayers {
     return { changed: true, page, totalBytes };
   }
 
+  /** The revision this node holds of a page (0 before its first layers). */
+  revisionOf(pdfId: string, pageNum: number): number {
+    return this.pages.get(pageKey(pdfId, pageNum))?.revision ?? 0;
+  }
+
   /** UTF-8 JSON bytes of the layers of every page. */
   get byteLength(): number {
     return this.totalBytes;
