@@ -3,21 +3,39 @@ import type { JsonValue } from './json';
 
 /**
  * Arrays made from another by replacing some of its items in place (same length, same places),
- * and which places: a copy remembers its source and the indices it replaced. Whoever then needs
- * what changed between two such arrays (the sync client's diff of what to send, the list reader
- * that keeps unchanged items' view objects for React) asks `replacedBetween` and looks at those
- * few places instead of comparing every item of a list of thousands. Arrays are never mutated,
- * so a record stays true; it holds its source only as long as the copy lives.
+ * and which places: a copy remembers its recent sources and the indices replaced since each.
+ * Whoever then needs what changed between two such arrays (the sync client's diff of what to
+ * send, the list reader that keeps unchanged items' view objects for React) asks
+ * `replacedBetween` and looks at those few places instead of comparing every item of a list of
+ * thousands. Arrays are never mutated, so a record stays true. Sources are held weakly: a copy
+ * must not keep every older version of a long list alive, and a source nobody holds any more is
+ * one nobody can ask about.
  */
-const replacements = new WeakMap<readonly JsonValue[], { from: readonly JsonValue[]; indices: readonly number[] }>();
+interface Source {
+  from: WeakRef<readonly JsonValue[]>;
+  /** The places replaced since `from`, sorted. */
+  indices: readonly number[];
+}
 
-/** How many copies back `replacedBetween` follows, and how many places it gives at most: past that a full compare is as cheap. */
-const MAX_HOPS = 16;
+const sources = new WeakMap<readonly JsonValue[], readonly Source[]>();
+
+/** How many sources back a copy remembers, and how many places since one at most: past that a full compare is as cheap. */
+const MAX_SOURCES = 16;
 const MAX_PLACES = 64;
 
 /** Says that `to` is `from` with the items at `indices` replaced (nothing inserted, nothing removed). */
 export function recordReplaced(from: readonly JsonValue[], to: readonly JsonValue[], indices: readonly number[]): void {
-  if (from !== to && from.length === to.length) replacements.set(to, { from, indices });
+  if (from === to || from.length !== to.length) return;
+  const own: Source = { from: new WeakRef(from), indices: [...new Set(indices)].sort((a, b) => a - b) };
+  if (own.indices.length > MAX_PLACES) return;
+  const older: Source[] = [];
+  for (const source of sources.get(from) ?? []) {
+    if (older.length + 1 >= MAX_SOURCES) break;
+    const places = [...new Set([...source.indices, ...own.indices])].sort((a, b) => a - b);
+    if (places.length > MAX_PLACES) break;
+    older.push({ from: source.from, indices: places });
+  }
+  sources.set(to, [own, ...older]);
 }
 
 /**
@@ -35,18 +53,10 @@ export function withItemsAt(array: readonly JsonValue[], items: ReadonlyMap<numb
 
 /**
  * The indices at which `after` may differ from `before` when `after` was made from `before` by
- * recorded replacements (a chain of at most MAX_HOPS copies, MAX_PLACES places in all); undefined
+ * recorded replacements (at most MAX_SOURCES copies back, MAX_PLACES places in all); undefined
  * when that is not known, and the arrays must be compared whole.
  */
-export function replacedBetween(before: readonly JsonValue[], after: readonly JsonValue[]): number[] | undefined {
-  const places = new Set<number>();
-  let at = after;
-  for (let hop = 0; hop <= MAX_HOPS && at !== before; hop++) {
-    const record = replacements.get(at);
-    if (!record) return undefined;
-    for (const index of record.indices) places.add(index);
-    if (places.size > MAX_PLACES) return undefined;
-    at = record.from;
-  }
-  return at === before ? [...places].sort((a, b) => a - b) : undefined;
+export function replacedBetween(before: readonly JsonValue[], after: readonly JsonValue[]): readonly number[] | undefined {
+  if (before === after) return [];
+  return sources.get(after)?.find((source) => source.from.deref() === before)?.indices;
 }

@@ -100,6 +100,20 @@ describe('the sender of an edit of one item of a wide list', () => {
     assert.deepEqual(updateBody({ notes: unrecorded }, confirmed).body, body);
   });
 
+  it('after more keystrokes than a copy remembers sources, still sends the one change (found by a whole compare)', () => {
+    const state: JsonObject = { notes: notes(WIDE) };
+    const shown: JsonObject[] = [state];
+    for (let key = 1; key <= 20; key++) {
+      const update = itemUpdate(shown.at(-1) as JsonObject, 'notes', 'n5', (note) => atomic({ ...note, title: 'typed'.repeat(key) }));
+      assert.ok(update);
+      shown.push(update.updates);
+    }
+    const latest = shown.at(-1)?.notes as JsonValue[];
+    assert.deepEqual(replacedBetween(shown[5]?.notes as JsonValue[], latest), [5], 'fifteen copies back: remembered');
+    assert.equal(replacedBetween(state.notes as JsonValue[], latest), undefined, 'twenty copies back: not remembered');
+    assert.deepEqual(updateBody({ notes: latest }, (key) => state[key]).body, { changes: [{ op: 'set', path: ['notes', 'n5', 'title'], value: 'typed'.repeat(20) }] });
+  });
+
   it('leaves the other entries of the list as they were, readable or not, and finds nothing for an item that is gone', () => {
     const list: JsonValue[] = [...notes(WIDE), 'not an item', { id: 'n3', title: 'a repeated id' }];
     const update = itemUpdate({ notes: list }, 'notes', 'n3', (note) => atomic({ ...note, title: 'x', id: 'hijacked' }));
