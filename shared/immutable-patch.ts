@@ -2,6 +2,7 @@ import { recordArrayEdit, recordObjectEdit, type ArrayStep, type ObjectStep } fr
 import type { Delta } from './diff';
 import { shareIdIndex } from './id-index';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
+import { recordReplaced } from './replaced-items';
 
 type Maybe = JsonValue | undefined;
 type Fallback = (value: Maybe, delta: Delta) => Maybe;
@@ -80,6 +81,11 @@ function patchArray(array: JsonValue[], delta: Record<string, unknown>, fallback
     }
   }
   recordArrayEdit(array, copy, steps);
-  if (removals.length === 0 && insertions.length === 0) shareIdIndex(array, copy, changes.map(([index]) => index));
+  if (removals.length === 0 && insertions.length === 0) {
+    const replaced = changes.map(([index]) => index);
+    shareIdIndex(array, copy, replaced);
+    // the list reader then looks at these items only (activity/src/model/collection.ts)
+    recordReplaced(array, copy, replaced);
+  }
   return copy;
 }

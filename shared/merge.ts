@@ -17,6 +17,8 @@ type Id = string | number;
 export function merge3(base: Maybe, ours: Maybe, theirs: Maybe, intents?: IntentNode): Maybe {
   const intended = mergeByIntent(base, ours, theirs, intents?.op);
   if (intended !== undefined) return intended;
+  // nobody else changed it: the user's value as it is (comparing a list of thousands item by item would say the same)
+  if (ours === base) return theirs;
   if (deepEqual(theirs, base)) return ours;
   if (deepEqual(ours, base)) return theirs;
   // two equal edits are one edit, unless an intent below says each counts (two +1s make +2)

@@ -3,6 +3,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { PathSegment } from './json';
 import { indexOfId } from './id-index';
 import { MAX_CHANGES, type StateChange } from './path-changes';
+import { replacedBetween } from './replaced-items';
 
 type Maybe = JsonValue | undefined;
 
@@ -70,7 +71,9 @@ function collectArray(path: PathSegment[], before: JsonValue[], after: JsonValue
  */
 function collectInPlace(path: PathSegment[], before: JsonValue[], after: JsonValue[], out: StateChange[]): boolean {
   const edited: number[] = [];
-  for (let index = 0; index < after.length; index++) {
+  // an array made from `before` by replacing items (the activity's edit of one item) says where: a list of thousands is not walked
+  const places = replacedBetween(before, after);
+  for (const index of places ?? after.keys()) {
     if (before[index] === after[index]) continue;
     const id = idOf(after[index]);
     if (id === undefined || id !== idOf(before[index]) || indexOfId(before, id) !== index) return false;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../../shared/json';
 import type { PathSegment } from '../../../shared/json';
+import { replacedBetween } from '../../../shared/replaced-items';
 import type { IntentOp } from '../../../shared/merge-intents';
 
 /** An item of a shared list: any JSON object with a string `id`, which is what the server merges by. */
@@ -87,7 +88,8 @@ export function itemReader<T>(schema: z.ZodType<T>, arrange?: (items: T[]) => T[
 function editedInPlace<T>(last: LastRead<T>, raw: JsonValue[], view: (item: Item) => T | null): LastRead<T> | null {
   if (raw.length !== last.raw.length) return null;
   const changed: number[] = [];
-  for (let index = 0; index < raw.length; index++) {
+  // a patch that replaced items says which: the others are not compared one by one
+  for (const index of replacedBetween(last.raw, raw) ?? raw.keys()) {
     if (raw[index] === last.raw[index]) continue;
     if (changed.push(index) > FEW_CHANGES) return null;
   }

@@ -1,6 +1,8 @@
-import type { JsonObject } from '../../../shared/json';
+import { indexOfId } from '../../../shared/id-index';
+import { isJsonObject, type JsonObject } from '../../../shared/json';
 import type { Intent } from '../../../shared/merge-intents';
-import { itemsOf, replaceItem, type Item, type ItemChange } from './collection';
+import { withItemsAt } from '../../../shared/replaced-items';
+import { itemsOf, type Item, type ItemChange } from './collection';
 
 /**
  * The shared lists the table edits, with the state key each lives under and the debounce kind
@@ -30,16 +32,21 @@ export function listUpdate(state: JsonObject, name: ListName, change: (list: Ite
 
 /**
  * The update that applies `change` to item `id` of list `name`, its intents given full paths
- * (key, item id, then the field's path); null when nobody has the item any more.
+ * (key, item id, then the field's path); null when nobody has the item any more. Only that item
+ * is touched: it is found by the list's id index and replaced in a copy that remembers where, so
+ * a keystroke in one note of thousands neither walks the list here nor in the sync client's diff
+ * of what to send (shared/replaced-items.ts). Other entries stay as they are, readable or not.
  */
 export function itemUpdate(state: JsonObject, name: ListName, id: string, change: (item: Item) => ItemChange): ListUpdate | null {
   const { key, kind } = LISTS[name];
-  const list = itemsOf(state[key]);
-  const current = list.find((item) => item.id === id);
-  if (!current) return null;
-  const { item, intents } = change(current);
+  const list = state[key];
+  if (!Array.isArray(list)) return null;
+  const index = indexOfId(list, id);
+  const current = list[index];
+  if (!isJsonObject(current)) return null;
+  const { item, intents } = change(current as Item);
   return {
-    updates: { [key]: replaceItem(list, id, () => item) },
+    updates: { [key]: withItemsAt(list, new Map([[index, { ...item, id }]])) },
     kind,
     intents: intents.map(({ path, op }) => ({ path: [key, id, ...path], op })),
   };

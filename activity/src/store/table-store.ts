@@ -1,111 +1,26 @@
 import { create } from 'zustand';
-import type { JsonObject } from '../../../shared/json';
 import type { PresenceMember } from '../../../shared/presence';
-import type { Role } from '../../../shared/protocol';
-import type { SyncStatus } from '../../../shared/sync-client';
-import type { Item, ItemChange } from '../model/collection';
-import { itemUpdate, listUpdate, type ListName, type ListUpdate } from '../model/lists';
+import { itemUpdate, listUpdate, type ListUpdate } from '../model/lists';
 import { forgetIdentity, guestSignIn, linkDevice, loadIdentity, renameIdentity, saveIdentity, type Identity } from '../platform/guest-identity';
 import { inviteFromLocation, redeemInvite } from '../platform/join-invite';
-import { fetchJoinLink, isFresh, type JoinLink } from '../platform/join-link';
+import { fetchJoinLink, isFresh } from '../platform/join-link';
 import { keepEdits, takeKeptEdits } from '../platform/kept-edits';
 import { inviteProblemText, linkProblemText } from '../platform/link-problem';
 import { rememberTable } from '../platform/recent-tables';
-import { detectPlatform, sessionFromLocation, tablePath, type Platform } from '../platform/platform';
+import { detectPlatform, sessionFromLocation, tablePath } from '../platform/platform';
 import { TableConnection } from '../sync/connection';
-import { TableError } from '../sync/table-error';
 import { useBook } from './book-store';
 import { useDiscord } from './discord-store';
 import { useGm } from './gm-store';
 import { probeStateArrived } from './render-probe';
+import { discordFailure, isRefusal, messageOf, TABLE_CLOSED } from './table-failures';
+import { AT_NO_TABLE, type NoticeAction, type Stop, type Tab, type TableMember, type TableStore } from './table-types';
 
-/** A player at the table; inside Discord with the avatar its participants list shows. */
-export type TableMember = PresenceMember & { avatarUrl?: string };
-
-export type Tab = 'book' | 'sheets' | 'dice' | 'notes' | 'counters' | 'people' | 'gm';
-
-/**
- * Where the player is: naming themselves, choosing a table, waiting for it, at it, or stopped
- * (inside Discord: the sign-in failed, or the table was closed).
- */
-export type Phase = 'signed-out' | 'lobby' | 'joining' | 'table' | 'stopped';
-
-/** Why the activity cannot go on, and whether trying again may help. */
-export type Stop = { text: string; retry: boolean };
-
-/** A short message; `action` (an undo) is a button beside it while it shows. */
-export type Notice = { id: number; text: string; action?: NoticeAction };
-export type NoticeAction = { label: string; run: () => void };
-
-export interface TableData {
-  platform: Platform;
-  phase: Phase;
-  identity: Identity | null;
-  /** The table joined, or being joined (from a join link before the player has a name). */
-  sessionId: string | null;
-  role: Role | null;
-  status: SyncStatus;
-  pendingEdits: number;
-  /** The shared state as this player sees it: confirmed, with their unconfirmed edits on top. */
-  game: JsonObject;
-  members: TableMember[];
-  notice: Notice | null;
-  tab: Tab;
-  busy: boolean;
-  stop: Stop | null;
-  /** The table's join link, once a player asked for it. */
-  joinLink: JoinLink | null;
-  /** Why the link this page was opened with leads nowhere; shown in the lobby until the player moves on. */
-  linkProblem: string | null;
-}
-
-export interface TableActions {
-  start(): void;
-  signIn(name: string): Promise<void>;
-  /** A new name, the same player: tables they run stay theirs. */
-  rename(name: string): Promise<void>;
-  /** This browser becomes the player another device shows a one-time code for. */
-  linkDevice(code: string): Promise<void>;
-  signOut(): void;
-  createTable(): Promise<void>;
-  openTable(sessionId: string): Promise<void>;
-  leaveTable(): void;
-  /** Inside Discord, after a failed sign-in: the Discord handshake again. */
-  retryDiscord(): void;
-  /** A link a plain browser can open to join this table; fetched again when it is about to expire. */
-  shareLink(): Promise<JoinLink | null>;
-  /** Applies `change` to the current items of a shared list (others' edits included) and sends the whole list. */
-  editList(name: ListName, change: (list: Item[]) => Item[]): void;
-  /** Applies `change` to the current value of one item and sends it with the intents of what it changed. */
-  editItem(name: ListName, id: string, change: (item: Item) => ItemChange): void;
-  /** Asks the server for a roll; true when it was made (it then shows in the shared log). */
-  rollDice(expression: string): Promise<boolean>;
-  setTab(tab: Tab): void;
-  say(text: string, action?: NoticeAction): void;
-  dismissNotice(): void;
-  /** Sends waiting edits now, without their debounce (the page is being hidden or closed). */
-  flush(): void;
-}
-
-export type TableStore = TableData & TableActions;
-
-const AT_NO_TABLE = { sessionId: null, role: null, game: {}, members: [], pendingEdits: 0, joinLink: null, linkProblem: null } satisfies Partial<TableData>;
-
-const TABLE_CLOSED = 'This table was closed from Discord. /table start opens it again.';
-
-/** What a player inside Discord reads when the sign-in fails, by the server's error code. */
-function discordFailure(error: unknown): string {
-  if (error instanceof TableError && error.code === 'discord-unavailable') return 'Discord is not answering us right now. Try again in a moment.';
-  if (error instanceof TableError && error.code === 'not-in-instance') return error.message;
-  return `Discord sign-in failed: ${error instanceof Error ? error.message : 'something went wrong'}`;
-}
+export type { Notice, NoticeAction, Phase, Stop, Tab, TableActions, TableData, TableMember, TableStore } from './table-types';
 
 /** Where the layout is one column (styles/table.css): there the book comes first. */
 const PHONE_QUERY = '(max-width: 860px)';
 const startingTab = (): Tab => (typeof matchMedia === 'function' && matchMedia(PHONE_QUERY).matches ? 'book' : 'sheets');
-
-/** The server refused who the player is (token expired, altered, or not for this table). */
-const isRefusal = (error: unknown) => error instanceof TableError && (error.code === 'unauthorized' || error.code === 'forbidden');
 
 export const useTable = create<TableStore>()((set, get) => {
   let connection: TableConnection | null = null;
@@ -113,7 +28,6 @@ export const useTable = create<TableStore>()((set, get) => {
   let noticeCount = 0;
 
   const say = (text: string, action?: NoticeAction) => set({ notice: { id: ++noticeCount, text, ...(action ? { action } : {}) } });
-  const messageOf = (error: unknown) => (error instanceof Error ? error.message : 'something went wrong');
 
   const connect = (identity: Identity): TableConnection => {
     if (connection) return connection;
