@@ -63,6 +63,42 @@ describe('roles across two nodes on one PostgreSQL', () => {
   });
 });
 
+describe('game master edits racing on two nodes of one PostgreSQL', () => {
+  it('R11: two game masters on two nodes change the document at the same moment, many rounds: each change gets its own revision, none is lost', async () => {
+    const env = { STORAGE: 'postgres', DATABASE_URL: await testDatabase(), SESSION_SECRET: 'one-secret-that-both-nodes-of-this-test-share' };
+    const a = await startTestServer(env);
+    const b = await startTestServer(env);
+    try {
+      const [hana, pia] = await Promise.all(['Hana', 'Pia'].map((name) => guest(a.url, name)));
+      const host = await openSocket(a.url, hana!.token);
+      const { sessionId } = await request(host, 'create-session');
+      await request(host, 'join-session', sessionId);
+      assert.equal((await request(host, RoleClientEvent.setRole, { userId: pia!.user.id, role: 'game-master' })).ok, true);
+      const piaOnB = await openSocket(b.url, pia!.token);
+      assert.equal((await request(piaOnB, 'join-session', sessionId)).role, 'game-master');
+      const rounds = 8;
+      const revisions: number[] = [];
+      for (let round = 0; round < rounds; round++) {
+        const acks = await Promise.all([
+          request(host, RoleClientEvent.changeGmDocument, { changes: [{ op: 'put-note', note: { id: `a${round}`, text: `node A, round ${round}` } }] }),
+          request(piaOnB, RoleClientEvent.changeGmDocument, { changes: [{ op: 'put-note', note: { id: `b${round}`, text: `node B, round ${round}` } }] }),
+        ]);
+        for (const ack of acks) assert.equal(ack.ok, true, JSON.stringify(ack));
+        revisions.push(...acks.map((ack) => ack.revision as number));
+      }
+      assert.deepEqual(revisions.sort((x, y) => x - y), Array.from({ length: 2 * rounds }, (_, i) => i + 1), 'one revision each, none taken twice');
+      const whole = await request(host, RoleClientEvent.getGmDocument, {});
+      assert.equal(whole.document.revision, 2 * rounds);
+      const ids = (whole.document as GmDocument).notes.map((note) => note.id).sort();
+      assert.deepEqual(ids, Array.from({ length: rounds }, (_, i) => [`a${i}`, `b${i}`]).flat().sort(), 'every note of both nodes kept');
+      for (const socket of [host, piaOnB]) socket.disconnect();
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+});
+
 describe('roles across three nodes of a cluster (PostgreSQL + Redis fan-out)', () => {
   it('R8: role changes and game master edits made on node A reach the sockets of node B at once; a player there never gets the document', async (t) => {
     const [a, b] = nodes as [ServerProcess, ServerProcess];

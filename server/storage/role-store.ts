@@ -12,6 +12,10 @@ export interface RoleStore {
   saveRoles(sessionId: string, roles: TableRoles): Promise<void>;
   /** The stored game master document; null when none. */
   loadGmDocument(sessionId: string): Promise<GmDocument | null>;
-  /** Resolves once committed; a document of a session that no longer exists is dropped. */
+  /**
+   * Resolves once committed; a document of a session that no longer exists is dropped. Only a
+   * revision newer than the stored one is taken (two nodes editing at once: one wins); otherwise
+   * it fails with `revision-taken` and the writer reads the document again.
+   */
   saveGmDocument(sessionId: string, document: GmDocument): Promise<void>;
 }

@@ -20,7 +20,8 @@ export type StorageErrorCode =
   | 'version-taken'
   /**
    * Another writer stored this revision of the page's layers first (or the page is not at the
-   * revision before it): the write was refused. The writer reads the page and merges again.
+   * revision before it), or a game master document as new as the one written: the write was
+   * refused. The writer reads what is stored and merges again.
    */
   | 'revision-taken'
   /** Any other failed write; the message carries the database's own. */
@@ -57,6 +58,11 @@ export function writeFailure(error: unknown): StorageError {
 /** The error every store gives for an append another writer made first: one contract for every engine. */
 export function versionTaken(sessionId: string, version: number, cause?: unknown): StorageError {
   return new StorageError('version-taken', `version ${version} of session ${sessionId} was appended by another writer first`, { cause });
+}
+
+/** The error every role store gives for a game master document revision another writer stored first. */
+export function gmRevisionTaken(sessionId: string, revision: number): StorageError {
+  return new StorageError('revision-taken', `revision ${revision} of the game master document of session ${sessionId} was stored by another writer first`);
 }
 
 /** The error every layer store gives for a page revision another writer stored first. */

@@ -16,6 +16,7 @@ import { gmRoomOf } from './rooms';
 import type { Register } from './session-handlers';
 import type { SocketUser } from './socket-auth';
 import { joinedSessionId } from './table-context';
+import { StorageError } from '../storage/storage-error';
 import { refreshControl, seatEveryone, usersAtTable } from './table-seat';
 
 export interface RoleContext {
@@ -116,20 +117,48 @@ function requireGameMaster(session: GameSession, userId: string): void {
  */
 async function storeGmChanges(session: GameSession, userId: string, changes: GmDocumentChanged['changes'], context: RoleContext): Promise<GmDocument> {
   requireGameMaster(session, userId);
-  const current = session.table.gm;
-  const next: GmDocument = { revision: current.revision + 1, ...applyGmChanges(current, changes) };
-  await stored(() => context.tables.stores.roles.saveGmDocument(session.id, next), context, session.id);
+  const next = await storedGmDocument(session, changes, context);
   session.table.gm = next;
   context.io.to(gmRoomOf(session.id)).emit(RoleServerEvent.gmDocumentChanged, { revision: next.revision, changes } satisfies GmDocumentChanged);
   context.channel.share(session.id, { kind: 'gm-document', document: next });
   return next;
 }
 
-async function stored(write: () => Promise<void>, context: RoleContext, sessionId: string): Promise<void> {
-  try {
-    await write();
-  } catch (error) {
-    context.logger.error({ err: error, sessionId }, 'could not store the table roles');
-    throw new ProtocolError('internal', 'the change could not be stored; nothing was changed');
+/** Tries of one GM edit against other nodes storing the document at the same moment. */
+const MAX_GM_RACES = 10;
+
+/**
+ * The document with `changes` made its next revision, as stored. When another node stored that
+ * revision first, the changes (put or remove one note or mark by id) are applied again on what it stored.
+ */
+async function storedGmDocument(session: GameSession, changes: GmDocumentChanged['changes'], context: RoleContext): Promise<GmDocument> {
+  const { roles } = context.tables.stores;
+  let current = session.table.gm;
+  for (let attempt = 1; ; attempt++) {
+    const next: GmDocument = { revision: current.revision + 1, ...applyGmChanges(current, changes) };
+    try {
+      await roles.saveGmDocument(session.id, next);
+      return next;
+    } catch (error) {
+      if (!isRevisionTaken(error) || attempt === MAX_GM_RACES) return failedWrite(error, context, session.id);
+      current = (await stored(() => roles.loadGmDocument(session.id), context, session.id)) ?? current;
+    }
   }
+}
+
+function isRevisionTaken(error: unknown): boolean {
+  return error instanceof StorageError && error.code === 'revision-taken';
+}
+
+async function stored<T>(write: () => Promise<T>, context: RoleContext, sessionId: string): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    return failedWrite(error, context, sessionId);
+  }
+}
+
+function failedWrite(error: unknown, context: RoleContext, sessionId: string): never {
+  context.logger.error({ err: error, sessionId }, 'could not store the table roles');
+  throw new ProtocolError('internal', 'the change could not be stored; nothing was changed');
 }

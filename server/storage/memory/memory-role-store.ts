@@ -1,6 +1,7 @@
 import type { GmDocument, TableRoles } from '../../../shared/roles-protocol';
 import type { RoleStore } from '../role-store';
 import type { SessionDependent } from '../session-dependent';
+import { gmRevisionTaken } from '../storage-error';
 
 /** Roles and game master documents kept in this process only: for tests and benchmarks. */
 export class MemoryRoleStore implements RoleStore, SessionDependent {
@@ -21,6 +22,7 @@ export class MemoryRoleStore implements RoleStore, SessionDependent {
   }
 
   async saveGmDocument(sessionId: string, document: GmDocument): Promise<void> {
+    if (document.revision <= (this.documents.get(sessionId)?.revision ?? 0)) throw gmRevisionTaken(sessionId, document.revision);
     this.documents.set(sessionId, structuredClone(document));
   }
 

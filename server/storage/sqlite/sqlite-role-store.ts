@@ -2,6 +2,7 @@ import type { GmDocument, TableRoles } from '../../../shared/roles-protocol';
 import type { RoleStore } from '../role-store';
 import { toGmDocument, toRoles } from '../stored-rows';
 import type { SqliteConnection } from './connection';
+import { gmRevisionTaken } from '../storage-error';
 
 /** One JSON column of the session's row: read now, written in the connection's group commit. */
 class JsonColumn<T> {
@@ -21,9 +22,15 @@ class JsonColumn<T> {
     return this.parse(this.load.get(sessionId) as string | null | undefined);
   }
 
-  write(sessionId: string, value: T): Promise<void> {
+  /** Written when `accept` (run inside the write, on the stored value) allows it. */
+  write(sessionId: string, value: T, accept: (stored: T | null) => void = () => undefined): Promise<void> {
     const json = JSON.stringify(value);
     return this.connection.writes.run(() => {
+      const stored = this.load.get(sessionId) as string | null | undefined;
+      // a session that no longer exists drops what was written for it
+      if (stored === undefined) return;
+      // thrown inside the write: its group commit fails it alone (group-commit.ts)
+      accept(this.parse(stored));
       this.save.run(json, sessionId);
     });
   }
@@ -52,6 +59,9 @@ export class SqliteRoleStore implements RoleStore {
   }
 
   saveGmDocument(sessionId: string, document: GmDocument): Promise<void> {
-    return this.documents.write(sessionId, document);
+    // compare and set inside the write: of two nodes writing one revision, one wins
+    return this.documents.write(sessionId, document, (stored) => {
+      if (document.revision <= (stored?.revision ?? 0)) throw gmRevisionTaken(sessionId, document.revision);
+    });
   }
 }
