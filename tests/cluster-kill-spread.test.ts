@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalJson } from '../shared/canonical-json';
-import { crc32Utf8 } from '../shared/crc32';
 import { syncClient, type TestClient } from './support/clients';
 import { startCluster, type Cluster } from './support/cluster';
 import { eventually } from './support/harness';
+import { assertEveryWriteKept, keepWriting } from './support/stream-writes';
 import { adminQuery } from './support/postgres';
 import { scrape, total } from './support/prometheus';
 
@@ -28,18 +27,6 @@ async function nodeGaining(before: number[]): Promise<number> {
   return -1;
 }
 
-/** Client i writes `c<i>n<k>` = k for k = 1, 2, ... until stopped; `written` counts what each wrote. */
-function keepWriting(clients: TestClient[]) {
-  const written = clients.map(() => 0);
-  const timer = setInterval(() => {
-    clients.forEach(({ client }, i) => {
-      written[i]!++;
-      client.update({ [`c${i}n${written[i]}`]: written[i]! });
-    });
-  }, WRITE_EVERY_MS);
-  return { written, stop: () => clearInterval(timer) };
-}
-
 describe('a node killed with SIGKILL while clients on every node write', () => {
   it('H3b: the node that appended last (by the log) is killed while a client on each node writes: every acknowledged write is in the final state, all clients one CRC', async (t) => {
     // one at a time, each found on its node by the nodes' own socket counts
@@ -54,7 +41,7 @@ describe('a node killed with SIGKILL while clients on every node write', () => {
     assert.deepEqual([...nodeOf].sort(), [0, 1, 2], 'one client on each node');
     const { sessionId } = await clients[0]!.socket.emitWithAck('create-session');
     await Promise.all(clients.map(({ client }) => client.join(sessionId)));
-    const writer = keepWriting(clients);
+    const writer = keepWriting(clients, WRITE_EVERY_MS);
     const confirmed = () => Math.min(...clients.map(({ client }) => client.version ?? 0));
     await eventually(() => confirmed() >= 40, 60_000, '40 versions confirmed on every client');
 
@@ -67,20 +54,6 @@ describe('a node killed with SIGKILL while clients on every node write', () => {
     const moved = confirmed();
     await eventually(() => confirmed() > moved + 20, 60_000, `every client writing again after node${victim + 1} was killed`);
     writer.stop();
-    const settled = () => {
-      const version = clients[0]!.client.version;
-      return clients.every(({ client }) => client.status === 'connected' && client.pendingEdits === 0 && client.version === version);
-    };
-    await eventually(settled, 60_000, 'every client connected, its edits confirmed, at one version');
-
-    const state = clients[0]!.client.state;
-    writer.written.forEach((count, i) => {
-      for (let k = 1; k <= count; k++) assert.equal(state[`c${i}n${k}`], k, `client ${i}'s write ${k} is in the state`);
-    });
-    assert.equal(Object.keys(state).length, writer.written.reduce((sum, count) => sum + count, 0), 'nothing more');
-    for (const { client } of clients) {
-      assert.deepEqual(client.state, state);
-      assert.equal(client.confirmedCrc, crc32Utf8(canonicalJson(state)), 'every client has the same CRC, the one of the state');
-    }
+    await assertEveryWriteKept(clients, writer);
   });
 });

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalJson } from '../shared/canonical-json';
-import { crc32Utf8 } from '../shared/crc32';
-import { syncClient, type TestClient } from './support/clients';
+import { syncClient } from './support/clients';
 import { startCluster, type Cluster } from './support/cluster';
 import { eventually } from './support/harness';
+import { assertEveryWriteKept, keepWriting } from './support/stream-writes';
 import { scrape, total } from './support/prometheus';
 
 /** Every client writes a key of its own this often, whatever the cluster is doing. */
@@ -25,25 +24,13 @@ async function appendingNode(cluster: Cluster, alive: Set<number>): Promise<numb
   throw new Error('no live node holds a socket');
 }
 
-/** Each client writes `c<i>n<k>` = k for k = 1, 2, ... until stopped; `written` counts what each wrote. */
-function keepWriting(clients: TestClient[]) {
-  const written = clients.map(() => 0);
-  const timer = setInterval(() => {
-    clients.forEach(({ client }, i) => {
-      written[i]!++;
-      client.update({ [`c${i}n${written[i]}`]: written[i]! });
-    });
-  }, WRITE_EVERY_MS);
-  return { written, stop: () => clearInterval(timer) };
-}
-
 describe('a node killed with SIGKILL while clients stream updates', () => {
   it('H3: at several moments, the node that appended last is killed: its clients reconnect to another node by themselves, nothing written is lost, all converge with one CRC', async (t) => {
     const clients = await Promise.all(['host', 'p1', 'p2'].map((name) => syncClient(cluster.url, name)));
     t.after(() => clients.forEach(({ client }) => client.close()));
     const { sessionId } = await clients[0]!.socket.emitWithAck('create-session');
     await Promise.all(clients.map(({ client }) => client.join(sessionId)));
-    const writer = keepWriting(clients);
+    const writer = keepWriting(clients, WRITE_EVERY_MS);
     const alive = new Set([0, 1, 2]);
     const confirmed = () => Math.min(...clients.map(({ client }) => client.version ?? 0));
 
@@ -63,20 +50,6 @@ describe('a node killed with SIGKILL while clients stream updates', () => {
       alive.add(victim);
     }
     writer.stop();
-    const settled = () => {
-      const version = clients[0]!.client.version;
-      return clients.every(({ client }) => client.status === 'connected' && client.pendingEdits === 0 && client.version === version);
-    };
-    await eventually(settled, 60_000, 'every client connected, its edits confirmed, at one version');
-
-    const state = clients[0]!.client.state;
-    writer.written.forEach((count, i) => {
-      for (let k = 1; k <= count; k++) assert.equal(state[`c${i}n${k}`], k, `client ${i}'s write ${k} is in the state`);
-    });
-    assert.equal(Object.keys(state).length, writer.written.reduce((sum, count) => sum + count, 0), 'nothing more');
-    for (const { client } of clients) {
-      assert.deepEqual(client.state, state);
-      assert.equal(client.confirmedCrc, crc32Utf8(canonicalJson(state)), 'every client has the same CRC, the one of the state');
-    }
+    await assertEveryWriteKept(clients, writer);
   });
 });
