@@ -45,6 +45,8 @@ export async function clusterDeliverySuite(): Promise<BenchTable[]> {
   const env = {
     PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', STORAGE: 'postgres', DATABASE_URL: url.toString(),
     SESSION_SECRET: 'a-secret-that-both-bench-nodes-share-123', REDIS_URL, REDIS_PREFIX: prefix, UPDATES_PER_SECOND: '10000', UPDATES_BURST: '10000',
+    // one sender, all rounds: the per-user limit (240 at once, 60 a second) would refuse it on a quiet machine, and a refused round never ends
+    USER_UPDATES_PER_SECOND: '10000', USER_UPDATES_BURST: '10000',
   };
   const nodes = [await node(env), await node(env)] as const;
   try {
