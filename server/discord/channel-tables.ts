@@ -3,7 +3,7 @@ import type { ChannelKey, ChannelTables, TableOfChannel } from '../../bot/tables
 import { ProtocolError } from '../../shared/errors';
 import type { GameSession } from '../sessions/game-session';
 import type { JoinLinks } from './join-links';
-import { roomOf } from '../transport/session-handlers';
+import { roomOf } from '../transport/rooms';
 import type { SessionRegistry } from '../sessions/session-registry';
 import { discordIdOf, discordUserId, type VoiceSessions } from './voice-sessions';
 

@@ -5,7 +5,8 @@ import { DICE_LOG_KEY, DICE_LOG_LIMIT, ROLL_DICE_EVENT, rollDiceSchema, rollTerm
 import { ProtocolError } from '../../shared/errors';
 import { isJsonObject, type JsonValue } from '../../shared/json';
 import { RateLimiter } from '../limits/rate-limiter';
-import { roomOf, type HandlerContext, type Register } from './session-handlers';
+import type { HandlerContext, Register } from './session-handlers';
+import { roomOf } from './rooms';
 import type { SocketUser } from './socket-auth';
 
 type RollDice = z.output<typeof rollDiceSchema>;

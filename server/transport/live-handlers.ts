@@ -9,7 +9,8 @@ import {
 } from '../../shared/layers-protocol';
 import { decodePayload, encodePayload } from './binary-payload';
 import { RateLimiter } from '../limits/rate-limiter';
-import { roomOf, type Register } from './session-handlers';
+import type { Register } from './session-handlers';
+import { roomOf } from './rooms';
 import type { SocketUser } from './socket-auth';
 import { joinedSessionId, type TableContext } from './table-context';
 import { quotaOf } from './user-limits';

@@ -2,7 +2,8 @@ import type { Socket } from 'socket.io';
 import { ProtocolError } from '../../shared/errors';
 import { pageViewSchema, TableClientEvent, TableServerEvent, type PageView } from '../../shared/layers-protocol';
 import { RateLimiter } from '../limits/rate-limiter';
-import { roomOf, type Register } from './session-handlers';
+import type { Register } from './session-handlers';
+import { roomOf } from './rooms';
 import { joinedSessionId, type TableContext } from './table-context';
 import { quotaOf } from './user-limits';
 

@@ -1,7 +1,7 @@
 import type { Server } from 'socket.io';
 import { PRESENCE_EVENT, type PresenceEvent, type PresenceMember } from '../../shared/presence';
 import type { Logger } from '../logger';
-import { roomOf } from './session-handlers';
+import { roomOf } from './rooms';
 import type { SessionChannel } from '../sessions/session-channel';
 import type { SessionRegistry } from '../sessions/session-registry';
 import type { SocketUser } from './socket-auth';

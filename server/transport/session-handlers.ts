@@ -27,8 +27,6 @@ import type { TableLoader } from '../sessions/session-table';
 import type { StaffClock } from '../sessions/staff-clock';
 import { updateGuardFor } from '../sessions/update-policy';
 
-export { roomOf } from './rooms';
-
 export interface HandlerContext {
   io: Server;
   registry: SessionRegistry;

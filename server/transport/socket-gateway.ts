@@ -13,7 +13,8 @@ import { trackPresence, type PresenceDirectory, type PresenceTracking } from './
 import type { SessionChannel, TableChange } from '../sessions/session-channel';
 import type { StaffClock } from '../sessions/staff-clock';
 import { securityHeaderValues } from '../http/security-headers';
-import { registerSessionHandlers, roomOf, type HandlerContext, type Register } from './session-handlers';
+import { registerSessionHandlers, type HandlerContext, type Register } from './session-handlers';
+import { roomOf } from './rooms';
 import { onEvent } from './socket-events';
 import { socketAuth, type SocketUser } from './socket-auth';
 import { capQueuedBytes } from './socket-queue';
