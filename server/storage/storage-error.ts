@@ -60,6 +60,11 @@ export function versionTaken(sessionId: string, version: number, cause?: unknown
   return new StorageError('version-taken', `version ${version} of session ${sessionId} was appended by another writer first`, { cause });
 }
 
+/** True for a write refused because another writer stored that revision (of a page, of the GM document) first. */
+export function isRevisionTaken(error: unknown): boolean {
+  return error instanceof StorageError && error.code === 'revision-taken';
+}
+
 /** The error every role store gives for a game master document revision another writer stored first. */
 export function gmRevisionTaken(sessionId: string, revision: number): StorageError {
   return new StorageError('revision-taken', `revision ${revision} of the game master document of session ${sessionId} was stored by another writer first`);

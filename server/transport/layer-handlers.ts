@@ -16,7 +16,7 @@ import type { Register } from './session-handlers';
 import type { SocketUser } from './socket-auth';
 import { joinedSessionId, type TableContext } from './table-context';
 import { quotaOf } from './user-limits';
-import { StorageError } from '../storage/storage-error';
+import { isRevisionTaken } from '../storage/storage-error';
 
 /** `update-layers`: one page's layers, merged, stored, then sent to the whole session. */
 export function registerLayerHandlers(socket: Socket, user: SocketUser, context: TableContext, on: Register): void {
@@ -75,10 +75,6 @@ async function commitLayers(session: GameSession, edit: UpdateLayers, context: T
     context.channel.share(session.id, { kind: 'layers', page: updated });
     return { revision: page.revision };
   }
-}
-
-function isRevisionTaken(error: unknown): boolean {
-  return error instanceof StorageError && error.code === 'revision-taken';
 }
 
 /**

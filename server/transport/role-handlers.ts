@@ -16,7 +16,7 @@ import { gmRoomOf } from './rooms';
 import type { Register } from './session-handlers';
 import type { SocketUser } from './socket-auth';
 import { joinedSessionId } from './table-context';
-import { StorageError } from '../storage/storage-error';
+import { isRevisionTaken } from '../storage/storage-error';
 import { refreshControl, seatEveryone, usersAtTable } from './table-seat';
 
 export interface RoleContext {
@@ -144,10 +144,6 @@ async function storedGmDocument(session: GameSession, changes: GmDocumentChanged
       current = (await stored(() => roles.loadGmDocument(session.id), context, session.id)) ?? current;
     }
   }
-}
-
-function isRevisionTaken(error: unknown): boolean {
-  return error instanceof StorageError && error.code === 'revision-taken';
 }
 
 async function stored<T>(write: () => Promise<T>, context: RoleContext, sessionId: string): Promise<T> {
