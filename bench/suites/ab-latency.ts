@@ -6,6 +6,8 @@ import { TokenService } from '../../server/auth/tokens';
 import { ConfirmedState } from '../../shared/confirmed-state';
 import { differ } from '../../shared/diff';
 import type { FullGameState, GameStateDelta, UpdateGameStateAck } from '../../shared/protocol';
+import { randomBytes } from 'node:crypto';
+import { benchRedisPrefix, REDIS_URL, withBenchDatabase } from '../processes/bench-database';
 import { startGameServer, startYjsServer, withWatched, type WatchedServer } from '../processes/spawn';
 import { percentile, type BenchTable } from '../report';
 
@@ -64,27 +66,67 @@ async function rounds(change: (round: number) => { applied: Promise<unknown>; ac
   return timings;
 }
 
-/** A changes one counter on a ~2 MB table of the real server (its own process); B applies each delta. */
-function gamebookRounds(env: Record<string, string>): Promise<Timings> {
-  return withWatched(() => startGameServer({ ...UNPACED, ...env }), async (server) => {
-    const a = await connect(server, 'a');
-    const b = await connect(server, 'b');
-    const { sessionId } = await a.emitWithAck('create-session');
-    await a.emitWithAck('join-session', sessionId);
-    for (const [key, from, to] of KEYS) await a.emitWithAck('update-game-state', { updates: { [key]: notes(from, to) } });
-    const confirmed = await joinAsReceiver(b, sessionId);
-    const timings = await rounds((round) => ({
-      applied: new Promise<void>((resolve, reject) =>
-        b.once('game-state-delta', (entry: GameStateDelta) => (confirmed.apply(entry) === 'applied' ? resolve() : reject(new Error('B could not apply the delta')))),
-      ),
-      acked: a.emitWithAck('update-game-state', { updates: { counters: [{ id: 'gold', value: round }] } }).then((ack: UpdateGameStateAck) => {
-        if (!ack.ok) throw new Error(`refused: ${ack.error.code}`);
-      }),
-    }));
-    a.close();
-    b.close();
-    return timings;
-  });
+/** The nodes of one path, each its own process: A is on the first, B on the last. */
+type Nodes = (index: number) => Record<string, string>;
+
+interface GamebookPath {
+  label: string;
+  nodes: number;
+  /** Settings of node `index` (given the database made for the path, when it wants one). */
+  env: (databaseUrl: string, index: number, prefix: string) => Record<string, string>;
+  postgres?: boolean;
+}
+
+const PATHS: GamebookPath[] = [
+  { label: 'update-game-state → game-state-delta, SQLite synchronous=full (default)', nodes: 1, env: () => ({}) },
+  { label: 'update-game-state → game-state-delta, STORAGE=memory', nodes: 1, env: () => ({ STORAGE: 'memory' }) },
+  { label: 'update-game-state → game-state-delta, PostgreSQL (one node)', nodes: 1, postgres: true, env: (url) => ({ STORAGE: 'postgres', DATABASE_URL: url }) },
+  {
+    label: 'update-game-state → game-state-delta, PostgreSQL + Redis, A and B on two nodes',
+    nodes: 2,
+    postgres: true,
+    env: (url, index, prefix) => ({ STORAGE: 'postgres', DATABASE_URL: url, REDIS_URL, REDIS_PREFIX: prefix, NODE_ID: `node${index + 1}` }),
+  },
+];
+
+/** Starts the nodes one after another (migrations take a lock anyway), runs, and stops them all. */
+async function withNodes<T>(count: number, env: Nodes, run: (nodes: WatchedServer[]) => Promise<T>): Promise<T> {
+  // the nodes of one path share their secret: a token of one is good on the other
+  const secret = randomBytes(24).toString('base64url');
+  const nodes: WatchedServer[] = [];
+  try {
+    for (let index = 0; index < count; index++) nodes.push(await startGameServer({ ...UNPACED, ...env(index), SESSION_SECRET: secret }));
+    return await run(nodes);
+  } finally {
+    await Promise.all(nodes.map((node) => node.stop()));
+  }
+}
+
+function pathRounds(path: GamebookPath): Promise<Timings> {
+  const prefix = benchRedisPrefix();
+  const run = (url: string) => withNodes(path.nodes, (index) => path.env(url, index, prefix), gamebookRounds);
+  return path.postgres ? withBenchDatabase(run) : run('');
+}
+
+/** A changes one counter on a ~2 MB table of the real server (A on the first node, B on the last); B applies each delta. */
+async function gamebookRounds(nodes: WatchedServer[]): Promise<Timings> {
+  const a = await connect(nodes[0] as WatchedServer, 'a');
+  const b = await connect(nodes.at(-1) as WatchedServer, 'b');
+  const { sessionId } = await a.emitWithAck('create-session');
+  await a.emitWithAck('join-session', sessionId);
+  for (const [key, from, to] of KEYS) await a.emitWithAck('update-game-state', { updates: { [key]: notes(from, to) } });
+  const confirmed = await joinAsReceiver(b, sessionId);
+  const timings = await rounds((round) => ({
+    applied: new Promise<void>((resolve, reject) =>
+      b.once('game-state-delta', (entry: GameStateDelta) => (confirmed.apply(entry) === 'applied' ? resolve() : reject(new Error('B could not apply the delta')))),
+    ),
+    acked: a.emitWithAck('update-game-state', { updates: { counters: [{ id: 'gold', value: round }] } }).then((ack: UpdateGameStateAck) => {
+      if (!ack.ok) throw new Error(`refused: ${ack.error.code}`);
+    }),
+  }));
+  a.close();
+  b.close();
+  return timings;
 }
 
 function synced(provider: WebsocketProvider): Promise<void> {
@@ -131,20 +173,16 @@ function yjsRounds(): Promise<Timings> {
 export async function abLatencySuite(): Promise<BenchTable[]> {
   const yjs = summary((await yjsRounds()).delivery);
   const rows: Array<Array<string | number>> = [['Yjs + y-websocket (baseline: in memory, no acknowledgement)', yjs.p50, yjs.p99, 1, '–', '–']];
-  const paths = [
-    ['update-game-state → game-state-delta, SQLite synchronous=full (default)', {}],
-    ['update-game-state → game-state-delta, STORAGE=memory', { STORAGE: 'memory' }],
-  ] as const;
-  for (const [label, env] of paths) {
-    const timings = await gamebookRounds(env);
+  for (const path of PATHS) {
+    const timings = await pathRounds(path);
     const delivery = summary(timings.delivery);
     const ack = summary(timings.ack);
-    rows.push([label, delivery.p50, delivery.p99, delivery.p50 / yjs.p50, ack.p50, ack.p99]);
+    rows.push([path.label, delivery.p50, delivery.p99, delivery.p50 / yjs.p50, ack.p50, ack.p99]);
   }
   return [
     {
       title: 'One counter change from A to B on a ~2 MB table',
-      description: `${ROUNDS} rounds after ${WARMUP} to warm up; each server in a process of its own, A and B in the bench's, over loopback websockets: from A's change until B has applied it (our B patches its confirmed state and checks the CRC; Yjs's B has the change in its document). The table: ${NOTES} notes of about 1 KB in three keys. The baseline is Yjs with y-websocket's server, in the same run. A round ends when B has applied it and, for ours, A has its ack: once committed and, with SQLite, fsynced.`,
+      description: `${ROUNDS} rounds after ${WARMUP} to warm up; each server in a process of its own, A and B in the bench's, over loopback websockets: from A's change until B has applied it (our B patches its confirmed state and checks the CRC; Yjs's B has the change in its document). The table: ${NOTES} notes of about 1 KB in three keys. The baseline is Yjs with y-websocket's server, in the same run. A round ends when B has applied it and, for ours, A has its ack: once committed and, with SQLite, fsynced. The PostgreSQL rows are the cluster's store (a fresh database on the machine's PostgreSQL); in the last, A and B are on two nodes and the delta reaches B through Redis after the commit.`,
       columns: ['path', 'A → B p50 ms', 'A → B p99 ms', 'p50 ÷ Yjs', 'ack p50 ms', 'ack p99 ms'],
       rows,
     },

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { benchRedisPrefix, REDIS_URL, withBenchDatabase } from '../processes/bench-database';
 import type { ClusterPlan, ClusterResult, Latencies } from '../processes/cluster-generator';
 import { runGenerator, startGameServer, type WatchedServer } from '../processes/spawn';
 import type { BenchTable } from '../report';
@@ -9,8 +9,6 @@ const TABLES = Number(process.env.CLUSTER_TABLES ?? 10);
 const CLIENTS = 6;
 const CHANGES_PER_SECOND = Number(process.env.CLUSTER_CHANGES ?? 5);
 const SECONDS = Number(process.env.CLUSTER_SECONDS ?? 6);
-const ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** The bench measures what the nodes sustain: the per-socket and per-user limits stay out of the way. */
 const UNLIMITED = {
@@ -37,34 +35,11 @@ const SETUPS: Setup[] = [
   },
 ];
 
-async function admin(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Runs `run` on a fresh database of its own, dropped afterwards. */
-async function withDatabase<T>(run: (url: string) => Promise<T>): Promise<T> {
-  const name = `gbs_bench_${randomBytes(6).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  try {
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${name}`;
-    return await run(url.toString());
-  } finally {
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  }
-}
-
 async function measure(setup: Setup): Promise<ClusterResult> {
-  return withDatabase(async (databaseUrl) => {
+  return withBenchDatabase(async (databaseUrl) => {
     const secret = randomBytes(24).toString('base64url');
     // one prefix for all the nodes of the setup: they hear each other, and no other run
-    const prefix = `gbs-bench-${randomBytes(4).toString('hex')}:`;
+    const prefix = benchRedisPrefix();
     const nodes: WatchedServer[] = [];
     try {
       // one after another: migrations at start take an advisory lock anyway

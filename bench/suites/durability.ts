@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { startServer, type RunningServer } from '../../server/server';
 import { openStorage } from '../../server/storage/open-store';
 import type { UpdateGameStateAck } from '../../shared/protocol';
+import { withBenchDatabase } from '../processes/bench-database';
 import { percentile, type BenchTable } from '../report';
 
 const SECONDS_PER_CELL = 2;
@@ -27,29 +26,6 @@ const STORES: StoreSetup[] = [
   // a database of its own on the machine's PostgreSQL (127.0.0.1:5432), made for the row and dropped after
   { label: 'PostgreSQL, local, pool of 10', env: { STORAGE: 'postgres', SESSION_SECRET: 'a-bench-secret-of-at-least-32-characters' } },
 ];
-
-/** The machine's PostgreSQL (trust auth), where bench databases are made. */
-const POSTGRES_ADMIN_URL = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function onAdmin(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A fresh database for a STORAGE=postgres row: its env, and how to drop it. */
-async function benchDatabase(env: Record<string, string>): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
-  if (env.STORAGE !== 'postgres') return { env, drop: async () => undefined };
-  const name = `gbs_bench_${randomBytes(6).toString('hex')}`;
-  await onAdmin(`CREATE DATABASE ${name}`);
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { env: { ...env, DATABASE_URL: url.toString() }, drop: () => onAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 /** One bench user drives every socket and table: the per-socket and per-user limits would measure themselves. */
 const UNLIMITED = Object.fromEntries(
@@ -91,8 +67,11 @@ export async function durabilitySuite(): Promise<BenchTable[]> {
 }
 
 async function withServer<T>(storeEnv: Record<string, string>, run: (server: RunningServer) => Promise<T>): Promise<T> {
-  const database = await benchDatabase(storeEnv);
-  const env = database.env;
+  if (storeEnv.STORAGE !== 'postgres') return withServerOn(storeEnv, run);
+  return withBenchDatabase((url) => withServerOn({ ...storeEnv, DATABASE_URL: url }, run));
+}
+
+async function withServerOn<T>(env: Record<string, string>, run: (server: RunningServer) => Promise<T>): Promise<T> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamebook-bench-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...UNLIMITED, ...env });
   const logger = createLogger(config.logLevel);
@@ -103,7 +82,6 @@ async function withServer<T>(storeEnv: Record<string, string>, run: (server: Run
   } finally {
     await server.close();
     await rm(dataDir, { recursive: true, force: true });
-    await database.drop();
   }
 }
 
