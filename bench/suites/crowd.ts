@@ -1,4 +1,5 @@
 import type { CrowdPlan, CrowdResult } from '../processes/crowd-generator';
+import { withBenchDatabase } from '../processes/bench-database';
 import { runCrowd, startGameServer, startRelay, withWatched, type ProcessStats, type WatchedServer } from '../processes/spawn';
 import type { BenchTable } from '../report';
 
@@ -65,10 +66,6 @@ function row(label: string, tables: number, measured: Measured, baselineP99: num
 }
 
 /**
- * Goal 3 of issue 12: a crowd on one node (default settings, SQLite) next to a bare Socket.IO relay
- * carrying the same traffic in the same run, the load generator in a process of its own.
- */
-/**
  * The next table count to try: up the list while the ratio holds; once the first step fails,
  * halved until one holds; none once a count holds after a failure, or fails after a hold.
  */
@@ -83,6 +80,11 @@ function held(game: Measured, relay: Measured): boolean {
   return game.result.p99 <= RATIO_LIMIT * relay.result.p99 && game.result.delivered === game.result.expected && game.result.errors.length === 0;
 }
 
+/**
+ * Goal 3 of issue 12: a crowd on one node (default settings, SQLite) next to a bare Socket.IO relay
+ * carrying the same traffic in the same run, the load generator in a process of its own. At the
+ * first count, the cluster's store too (PostgreSQL, one node), beside the same relay.
+ */
 export async function crowdSuite(): Promise<BenchTable[]> {
   const rows: Array<Array<string | number>> = [];
   let eventBytes = 0;
@@ -97,6 +99,12 @@ export async function crowdSuite(): Promise<BenchTable[]> {
     rows.push(row('bare Socket.IO relay (baseline)', tables, relay, relay.result.p99));
     console.error(JSON.stringify({ tables, game: game.result, relay: relay.result }));
     rows.push(row('update-game-state → game-state-delta (SQLite, defaults)', tables, game, relay.result.p99));
+    if (tables === TABLE_STEPS[0]) {
+      const onPostgres = await withBenchDatabase((url) =>
+        withWatched(() => startGameServer({ STORAGE: 'postgres', DATABASE_URL: url }), (server) => measure(server, { ...plan, mode: 'game', payloadBytes: 0 })),
+      );
+      rows.push(row('update-game-state → game-state-delta (PostgreSQL, one node)', tables, onPostgres, relay.result.p99));
+    }
     const holds = held(game, relay);
     const next = nextTables(tables, holds, { held: largestHeld !== undefined, failed });
     if (holds) largestHeld = tables;
@@ -106,7 +114,7 @@ export async function crowdSuite(): Promise<BenchTable[]> {
   return [
     {
       title: `A crowd on one node: tables of ${CLIENTS} clients, ${CHANGES_PER_SECOND} changes/s each`,
-      description: `Each table changes one value ${CHANGES_PER_SECOND} times a second, the sender rotating, every client (the sender too) receiving every change; ${SECONDS} s measured after 2 s of warm-up. Server, relay and load generator each in a process of their own; the baseline is a bare Socket.IO relay carrying the same events (${eventBytes} bytes) in the same run. Delivery: from the sender's emit to each receiver's event. The server's event-loop delay and CPU time (all its threads) over the measured window, CPU per change sent; memory: the server's RSS at the window's end with the crowd connected, and its growth per table since before the crowd connected. The table counts go up until the ratio passes ${RATIO_LIMIT}× (or the list ends); when the first count fails, they are halved (down to ${FEWEST_TABLES}) until one holds. Largest count that held: ${largestHeld ?? `none of those tried (down to ${FEWEST_TABLES})`}.`,
+      description: `Each table changes one value ${CHANGES_PER_SECOND} times a second, the sender rotating, every client (the sender too) receiving every change; ${SECONDS} s measured after 2 s of warm-up. Server, relay and load generator each in a process of their own; the baseline is a bare Socket.IO relay carrying the same events (${eventBytes} bytes) in the same run. Delivery: from the sender's emit to each receiver's event. The server's event-loop delay and CPU time (all its threads) over the measured window, CPU per change sent; memory: the server's RSS at the window's end with the crowd connected, and its growth per table since before the crowd connected. The table counts go up until the ratio passes ${RATIO_LIMIT}× (or the list ends); when the first count fails, they are halved (down to ${FEWEST_TABLES}) until one holds. The PostgreSQL row (the cluster's store, a fresh database on the machine's PostgreSQL) is measured at the first count only, against the same relay; the search follows the default. Largest count that held: ${largestHeld ?? `none of those tried (down to ${FEWEST_TABLES})`}.`,
       columns: ['path', 'tables', 'delivery p50 ms', 'delivery p99 ms', 'p99 ÷ relay', 'delivered / expected', 'errors', 'server event-loop delay p99 ms', 'server CPU µs per change', 'ack p99 ms', 'server RSS MB', 'KiB per table', 'generator delay p99 ms'],
       rows,
     },
