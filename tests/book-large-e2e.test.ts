@@ -81,14 +81,19 @@ describe('a 30 MB, 4,000-page book in headless Chromium: ranges only, on a 20 Mb
     await guest.context().close();
   });
 
-  it("L3: the built files come compressed, pdf.js's worker to a quarter; hashed ones are kept for a year, the page is asked again", async () => {
+  it("L3: the built files come compressed, pdf.js's worker to a quarter; hashed ones are kept for a year, the page is asked again; pdf.js loads apart from the app", async () => {
     const page = await fetch(e2e.server.url, { headers: { 'accept-encoding': 'gzip' } });
     assert.equal(page.headers.get('cache-control'), 'no-cache', 'a new build shows at the next load');
     const html = await page.text();
     const app = /src="(\/assets\/index-[^"]+\.js)"/.exec(html)?.[1];
     assert.ok(app, "the page names the app's script");
-    const workerName = /pdf\.worker\.min-[^"]+\.mjs/.exec(await (await fetch(e2e.server.url + app)).text())?.[0];
-    assert.ok(workerName, "the app names pdf.js's worker");
+    // pdf.js is a chunk of its own, loaded on demand: the app's script names it, and it the worker
+    const appText = await (await fetch(e2e.server.url + app)).text();
+    const engine = /pdf-loader-[\w-]+\.js/.exec(appText)?.[0];
+    assert.ok(engine, "the app's script names pdf.js's chunk, not pdf.js itself");
+    assert.doesNotMatch(appText, /pdf\.worker\.min-[\w-]+\.mjs/, "pdf.js is not in the app's script");
+    const workerName = /pdf\.worker\.min-[\w-]+\.mjs/.exec(await (await fetch(`${e2e.server.url}/assets/${engine}`)).text())?.[0];
+    assert.ok(workerName, "pdf.js's chunk names its worker");
     const plain = await fetch(`${e2e.server.url}/assets/${workerName}`, { headers: { 'accept-encoding': 'identity' } });
     const plainBytes = (await plain.arrayBuffer()).byteLength;
     assert.equal(plain.headers.get('content-encoding'), null, 'sent as it is to a client that takes no encoding');

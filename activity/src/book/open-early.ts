@@ -5,22 +5,29 @@ import { sessionFromLocation } from '../platform/platform';
 import { useBook } from '../store/book-store';
 import { useTable } from '../store/table-store';
 import { documentOf } from './pdf-documents';
-import { warmUpPdfWorker } from './pdf-loader';
+import { pdfEngine } from './pdf-engine';
 import { shownView } from './shown-view';
 
 /**
  * Starts what the first page needs as soon as it is known, not when React gets to draw the book:
- * pdf.js's worker (1.4 MB to fetch and compile) once the player is on their way to a table (a
+ * pdf.js (its module and its worker, 1.4 MB to fetch and compile) once the player is on their way to a table (a
  * table's or join link opened, before they have even given their name; inside Discord; any
  * join), and the book and its page once the table's state names them, while the table renders.
  */
+function warmUpPdf(): void {
+  pdfEngine()
+    .then((engine) => engine.warmUpPdfWorker())
+    // the book's own opening tries again and shows why it fails
+    .catch((error: unknown) => console.warn('pdf.js could not be loaded ahead of the book', error));
+}
+
 export function openBooksEarly(): void {
   const { platform } = useTable.getState();
   if (platform.kind === 'discord' || sessionFromLocation(location.pathname, location.search) || inviteFromLocation(location.pathname)) {
-    void warmUpPdfWorker();
+    warmUpPdf();
   }
   useTable.subscribe(({ phase }) => {
-    if (phase === 'joining' || phase === 'table') void warmUpPdfWorker();
+    if (phase === 'joining' || phase === 'table') warmUpPdf();
   });
   let opened = '';
   useBook.subscribe(({ follow, pdfs }) => {

@@ -1,6 +1,7 @@
 import type { PdfData } from '../../../shared/layers-protocol';
 import { heldFile } from './held-files';
-import { openPdf, type PDFDocumentProxy } from './pdf-loader';
+import { pdfEngine } from './pdf-engine';
+import type { PDFDocumentProxy, PdfSource } from './pdf-loader';
 
 /** Each book opened once per page load, shared by every view of it. */
 const documents = new Map<string, Promise<PDFDocumentProxy>>();
@@ -18,7 +19,8 @@ export function documentOf(pdf: PdfData, token: string, onProgress?: ProgressLis
   if (!opened) {
     const file = heldFile(pdf.id);
     const hear = (loaded: number) => listeners.get(pdf.id)?.forEach((listener) => listener(loaded));
-    opened = file ? file.arrayBuffer().then((data) => openPdf({ data }, hear)) : openPdf({ url: pdf.url, token, size: pdf.size }, hear);
+    const source: Promise<PdfSource> = file ? file.arrayBuffer().then((data) => ({ data })) : Promise.resolve({ url: pdf.url, token, size: pdf.size });
+    opened = Promise.all([pdfEngine(), source]).then(([engine, bytes]) => engine.openPdf(bytes, hear));
     opened.catch(() => documents.delete(pdf.id));
     documents.set(pdf.id, opened);
   }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { PageView, PdfData } from '../../../../shared/layers-protocol';
-import { renderPage, type PDFDocumentProxy } from '../../book/pdf-loader';
+import { renderPage } from '../../book/pdf-canvas';
+import type { PDFDocumentProxy } from '../../book/pdf-loader';
 import { useBook } from '../../store/book-store';
 import { BookOverlay } from './BookOverlay';
 import { DamagedBook } from './DamagedBook';
