@@ -1,5 +1,6 @@
 import type { Server } from 'socket.io';
-import { RoleServerEvent, type GmDocument } from '../../shared/roles-protocol';
+import { applyGmChanges, type GmDocumentChanged } from '../../shared/gm-changes';
+import { RoleServerEvent } from '../../shared/roles-protocol';
 import type { GameSession } from '../sessions/game-session';
 import type { TableLoader } from '../sessions/session-table';
 import { gmRoomOf } from './rooms';
@@ -9,8 +10,11 @@ import { refreshControl, seatEveryone } from './table-seat';
 export interface ControlFollowing {
   /** Roles were stored elsewhere: this node's sockets are seated by the roles as stored now. */
   rolesChanged(session: GameSession): Promise<void>;
-  /** A document stored elsewhere reaches this node's game masters, when newer than theirs. */
-  gmDocument(session: GameSession, document: GmDocument): void;
+  /**
+   * A document revision stored elsewhere reaches this node's game masters as its changes, as the
+   * local room gets them; a node that missed a revision reads the document as stored and sends it whole.
+   */
+  gmChanged(session: GameSession, changed: GmDocumentChanged): Promise<void>;
 }
 
 export function followControl(io: Server, tables: TableLoader): ControlFollowing {
@@ -24,10 +28,16 @@ export function followControl(io: Server, tables: TableLoader): ControlFollowing
       await seatEveryone(io, session, session.table.roles);
       if (session.table.gm.revision !== before) toGameMasters(session);
     },
-    gmDocument: (session, document) => {
-      if (document.revision <= session.table.gm.revision) return;
-      session.table.gm = document;
-      toGameMasters(session);
+    gmChanged: async (session, changed) => {
+      const { gm } = session.table;
+      if (changed.revision <= gm.revision) return;
+      if (changed.revision === gm.revision + 1) {
+        session.table.gm = { revision: changed.revision, ...applyGmChanges(gm, changed.changes) };
+        io.to(gmRoomOf(session.id)).emit(RoleServerEvent.gmDocumentChanged, changed);
+        return;
+      }
+      await refreshControl(session, tables);
+      if (session.table.gm.revision > gm.revision) toGameMasters(session);
     },
   };
 }
