@@ -28,12 +28,12 @@ export function followControl(io: Server, tables: TableLoader): ControlFollowing
       await seatEveryone(io, session, session.table.roles);
       if (session.table.gm.revision !== before) toGameMasters(session);
     },
-    gmChanged: async (session, changed) => {
+    gmChanged: async (session, { revision, changes }) => {
       const { gm } = session.table;
-      if (changed.revision <= gm.revision) return;
-      if (changed.revision === gm.revision + 1) {
-        session.table.gm = { revision: changed.revision, ...applyGmChanges(gm, changed.changes) };
-        io.to(gmRoomOf(session.id)).emit(RoleServerEvent.gmDocumentChanged, changed);
+      if (revision <= gm.revision) return;
+      if (revision === gm.revision + 1) {
+        session.table.gm = { revision, ...applyGmChanges(gm, changes) };
+        io.to(gmRoomOf(session.id)).emit(RoleServerEvent.gmDocumentChanged, { revision, changes } satisfies GmDocumentChanged);
         return;
       }
       await refreshControl(session, tables);
