@@ -74,7 +74,7 @@ export function mergeGmChanges(content: GmContent, changes: readonly GmChange[])
     next = one.content;
     applied.push(one.applied);
   }
-  if (!gmContentSchema.safeParse(next).success) throw new ProtocolError('too-large', 'the game master document holds at most 500 notes and 2000 marks of 20,000 characters each');
+  if (!gmContentSchema.safeParse(next).success) throw new ProtocolError('too-large', 'the game master document holds at most 500 notes of 20,000 characters and 2000 marks');
   return { content: next, applied };
 }
 

@@ -112,6 +112,7 @@ export const useGm = create<GmStore>()((set, get) => {
         sending.set(id, { sent, revision });
         // its gm-document-changed came first on this socket; after a missed one, the document whole brings it
         if (revision <= (get().gm?.revision ?? -1)) settle(id, sent, true);
+        else void refetch();
       })
       .catch((error: unknown) => {
         if (sending.get(id)?.sent !== sent) return;
