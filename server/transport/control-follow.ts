@@ -19,25 +19,22 @@ export interface ControlFollowing {
 
 export function followControl(io: Server, tables: TableLoader): ControlFollowing {
   const toGameMasters = (session: GameSession) => io.to(gmRoomOf(session.id)).emit(RoleServerEvent.gmDocument, session.table.gm);
+  /** Roles and document as stored now; sockets seated first, so a member no longer a game master is out of their room before a document goes there. */
+  const reseat = async (session: GameSession) => {
+    const before = session.table.gm.revision;
+    // read, not taken from the message: changes made on two nodes may arrive in either order
+    await refreshControl(session, tables);
+    await seatEveryone(io, session, session.table.roles);
+    if (session.table.gm.revision !== before) toGameMasters(session);
+  };
   return {
-    rolesChanged: async (session) => {
-      const before = session.table.gm.revision;
-      // read, not taken from the message: changes made on two nodes may arrive in either order
-      await refreshControl(session, tables);
-      // seated first: a member no longer a game master is out of their room before a document goes there
-      await seatEveryone(io, session, session.table.roles);
-      if (session.table.gm.revision !== before) toGameMasters(session);
-    },
+    rolesChanged: reseat,
     gmChanged: async (session, { revision, changes }) => {
       const { gm } = session.table;
       if (revision <= gm.revision) return;
-      if (revision === gm.revision + 1) {
-        session.table.gm = { revision, ...applyGmChanges(gm, changes) };
-        io.to(gmRoomOf(session.id)).emit(RoleServerEvent.gmDocumentChanged, { revision, changes } satisfies GmDocumentChanged);
-        return;
-      }
-      await refreshControl(session, tables);
-      if (session.table.gm.revision > gm.revision) toGameMasters(session);
+      if (revision !== gm.revision + 1) return reseat(session);
+      session.table.gm = { revision, ...applyGmChanges(gm, changes) };
+      io.to(gmRoomOf(session.id)).emit(RoleServerEvent.gmDocumentChanged, { revision, changes } satisfies GmDocumentChanged);
     },
   };
 }
