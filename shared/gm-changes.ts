@@ -1,14 +1,17 @@
 import { z } from 'zod';
 import { ProtocolError } from './errors';
-import { gmContentSchema, gmNoteSchema, hiddenMarkSchema, type GmContent } from './roles-protocol';
+import { gmContentSchema, gmNoteSchema, hiddenMarkSchema, type GmContent, type GmNote } from './roles-protocol';
+import { rebaseText } from './text-rebase';
 
 /**
  * A game master's edit of their document, path by path: one note or one hidden mark put (added,
  * or replaced where its id is) or removed. Typing in a note sends that note, not every note; two
  * game masters editing different notes at once both land, with no revision to conflict on.
+ * A `put-note` with `base` (the note's text the editor typed from) is merged into the note's text
+ * as stored, so two game masters typing in the same note both keep their words (rule R12).
  */
 export const gmChangeSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('put-note'), note: gmNoteSchema }),
+  z.object({ op: z.literal('put-note'), note: gmNoteSchema, base: gmNoteSchema.shape.text.optional() }),
   z.object({ op: z.literal('remove-note'), id: gmNoteSchema.shape.id }),
   z.object({ op: z.literal('put-mark'), mark: hiddenMarkSchema }),
   z.object({ op: z.literal('remove-mark'), id: hiddenMarkSchema.shape.id }),
@@ -18,10 +21,16 @@ export type GmChange = z.infer<typeof gmChangeSchema>;
 export const changeGmDocumentSchema = z.object({ changes: z.array(gmChangeSchema).min(1).max(64) });
 export type ChangeGmDocument = z.infer<typeof changeGmDocumentSchema>;
 
-/** To the game masters' room: the changes that made `revision` from the one before it. */
+/** To the game masters' room: the changes that made `revision` from the one before it (merged: no `base`). */
 export interface GmDocumentChanged {
   revision: number;
   changes: GmChange[];
+}
+
+/** The document after some changes, and those changes as applied (a put with a base carries the merged text, no base). */
+export interface MergedGmChanges {
+  content: GmContent;
+  applied: GmChange[];
 }
 
 function put<T extends { id: string }>(items: readonly T[], item: T): T[] {
@@ -30,22 +39,46 @@ function put<T extends { id: string }>(items: readonly T[], item: T): T[] {
 
 const without = <T extends { id: string }>(items: readonly T[], id: string): T[] => items.filter((each) => each.id !== id);
 
-function applyOne(content: GmContent, change: GmChange): GmContent {
+/**
+ * The note a put makes: typed from `base`, its text keeps the edits made since in the stored note
+ * (shared/text-rebase.ts, rule M8). A note removed meanwhile comes back with the typed text: its
+ * words are not lost.
+ */
+function mergedNote(notes: readonly GmNote[], note: GmNote, base: string | undefined): GmNote {
+  const stored = notes.find((each) => each.id === note.id);
+  if (base === undefined || !stored) return note;
+  return { ...note, text: rebaseText(base, stored.text, note.text) };
+}
+
+function applyOne(content: GmContent, change: GmChange): { content: GmContent; applied: GmChange } {
   switch (change.op) {
-    case 'put-note':
-      return { ...content, notes: put(content.notes, change.note) };
+    case 'put-note': {
+      const note = mergedNote(content.notes, change.note, change.base);
+      return { content: { ...content, notes: put(content.notes, note) }, applied: { op: 'put-note', note } };
+    }
     case 'remove-note':
-      return { ...content, notes: without(content.notes, change.id) };
+      return { content: { ...content, notes: without(content.notes, change.id) }, applied: change };
     case 'put-mark':
-      return { ...content, marks: put(content.marks, change.mark) };
+      return { content: { ...content, marks: put(content.marks, change.mark) }, applied: change };
     case 'remove-mark':
-      return { ...content, marks: without(content.marks, change.id) };
+      return { content: { ...content, marks: without(content.marks, change.id) }, applied: change };
   }
 }
 
-/** The document with `changes` applied in order; `too-large` past the document's limits (nothing applied). */
+/** `changes` applied in order, merged where they carry a base; `too-large` past the document's limits (nothing applied). */
+export function mergeGmChanges(content: GmContent, changes: readonly GmChange[]): MergedGmChanges {
+  let next: GmContent = { notes: content.notes, marks: content.marks };
+  const applied: GmChange[] = [];
+  for (const change of changes) {
+    const one = applyOne(next, change);
+    next = one.content;
+    applied.push(one.applied);
+  }
+  if (!gmContentSchema.safeParse(next).success) throw new ProtocolError('too-large', 'the game master document holds at most 500 notes of 20,000 characters and 2000 marks');
+  return { content: next, applied };
+}
+
+/** The document with `changes` applied in order (see `mergeGmChanges`). */
 export function applyGmChanges(content: GmContent, changes: readonly GmChange[]): GmContent {
-  const next = changes.reduce(applyOne, { notes: content.notes, marks: content.marks });
-  if (!gmContentSchema.safeParse(next).success) throw new ProtocolError('too-large', 'the game master document holds at most 500 notes and 2000 marks');
-  return next;
+  return mergeGmChanges(content, changes).content;
 }

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { writeFile } from 'node:fs/promises';
-import { ARTIFACTS, screenshot, textOf, until } from './support/browser';
+import { ARTIFACTS, screenshot, textOf, until, valueOf } from './support/browser';
 import { samplePdf } from './support/sample-pdf';
 import { createTable, player as newPlayer, startE2eTable, type E2eTable } from './support/e2e-table';
+
+/** Typing speed of the game masters in GE7, as in the shared notes' concurrency test. */
+const KEY_DELAY_MS = 40;
 
 const SECRET = 'The innkeeper is the vampire (gm-only 5d2e)';
 
@@ -35,6 +38,7 @@ describe('roles and game master tools in headless Chromium, three players', () =
 
   const tab = (page: Page, name: string) => page.getByRole('tab', { name: new RegExp(name) }).click();
   const people = (page: Page) => page.getByRole('list', { name: 'Players at the table' });
+  const caretOf = (note: Locator) => note.evaluate((field: HTMLTextAreaElement) => [field.selectionStart, field.selectionEnd]);
   const hasGmTab = (page: Page) => page.getByRole('tab', { name: /GM/ }).count();
 
   it('GE1: three players at a table; each player owns the sheet they add, others see it locked', async () => {
@@ -138,5 +142,37 @@ describe('roles and game master tools in headless Chromium, three players', () =
     await quinn.getByRole('button', { name: 'Create a table' }).waitFor();
     await tab(hana, 'Players');
     await until(() => people(hana).innerText(), (text) => !text.includes('Quinn'), 'Quinn gone from the list');
+  });
+
+  it('GE7: two game masters type in one GM note at the same moment: both keep their words, and the caret of one stays put while the other\'s text arrives', async () => {
+    await Promise.all([tab(hana, 'GM'), tab(pia, 'GM')]);
+    await hana.getByRole('button', { name: '+ GM note' }).click();
+    const [hanaNote, piaNote] = [hana, pia].map((page) => page.getByRole('textbox', { name: 'GM note' }).last()) as [Locator, Locator];
+    await valueOf(piaNote, '', 'the new note for Pia');
+    await hanaNote.fill('the crypt');
+    await valueOf(piaNote, 'the crypt', "Hana's text on Pia's screen");
+
+    // both type at once, at the two ends of the note, without leaving it
+    await hanaNote.focus();
+    await hana.keyboard.press('Control+End');
+    await piaNote.focus();
+    await pia.keyboard.press('Control+Home');
+    await Promise.all([hana.keyboard.type(' lies under the chapel', { delay: KEY_DELAY_MS }), pia.keyboard.type('Secret: ', { delay: KEY_DELAY_MS })]);
+    const both = 'Secret: the crypt lies under the chapel';
+    await valueOf(hanaNote, both, "Hana's note");
+    await valueOf(piaNote, both, "Pia's note");
+
+    // Hana's caret before "crypt" stays on it while Pia types before and after it
+    await hanaNote.focus();
+    await hana.keyboard.press('Control+Home');
+    for (let i = 0; i < 'Secret: the '.length; i++) await hana.keyboard.press('ArrowRight');
+    await until(() => caretOf(hanaNote), ([start, end]) => start === 12 && end === 12, "Hana's caret before 'crypt'");
+    await piaNote.focus();
+    await pia.keyboard.press('Control+Home');
+    await pia.keyboard.type('Old ', { delay: KEY_DELAY_MS });
+    await valueOf(hanaNote, `Old ${both}`, "Pia's words on Hana's screen while Hana's editor is open");
+    assert.deepEqual(await caretOf(hanaNote), [16, 16], 'moved by exactly the 4 characters typed before it');
+    await hana.keyboard.type('old ', { delay: KEY_DELAY_MS });
+    for (const note of [hanaNote, piaNote]) await valueOf(note, 'Old Secret: the old crypt lies under the chapel', 'Hana typed where her caret was');
   });
 });

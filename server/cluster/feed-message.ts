@@ -3,7 +3,7 @@ import type { Delta } from '../../shared/diff';
 import { isJsonObject } from '../../shared/json';
 import { layersSchema, pageNumSchema, pageViewSchema, pdfIdSchema, revisionSchema } from '../../shared/layers-protocol';
 import { versionSchema } from '../../shared/protocol';
-import { gmDocumentSchema } from '../../shared/roles-protocol';
+import { changeGmDocumentSchema } from '../../shared/gm-changes';
 import type { TableChange } from '../sessions/session-channel';
 
 /**
@@ -43,7 +43,7 @@ const changeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('presence') }),
   z.object({ kind: z.literal('member'), userId: z.string() }),
   z.object({ kind: z.literal('roles') }),
-  z.object({ kind: z.literal('gm-document'), document: gmDocumentSchema }),
+  z.object({ kind: z.literal('gm-changes'), revision: z.number().int().min(1), changes: changeGmDocumentSchema.shape.changes }),
 ]);
 
 const messageSchema = z.object({ node: z.string(), sentAt: z.number(), change: changeSchema });

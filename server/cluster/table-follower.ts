@@ -135,8 +135,8 @@ export class TableFollower implements SessionKeeper {
         return session.admit(change.userId);
       case 'roles':
         return this.inTurn(session, () => this.node?.control.rolesChanged(session));
-      case 'gm-document':
-        return this.inTurn(session, () => this.node?.control.gmDocument(session, change.document));
+      case 'gm-changes':
+        return this.inTurn(session, () => this.node?.control.gmChanged(session, change));
     }
   }
 

@@ -1,5 +1,5 @@
 import type { PageView } from '../../shared/layers-protocol';
-import type { GmDocument } from '../../shared/roles-protocol';
+import type { GmChange } from '../../shared/gm-changes';
 import type { GameStateDelta } from '../../shared/protocol';
 import type { StoredPage } from '../storage/layer-store';
 import type { PdfRecord } from '../storage/pdf-store';
@@ -22,8 +22,8 @@ export type TableChange =
   | { kind: 'member'; userId: string }
   /** Roles were stored: a node reads them again (role changes made on two nodes may arrive in either order). */
   | { kind: 'roles' }
-  /** A game master document was stored; for the game masters' room only. */
-  | { kind: 'gm-document'; document: GmDocument };
+  /** A game master document revision was stored: the changes that made it, as applied; for the game masters' room only. */
+  | { kind: 'gm-changes'; revision: number; changes: GmChange[] };
 
 /** How a session speaks to its members: all the session knows of the transport and of the other nodes. */
 export interface SessionChannel {

@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import { ProtocolError } from '../../shared/errors';
-import { applyGmChanges, changeGmDocumentSchema, type ChangeGmDocument, type GmDocumentChanged } from '../../shared/gm-changes';
+import { changeGmDocumentSchema, mergeGmChanges, type ChangeGmDocument, type GmDocumentChanged } from '../../shared/gm-changes';
 import { claimTableSchema, getGmDocumentSchema, memberSchema, RoleClientEvent, RoleServerEvent, setRoleSchema, type GmDocument, type TableRoles } from '../../shared/roles-protocol';
 import type { z } from 'zod';
 import { RateLimiter } from '../limits/rate-limiter';
@@ -113,14 +113,16 @@ function requireGameMaster(session: GameSession, userId: string): void {
 
 /**
  * A game master's changes, applied to the document as stored now and made its next revision.
- * The game masters' room gets the changes only, not the document: an edit of one note sends that note.
+ * The game masters' room gets the changes only, not the document: an edit of one note sends that
+ * note, with its text as merged (a put typed from a base keeps what others typed meanwhile).
  */
 async function storeGmChanges(session: GameSession, userId: string, changes: GmDocumentChanged['changes'], context: RoleContext): Promise<GmDocument> {
   requireGameMaster(session, userId);
-  const next = await storedGmDocument(session, changes, context);
+  const { document: next, applied } = await storedGmDocument(session, changes, context);
   session.table.gm = next;
-  context.io.to(gmRoomOf(session.id)).emit(RoleServerEvent.gmDocumentChanged, { revision: next.revision, changes } satisfies GmDocumentChanged);
-  context.channel.share(session.id, { kind: 'gm-document', document: next });
+  const changed: GmDocumentChanged = { revision: next.revision, changes: applied };
+  context.io.to(gmRoomOf(session.id)).emit(RoleServerEvent.gmDocumentChanged, changed);
+  context.channel.share(session.id, { kind: 'gm-changes', ...changed });
   return next;
 }
 
@@ -128,17 +130,23 @@ async function storeGmChanges(session: GameSession, userId: string, changes: GmD
 const MAX_GM_RACES = 10;
 
 /**
- * The document with `changes` made its next revision, as stored. When another node stored that
- * revision first, the changes (put or remove one note or mark by id) are applied again on what it stored.
+ * The document with `changes` made its next revision, as stored, and the changes as applied. When
+ * another node stored that revision first, the changes (put or remove one note or mark by id, a
+ * note's typing merged from its base) are applied again on what it stored.
  */
-async function storedGmDocument(session: GameSession, changes: GmDocumentChanged['changes'], context: RoleContext): Promise<GmDocument> {
+async function storedGmDocument(
+  session: GameSession,
+  changes: GmDocumentChanged['changes'],
+  context: RoleContext,
+): Promise<{ document: GmDocument; applied: GmDocumentChanged['changes'] }> {
   const { roles } = context.tables.stores;
   let current = session.table.gm;
   for (let attempt = 1; ; attempt++) {
-    const next: GmDocument = { revision: current.revision + 1, ...applyGmChanges(current, changes) };
+    const { content, applied } = mergeGmChanges(current, changes);
+    const next: GmDocument = { revision: current.revision + 1, ...content };
     try {
       await roles.saveGmDocument(session.id, next);
-      return next;
+      return { document: next, applied };
     } catch (error) {
       if (!isRevisionTaken(error) || attempt === MAX_GM_RACES) return failedWrite(error, context, session.id);
       current = (await stored(() => roles.loadGmDocument(session.id), context, session.id)) ?? current;

@@ -18,6 +18,7 @@ import { useBook } from '../store/book-store';
 import { useGm } from '../store/gm-store';
 import { useTable } from '../store/table-store';
 import { Icon } from './Icon';
+import { SyncedTextArea } from './SyncedText';
 
 /** The game masters' tools: private notes, hidden marks, the turn order, hiding a page, page numbering. Only they see it. */
 export function GmPanel() {
@@ -52,17 +53,25 @@ function PrivateNotes() {
   );
 }
 
-/** Saved when it loses focus: this note alone goes to the server, not the whole document. */
+/**
+ * Typing goes to the server as it is typed, this note alone, merged with what other game masters
+ * type in it; their words appear as they arrive, with the caret kept where the user types.
+ */
 function GmNoteEditor({ note }: { note: GmNote }) {
-  const [text, setText] = useState(note.text);
-  const { changeGm } = useGm.getState();
-  const save = () => {
-    if (text !== note.text) void changeGm({ op: 'put-note', note: { ...note, text } });
-  };
+  const text = useGm((s) => s.drafts[note.id]?.text ?? note.text);
+  const { changeGm, typeGmNote, flushGmNote } = useGm.getState();
   const remove = () => void changeGm({ op: 'remove-note', id: note.id });
   return (
     <div className="gm-note">
-      <textarea aria-label="GM note" rows={3} value={text} maxLength={20_000} onChange={(e) => setText(e.target.value)} onBlur={save} placeholder="Secrets, plans, what lies behind the door…" />
+      <SyncedTextArea
+        aria-label="GM note"
+        rows={3}
+        value={text}
+        maxLength={20_000}
+        onText={(typed) => typeGmNote(note.id, typed)}
+        onBlur={() => flushGmNote(note.id)}
+        placeholder="Secrets, plans, what lies behind the door…"
+      />
       <button className="icon faint" aria-label="Delete GM note" onClick={remove}>
         <Icon name="trash" size={18} />
       </button>

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { JsonValue } from '../../../shared/json';
 import { applyGmChanges, type GmChange, type GmDocumentChanged } from '../../../shared/gm-changes';
 import { RoleClientEvent, type GmDocument, type TableRoles } from '../../../shared/roles-protocol';
+import { rebasedDrafts, settledDraft, typedDraft, type NoteDrafts } from '../model/gm-note-drafts';
 import type { TableConnection } from '../sync/connection';
 import { TableError } from '../sync/table-error';
 
@@ -18,6 +19,8 @@ export interface GmData {
   roles: TableRoles | null;
   /** The game masters' private document: only ever sent to game masters. */
   gm: GmDocument | null;
+  /** Per note, typing not merged by the server yet: what its editor shows (see model/gm-note-drafts.ts). */
+  drafts: NoteDrafts;
 }
 
 export interface GmActions {
@@ -29,6 +32,10 @@ export interface GmActions {
   claimTable(): Promise<void>;
   /** Changes notes or marks of the game masters' document (only what changed is sent); the server's revision comes back to everyone. */
   changeGm(...changes: GmChange[]): Promise<void>;
+  /** The user typed in a GM note: shown at once, sent shortly after with the text it was typed from, merged with others' typing. */
+  typeGmNote(id: string, text: string): void;
+  /** Sends a GM note's typing now (the editor lost focus). */
+  flushGmNote(id: string): void;
   /** Replaces a shared key only game masters write (the turn order, the hidden pages). */
   setShared(key: string, value: JsonValue): void;
 }
@@ -37,10 +44,16 @@ export type GmStore = GmData & GmActions;
 
 type RoleEvent = (typeof RoleClientEvent)[keyof typeof RoleClientEvent];
 
+/** Typing in a GM note goes to the server at most this often: one put carries what was typed meanwhile. */
+const NOTE_SEND_MS = 250;
+
 /** Roles and game master tools of the open table (docs/activity.md, "At the table"). */
 export const useGm = create<GmStore>()((set, get) => {
   let host: GmHost | null = null;
   let stop: (() => void) | null = null;
+  /** Notes whose put is on its way: the text sent and, once acknowledged, the revision that stored it. */
+  const sending = new Map<string, { sent: string; revision?: number }>();
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   const ask = async (event: RoleEvent, payload: object): Promise<boolean> => {
     if (!host) return false;
@@ -59,15 +72,60 @@ export const useGm = create<GmStore>()((set, get) => {
    */
   const changed = ({ revision, changes }: GmDocumentChanged) => {
     const gm = get().gm;
-    if (gm && revision === gm.revision + 1) set({ gm: { revision, ...applyGmChanges(gm, changes) } });
+    if (gm && revision === gm.revision + 1) setDocument({ revision, ...applyGmChanges(gm, changes) });
     else if (!gm || revision > gm.revision) void refetch();
+  };
+
+  /** A newer document: open drafts take the other game masters' typing, answered puts settle. */
+  const setDocument = (gm: GmDocument) => {
+    set({ gm, drafts: rebasedDrafts(get().drafts, gm.notes, new Set(sending.keys())) });
+    for (const [id, { sent, revision }] of sending) {
+      // the put's revision is here: the stored text holds what was sent
+      if (revision !== undefined && revision <= gm.revision) settle(id, sent, true);
+    }
+  };
+
+  const settle = (id: string, sent: string, accepted: boolean) => {
+    sending.delete(id);
+    set({ drafts: settledDraft(get().drafts, get().gm?.notes ?? [], id, sent, accepted) });
+    // refused: sent again on the next keystroke or when the editor loses focus, not in a loop
+    if (accepted && get().drafts[id]) schedule(id);
+  };
+
+  const schedule = (id: string) => {
+    if (!timers.has(id)) timers.set(id, setTimeout(() => flush(id), NOTE_SEND_MS));
+  };
+
+  const flush = (id: string) => {
+    clearTimeout(timers.get(id));
+    timers.delete(id);
+    const draft = get().drafts[id];
+    // one put of a note at a time: the next one is typed from what this one stored
+    if (!draft || sending.has(id) || !host) return;
+    const sent = draft.text;
+    sending.set(id, { sent });
+    const put: GmChange = { op: 'put-note', note: { id, text: sent }, base: draft.base };
+    host.connection
+      .roleRequest<{ revision: number }>(RoleClientEvent.changeGmDocument, { changes: [put] })
+      .then(({ revision }) => {
+        if (sending.get(id)?.sent !== sent) return;
+        sending.set(id, { sent, revision });
+        // its gm-document-changed came first on this socket; after a missed one, the document whole brings it
+        if (revision <= (get().gm?.revision ?? -1)) settle(id, sent, true);
+        else void refetch();
+      })
+      .catch((error: unknown) => {
+        if (sending.get(id)?.sent !== sent) return;
+        settle(id, sent, false);
+        host?.say(error instanceof Error ? error.message : 'the server refused it');
+      });
   };
 
   const refetch = async () => {
     const lent = host;
     try {
       const { document } = (await lent?.connection.roleRequest<{ document: GmDocument }>(RoleClientEvent.getGmDocument, {})) ?? {};
-      if (document && host === lent && document.revision >= (get().gm?.revision ?? -1)) set({ gm: document });
+      if (document && host === lent && document.revision >= (get().gm?.revision ?? -1)) setDocument(document);
     } catch (error) {
       if (!(error instanceof TableError && error.code === 'forbidden')) lent?.say('The game master notes could not be brought up to date: reload the table.');
     }
@@ -76,13 +134,14 @@ export const useGm = create<GmStore>()((set, get) => {
   return {
     roles: null,
     gm: null,
+    drafts: {},
 
     attach(lent) {
       get().detach();
       host = lent;
       stop = lent.connection.onRoles({
         roles: (roles) => set({ roles }),
-        gm: (gm) => set({ gm }),
+        gm: setDocument,
         gmChanged: changed,
         removed: () => {
           lent.removed();
@@ -95,7 +154,10 @@ export const useGm = create<GmStore>()((set, get) => {
       stop?.();
       stop = null;
       host = null;
-      set({ roles: null, gm: null });
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+      sending.clear();
+      set({ roles: null, gm: null, drafts: {} });
     },
 
     async setRole(userId, role) {
@@ -116,6 +178,17 @@ export const useGm = create<GmStore>()((set, get) => {
 
     async changeGm(...changes) {
       await ask(RoleClientEvent.changeGmDocument, { changes });
+    },
+
+    typeGmNote(id, text) {
+      const stored = get().gm?.notes.find((note) => note.id === id);
+      if (!stored) return;
+      set({ drafts: typedDraft(get().drafts, id, stored.text, text) });
+      if (get().drafts[id]) schedule(id);
+    },
+
+    flushGmNote(id) {
+      flush(id);
     },
 
     setShared(key, value) {
