@@ -1,3 +1,6 @@
+/** One clock for every bucket: a default made per bucket would be a closure per bucket, several per socket. */
+const monotonicNow = (): number => performance.now();
+
 /** A token bucket: `perSecond` tokens refill each second, up to `burst`. */
 export class RateLimiter {
   private tokens: number;
@@ -6,7 +9,7 @@ export class RateLimiter {
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = monotonicNow,
   ) {
     this.tokens = burst;
     this.last = now();

@@ -39,8 +39,11 @@ export class TableUsage implements SessionDependent {
   }
 
   record(sessionId: string, hostId: string, bytes: number): void {
-    const previous = this.tables.get(sessionId)?.bytes ?? 0;
-    this.tables.set(sessionId, { hostId, bytes });
+    const entry = this.tables.get(sessionId);
+    const previous = entry?.bytes ?? 0;
+    // counted after every update: the entry is changed in place rather than made again
+    if (entry?.hostId === hostId) entry.bytes = bytes;
+    else this.tables.set(sessionId, { hostId, bytes });
     this.users.set(hostId, (this.users.get(hostId) ?? 0) - previous + bytes);
   }
 

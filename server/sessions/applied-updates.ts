@@ -34,28 +34,30 @@ export function layerOriginOf(userId: string, updateId: string): UpdateOrigin {
  * since (a lost ack, a restart, the session leaving memory).
  */
 export class AppliedUpdates {
-  private readonly last = new Map<string, AppliedUpdate>();
+  /** By user, then by client key: no key string is built per update. */
+  private readonly last = new Map<string, Map<string, AppliedUpdate>>();
 
   constructor(stored: readonly AppliedUpdate[]) {
-    for (const applied of stored) this.last.set(keyOf(applied), applied);
+    for (const applied of stored) this.record(applied);
   }
 
   /** The version to acknowledge a resend with; undefined when the update is new. */
   versionOfResend(origin: UpdateOrigin): number | undefined {
-    const last = this.last.get(keyOf(origin));
+    const last = this.last.get(origin.userId)?.get(origin.clientKey);
     return last && origin.seq <= last.seq ? last.version : undefined;
   }
 
   /** The number of the last update applied for this client of this user, if any. */
   lastSeq(userId: string, clientKey: string): number | undefined {
-    return this.last.get(keyOf({ userId, clientKey }))?.seq;
+    return this.last.get(userId)?.get(clientKey)?.seq;
   }
 
   record(applied: AppliedUpdate): void {
-    this.last.set(keyOf(applied), applied);
+    let clients = this.last.get(applied.userId);
+    if (!clients) {
+      clients = new Map();
+      this.last.set(applied.userId, clients);
+    }
+    clients.set(applied.clientKey, applied);
   }
-}
-
-function keyOf({ userId, clientKey }: { userId: string; clientKey: string }): string {
-  return `${userId}\n${clientKey}`;
 }

@@ -4,9 +4,22 @@ import type { GameStateDelta } from '../../shared/protocol';
 /** The values the keys a delta touched had just before it (shared, never mutated). */
 export type ValuesBefore = ReadonlyMap<string, StoredValue | undefined>;
 
+/**
+ * The values before one delta as kept: most deltas change one key, kept as a pair (a Map with
+ * one entry costs about five times as much, and a table keeps up to HISTORY_MAX_ENTRIES of them).
+ */
+type KeptBefore = ValuesBefore | OneValueBefore;
+
+class OneValueBefore {
+  constructor(
+    readonly key: string,
+    readonly value: StoredValue | undefined,
+  ) {}
+}
+
 interface HistoryItem {
   entry: GameStateDelta;
-  before?: ValuesBefore;
+  before?: KeptBefore;
   bytes: number;
 }
 
@@ -28,7 +41,7 @@ export class DeltaHistory {
     const last = this.items.at(-1);
     if (last && last.entry.version !== entry.fromVersion) this.clear();
     const bytes = JSON.stringify(entry.delta).length + (before ? retainedBytes(before) : 0);
-    this.items.push({ entry, before, bytes });
+    this.items.push({ entry, before: before && keep(before), bytes });
     this.totalBytes += bytes;
     while (this.items.length > this.maxEntries || (this.totalBytes > this.maxBytes && this.items.length > 0)) {
       this.totalBytes -= (this.items.shift() as HistoryItem).bytes;
@@ -50,8 +63,8 @@ export class DeltaHistory {
     if (!items || items.some((item) => !item.before)) return null;
     const values = new Map<string, StoredValue | undefined>();
     for (const key of keys) {
-      const first = items.find((item) => item.before?.has(key));
-      values.set(key, first ? first.before?.get(key) : current(key));
+      const first = items.find((item) => holds(item.before as KeptBefore, key));
+      values.set(key, first ? valueIn(first.before as KeptBefore, key) : current(key));
     }
     return values;
   }
@@ -82,6 +95,20 @@ export class DeltaHistory {
     this.items.length = 0;
     this.totalBytes = 0;
   }
+}
+
+function keep(before: ValuesBefore): KeptBefore {
+  if (before.size !== 1) return before;
+  const [key, value] = before.entries().next().value as [string, StoredValue | undefined];
+  return new OneValueBefore(key, value);
+}
+
+function holds(before: KeptBefore, key: string): boolean {
+  return before instanceof OneValueBefore ? before.key === key : before.has(key);
+}
+
+function valueIn(before: KeptBefore, key: string): StoredValue | undefined {
+  return before instanceof OneValueBefore ? (before.key === key ? before.value : undefined) : before.get(key);
 }
 
 /**

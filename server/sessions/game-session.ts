@@ -10,7 +10,7 @@ import {
   type UpdateGameState,
 } from '../../shared/protocol';
 import { StateDocument } from '../../shared/state-document';
-import { plainOf } from '../../shared/patched-array';
+import type { StoredValue } from '../../shared/patched-array';
 import { DeltaHistory } from './delta-history';
 import { replayDelta, replayLog } from './log-replay';
 import type { SessionLimits } from '../limits/limits';
@@ -26,7 +26,7 @@ import { lostTheRace } from './commit-chain';
 import { SessionCommits } from './session-commits';
 import { RACE_RETRY_MS, RaceBackoff, RetryLine, RollingBack } from './race-retry';
 import { isRemoved, roleIn } from './role-rules';
-import type { UpdateGuard } from './update-policy';
+import { PlannedUpdate, type UpdateGuard } from './update-policy';
 
 export interface GameSessionDeps {
   store: SessionStore;
@@ -199,7 +199,7 @@ export class GameSession {
   async applyUpdate(update: UpdateGameState, userId?: string, guard?: UpdateGuard): Promise<UpdateResult> {
     const deadline = Date.now() + RACE_RETRY_MS;
     const arrival = this.arrivals++;
-    const apply = () => this.applyAndRelay(update, userId, guard);
+    const apply = this.applier(update, userId, guard);
     let attempt = this.exclusive(apply);
     for (;;) {
       let applied: AppliedInMemory;
@@ -230,6 +230,11 @@ export class GameSession {
     }
   }
 
+  /** The update's application, queued in the session's turn (returned, not named: tsx names each named closure as it is made). */
+  private applier(update: UpdateGameState, userId: string | undefined, guard: UpdateGuard | undefined): () => AppliedInMemory {
+    return () => this.applyAndRelay(update, userId, guard);
+  }
+
   /** Applied again by the rollback under way, in the order the updates came; in its turn when none is. */
   private retryAfterRollBack(arrival: number, apply: () => AppliedInMemory): Promise<AppliedInMemory> {
     return this.recovering ? this.retries.wait(arrival, apply) : this.exclusive(apply);
@@ -241,8 +246,8 @@ export class GameSession {
     const resent = origin && this.applied.versionOfResend(origin);
     // a resend of an update still being committed is acknowledged once it is
     if (resent !== undefined) return { result: { version: resent }, committed: this.commits.settled() };
-    const { values, segments, delta, stateBytes } = planUpdate(update, this.planContext(update.baseVersion));
-    guard?.({ delta, before: (key) => plainOf(this.doc.get(key)), after: (key) => plainOf(values.get(key)) });
+    const { values, segments, delta, stateBytes } = planUpdate(update, this.planContext());
+    guard?.(new PlannedUpdate(this.table.roles, delta, this.doc, values));
     this.deps.usage.check(this.id, this.meta.hostId, stateBytes + this.table.layers.byteLength);
     if (Object.keys(delta).length === 0) {
       const committed = origin ? this.recordUnchanged(origin) : this.commits.settled();
@@ -250,7 +255,8 @@ export class GameSession {
     }
 
     // as stored: a PatchedArray stays one (made plain, it would cost a copy of the array)
-    const previous = new Map(Object.keys(delta).map((key) => [key, this.doc.peek(key)]));
+    const previous = new Map<string, StoredValue | undefined>();
+    for (const key in delta) previous.set(key, this.doc.peek(key));
     for (const key of previous.keys()) this.doc.set(key, values.get(key), segments.get(key));
     const entry: GameStateDelta = { delta: delta as Delta, version: this.version + 1, fromVersion: this.version, crc: this.doc.crc() };
     if (update.updateId !== undefined) entry.updateId = update.updateId;
@@ -351,21 +357,23 @@ export class GameSession {
     this.applied.record(applied);
   }
 
-  /** How planUpdate finds the values an update was made from. */
-  private planContext(baseVersion: number | undefined): PlanContext {
+  /** What planUpdate reads of the session. */
+  private planContext(): PlanContext {
     const { differ, limits } = this.deps;
-    const baseValues = (keys: string[]) => {
-      if (baseVersion === undefined || baseVersion === this.version) return undefined;
-      if (baseVersion > this.version) {
-        // a server that lost its last commits (synchronous=normal, a crash): the client's edit is
-        // still its edit, taken on top of what the server has (S12)
-        this.deps.logger.warn({ sessionId: this.id, baseVersion, version: this.version }, 'an update from a version this server does not have');
-        return undefined;
-      }
-      return this.history.valuesAt(baseVersion, this.version, (key) => this.doc.peek(key), keys);
-    };
-    return { doc: this.doc, differ, baseValues, limits };
+    return { doc: this.doc, differ, baseValues: this.baseValues, limits };
   }
+
+  /** The values `keys` had at `baseVersion`, for planUpdate's merge (made once per session, not per update). */
+  private readonly baseValues: PlanContext['baseValues'] = (keys, baseVersion) => {
+    if (baseVersion === undefined || baseVersion === this.version) return undefined;
+    if (baseVersion > this.version) {
+      // a server that lost its last commits (synchronous=normal, a crash): the client's edit is
+      // still its edit, taken on top of what the server has (S12)
+      this.deps.logger.warn({ sessionId: this.id, baseVersion, version: this.version }, 'an update from a version this server does not have');
+      return undefined;
+    }
+    return this.history.valuesAt(baseVersion, this.version, (key) => this.doc.peek(key), keys);
+  };
 
   /**
    * The state as it is now, when a snapshot is due, to be stored after the commit of its version

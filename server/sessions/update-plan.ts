@@ -28,7 +28,7 @@ export interface PlanContext {
   doc: StateDocument;
   differ: Differ;
   /** The keys' values at `baseVersion` (null: older than the history), or undefined when no merge is needed. */
-  baseValues: (keys: string[]) => ReadonlyMap<string, Stored> | null | undefined;
+  baseValues: (keys: string[], baseVersion: number | undefined) => ReadonlyMap<string, Stored> | null | undefined;
   limits: { maxUpdateBytes: number; maxStateBytes: number };
 }
 
@@ -43,8 +43,8 @@ export function planUpdate(update: UpdateGameState, context: PlanContext): Updat
   const values = new Map<string, Stored>();
   const updates = update.updates ?? {};
   const changes = update.changes ?? [];
-  const keys = [...new Set([...Object.keys(updates), ...changes.map((change) => change.path[0] as string)])];
-  const base = context.baseValues(keys);
+  const keys = changes.length === 0 ? Object.keys(updates) : [...new Set([...Object.keys(updates), ...changes.map((change) => change.path[0] as string)])];
+  const base = context.baseValues(keys, update.baseVersion);
   if (base === null) requireMergeBase(base, update.baseVersion as number);
   const intents = intentTrees(update.intents ?? []);
   let updateBytes = 0;

@@ -3,14 +3,17 @@ import { ProtocolError } from '../../shared/errors';
 import { deepEqual, isJsonObject, type JsonValue } from '../../shared/json';
 import { GAME_MASTER_KEYS, OWNED_LIST_KEY, type TableRoles } from '../../shared/roles-protocol';
 import { isStaff } from './role-rules';
+import { plainOf, type StoredValue } from '../../shared/patched-array';
+import type { StateDocument } from '../../shared/state-document';
 
 type Maybe = JsonValue | undefined;
 
-/** What a guard sees of an update once merged: the keys' deltas, values before and after. */
+/** What a guard sees of an update once merged: the table's roles in its turn, the keys' deltas, values before and after. */
 export interface PlannedChange {
-  delta: Record<string, Delta>;
-  before: (key: string) => Maybe;
-  after: (key: string) => Maybe;
+  readonly roles: TableRoles;
+  readonly delta: Record<string, Delta>;
+  before(key: string): Maybe;
+  after(key: string): Maybe;
 }
 
 /** Throws `forbidden` for an update its sender may not make; runs before anything changes. */
@@ -20,18 +23,36 @@ export type UpdateGuard = (change: PlannedChange) => void;
  * The rules of a player's update (game masters have none, as the roles are in its turn): the game master keys (turn order,
  * hidden pages) are theirs alone, and a sheet with an owner is edited by its owner only. Only
  * the keys the update changed are looked at, and of a sheet list only the items its delta names.
+ * Made once per sender: the roles are read from each change, as they are in its turn.
  */
-export function updateGuardFor(table: { readonly roles: TableRoles }, userId: string): UpdateGuard {
-  // the roles as they are in the update's turn, not when it arrived
-  return ({ delta, before, after }) => {
-    if (isStaff(table.roles, userId)) return;
-    const gmKey = Object.keys(delta).find((key) => GAME_MASTER_KEYS.has(key));
-    if (gmKey) throw new ProtocolError('forbidden', `only the host and game masters change "${gmKey}"`);
+export function updateGuardFor(userId: string): UpdateGuard {
+  return (change) => {
+    if (isStaff(change.roles, userId)) return;
+    const { delta } = change;
+    for (const key in delta) if (GAME_MASTER_KEYS.has(key)) throw new ProtocolError('forbidden', `only the host and game masters change "${key}"`);
     const sheets = delta[OWNED_LIST_KEY];
     if (sheets === undefined) return;
-    const foreign = touchedItems(sheets, before(OWNED_LIST_KEY), after(OWNED_LIST_KEY)).find((item) => !ownedBy(item, userId));
+    const foreign = touchedItems(sheets, change.before(OWNED_LIST_KEY), change.after(OWNED_LIST_KEY)).find((item) => !ownedBy(item, userId));
     if (foreign) throw new ProtocolError('forbidden', 'a sheet with an owner is edited by its owner and the game masters only');
   };
+}
+
+/** A planned update as its guard sees it, before anything changes (one object per update, no closures). */
+export class PlannedUpdate implements PlannedChange {
+  constructor(
+    readonly roles: TableRoles,
+    readonly delta: Record<string, Delta>,
+    private readonly doc: StateDocument,
+    private readonly values: ReadonlyMap<string, StoredValue | undefined>,
+  ) {}
+
+  before(key: string): Maybe {
+    return plainOf(this.doc.get(key));
+  }
+
+  after(key: string): Maybe {
+    return plainOf(this.values.get(key));
+  }
 }
 
 function ownedBy(item: Maybe, userId: string): boolean {

@@ -9,6 +9,7 @@ import {
   SERVER_OWNED_KEYS,
   ServerEvent,
   updateGameStateSchema,
+  type UpdateGameState,
 } from '../../shared/protocol';
 import { mayJoin } from '../auth/table-access';
 import { TableServerEvent } from '../../shared/layers-protocol';
@@ -121,6 +122,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
   };
   on(ClientEvent.joinSession, joinSessionSchema, (payload: JoinSession, reply: Reply) => catchUp(() => join(payload, reply)), takeFullState);
 
+    const guard = updateGuardFor(user.id);
   const mayUpdate = () => {
     member();
     if (!registry.accepting) throw new ProtocolError('internal', 'the server is stopping: send the update again once reconnected');
@@ -128,10 +130,9 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
   };
   on(ClientEvent.updateGameState, updateGameStateSchema, async (payload: z.output<typeof updateGameStateSchema>) => {
     const session = member();
-    const keys = [...Object.keys(payload.updates ?? {}), ...(payload.changes ?? []).map((change) => change.path[0] as string)];
-    const owned = keys.find((key) => SERVER_OWNED_KEYS.has(key));
-    if (owned) throw new ProtocolError('forbidden', `only the server writes "${owned}"`);
-    const result = await session.applyUpdate(payload, user.id, updateGuardFor(session.table, user.id));
+    const owned = serverOwnedKeyIn(payload);
+    if (owned !== undefined) throw new ProtocolError('forbidden', `only the server writes "${owned}"`);
+    const result = await session.applyUpdate(payload, user.id, guard);
     return { version: result.version };
   }, mayUpdate);
 
@@ -149,6 +150,13 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
       });
     },
   );
+}
+
+/** The first top-level key of the update that only the server writes, if any. */
+function serverOwnedKeyIn(update: UpdateGameState): string | undefined {
+  if (update.updates) for (const key in update.updates) if (SERVER_OWNED_KEYS.has(key)) return key;
+  if (update.changes) for (const change of update.changes) if (SERVER_OWNED_KEYS.has(change.path[0] as string)) return change.path[0] as string;
+  return undefined;
 }
 
 /**

@@ -30,35 +30,68 @@ export function onEvent<S extends z.ZodType, R extends object | void>(
   metrics: EventMetrics,
   precheck?: Precheck,
 ): void {
-  socket.on(event, async (...args: unknown[]) => {
+  socket.on(event, (...args: unknown[]) => {
     metrics.received(event);
-    const start = performance.now();
-    const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckFn) : undefined;
-    let replied = false;
-    const reply: Reply = (result) => {
-      if (replied) return;
-      replied = true;
-      metrics.answered(event, 'ok', secondsSince(start));
-      ack?.({ ok: true, ...result });
-    };
+    const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as AckFn) : undefined;
+    void new EventAnswer(event, metrics, ack).run(args[0], schema, handler, precheck, socket, logger);
+  });
+}
+
+/**
+ * One event's way from its payload to its answer. A class rather than closures made per event:
+ * an event costs one object, and its methods are compiled once (tsx names every arrow function
+ * assigned to a name, a property definition each time one is made).
+ */
+class EventAnswer {
+  private readonly start = performance.now();
+  private replied = false;
+  /** What the handler calls to acknowledge before it returns. */
+  readonly reply: Reply;
+
+  constructor(
+    private readonly event: string,
+    private readonly metrics: EventMetrics,
+    private readonly ack: AckFn | undefined,
+  ) {
+    this.reply = this.ok.bind(this);
+  }
+
+  async run<S extends z.ZodType, R extends object | void>(
+    payload: unknown,
+    schema: S,
+    handler: (payload: z.output<S>, reply: Reply) => R | Promise<R>,
+    precheck: Precheck | undefined,
+    socket: Socket,
+    logger: Logger,
+  ): Promise<void> {
+    const { event } = this;
     try {
-      const [payload] = args;
       if (payload instanceof OversizedFrame) {
         throw new ProtocolError('too-large', `${event}: a frame of ${payload.chars} characters is over this event's ${payload.limit}`);
       }
       precheck?.();
       const parsed = schema.safeParse(payload);
       if (!parsed.success) throw invalidPayload(event, parsed.error);
-      reply((await handler(parsed.data, reply)) ?? undefined);
+      this.ok((await handler(parsed.data, this.reply)) ?? undefined);
     } catch (error) {
       const body = toErrorBody(error, event, socket, logger);
-      if (replied) return;
-      metrics.answered(event, body.code, secondsSince(start));
-      if (ack) ack({ ok: false, error: body });
+      if (this.replied) return;
+      this.metrics.answered(event, body.code, secondsSince(this.start));
+      if (this.ack) this.ack({ ok: false, error: body });
       else socket.emit(ServerEvent.sessionError, { event, ...body } satisfies SessionErrorEvent);
     }
-  });
+  }
+
+  private ok(result?: object): void {
+    if (this.replied) return;
+    this.replied = true;
+    this.metrics.answered(this.event, 'ok', secondsSince(this.start));
+    this.ack?.(result === undefined ? OK : { ok: true, ...result });
+  }
 }
+
+/** The answer of an event that returns nothing (socket.io encodes it anew for each ack: never mutated). */
+const OK = Object.freeze({ ok: true });
 
 /** The contract's `invalid-payload` error for a payload `schema` refused, naming where. */
 export function invalidPayload(event: string, error: z.ZodError): ProtocolError {

@@ -131,8 +131,10 @@ export class UserLimits {
   /** `own` (a socket's bucket), then the bucket of `kind` that every socket of the user draws from. */
   sharedBucket(kind: 'updates' | 'live', userId: string, own: Bucket): Bucket {
     const rate = kind === 'updates' ? this.settings.userUpdates : this.settings.userLiveUpdates;
+    // built once per socket, not per event
+    const key = `${kind}:user:${userId}`;
     // the socket's first: a socket past its own limit does not use up what its user's others share
-    return { tryTake: () => own.tryTake() && this.counters.take(`${kind}:user:${userId}`, rate) };
+    return { tryTake: () => own.tryTake() && this.counters.take(key, rate) };
   }
 }
 

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { GameStateDelta } from '../shared/protocol';
+import { AppliedUpdates, originOf } from '../server/sessions/applied-updates';
+import { DeltaHistory } from '../server/sessions/delta-history';
+import { RateLimiter } from '../server/limits/rate-limiter';
+
+const entry = (version: number): GameStateDelta => ({ delta: {}, version, fromVersion: version - 1, crc: version });
+
+describe('the update path’s bookkeeping (issue 12, goal 3)', () => {
+  it('UP1: the history gives the values at an older version, whether a delta changed one key or several', () => {
+    const history = new DeltaHistory(100, 1 << 20);
+    history.push(entry(1), new Map([['a', 1]]));
+    history.push(entry(2), new Map([['b', 'x'], ['c', undefined]]));
+    history.push(entry(3), new Map([['a', 2]]));
+    const now = { a: 3, b: 'y', c: true, d: 0 } as Record<string, unknown>;
+    const current = (key: string) => now[key] as never;
+    const at0 = history.valuesAt(0, 3, current, ['a', 'b', 'c', 'd']);
+    assert.deepEqual(at0 && Object.fromEntries(at0), { a: 1, b: 'x', c: undefined, d: 0 });
+    const at2 = history.valuesAt(2, 3, current, ['a', 'b']);
+    assert.deepEqual(at2 && Object.fromEntries(at2), { a: 2, b: 'y' });
+    // a key removed before a delta (undefined) is told apart from one the delta did not touch
+    const at1 = history.valuesAt(1, 3, current, ['c']);
+    assert.deepEqual(at1 && [...at1], [['c', undefined]]);
+  });
+
+  it('UP2: a resend is recognized per user and per client key, and never across them', () => {
+    const applied = new AppliedUpdates([{ userId: 'u1', clientKey: 'k', seq: 4, version: 10 }]);
+    assert.equal(applied.versionOfResend(originOf('u1', 'k-4')), 10);
+    assert.equal(applied.versionOfResend(originOf('u1', 'k-3')), 10);
+    assert.equal(applied.versionOfResend(originOf('u1', 'k-5')), undefined);
+    assert.equal(applied.versionOfResend(originOf('u2', 'k-4')), undefined, 'another user with the same client key');
+    // a user id and a client key that a joined key would confuse ("u1\nk" + "x" against "u1" + "k\nx")
+    applied.record({ userId: 'u1\nk', clientKey: 'x', seq: 1, version: 11 });
+    assert.equal(applied.lastSeq('u1', 'k\nx'), undefined);
+    assert.equal(applied.lastSeq('u1\nk', 'x'), 1);
+    applied.record({ userId: 'u1', clientKey: 'k', seq: 6, version: 12 });
+    assert.equal(applied.versionOfResend(originOf('u1', 'k-5')), 12);
+  });
+
+  it('UP3: buckets made without a clock share one and still refill with time', async () => {
+    const bucket = new RateLimiter(1000, 1);
+    assert.equal(bucket.tryTake(), true);
+    assert.equal(bucket.tryTake(), false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(bucket.tryTake(), true);
+  });
+});
