@@ -1,8 +1,19 @@
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StorageError } from '../storage-error';
 import type { OpenOptions } from './open-database';
 import type { Outcome, WriteCommand } from './write-commands';
 import type { FromWriter, ToWriter } from './writer-worker';
+
+/**
+ * Starts the thread on writer-worker.ts through tsx's own API: the loader the server runs under
+ * (`tsx server/main.ts`, `node --import tsx`) registers its hooks on the main thread only, and a
+ * worker of Node 20 does not inherit them. Plain CommonJS, so that it runs before any TypeScript.
+ */
+const BOOT = `
+const { workerData } = require('node:worker_threads');
+import(workerData.tsx).then(({ tsImport }) => tsImport(workerData.entry, workerData.entry));
+`;
 
 interface Sent {
   resolve: (outcomes: Outcome[]) => void;
@@ -25,8 +36,9 @@ export class WriterThread {
   private readonly exited: Promise<void>;
 
   constructor(options: OpenOptions) {
-    // a TypeScript module: the thread inherits the loader the server runs under (tsx), as a worker does by default
-    this.worker = new Worker(new URL('./writer-worker.ts', import.meta.url), { workerData: options });
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const entry = fileURLToPath(new URL('./writer-worker.ts', import.meta.url));
+    this.worker = new Worker(BOOT, { eval: true, workerData: { ...options, tsx, entry } });
     let crash: unknown;
     this.worker.on('error', (error) => {
       crash = error;
