@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { configure, type OpenOptions } from './open-database';
-import { WriteCommands, failed, type Outcome, type WriteCommand } from './write-commands';
+import { WriteCommands, type Outcome, type WriteCommand } from './write-commands';
 
 /** What the event loop's side (writer-thread.ts) posts to this thread. */
 export type ToWriter = { type: 'batch'; id: number; commands: WriteCommand[] } | { type: 'autoCheckpoint' } | { type: 'stop' };
@@ -40,16 +40,10 @@ function runBatch(commands: readonly WriteCommand[]): Outcome[] {
 
 port.on('message', (message: ToWriter) => {
   switch (message.type) {
-    case 'batch': {
-      let outcomes: Outcome[];
-      try {
-        outcomes = runBatch(message.commands);
-      } catch (error) {
-        outcomes = message.commands.map(() => failed(error));
-      }
-      port.postMessage({ id: message.id, outcomes } satisfies FromWriter);
+    case 'batch':
+      // anything thrown here ends the thread: WriterThread then fails every write it held
+      port.postMessage({ id: message.id, outcomes: runBatch(message.commands) } satisfies FromWriter);
       return;
-    }
     case 'autoCheckpoint':
       // the checkpointer thread failed: SQLite's own checkpoint keeps the WAL from growing without bound
       db.pragma('wal_autocheckpoint = 1000');
