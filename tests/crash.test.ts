@@ -177,10 +177,15 @@ describe('durability across real server processes', () => {
     // another connection takes the write lock: the writer thread's next batch waits on it (busy_timeout, 5 s)
     const blocker = new BetterSqlite3(path.join(env.DATA_DIR as string, 'gamebook.sqlite'));
     blocker.exec('BEGIN IMMEDIATE');
-    // acks of what was committed before the lock still come in; then none
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // acks of what was committed before the lock still come in (until none came for 400 ms); then none
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    for (let quiet = 0, seen = -1, waited = 0; quiet < 400 && waited < 3000; waited += 100) {
+      quiet = record.acked.size === seen ? quiet + 100 : 0;
+      seen = record.acked.size;
+      await pause(100);
+    }
     const ackedBeforeHold = record.acked.size;
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await pause(700);
     assert.equal(record.acked.size, ackedBeforeHold, 'no ack while the writer cannot commit');
     assert.equal(record.refused.size, 0);
     assert.ok(stream.sent > ackedBeforeHold, `updates held in the writer: sent ${stream.sent}, acknowledged ${ackedBeforeHold}`);
