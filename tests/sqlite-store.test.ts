@@ -111,16 +111,23 @@ describe('SQLite session store on a real file', () => {
     await writer.stop();
   });
 
-  it('W7: every write runs on the writer thread: the event loop\'s connection stays out of write transactions while a batch commits', async () => {
+  it('W7: a commit that waits (here on a lock another connection holds) waits on the writer thread: the event loop keeps turning, the write resolves once it commits', async () => {
     const file = await fileIn();
-    const connection = SqliteConnection.open({ file, sync: 'full' });
-    const store = new SqliteSessionStore(connection);
+    const store = open(file);
     await withSession(store, 's', 0);
-    const appended = store.appendUpdates('s', [{ entry: entry(1) }]);
-    // the event loop's connection never began a transaction for it
-    assert.equal(connection.db.inTransaction, false);
+    const blocker = new BetterSqlite3(file);
+    blocker.exec('BEGIN IMMEDIATE');
+    let resolved = false;
+    const appended = store.appendUpdates('s', [{ entry: entry(1) }]).then(() => (resolved = true));
+    const started = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // on the event loop, SQLite's busy wait would have held this timer until the lock was let go
+    assert.ok(performance.now() - started < 1000, 'the timer fired while the commit waited');
+    assert.equal(resolved, false, 'not resolved before its commit');
+    blocker.exec('COMMIT');
+    blocker.close();
     await appended;
-    assert.deepEqual((await store.loadSession('s'))?.log.map((e) => e.version), [1], 'the event loop reads what the writer committed');
+    assert.deepEqual((await store.loadSession('s'))?.log.map((e) => e.version), [1]);
     await store.close();
   });
 
