@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
 import type { Socket } from 'socket.io-client';
 import { syncClient, type TestClient } from './support/clients';
 import { eventually, guestToken, nextEvent, openSocket, request } from './support/harness';
@@ -162,5 +163,48 @@ describe('durability across real server processes', () => {
     for (const socket of [reader, stepper.socket, watcher.socket]) socket.close();
     server.child.kill('SIGTERM');
     assert.equal(await server.exited, 0);
+  });
+
+  it('C11: kill -9 while the writer thread holds a batch (its commit waits on a lock): nothing acknowledged is lost, nothing held was acknowledged', async () => {
+    const env = await serverEnv();
+    const record = newRecord();
+    const server = await startServerProcess(env);
+    const socket = await connect(server);
+    const { sessionId } = await request(socket, 'create-session');
+    await joinAndRead(socket, sessionId);
+    const stream = streamUpdates(socket, record, 1, 16);
+    await eventually(() => record.acked.size >= 20, 10_000, '20 acknowledgements');
+    // another connection takes the write lock: the writer thread's next batch waits on it (busy_timeout, 5 s)
+    const blocker = new BetterSqlite3(path.join(env.DATA_DIR as string, 'gamebook.sqlite'));
+    blocker.exec('BEGIN IMMEDIATE');
+    // acks of what was committed before the lock still come in (until none came for 400 ms); then none
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    for (let quiet = 0, seen = -1, waited = 0; quiet < 400 && waited < 3000; waited += 100) {
+      quiet = record.acked.size === seen ? quiet + 100 : 0;
+      seen = record.acked.size;
+      await pause(100);
+    }
+    const ackedBeforeHold = record.acked.size;
+    await pause(700);
+    assert.equal(record.acked.size, ackedBeforeHold, 'no ack while the writer cannot commit');
+    assert.equal(record.refused.size, 0);
+    assert.ok(stream.sent > ackedBeforeHold, `updates held in the writer: sent ${stream.sent}, acknowledged ${ackedBeforeHold}`);
+    const disconnected = nextEvent(socket, 'disconnect', 10_000);
+    server.child.kill('SIGKILL');
+    await disconnected;
+    stream.stop();
+    socket.close();
+    assert.equal(await server.exited, null, 'killed by the signal');
+    blocker.exec('ROLLBACK');
+    blocker.close();
+
+    const again = await startServerProcess(env);
+    const reader = await connect(again);
+    const full = await joinAndRead(reader, sessionId);
+    assertDurable(full, record);
+    assert.equal(full.version, Math.max(...record.acked.values()), 'the batch held in the writer was never committed');
+    reader.close();
+    again.child.kill('SIGTERM');
+    assert.equal(await again.exited, 0);
   });
 });

@@ -7,7 +7,9 @@ import type { GameStateDelta } from '../shared/protocol';
 import { StorageError } from '../server/storage/storage-error';
 import { SqliteSessionStore } from '../server/storage/sqlite/sqlite-store';
 import { MIGRATIONS } from '../server/storage/sqlite/migrations';
-import { GroupCommit } from '../server/storage/sqlite/group-commit';
+import { WriteBatches } from '../server/storage/sqlite/write-batches';
+import type { Outcome, WriteCommand } from '../server/storage/sqlite/write-commands';
+import { WriterThread } from '../server/storage/sqlite/writer-thread';
 import { SqliteConnection } from '../server/storage/sqlite/connection';
 import { entry } from './store-contract';
 import { tempDir } from './support/temp-dir';
@@ -69,38 +71,83 @@ describe('SQLite session store on a real file', () => {
     await store.close();
   });
 
-  it('W1: a write resolves only once its commit is durable; the event loop runs meanwhile, and writes committed during a flush wait for the next', async () => {
-    const db = new BetterSqlite3(await fileIn());
-    db.exec('CREATE TABLE t (n INTEGER)');
-    const flushes: Array<() => void> = [];
-    const writes = new GroupCommit(db, () => new Promise<void>((resolve) => flushes.push(resolve)));
-    const settled: number[] = [];
-    const write = (n: number) => writes.run(() => db.prepare('INSERT INTO t VALUES (?)').run(n)).then(() => settled.push(n));
-    const first = [write(1), write(2)];
+  it('W1: a write resolves only once the writer thread has committed its batch; the event loop runs meanwhile, and writes queued while a batch is in the writer go in the next one', async () => {
+    const commits: Array<{ commands: WriteCommand[]; done: (outcomes: Outcome[]) => void }> = [];
+    const writes = new WriteBatches((commands) => new Promise((done) => commits.push({ commands, done })));
+    const settled: string[] = [];
+    const write = (id: string) => writes.run({ kind: 'touchSession', id, now: 1 }).then((value) => settled.push(`${id}=${String(value)}`));
+    const first = [write('a'), write('b')];
     await new Promise((resolve) => setTimeout(resolve, 20));
-    // committed (another reader would see it) but not yet flushed: nothing is resolved, timers still ran
-    assert.equal((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 2);
+    // in the writer, not yet committed: nothing is resolved, timers still ran
     assert.deepEqual(settled, []);
-    assert.equal(flushes.length, 1, 'one flush for the batch');
-    const second = write(3);
+    assert.deepEqual(commits.map((c) => c.commands.length), [2], 'one batch for the writes of one turn');
+    const second = [write('c'), write('d')];
     await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(flushes.length, 2, 'the write committed during the first flush waits for a flush of its own');
-    flushes[0]?.();
-    await Promise.all(first);
-    assert.deepEqual(settled, [1, 2]);
+    assert.equal(commits.length, 1, 'one batch in the writer at a time: the next one waits');
+    commits[0]?.done([{ ok: true, value: true }, { ok: false, error: { code: 'version-taken', message: 'taken' } }]);
+    await assert.rejects(first[1]!, (error: unknown) => error instanceof StorageError && error.code === 'version-taken', 'a typed error survives the thread hop');
+    await first[0];
+    assert.deepEqual(settled, ['a=true']);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(commits.map((c) => c.commands.length), [2, 2], 'what was queued meanwhile goes as the next batch');
     const closing = writes.close();
-    flushes[1]?.();
-    await Promise.all([second, closing]);
-    assert.deepEqual(settled, [1, 2, 3]);
-    db.close();
+    commits[1]?.done([{ ok: true, value: false }, { ok: true, value: true }]);
+    await Promise.all([...second, closing]);
+    assert.deepEqual(settled, ['a=true', 'c=false', 'd=true']);
+    await rejects(writes.run({ kind: 'ping' }), 'storage-closed');
   });
 
-  it('W1: a failed flush fails the writes that waited for it', async () => {
-    const db = new BetterSqlite3(await fileIn());
-    db.exec('CREATE TABLE t (n INTEGER)');
-    const writes = new GroupCommit(db, () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
-    await rejects(writes.run(() => db.prepare('INSERT INTO t VALUES (1)').run()), 'storage-failed');
-    db.close();
+  it('W1: a batch the writer could not commit fails every write in it', async () => {
+    const writes = new WriteBatches(() => Promise.reject(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })));
+    await rejects(writes.run({ kind: 'ping' }), 'storage-failed');
+  });
+
+  it('W7: a writer thread that dies fails the batch it held and every later one with storage-failed; nothing hangs, nothing is acknowledged', async () => {
+    // a folder that does not exist: the thread cannot open the database and ends
+    const writer = new WriterThread({ file: path.join(await tempDir('gamebook-store-'), 'missing', 'store.sqlite'), sync: 'full' });
+    const writes = new WriteBatches((commands) => writer.send(commands));
+    await rejects(writes.run({ kind: 'ping' }), 'storage-failed');
+    await rejects(writes.run({ kind: 'ping' }), 'storage-failed');
+    await writer.stop();
+  });
+
+  it('W7: a commit that waits (here on a lock another connection holds) waits on the writer thread: the event loop keeps turning, the write resolves once it commits', async () => {
+    const file = await fileIn();
+    const store = open(file);
+    await withSession(store, 's', 0);
+    const blocker = new BetterSqlite3(file);
+    blocker.exec('BEGIN IMMEDIATE');
+    let resolved = false;
+    const appended = store.appendUpdates('s', [{ entry: entry(1) }]).then(() => (resolved = true));
+    const started = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // on the event loop, SQLite's busy wait would have held this timer until the lock was let go
+    assert.ok(performance.now() - started < 1000, 'the timer fired while the commit waited');
+    assert.equal(resolved, false, 'not resolved before its commit');
+    blocker.exec('COMMIT');
+    blocker.close();
+    await appended;
+    assert.deepEqual((await store.loadSession('s'))?.log.map((e) => e.version), [1]);
+    await store.close();
+  });
+
+  it('W8: an append writes the session\'s last_used_at at most once a minute (only expiry reads it)', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+    const file = await fileIn();
+    const store = open(file);
+    const reader = new BetterSqlite3(file, { readonly: true });
+    const lastUsed = () => reader.prepare("SELECT last_used_at FROM sessions WHERE id = 's'").pluck().get();
+    await store.createSession({ id: 's', hostId: 'h', createdAt: 1 });
+    await store.appendUpdates('s', [{ entry: entry(1) }]);
+    assert.equal(lastUsed(), 1_000_000);
+    t.mock.timers.tick(30_000);
+    await store.appendUpdates('s', [{ entry: entry(2) }]);
+    assert.equal(lastUsed(), 1_000_000, 'not written again within the minute');
+    t.mock.timers.tick(31_000);
+    await store.appendUpdates('s', [{ entry: entry(3) }]);
+    assert.equal(lastUsed(), 1_061_000, 'written again once the minute has passed');
+    reader.close();
+    await store.close();
   });
 
   it('W5: the server\'s connection never checkpoints in a commit; a worker thread folds the WAL into the database while writes go on', async () => {

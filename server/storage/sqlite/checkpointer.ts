@@ -34,21 +34,21 @@ parentPort.on('message', () => {
  * Checkpoints off the event loop (W5). SQLite's auto-checkpoint runs inside the COMMIT that
  * passes 1,000 pages of WAL, on the connection's thread, and fsyncs the WAL and the database:
  * under a crowd, several stalls of tens of milliseconds a second for every table on the node.
- * The connection turns it off and this worker thread checkpoints instead; should the worker
- * fail, the connection's auto-checkpoint comes back, so the WAL never grows without bound.
+ * The connections turn it off and this worker thread checkpoints instead; should the worker
+ * fail, `onFailure` brings the writer's auto-checkpoint back, so the WAL never grows without bound.
  */
 export class Checkpointer {
   private readonly worker: Worker;
   private stopped = false;
   private readonly exited: Promise<unknown>;
 
-  constructor(db: Database, file: string) {
+  constructor(db: Database, file: string, onFailure: () => void) {
     db.pragma('wal_autocheckpoint = 0');
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, module, everyMs: CHECKPOINT_EVERY_MS } });
     this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
     this.worker.on('error', () => {
-      if (!this.stopped) db.pragma('wal_autocheckpoint = 1000');
+      if (!this.stopped) onFailure();
     });
     // the worker must not keep a stopping process alive
     this.worker.unref();

@@ -1,39 +1,41 @@
 import type { Database } from 'better-sqlite3';
-import { GroupCommit } from './group-commit';
-import { openDatabase, type OpenOptions } from './open-database';
-import { WalSync } from './wal-sync';
 import { Checkpointer } from './checkpointer';
+import { openDatabase, type OpenOptions } from './open-database';
+import { WriteBatches } from './write-batches';
+import { WriterThread } from './writer-thread';
 
 /**
- * The one database connection of a server and its group commit, shared by every SQLite store
- * (sessions, layers, PDF records, views): their writes queued in one turn commit together.
+ * The database of a server, shared by every SQLite store (sessions, layers, PDF records, roles,
+ * views): `db` is the event loop's connection, for reads only (WAL: it sees what the writer
+ * committed); `writes` sends every write to the one writer thread, where the writes queued in one
+ * turn commit together.
  */
 export class SqliteConnection {
-  readonly writes: GroupCommit;
+  readonly writes: WriteBatches;
+  private readonly writer: WriterThread;
   private readonly checkpointer: Checkpointer;
 
   private constructor(
     readonly db: Database,
     /** Schema versions migrated to when the database was opened. */
     readonly migrated: number[],
-    /** `synchronous=full`: the WAL's fsync, off the event loop; none for `normal`. */
-    private readonly walSync: WalSync | undefined,
-    file: string,
+    options: OpenOptions,
   ) {
-    this.writes = new GroupCommit(db, walSync && (() => walSync.sync()));
-    this.checkpointer = new Checkpointer(db, file);
+    this.writer = new WriterThread(options);
+    this.writes = new WriteBatches((commands) => this.writer.send(commands));
+    this.checkpointer = new Checkpointer(db, options.file, () => this.writer.checkpointInCommits());
   }
 
   /** Opens the database file; throws a StorageError when it is unusable (nothing written to it then). */
   static open(options: OpenOptions): SqliteConnection {
     const { db, migrated } = openDatabase(options);
-    return new SqliteConnection(db, migrated, options.sync === 'full' ? new WalSync(`${options.file}-wal`) : undefined, options.file);
+    return new SqliteConnection(db, migrated, options);
   }
 
-  /** Commits what is queued and makes it durable, folds the WAL into the database file, and closes it. */
+  /** Commits what is queued, stops the writer, folds the WAL into the database file, and closes it. */
   async close(): Promise<void> {
     await this.writes.close();
-    await this.walSync?.close();
+    await this.writer.stop();
     await this.checkpointer.stop();
     // so that a copy of the .sqlite file alone is a complete backup
     this.db.pragma('wal_checkpoint(TRUNCATE)');

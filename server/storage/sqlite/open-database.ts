@@ -6,10 +6,10 @@ import { migrate } from './migrations';
 
 /**
  * How far a commit goes before the store resolves it:
- * - `full`: the WAL is fsynced after every commit, before the write resolves: an acknowledged
+ * - `full`: the WAL is fsynced in every commit, before the write resolves: an acknowledged
  *   update survives a process crash, `kill -9`, an OS crash and a power loss (on a disk that
- *   honours fsync). SQLite itself runs with `synchronous = NORMAL`; the fsync is the connection's
- *   (`WalSync`), on the thread pool, so that a flush never stalls the event loop.
+ *   honours fsync). SQLite's own `synchronous = FULL`, on the writer thread (writer-worker.ts),
+ *   so that a flush never stalls the event loop.
  * - `normal`: the WAL is written but fsynced only at checkpoints: an acknowledged update survives
  *   a process crash and `kill -9`, but the last commits may be lost on an OS crash or power loss.
  */
@@ -71,11 +71,12 @@ function checkIntegrity(db: Database, file: string): void {
 const LEFT_ALONE =
   'the file was left untouched: restore it from a backup, or move it away (with its -wal and -shm files) to start empty';
 
-function configure(db: Database, options: OpenOptions): void {
+/** The settings of a connection: the server's (reads, migrations) and the writer thread's alike. */
+export function configure(db: Database, options: OpenOptions): void {
   // WAL: a commit appends to the log instead of rewriting pages, readers never block the writer
   db.pragma('journal_mode = WAL');
-  // NORMAL in both modes: for `full`, the WAL's fsync after each commit is WalSync's, off the event loop
-  db.pragma('synchronous = NORMAL');
+  // FULL fsyncs the WAL inside each COMMIT: on the writer thread, so it never stalls the event loop
+  db.pragma(`synchronous = ${options.sync === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('foreign_keys = ON');
   // a second process on the same file waits a little instead of failing at once
   db.pragma('busy_timeout = 5000');

@@ -1,7 +1,6 @@
 import type { LayerStore, StoredPage } from '../layer-store';
 import { packLayers, unpackLayers } from '../layer-codec';
 import type { SqliteConnection } from './connection';
-import { revisionTaken } from '../storage-error';
 
 interface PageRow {
   pdf_id: string;
@@ -20,20 +19,10 @@ export class SqliteLayerStore implements LayerStore {
   private readonly sql;
 
   constructor(private readonly connection: SqliteConnection) {
-    const { db } = connection;
     this.sql = {
-      pages: db.prepare<[string], PageRow>(
+      pages: connection.db.prepare<[string], PageRow>(
         'SELECT pdf_id, page_num, revision, layers FROM layers WHERE session_id = ? ORDER BY pdf_id, page_num',
       ),
-      // compare and append (layer-store.ts): revision 1 onto no page, any other onto the one before it
-      first: db.prepare(
-        `INSERT INTO layers (session_id, pdf_id, page_num, revision, layers) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (session_id, pdf_id, page_num) DO NOTHING`,
-      ),
-      next: db.prepare(
-        'UPDATE layers SET revision = ?, layers = ? WHERE session_id = ? AND pdf_id = ? AND page_num = ? AND revision = ?',
-      ),
-      touch: db.prepare('UPDATE sessions SET last_used_at = ? WHERE id = ?'),
     };
   }
 
@@ -46,18 +35,9 @@ export class SqliteLayerStore implements LayerStore {
     }));
   }
 
+  /** Compare and append in the writer (write-commands.ts): `revision-taken` when another writer stored it first. */
   savePage(sessionId: string, page: StoredPage): Promise<void> {
-    const layers = packLayers(page.layers);
-    return this.connection.writes.run(() => {
-      const { pdfId, pageNum, revision } = page;
-      const written =
-        revision === 1
-          ? this.sql.first.run(sessionId, pdfId, pageNum, revision, layers)
-          : this.sql.next.run(revision, layers, sessionId, pdfId, pageNum, revision - 1);
-      // thrown inside the write: its group commit fails it alone (group-commit.ts)
-      if (written.changes === 0) throw revisionTaken(sessionId, page);
-      // a session written to counts as used, as for game-state updates
-      this.sql.touch.run(Date.now(), sessionId);
-    });
+    const { pdfId, pageNum, revision } = page;
+    return this.connection.writes.run({ kind: 'savePage', sessionId, pdfId, pageNum, revision, layers: packLayers(page.layers), now: Date.now() });
   }
 }

@@ -1,6 +1,5 @@
 import type { Database } from 'better-sqlite3';
 import type { AppliedUpdate, LoggedUpdate, SessionMeta, SessionStore, Snapshot, SnapshotChoice, StoredSession } from '../session-store';
-import { sqliteCode, versionTaken } from '../storage-error';
 import { toDelta, toSnapshot, type DeltaRow } from '../stored-rows';
 import { SqliteConnection } from './connection';
 import type { OpenOptions } from './open-database';
@@ -18,11 +17,9 @@ interface AppliedRow {
   version: number;
 }
 
-/** Every statement the store runs, prepared once. */
+/** Every read of the store, prepared once on the event loop's connection (writes: write-commands.ts). */
 function prepare(db: Database) {
   return {
-    insertSession: db.prepare('INSERT INTO sessions (id, host_id, created_at, last_used_at) VALUES (?, ?, ?, ?)'),
-    touch: db.prepare('UPDATE sessions SET last_used_at = ? WHERE id = ?'),
     session: db.prepare<[string], SessionRow>('SELECT id, host_id, created_at FROM sessions WHERE id = ?'),
     snapshotFrom: db.prepare<[string, number], { version: number; state: string }>(
       'SELECT version, state FROM snapshots WHERE session_id = ? AND version >= ? ORDER BY version LIMIT 1',
@@ -32,36 +29,26 @@ function prepare(db: Database) {
     ),
     head: db.prepare<[string], { head: number | null }>('SELECT max(version) AS head FROM deltas WHERE session_id = ?'),
     logStart: db.prepare<[string], { first: number | null }>('SELECT min(from_version) AS first FROM deltas WHERE session_id = ?'),
-    saveSnapshot: db.prepare('INSERT OR REPLACE INTO snapshots (session_id, version, state) VALUES (?, ?, ?)'),
-    keptBase: db.prepare<[string, number], { version: number }>(
-      'SELECT version FROM snapshots WHERE session_id = ? AND version <= ? ORDER BY version DESC LIMIT 1',
-    ),
-    pruneSnapshots: db.prepare('DELETE FROM snapshots WHERE session_id = ? AND version < ?'),
-    insertDelta: db.prepare('INSERT INTO deltas (session_id, version, from_version, crc, delta, update_id) VALUES (?, ?, ?, ?, ?, ?)'),
     deltasAfter: db.prepare<[string, number], DeltaRow>(
       'SELECT version, from_version, crc, delta, update_id FROM deltas WHERE session_id = ? AND version > ? ORDER BY version',
     ),
-    pruneDeltas: db.prepare('DELETE FROM deltas WHERE session_id = ? AND version <= ?'),
     applied: db.prepare<[string], AppliedRow>('SELECT user_id, client_key, seq, version FROM applied_updates WHERE session_id = ?'),
-    recordApplied: db.prepare(
-      `INSERT INTO applied_updates (session_id, user_id, client_key, seq, version, applied_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (session_id, user_id, client_key) DO UPDATE SET seq = excluded.seq, version = excluded.version, applied_at = excluded.applied_at`,
-    ),
-    pruneApplied: db.prepare('DELETE FROM applied_updates WHERE session_id = ? AND applied_at < ?'),
-    unusedSince: db.prepare<[number], { id: string }>('SELECT id FROM sessions WHERE last_used_at < ?'),
-    // snapshots, deltas, page layers and PDF records go with it (ON DELETE CASCADE)
-    removeSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
   };
 }
 
+/** How stale `last_used_at` may be: only expiry reads it, and expiry counts in days. */
+const TOUCH_EVERY_MS = 60_000;
+
 /**
- * Sessions in one SQLite file (WAL). Writes go through group commit and resolve once committed
- * with the configured `synchronous` (see docs/storage.md for what survives what). Reads run
- * directly: better-sqlite3 is synchronous and a WAL reader never waits for the writer.
+ * Sessions in one SQLite file (WAL). Writes go to the writer thread in group commits and resolve
+ * once committed with the configured `synchronous` (see docs/storage.md for what survives what).
+ * Reads run directly: better-sqlite3 is synchronous and a WAL reader never waits for the writer.
  */
 export class SqliteSessionStore implements SessionStore {
   private readonly sql: ReturnType<typeof prepare>;
   private readonly writes: SqliteConnection['writes'];
+  /** When each session's `last_used_at` was last written from here, so that appends write it once a minute at most. */
+  private readonly touchedAt = new Map<string, number>();
 
   /** Closing this store closes `connection`, which the other SQLite stores may share. */
   constructor(private readonly connection: SqliteConnection) {
@@ -80,15 +67,15 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   createSession(meta: SessionMeta): Promise<void> {
-    return this.writes.run(() => {
-      this.sql.insertSession.run(meta.id, meta.hostId, meta.createdAt, Date.now());
-    });
+    return this.writes.run({ kind: 'createSession', id: meta.id, hostId: meta.hostId, createdAt: meta.createdAt, now: Date.now() });
   }
 
   async loadSession(id: string, from: SnapshotChoice = 'oldest'): Promise<StoredSession | null> {
     // marking it used is committed first, so an expiry sweep that comes later spares it
-    const known = await this.writes.run(() => this.sql.touch.run(Date.now(), id).changes > 0);
+    const now = Date.now();
+    const known = await this.writes.run<boolean>({ kind: 'touchSession', id, now });
     if (!known) return null;
+    this.touchedAt.set(id, now);
     const row = this.sql.session.get(id) as SessionRow;
     const snapshot = from === 'newest' ? this.newestSnapshot(id) : this.baseSnapshot(id);
     return {
@@ -111,48 +98,37 @@ export class SqliteSessionStore implements SessionStore {
 
   /** One write of the group commit, so one transaction: a failure of any insert rolls back them all. */
   appendUpdates(id: string, updates: readonly LoggedUpdate[]): Promise<void> {
-    const deltas = updates.map(({ entry }) => JSON.stringify(entry.delta));
-    return this.writes.run(() => {
-      const now = Date.now();
-      updates.forEach(({ entry, applied }, i) => {
-        try {
-          this.sql.insertDelta.run(id, entry.version, entry.fromVersion, entry.crc, deltas[i], entry.updateId ?? null);
-        } catch (error) {
-          // the primary key (session_id, version): another writer appended this version first
-          if (sqliteCode(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw versionTaken(id, entry.version, error);
-          throw error;
-        }
-        if (applied) this.sql.recordApplied.run(id, applied.userId, applied.clientKey, applied.seq, applied.version, now);
-      });
-      this.sql.touch.run(now, id);
+    const now = Date.now();
+    const touch = now - (this.touchedAt.get(id) ?? -Infinity) >= TOUCH_EVERY_MS;
+    if (touch) this.touchedAt.set(id, now);
+    return this.writes.run({
+      kind: 'appendUpdates',
+      id,
+      now,
+      touch,
+      deltas: updates.map(({ entry }) => ({
+        version: entry.version,
+        fromVersion: entry.fromVersion,
+        crc: entry.crc,
+        delta: JSON.stringify(entry.delta),
+        updateId: entry.updateId ?? null,
+      })),
+      applied: updates.flatMap(({ applied }) => (applied ? [applied] : [])),
     });
   }
 
   recordApplied(id: string, applied: AppliedUpdate): Promise<void> {
-    return this.writes.run(() => {
-      this.sql.recordApplied.run(id, applied.userId, applied.clientKey, applied.seq, applied.version, Date.now());
-    });
+    return this.writes.run({ kind: 'recordApplied', id, applied, now: Date.now() });
   }
 
   saveSnapshot(id: string, snapshot: Snapshot, keepFrom: number, appliedBefore: number): Promise<void> {
-    const state = JSON.stringify(snapshot.state);
-    return this.writes.run(() => {
-      this.sql.saveSnapshot.run(id, snapshot.version, state);
-      const base = this.sql.keptBase.get(id, keepFrom)?.version;
-      if (base !== undefined) {
-        this.sql.pruneSnapshots.run(id, base);
-        this.sql.pruneDeltas.run(id, base);
-      }
-      this.sql.pruneApplied.run(id, appliedBefore);
-    });
+    return this.writes.run({ kind: 'saveSnapshot', id, version: snapshot.version, state: JSON.stringify(snapshot.state), keepFrom, appliedBefore });
   }
 
-  removeUnusedSince(cutoff: number, keep: ReadonlySet<string>): Promise<string[]> {
-    return this.writes.run(() => {
-      const ids = this.sql.unusedSince.all(cutoff).map((row) => row.id).filter((id) => !keep.has(id));
-      for (const id of ids) this.sql.removeSession.run(id);
-      return ids;
-    });
+  async removeUnusedSince(cutoff: number, keep: ReadonlySet<string>): Promise<string[]> {
+    const removed = await this.writes.run<string[]>({ kind: 'removeUnusedSince', cutoff, keep: [...keep] });
+    for (const id of removed) this.touchedAt.delete(id);
+    return removed;
   }
 
   /** Through the writer: a store whose writes would fail does not pass for healthy. */
@@ -166,7 +142,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   ping(): Promise<void> {
-    return this.writes.run(() => undefined);
+    return this.writes.run({ kind: 'ping' });
   }
 
   close(): Promise<void> {

@@ -11,7 +11,6 @@ export class SqliteViewStore implements ViewStore {
     const { db } = connection;
     this.sql = {
       load: db.prepare<[string], { view: string | null }>('SELECT view FROM sessions WHERE id = ?'),
-      save: db.prepare('UPDATE sessions SET view = ? WHERE id = ?'),
     };
   }
 
@@ -20,9 +19,6 @@ export class SqliteViewStore implements ViewStore {
   }
 
   saveView(sessionId: string, view: PageView): Promise<void> {
-    const json = JSON.stringify(view);
-    return this.connection.writes.run(() => {
-      this.sql.save.run(json, sessionId);
-    });
+    return this.connection.writes.run({ kind: 'saveView', sessionId, json: JSON.stringify(view) });
   }
 }

@@ -1,0 +1,79 @@
+import { StorageError, writeFailure } from '../storage-error';
+import { outcomeError, type Outcome, type WriteCommand } from './write-commands';
+
+/** Commits a batch of commands together (the writer thread), each one's outcome in order. */
+export type CommitBatch = (commands: WriteCommand[]) => Promise<Outcome[]>;
+
+interface Pending {
+  command: WriteCommand;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit, seen from the event loop: the writes queued during one turn go to the writer as
+ * one batch, and while that batch is being committed the next one accumulates; each promise
+ * resolves only once its batch is committed (and, with `synchronous = full`, fsynced). Many
+ * sessions writing at once then cost one transaction and one flush per round instead of one each,
+ * and neither runs on the event loop.
+ */
+export class WriteBatches {
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private inFlight = false;
+  private closed = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly commit: CommitBatch) {}
+
+  run<T>(command: WriteCommand): Promise<T> {
+    if (this.closed) return Promise.reject(new StorageError('storage-closed', 'the store is closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ command, resolve: resolve as (value: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  /** Commits what is queued, then refuses new writes. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (!this.idle) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private get idle(): boolean {
+    return this.queue.length === 0 && !this.scheduled && !this.inFlight;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight) return;
+    this.scheduled = true;
+    // setImmediate runs after the I/O callbacks of this turn: every write they queue joins the batch
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.send();
+    });
+  }
+
+  private async send(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    this.inFlight = true;
+    try {
+      const outcomes = await this.commit(batch.map((pending) => pending.command));
+      batch.forEach((pending, i) => settle(pending, outcomes[i]));
+    } catch (error) {
+      const failure = writeFailure(error);
+      for (const pending of batch) pending.reject(failure);
+    } finally {
+      this.inFlight = false;
+      if (this.queue.length > 0) this.schedule();
+      else for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+}
+
+function settle(pending: Pending, outcome: Outcome | undefined): void {
+  if (!outcome) pending.reject(new StorageError('storage-failed', 'the writer gave no outcome for this write'));
+  else if (outcome.ok) pending.resolve(outcome.value);
+  else pending.reject(outcomeError(outcome));
+}
