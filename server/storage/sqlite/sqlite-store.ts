@@ -131,7 +131,7 @@ export class SqliteSessionStore implements SessionStore {
     return removed;
   }
 
-  /** Through the writer: a store whose writes would fail does not pass for healthy. */
+  /** Read on this connection: the WAL shows it what the writer thread has committed. */
   async headVersions(ids: readonly string[]): Promise<Map<string, number>> {
     const heads = new Map<string, number>();
     for (const id of ids) {
@@ -141,6 +141,7 @@ export class SqliteSessionStore implements SessionStore {
     return heads;
   }
 
+  /** Through the writer: a store whose writes would fail does not pass for healthy. */
   ping(): Promise<void> {
     return this.writes.run({ kind: 'ping' });
   }
