@@ -82,19 +82,33 @@ describe('roles across two nodes on one PostgreSQL', () => {
   });
 });
 
+/**
+ * Two nodes of one PostgreSQL and no fan-out between them: Hana hosts a table on node A and
+ * makes Pia a game master, who joins on node B; `run` gets both sockets.
+ */
+async function withGmsOnTwoNodes(run: (host: Socket, piaOnB: Socket) => Promise<void>): Promise<void> {
+  const env = { STORAGE: 'postgres', DATABASE_URL: await testDatabase(), SESSION_SECRET: 'one-secret-that-both-nodes-of-this-test-share' };
+  const a = await startTestServer(env);
+  const b = await startTestServer(env);
+  try {
+    const [hana, pia] = await Promise.all(['Hana', 'Pia'].map((name) => guest(a.url, name)));
+    const host = await openSocket(a.url, hana!.token);
+    const { sessionId } = await request(host, 'create-session');
+    await request(host, 'join-session', sessionId);
+    assert.equal((await request(host, RoleClientEvent.setRole, { userId: pia!.user.id, role: 'game-master' })).ok, true);
+    const piaOnB = await openSocket(b.url, pia!.token);
+    assert.equal((await request(piaOnB, 'join-session', sessionId)).role, 'game-master');
+    await run(host, piaOnB);
+    for (const socket of [host, piaOnB]) socket.disconnect();
+  } finally {
+    await a.stop();
+    await b.stop();
+  }
+}
+
 describe('game master edits racing on two nodes of one PostgreSQL', () => {
   it('R11: two game masters on two nodes change the document at the same moment, many rounds: each change gets its own revision, none is lost', async () => {
-    const env = { STORAGE: 'postgres', DATABASE_URL: await testDatabase(), SESSION_SECRET: 'one-secret-that-both-nodes-of-this-test-share' };
-    const a = await startTestServer(env);
-    const b = await startTestServer(env);
-    try {
-      const [hana, pia] = await Promise.all(['Hana', 'Pia'].map((name) => guest(a.url, name)));
-      const host = await openSocket(a.url, hana!.token);
-      const { sessionId } = await request(host, 'create-session');
-      await request(host, 'join-session', sessionId);
-      assert.equal((await request(host, RoleClientEvent.setRole, { userId: pia!.user.id, role: 'game-master' })).ok, true);
-      const piaOnB = await openSocket(b.url, pia!.token);
-      assert.equal((await request(piaOnB, 'join-session', sessionId)).role, 'game-master');
+    await withGmsOnTwoNodes(async (host, piaOnB) => {
       const rounds = 8;
       const revisions: number[] = [];
       for (let round = 0; round < rounds; round++) {
@@ -110,11 +124,7 @@ describe('game master edits racing on two nodes of one PostgreSQL', () => {
       assert.equal(whole.document.revision, 2 * rounds);
       const ids = (whole.document as GmDocument).notes.map((note) => note.id).sort();
       assert.deepEqual(ids, Array.from({ length: rounds }, (_, i) => [`a${i}`, `b${i}`]).flat().sort(), 'every note of both nodes kept');
-      for (const socket of [host, piaOnB]) socket.disconnect();
-    } finally {
-      await a.stop();
-      await b.stop();
-    }
+    });
   });
 });
 
@@ -125,17 +135,7 @@ const putFromBase = (text: string, base: string) => ({ changes: [{ op: 'put-note
 
 describe('game master typing in one note on two nodes of one PostgreSQL', () => {
   it('R13: two game masters on two nodes put the same note from the same base at once, many rounds: the node that loses the race merges on the stored text, no word is lost', async () => {
-    const env = { STORAGE: 'postgres', DATABASE_URL: await testDatabase(), SESSION_SECRET: 'one-secret-that-both-nodes-of-this-test-share' };
-    const a = await startTestServer(env);
-    const b = await startTestServer(env);
-    try {
-      const [hana, pia] = await Promise.all(['Hana', 'Pia'].map((name) => guest(a.url, name)));
-      const host = await openSocket(a.url, hana!.token);
-      const { sessionId } = await request(host, 'create-session');
-      await request(host, 'join-session', sessionId);
-      assert.equal((await request(host, RoleClientEvent.setRole, { userId: pia!.user.id, role: 'game-master' })).ok, true);
-      const piaOnB = await openSocket(b.url, pia!.token);
-      assert.equal((await request(piaOnB, 'join-session', sessionId)).role, 'game-master');
+    await withGmsOnTwoNodes(async (host, piaOnB) => {
       assert.equal((await request(host, RoleClientEvent.changeGmDocument, { changes: [{ op: 'put-note', note: { id: 'shared', text: BASE_TEXT } }] })).ok, true);
       const words: string[] = [];
       let base = BASE_TEXT;
@@ -154,11 +154,7 @@ describe('game master typing in one note on two nodes of one PostgreSQL', () => 
       const whole = (await request(piaOnB, RoleClientEvent.getGmDocument, {})).document as GmDocument;
       assert.equal(whole.revision, 13, 'one revision per put');
       assert.equal(whole.notes[0]!.text, base, 'both nodes read the same text');
-      for (const socket of [host, piaOnB]) socket.disconnect();
-    } finally {
-      await a.stop();
-      await b.stop();
-    }
+    });
   });
 });
 

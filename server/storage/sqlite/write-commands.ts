@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { gmRevisionTaken, revisionTaken, sqliteCode, StorageError, versionTaken, writeFailure, type StorageErrorCode } from '../storage-error';
 import { toGmDocument } from '../stored-rows';
+import type { PdfRecord } from '../pdf-store';
 
 /**
  * Every write of the SQLite stores, as data: the stores run on the event loop and the writer on
@@ -18,7 +19,7 @@ export type WriteCommand =
   | { kind: 'removeUnusedSince'; cutoff: number; keep: string[] }
   | { kind: 'ping' }
   | { kind: 'savePage'; sessionId: string; pdfId: string; pageNum: number; revision: number; layers: Uint8Array; now: number }
-  | { kind: 'addPdf'; sessionId: string; pdf: PdfInsert; now: number }
+  | { kind: 'addPdf'; sessionId: string; pdf: PdfRecord; now: number }
   | { kind: 'removePdf'; sessionId: string; pdfId: string; now: number }
   | { kind: 'saveRoles'; sessionId: string; json: string }
   /** Refused (`revision-taken`) unless `revision` is newer than the stored document's. */
@@ -38,15 +39,6 @@ export interface AppliedInsert {
   clientKey: string;
   seq: number;
   version: number;
-}
-
-export interface PdfInsert {
-  id: string;
-  name: string;
-  size: number;
-  sha256: string;
-  addedBy: string;
-  addedAt: number;
 }
 
 /** What a command came to, as it crosses back from the writer thread (an Error would lose its code). */
