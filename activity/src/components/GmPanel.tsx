@@ -16,9 +16,9 @@ import { isJsonObject } from '../../../shared/json';
 import { printedPageOneOf } from '../book/page-labels';
 import { useBook } from '../store/book-store';
 import { useGm } from '../store/gm-store';
+import { useGameValue } from '../store/hooks';
 import { useTable } from '../store/table-store';
 import { Icon } from './Icon';
-import { useGameValue } from '../store/hooks';
 
 /** The game masters' tools: private notes, hidden marks, the turn order, hiding a page, page numbering. Only they see it. */
 export function GmPanel() {
