@@ -1,8 +1,10 @@
 import type { JsonObject, JsonValue } from './json';
 import { merge3 } from './merge';
 import { foldIntents, intentList, intentTrees, type Intent, type IntentNode } from './merge-intents';
+import { plainOf, type StoredState, type StoredValue } from './patched-array';
 
-type Maybe = JsonValue | undefined;
+/** A value as the client holds it: a wide list may be a PatchedArray (shared/patched-array.ts). */
+type Maybe = StoredValue | undefined;
 
 /** One batch of the user's edits that the server has not confirmed yet. */
 export interface Edit {
@@ -12,7 +14,7 @@ export interface Edit {
   /** Per key, what was shown without this batch when the user last edited it. */
   readonly base: Map<string, Maybe>;
   /** Per key, what the user made of it. */
-  readonly value: Map<string, JsonValue>;
+  readonly value: Map<string, StoredValue>;
   /** Per key, how the user's change merges with others' (steps, text). */
   readonly intents: Map<string, IntentNode>;
   dueAt: number;
@@ -36,7 +38,7 @@ export interface KeptEdit {
 }
 
 export interface Payload {
-  updates: JsonObject;
+  updates: StoredState;
   intents: Intent[];
 }
 
@@ -70,7 +72,7 @@ export class EditQueue {
    * what is shown without it now: since the batch is unsent, all of its effect is the difference,
    * and others' changes that arrived meanwhile are not mistaken for the user's.
    */
-  record(updates: JsonObject, intents: readonly Intent[], confirmed: (key: string) => Maybe, dueAt: number): void {
+  record(updates: StoredState, intents: readonly Intent[], confirmed: (key: string) => Maybe, dueAt: number): void {
     const open = this.openBatch(dueAt);
     for (const [key, value] of Object.entries(updates)) {
       const before = this.shown(key, confirmed(key));
@@ -110,7 +112,7 @@ export class EditQueue {
 
   /** What to send for the oldest batch, rebased onto the confirmed state. */
   payloadOf(edit: Edit, confirmed: (key: string) => Maybe): Payload {
-    const updates: JsonObject = {};
+    const updates: Record<string, StoredValue> = {};
     const intents: Intent[] = [];
     for (const key of edit.value.keys()) {
       const value = this.shown(key, confirmed(key), edit);
@@ -159,7 +161,11 @@ export class EditQueue {
       .map((edit) => ({
         id: this.name(edit),
         seq: edit.seq,
-        keys: [...edit.value].map(([key, value]) => ({ key, value, ...(edit.base.get(key) === undefined ? {} : { base: edit.base.get(key) }) })),
+        // plain JSON: it is kept as text (a PatchedArray made plain once)
+        keys: [...edit.value].map(([key, value]) => {
+          const base = plainOf(edit.base.get(key));
+          return { key, value: plainOf(value), ...(base === undefined ? {} : { base }) };
+        }),
         intents: [...edit.intents].flatMap(([key, tree]) => intentList(key, tree)),
       }));
   }
@@ -199,7 +205,7 @@ export class EditQueue {
     if (edit.value.size < 2 || edit.ackVersion !== undefined) return false;
     const parts: Edit[] = [...edit.value.keys()].map((key) => ({
       base: new Map([[key, edit.base.get(key)]]),
-      value: new Map([[key, edit.value.get(key) as JsonValue]]),
+      value: new Map([[key, edit.value.get(key) as StoredValue]]),
       intents: new Map(edit.intents.has(key) ? [[key, edit.intents.get(key) as IntentNode]] : []),
       dueAt: 0,
       sent: false,

@@ -2,6 +2,7 @@ import { recordArrayEdit, recordObjectEdit, type ArrayStep, type ObjectStep } fr
 import type { Delta } from './diff';
 import { shareIdIndex } from './id-index';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
+import { PATCHED_FROM, PatchedArray, plainOf, type StoredValue } from './patched-array';
 import { recordReplaced } from './replaced-items';
 
 type Maybe = JsonValue | undefined;
@@ -33,6 +34,50 @@ export function patchImmutably(value: Maybe, delta: Delta, fallback: Fallback): 
   }
   recordObjectEdit(value as JsonObject, copy, steps);
   return copy;
+}
+
+/**
+ * patchImmutably for a top-level value, which may be a PatchedArray: a delta that only changes
+ * items of a wide list in place (same ids at the same places) gives a PatchedArray, so a
+ * keystroke in one note of thousands copies neither the list's spine nor anything but the note.
+ * Every other delta works on the plain array (made once per PatchedArray, and kept).
+ */
+export function patchStored(value: StoredValue | undefined, delta: Delta, fallback: Fallback): StoredValue | undefined {
+  const wide = value instanceof PatchedArray || (Array.isArray(value) && value.length >= PATCHED_FROM);
+  const node = delta as Record<string, unknown> | undefined;
+  if (wide && node?._t === 'a' && !Array.isArray(delta)) {
+    const replaced = replaceItems(value, node, fallback);
+    if (replaced) return replaced;
+  }
+  return patchImmutably(plainOf(value), delta, fallback);
+}
+
+/** `list` with the items `delta` changes patched, as a PatchedArray; undefined when the delta does more (or changes an id). */
+function replaceItems(list: JsonValue[] | PatchedArray, delta: Record<string, unknown>, fallback: Fallback): StoredValue | undefined {
+  const steps: ArrayStep[] = [];
+  let next: JsonValue[] | PatchedArray = list;
+  for (const [key, change] of Object.entries(delta)) {
+    if (key === '_t') continue;
+    const index = Number(key);
+    // removals (`_i`) and insertions (`[item]`) move the items after them
+    if (key.startsWith('_') || !Number.isInteger(index) || index >= list.length || (Array.isArray(change) && change.length === 1)) return undefined;
+    const old = itemAt(next, index);
+    const patched = patchImmutably(old, change as Delta, fallback);
+    // the id index of the list's base holds only while every item keeps its id
+    if (patched === undefined || idOf(patched) !== idOf(old)) return undefined;
+    next = PatchedArray.withItem(next, index, patched);
+    steps.push({ op: 'set', index, value: patched });
+  }
+  recordArrayEdit(list, next, steps);
+  return next;
+}
+
+function itemAt(list: JsonValue[] | PatchedArray, index: number): JsonValue | undefined {
+  return list instanceof PatchedArray ? list.at(index) : list[index];
+}
+
+function idOf(item: Maybe): unknown {
+  return isJsonObject(item) ? item.id : undefined;
 }
 
 /** `[new]` adds, `[old, new]` replaces, `[old, 0, 0]` deletes; other forms go to the fallback. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { indexOfId } from './id-index';
 import { deepEqual, isJsonObject, type JsonValue, type PathSegment } from './json';
-import { PatchedArray, type StoredValue } from './patched-array';
+import { PatchedArray, plainOf, type StoredValue } from './patched-array';
 
 /** An object key, or the `id` of an item of an array whose items all carry one. */
 
@@ -88,12 +88,12 @@ export function valueAt(value: StoredValue | undefined, path: readonly PathSegme
 export function foldIntents(
   key: string,
   existing: IntentNode | undefined,
-  before: JsonValue | undefined,
-  after: JsonValue | undefined,
+  before: StoredValue | undefined,
+  after: StoredValue | undefined,
   added: readonly Intent[],
 ): IntentNode | undefined {
   const kept = intentList(key, existing).filter(
-    ({ path }) => deepEqual(valueAt(before, path.slice(1)), valueAt(after, path.slice(1))),
+    ({ path }) => deepEqual(plainOf(valueAt(before, path.slice(1))), plainOf(valueAt(after, path.slice(1)))),
   );
   const merged = [...kept, ...added.filter((intent) => intent.path[0] === key)];
   return merged.length === 0 ? undefined : intentTrees(merged).get(key);

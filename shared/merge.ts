@@ -1,8 +1,10 @@
 import { deepEqual, isJsonObject, type JsonObject, type JsonValue } from './json';
 import { childIntent, type IntentNode } from './merge-intents';
+import { PatchedArray, plainOf, hasUniqueIds, type StoredValue } from './patched-array';
 import { rebaseText } from './text-rebase';
 
 type Maybe = JsonValue | undefined;
+type Stored = StoredValue | undefined;
 type Id = string | number;
 
 /**
@@ -12,12 +14,22 @@ type Id = string | number;
  * both sides' characters (M8); without an intent `theirs`, the later edit, wins (M2). Objects
  * merge key by key, arrays whose items all carry an `id` item by item (M1, M3, M4); an item
  * removed on either side stays removed (M9). Anything else is replaced whole (M5).
- * `undefined` means absent.
+ * `undefined` means absent. A top-level list may be a PatchedArray (mergeStored).
  */
-export function merge3(base: Maybe, ours: Maybe, theirs: Maybe, intents?: IntentNode): Maybe {
+export function merge3(base: Maybe, ours: Maybe, theirs: Maybe, intents?: IntentNode): Maybe;
+export function merge3(base: Stored, ours: Stored, theirs: Stored, intents?: IntentNode): Stored;
+export function merge3(base: Stored, ours: Stored, theirs: Stored, intents?: IntentNode): Stored {
+  // nobody else changed it: the user's value as it is (comparing a list of thousands item by item would say the same)
+  if (ours === base) return theirs;
+  if (base instanceof PatchedArray || ours instanceof PatchedArray || theirs instanceof PatchedArray) {
+    return mergeReplaced(base, ours, theirs, intents) ?? mergePlain(plainOf(base), plainOf(ours), plainOf(theirs), intents);
+  }
+  return mergePlain(base, ours, theirs, intents);
+}
+
+function mergePlain(base: Maybe, ours: Maybe, theirs: Maybe, intents?: IntentNode): Maybe {
   const intended = mergeByIntent(base, ours, theirs, intents?.op);
   if (intended !== undefined) return intended;
-  // nobody else changed it: the user's value as it is (comparing a list of thousands item by item would say the same)
   if (ours === base) return theirs;
   if (deepEqual(theirs, base)) return ours;
   if (deepEqual(ours, base)) return theirs;
@@ -33,6 +45,34 @@ export function merge3(base: Maybe, ours: Maybe, theirs: Maybe, intents?: Intent
     }
   }
   return theirs;
+}
+
+/**
+ * The merge of three versions of a wide list with the same base, one at least a PatchedArray
+ * (others replaced items of the list the user edited items of): the same ids stand at the same
+ * places in all three, so mergeById comes down to merging the items at the places any of them
+ * replaced, and the list is not walked. Undefined when they do not share a base, when ids
+ * repeat (the list is then replaced whole, M5) or an item would go: merged as plain lists.
+ */
+function mergeReplaced(base: Stored, ours: Stored, theirs: Stored, intents: IntentNode | undefined): Stored {
+  if (!isList(base) || !isList(ours) || !isList(theirs)) return undefined;
+  const patched = [base, ours, theirs].find((list): list is PatchedArray => list instanceof PatchedArray) as PatchedArray;
+  if (!patched.sharesBase(base) || !patched.sharesBase(ours) || !patched.sharesBase(theirs) || !patched.hasUniqueIds()) return undefined;
+  const places = new Set<number>();
+  for (const list of [base, ours, theirs]) if (list instanceof PatchedArray) for (const index of list.replacedIndices()) places.add(index);
+  let merged: JsonValue[] | PatchedArray = ours;
+  for (const index of [...places].sort((a, b) => a - b)) {
+    const mine = ours.at(index) as JsonValue;
+    const id = idOf(mine) as Id;
+    const item = mergePlain(base.at(index), mine, theirs.at(index), childIntent(intents, id));
+    if (item === undefined || idOf(item) !== id) return undefined;
+    if (item !== mine) merged = PatchedArray.withItem(merged, index, item);
+  }
+  return merged;
+}
+
+function isList(value: Stored): value is JsonValue[] | PatchedArray {
+  return Array.isArray(value) || value instanceof PatchedArray;
 }
 
 /** The merge an intent asks for, when the three values are of its kind; else undefined. */
@@ -51,7 +91,7 @@ function mergeObjects(base: JsonObject, ours: JsonObject, theirs: JsonObject, in
   const result: JsonObject = {};
   const keys = new Set([...Object.keys(ours), ...Object.keys(theirs), ...Object.keys(base)]);
   for (const key of keys) {
-    const merged = merge3(own(base, key), own(ours, key), own(theirs, key), childIntent(intents, key));
+    const merged = mergePlain(own(base, key), own(ours, key), own(theirs, key), childIntent(intents, key));
     if (merged !== undefined) result[key] = merged;
   }
   return result;
@@ -67,16 +107,6 @@ function idOf(item: JsonValue): Id | undefined {
   return typeof id === 'string' || typeof id === 'number' ? id : undefined;
 }
 
-function hasUniqueIds(items: JsonValue[]): boolean {
-  const seen = new Set<Id>();
-  for (const item of items) {
-    const id = idOf(item);
-    if (id === undefined || seen.has(id)) return false;
-    seen.add(id);
-  }
-  return true;
-}
-
 function byId(items: JsonValue[]): Map<Id, JsonValue> {
   return new Map(items.map((item) => [idOf(item) as Id, item]));
 }
@@ -87,7 +117,7 @@ function mergeById(base: JsonValue[], ours: JsonValue[], theirs: JsonValue[], in
   for (const id of new Set([...oursMap.keys(), ...theirsMap.keys()])) {
     // removed on either side: whoever removed it saw it, and an edit from the other side does not bring it back
     if (baseMap.has(id) && !(oursMap.has(id) && theirsMap.has(id))) continue;
-    const item = merge3(baseMap.get(id), oursMap.get(id), theirsMap.get(id), childIntent(intents, id));
+    const item = mergePlain(baseMap.get(id), oursMap.get(id), theirsMap.get(id), childIntent(intents, id));
     if (item !== undefined) merged.set(id, item);
   }
   const oursOrder = [...oursMap.keys()];

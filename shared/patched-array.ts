@@ -1,5 +1,6 @@
 import { indexOfId, shareIdIndex } from './id-index';
-import type { JsonValue, PathSegment } from './json';
+import type { JsonObject, JsonValue, PathSegment } from './json';
+import { recordReplaced } from './replaced-items';
 
 /**
  * Below this many items an array edited by id is simply copied: a copy that small costs less
@@ -19,13 +20,17 @@ const sources = new WeakMap<readonly JsonValue[], PatchedArray>();
  * costs what the replaced items are, not what the array is: copying the spine of 20,000 items on
  * every keystroke is what made a note's edit cost 7× a counter's on a 4.5 MB table (and a spine
  * that wide lands in V8's large-object space, each copy a fresh mapping). Items keep their ids
- * and places, so the base's id index holds for it. It is a server-internal form: StateDocument
- * hands plain arrays out (toArray, made once and kept), and after MAX_REPLACED replacements an
- * edit gives a plain array again. Its items never change once it is made (made plain, it reads
- * them from the plain array).
+ * and places, so the base's id index holds for it. The server's StateDocument keeps it, and so
+ * does the client's confirmed state and the activity's edit of one item (docs/sync.md): it is
+ * read by `length` and `at(i)`, and `toArray` makes the plain array once when something needs
+ * one. After MAX_REPLACED replacements an edit gives a plain array again. Its items never change
+ * once it is made (made plain, it reads them from the plain array). JSON.stringify writes it as
+ * the plain array (`toJSON`); structuredClone refuses it (it would copy its fields, not its items).
  */
 export class PatchedArray {
   private plain: JsonValue[] | undefined;
+  /** structuredClone throws on a function: a clone would silently be an object without the items. */
+  private readonly refuseClone = refuseClone;
 
   private constructor(
     private base: readonly JsonValue[],
@@ -52,6 +57,16 @@ export class PatchedArray {
   /** The indices whose items may differ from the base. */
   replacedIndices(): IterableIterator<number> {
     return this.replaced.keys();
+  }
+
+  /** True when every item is an object with a string or number id and no id repeats (known per base: replaced items keep their ids). */
+  hasUniqueIds(): boolean {
+    return hasUniqueIds(this.base);
+  }
+
+  /** JSON.stringify, export and the wire see the plain array. */
+  toJSON(): JsonValue[] {
+    return this.toArray();
   }
 
   /** The plain array, made on first use and kept (O(n) once). */
@@ -83,15 +98,58 @@ export class PatchedArray {
   }
 }
 
+const uniqueIds = new WeakMap<readonly JsonValue[], boolean>();
+
+/** See PatchedArray.hasUniqueIds; cached per array (arrays are never mutated). */
+export function hasUniqueIds(items: readonly JsonValue[]): boolean {
+  let unique = uniqueIds.get(items);
+  if (unique === undefined) {
+    const seen = new Set<unknown>();
+    unique = items.every((item) => {
+      const id = typeof item === 'object' && item !== null && !Array.isArray(item) ? item.id : undefined;
+      if ((typeof id !== 'string' && typeof id !== 'number') || seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+    uniqueIds.set(items, unique);
+  }
+  return unique;
+}
+
+function refuseClone(): never {
+  throw new Error('a PatchedArray is not cloned: clone plainOf(value)');
+}
+
 function withPlainItem(array: readonly JsonValue[], index: number, item: JsonValue): JsonValue[] {
   const copy = array.slice();
   copy[index] = item;
   shareIdIndex(array, copy, [index]);
+  // the sync client's diff and the list reader then look at this place only
+  recordReplaced(array, copy, [index]);
   return copy;
 }
 
-/** A value as the server may store it: JSON, or a top-level array kept as a PatchedArray. */
+/**
+ * A value as the server and the client may store it: JSON, or a top-level array kept as a
+ * PatchedArray. Code that reads a state value must handle both (`Array.isArray` is false for a
+ * PatchedArray: `isListValue`, `plainOf`).
+ */
 export type StoredValue = JsonValue | PatchedArray;
+
+/** A state whose top-level values may be PatchedArrays: the client's confirmed and shown state. */
+export type StoredState = Readonly<Record<string, StoredValue>>;
+
+/** True for an array, plain or patched. */
+export function isListValue(value: StoredValue | undefined): value is JsonValue[] | PatchedArray {
+  return Array.isArray(value) || value instanceof PatchedArray;
+}
+
+/** The state as plain JSON: each patched key made plain (once per PatchedArray, kept). */
+export function plainState(state: StoredState): JsonObject {
+  const plain: JsonObject = {};
+  for (const [key, value] of Object.entries(state)) plain[key] = plainOf(value);
+  return plain;
+}
 
 /** The plain JSON of a stored value. */
 export function plainOf<T extends StoredValue | undefined>(value: T): Exclude<T, PatchedArray> {

@@ -3,9 +3,11 @@ import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { PathSegment } from './json';
 import { indexOfId } from './id-index';
 import { MAX_CHANGES, type StateChange } from './path-changes';
+import { PatchedArray, plainOf, type StoredState, type StoredValue } from './patched-array';
 import { replacedBetween } from './replaced-items';
 
 type Maybe = JsonValue | undefined;
+type Stored = StoredValue | undefined;
 
 /**
  * The path-level changes that turn `before` into `after` (values of top-level `key`), found by
@@ -14,11 +16,26 @@ type Maybe = JsonValue | undefined;
  * added are inserted after their predecessor, removed ones removed); a reorder, an array without
  * ids, or more than MAX_CHANGES changes sets the whole value instead.
  */
-export function changesBetween(key: string, before: Maybe, after: Maybe): StateChange[] {
+export function changesBetween(key: string, before: Stored, after: Stored): StateChange[] {
   const changes: StateChange[] = [];
-  collect([key], before, after, changes);
+  if (!collectPatched([key], before, after, changes)) collect([key], plainOf(before), plainOf(after), changes);
   if (changes.length <= MAX_CHANGES) return changes;
-  return after === undefined ? [{ op: 'remove', path: [key] }] : [{ op: 'set', path: [key], value: after }];
+  return after === undefined ? [{ op: 'remove', path: [key] }] : [{ op: 'set', path: [key], value: plainOf(after) }];
+}
+
+/**
+ * Two versions of a wide list, one or both a PatchedArray with the same base (the activity's
+ * edits of items of the confirmed list): they differ at most at the places either replaced, so
+ * only those are compared. False when that does not hold: the lists are compared plain.
+ */
+function collectPatched(path: PathSegment[], before: Stored, after: Stored, out: StateChange[]): boolean {
+  const patched = after instanceof PatchedArray ? after : before instanceof PatchedArray ? before : undefined;
+  const other = patched === after ? before : after;
+  if (!patched || !(Array.isArray(other) || other instanceof PatchedArray) || !patched.sharesBase(other)) return false;
+  const places = new Set(patched.replacedIndices());
+  if (other instanceof PatchedArray) for (const index of other.replacedIndices()) places.add(index);
+  const indexOf = (id: PathSegment) => (before instanceof PatchedArray ? before.indexOfId(id) : indexOfId(before as JsonValue[], id));
+  return collectAt(path, before as Items, after as Items, [...places].sort((a, b) => a - b), indexOf, out);
 }
 
 function collect(path: PathSegment[], before: Maybe, after: Maybe, out: StateChange[]): void {
@@ -70,16 +87,28 @@ function collectArray(path: PathSegment[], before: JsonValue[], after: JsonValue
  * path names the first item with its id, so an edited item must be the first with its id.
  */
 function collectInPlace(path: PathSegment[], before: JsonValue[], after: JsonValue[], out: StateChange[]): boolean {
-  const edited: number[] = [];
   // an array made from `before` by replacing items (the activity's edit of one item) says where: a list of thousands is not walked
-  const places = replacedBetween(before, after);
-  for (const index of places ?? after.keys()) {
-    if (before[index] === after[index]) continue;
-    const id = idOf(after[index]);
-    if (id === undefined || id !== idOf(before[index]) || indexOfId(before, id) !== index) return false;
+  const places = replacedBetween(before, after) ?? after.keys();
+  return collectAt(path, before, after, places, (id) => indexOfId(before, id), out);
+}
+
+/** An indexed list: a plain array or a PatchedArray. */
+interface Items {
+  readonly length: number;
+  at(index: number): JsonValue | undefined;
+}
+
+/** The changes of the items at `places` (same lengths, same ids there); false when an item there changed its id. */
+function collectAt(path: PathSegment[], before: Items, after: Items, places: Iterable<number>, indexOf: (id: PathSegment) => number, out: StateChange[]): boolean {
+  if (before.length !== after.length) return false;
+  const edited: number[] = [];
+  for (const index of places) {
+    if (before.at(index) === after.at(index)) continue;
+    const id = idOf(after.at(index));
+    if (id === undefined || id !== idOf(before.at(index)) || indexOf(id) !== index) return false;
     edited.push(index);
   }
-  for (const index of edited) collect([...path, idOf(after[index]) as PathSegment], before[index], after[index], out);
+  for (const index of edited) collect([...path, idOf(after.at(index)) as PathSegment], before.at(index), after.at(index), out);
   return true;
 }
 
@@ -117,7 +146,7 @@ export interface UpdateBody {
  * The changes from the confirmed values to `updates`. A batch that changes nothing (undone, or
  * merged away) still goes, as empty `updates`, so that its id is acknowledged and not sent again.
  */
-export function updateBody(updates: JsonObject, confirmed: (key: string) => Maybe): UpdateBody {
+export function updateBody(updates: StoredState, confirmed: (key: string) => Stored): UpdateBody {
   const changes = Object.entries(updates).flatMap(([key, value]) => changesBetween(key, confirmed(key), value));
   if (changes.length === 0) return { body: { updates: {} }, bytes: 0 };
   return { body: { changes }, bytes: bytesOf(changes.flatMap((change) => (change.op === 'remove' ? [] : [change.value]))) };

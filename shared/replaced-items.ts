@@ -1,9 +1,10 @@
-import { shareIdIndex } from './id-index';
 import type { JsonValue } from './json';
 
 /**
- * Arrays made from another by replacing some of its items in place (same length, same places),
- * and which places: a copy remembers its recent sources and the indices replaced since each.
+ * Plain arrays made from another by replacing some of its items in place (same length, same
+ * places), and which places: a copy remembers its recent sources and the indices replaced since
+ * each. (A wide list is not copied for that: it becomes a PatchedArray, which knows its replaced
+ * places itself; short lists and a PatchedArray's periodic whole copy are recorded here.)
  * Whoever then needs what changed between two such arrays (the sync client's diff of what to
  * send, the list reader that keeps unchanged items' view objects for React) asks
  * `replacedBetween` and looks at those few places instead of comparing every item of a list of
@@ -36,19 +37,6 @@ export function recordReplaced(from: readonly JsonValue[], to: readonly JsonValu
     older.push({ from: source.from, indices: places });
   }
   sources.set(to, [own, ...older]);
-}
-
-/**
- * `array` with the items of `items` (index to item) put in their places: a copy that shares its
- * id index with `array` when the ids stay, and remembers what it replaced.
- */
-export function withItemsAt(array: readonly JsonValue[], items: ReadonlyMap<number, JsonValue>): JsonValue[] {
-  const copy = array.slice();
-  for (const [index, item] of items) copy[index] = item;
-  const indices = [...items.keys()];
-  shareIdIndex(array, copy, indices);
-  recordReplaced(array, copy, indices);
-  return copy;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Intent } from './merge-intents';
 import { updateBody, type UpdateBody } from './path-diff';
 import { Emitter } from './emitter';
 import type { ErrorBody, ErrorCode } from './errors';
-import type { JsonObject } from './json';
+import type { StoredState, StoredValue } from './patched-array';
 import {
   ClientEvent,
   ServerEvent,
@@ -44,7 +44,7 @@ export interface SyncClientOptions {
 }
 
 export type SyncEvents = {
-  state: [JsonObject];
+  state: [StoredState];
   status: [SyncStatus];
   error: [ErrorBody & { event?: string }];
 };
@@ -77,7 +77,7 @@ export class SyncClient extends Emitter<SyncEvents> {
   private joined = false;
   private awaiting: 'nothing' | 'missing' | 'full' = 'nothing';
   private lastStatus: SyncStatus = 'connecting';
-  private view: JsonObject | null = null;
+  private view: StoredState | null = null;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -96,8 +96,12 @@ export class SyncClient extends Emitter<SyncEvents> {
     this.listen(ServerEvent.sessionError, (error: SessionErrorEvent) => this.emit('error', error));
   }
 
-  /** The state as this user sees it: the confirmed state with their unconfirmed edits on top. */
-  get state(): JsonObject {
+  /**
+   * The state as this user sees it: the confirmed state with their unconfirmed edits on top. A
+   * wide list may be a PatchedArray (read it by `length`/`at(i)`, or `plainOf`); JSON.stringify
+   * writes it plain.
+   */
+  get state(): StoredState {
     this.view ??= this.computeView();
     return this.view;
   }
@@ -116,7 +120,7 @@ export class SyncClient extends Emitter<SyncEvents> {
     return this.confirmed.crc();
   }
 
-  get confirmedState(): Readonly<JsonObject> {
+  get confirmedState(): StoredState {
     return this.confirmed.state;
   }
 
@@ -149,7 +153,7 @@ export class SyncClient extends Emitter<SyncEvents> {
    * `intents` say which numbers were stepped and which strings typed into as text, so that
    * others' edits made meanwhile are kept (docs/protocol.md, M7 and M8).
    */
-  update(updates: JsonObject, kind = 'default', intents: readonly Intent[] = []): void {
+  update(updates: StoredState, kind = 'default', intents: readonly Intent[] = []): void {
     if (this.sessionIdValue === null) return;
     const window = this.debounce[kind] ?? this.debounce.default;
     this.edits.record(updates, intents, (key) => this.confirmed.get(key), Date.now() + window);
@@ -366,8 +370,8 @@ export class SyncClient extends Emitter<SyncEvents> {
     this.flushTimer = setTimeout(() => this.pump(), Math.max(0, first.dueAt - Date.now()));
   }
 
-  private computeView(): JsonObject {
-    const view: JsonObject = { ...this.confirmed.state };
+  private computeView(): StoredState {
+    const view: Record<string, StoredValue> = { ...this.confirmed.state };
     for (const key of this.edits.keys()) {
       const shown = this.edits.shown(key, this.confirmed.get(key));
       if (shown === undefined) delete view[key];

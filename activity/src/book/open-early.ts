@@ -1,3 +1,4 @@
+import { plainOf } from '../../../shared/patched-array';
 import { HIDDEN_PAGES_KEY } from '../../../shared/roles-protocol';
 import { hiddenPagesOf, readHiddenPages } from '../model/table-roles';
 import { inviteFromLocation } from '../platform/join-invite';
@@ -37,7 +38,7 @@ export function openBooksEarly(): void {
     if (!shown || !token || !page || page === opened) return;
     opened = page;
     // a page a game master hid is left to the view, which knows who may see it
-    const hidden = hiddenPagesOf(readHiddenPages(useTable.getState().game[HIDDEN_PAGES_KEY]), shown.pdf.id).has(shown.view.currentPage);
+    const hidden = hiddenPagesOf(readHiddenPages(plainOf(useTable.getState().game[HIDDEN_PAGES_KEY])), shown.pdf.id).has(shown.view.currentPage);
     // pdf.js keeps the page it loaded: the view's own getPage gets this one
     void documentOf(shown.pdf, token)
       .then((document) => (hidden ? null : document.getPage(Math.min(shown.view.currentPage, document.numPages))))

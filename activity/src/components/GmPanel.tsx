@@ -16,6 +16,7 @@ import { isJsonObject } from '../../../shared/json';
 import { printedPageOneOf } from '../book/page-labels';
 import { useBook } from '../store/book-store';
 import { useGm } from '../store/gm-store';
+import { useGameValue } from '../store/hooks';
 import { useTable } from '../store/table-store';
 import { Icon } from './Icon';
 import { SyncedTextArea } from './SyncedText';
@@ -121,7 +122,7 @@ function HiddenMarks() {
 }
 
 function TurnOrder() {
-  const turns = readTurnOrder(useTable((s) => s.game[TURN_ORDER_KEY]));
+  const turns = readTurnOrder(useGameValue(TURN_ORDER_KEY));
   const members = useTable((s) => s.members);
   const { setShared } = useGm.getState();
   const save = (next: typeof turns) => setShared(TURN_ORDER_KEY, toJson(next));
@@ -156,7 +157,7 @@ function TurnOrder() {
 }
 
 function PageVisibility() {
-  const hidden = readHiddenPages(useTable((s) => s.game[HIDDEN_PAGES_KEY]));
+  const hidden = readHiddenPages(useGameValue(HIDDEN_PAGES_KEY));
   const page = useShownPage();
   if (!page) return null;
   const key = pageKey(page.pdfId, page.pageNum);
@@ -171,7 +172,7 @@ function PageVisibility() {
 
 /** Printed page 1 is page n of the file: for a book whose PDF does not say how its pages are numbered. */
 function PageNumbering() {
-  const numbering = useTable((s) => s.game[PRINTED_PAGE_ONE_KEY]);
+  const numbering = useGameValue(PRINTED_PAGE_ONE_KEY);
   const pageCount = useBook((s) => s.pageCount);
   const page = useShownPage();
   const first = printedPageOneOf(numbering, page?.pdfId ?? null);

@@ -1,9 +1,10 @@
 import { readTurnOrder } from '../model/table-roles';
 import { useTable } from '../store/table-store';
+import { useGameValue } from '../store/hooks';
 
 /** Whose turn it is, for everyone at the table, once a game master set a turn order. */
 export function TurnBanner() {
-  const turns = readTurnOrder(useTable((s) => s.game.turnOrder));
+  const turns = readTurnOrder(useGameValue('turnOrder'));
   const me = useTable((s) => s.identity?.user.id);
   const current = turns.order.find((entry) => entry.id === turns.current);
   if (!current) return null;

@@ -1,4 +1,5 @@
 import { memo, useCallback, useEffect, useRef, useState, type FocusEvent, type ReactNode } from 'react';
+import type { IndexedList } from '../model/shown-list';
 
 /**
  * Items per chunk: a multiple of the column counts a panel's grid shows (1 to 4, and 6), so
@@ -15,7 +16,8 @@ export const WHOLE_UP_TO = 60;
 const AHEAD = 1;
 
 interface WindowedListProps<T> {
-  items: readonly T[];
+  /** Read by `length` and `at(i)`: a list reader hands a long list over without copying it (model/shown-list.ts). */
+  items: IndexedList<T>;
   /** One item, keyed by its id: a memoized component, so that items that did not change skip rendering. */
   render: (item: T) => ReactNode;
   /** The list's layout class (a grid or a column), given to each chunk. */
@@ -137,9 +139,15 @@ function ChunkView<T>({ items, render, className, index, start, end, size, onFoc
   };
   return (
     <div ref={box} data-chunk={index} data-items={end - start} className={className} onFocus={() => onFocusIn(index)} onBlur={focusOut}>
-      {items.slice(start, end).map(render)}
+      {rendered(items, start, end, render)}
     </div>
   );
+}
+
+function rendered<T>(items: IndexedList<T>, start: number, end: number, render: (item: T) => ReactNode): ReactNode[] {
+  const nodes: ReactNode[] = [];
+  for (let index = start; index < end; index++) nodes.push(render(items.at(index) as T));
+  return nodes;
 }
 
 /** A chunk renders again only when what it shows changed: its items, by identity. */
@@ -147,7 +155,7 @@ function sameChunk<T>(before: ChunkProps<T>, after: ChunkProps<T>): boolean {
   for (const key of Object.keys(after) as Array<keyof ChunkProps<T>>) {
     if (key !== 'items' && before[key] !== after[key]) return false;
   }
-  for (let i = after.start; i < after.end; i++) if (before.items[i] !== after.items[i]) return false;
+  for (let i = after.start; i < after.end; i++) if (before.items.at(i) !== after.items.at(i)) return false;
   return true;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { newId, itemReader, type Item, type ListReader } from './collection';
+import { arrangedReader, newId, type ArrangedReader, type Item } from './collection';
 
 /** A page a group marked, by name; shared in the table's state (`bookmarks`), so it outlives reloads and reaches everyone. */
 const bookmarkSchema = z.object({
@@ -15,7 +15,7 @@ export type Bookmark = z.infer<typeof bookmarkSchema>;
 export const MAX_BOOKMARK_NAME = 80;
 
 /** Bookmarks in page order; unreadable ones are left out. */
-export const readBookmarks: ListReader<Bookmark> = itemReader(bookmarkSchema, (marks) => [...marks].sort((a, b) => a.page - b.page));
+export const readBookmarks: ArrangedReader<Bookmark> = arrangedReader(bookmarkSchema, (marks) => [...marks].sort((a, b) => a.page - b.page));
 
 /** A new bookmark on `page` of `pdfId`; a blank name becomes the page's label. */
 export function newBookmark(pdfId: string, page: number, name: string, label: string, by: string): Item {

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../../shared/json';
 import type { PathSegment } from '../../../shared/json';
+import { PatchedArray, plainOf, type StoredValue } from '../../../shared/patched-array';
 import { replacedBetween } from '../../../shared/replaced-items';
 import type { IntentOp } from '../../../shared/merge-intents';
+import { ShownList, type IndexedList } from './shown-list';
 
 /** An item of a shared list: any JSON object with a string `id`, which is what the server merges by. */
 export type Item = JsonObject & { id: string };
@@ -26,15 +28,24 @@ export function readItems<T>(value: JsonValue | undefined, schema: z.ZodType<T>)
   });
 }
 
-/** A shared list read for display (see `itemReader`). */
-export type ListReader<T> = (value: JsonValue | undefined) => readonly T[];
+/**
+ * A shared list read for display (see `itemReader`): read it by `length` and `at(i)`. A state
+ * value may be a PatchedArray (a wide list whose items were replaced): never `Array.isArray` it.
+ */
+export type ListReader<T> = (value: StoredValue | undefined) => IndexedList<T>;
+
+/** A reader that orders its items: the list is always read whole, into an array. */
+export type ArrangedReader<T> = (value: StoredValue | undefined) => readonly T[];
 
 const NO_ITEMS: readonly never[] = Object.freeze([]);
 
-/** A list as last read: its raw array, what was shown, and where each raw item is in it (-1: skipped). */
-interface LastRead<T> {
-  raw: JsonValue[];
-  read: readonly T[];
+/** A raw list, plain or patched. */
+type RawList = JsonValue[] | PatchedArray;
+
+/** A list as last read: its raw list, what was shown, and where each raw item is in it (-1: skipped). */
+interface LastRead<T, L extends IndexedList<T>> {
+  raw: RawList;
+  read: L;
   shownAt: Int32Array;
 }
 
@@ -48,12 +59,34 @@ const FEW_CHANGES = 64;
  * kept its content and its component can skip rendering. A list whose items were only edited
  * in place (same length, same ids where it changed) is read from the last one: the cost is a
  * pass of identity checks plus the changed items, not a parse of thousands of items.
- * `arrange` orders the items read (such a list is always read whole).
+ * Neither the raw list nor what is read is copied whole for that: a PatchedArray is read through
+ * `at`, and what is read is a ShownList with those items replaced.
  */
-export function itemReader<T>(schema: z.ZodType<T>, arrange?: (items: T[]) => T[]): ListReader<T> {
+export function itemReader<T>(schema: z.ZodType<T>): ListReader<T> {
+  const read = listReading(schema);
+  let last: LastRead<T, IndexedList<T>> | null = null;
+  return (value) => {
+    if (!Array.isArray(value) && !(value instanceof PatchedArray)) return NO_ITEMS;
+    if (last?.raw !== value) last = (last && editedInPlace(last, value, read.view)) || read.whole(plainOf(value));
+    return last.read;
+  };
+}
+
+/** `itemReader` whose items `arrange` orders: such a list is always read whole (but an unchanged raw item keeps its view object). */
+export function arrangedReader<T>(schema: z.ZodType<T>, arrange: (items: T[]) => T[]): ArrangedReader<T> {
+  const read = listReading(schema);
+  let last: { raw: RawList; read: readonly T[] } | null = null;
+  return (value) => {
+    if (!Array.isArray(value) && !(value instanceof PatchedArray)) return NO_ITEMS;
+    if (last?.raw !== value) last = { raw: value, read: arrange([...read.whole(plainOf(value)).read]) };
+    return last.read;
+  };
+}
+
+/** The view of each raw item, kept by identity, and a whole read of a raw list. */
+function listReading<T>(schema: z.ZodType<T>) {
   /** null: an item the schema cannot read. */
   const views = new WeakMap<Item, T | null>();
-  let last: LastRead<T> | null = null;
   const view = (item: Item): T | null => {
     let known = views.get(item);
     if (known === undefined) {
@@ -63,7 +96,7 @@ export function itemReader<T>(schema: z.ZodType<T>, arrange?: (items: T[]) => T[
     }
     return known;
   };
-  const readWhole = (raw: JsonValue[]): LastRead<T> => {
+  const whole = (raw: JsonValue[]): LastRead<T, T[]> => {
     const shown: T[] = [];
     const shownAt = new Int32Array(raw.length).fill(-1);
     // where each item first stands: itemsOf keeps the first of a repeated id (or object)
@@ -75,35 +108,49 @@ export function itemReader<T>(schema: z.ZodType<T>, arrange?: (items: T[]) => T[
       shownAt[position.get(item) as number] = shown.length;
       shown.push(seen);
     }
-    return { raw, read: arrange ? arrange(shown) : shown, shownAt };
+    return { raw, read: shown, shownAt };
   };
-  return (value) => {
-    if (!Array.isArray(value)) return NO_ITEMS;
-    if (last?.raw !== value) last = (!arrange && last && editedInPlace(last, value, view)) || readWhole(value);
-    return last.read;
-  };
+  return { view, whole };
+}
+
+/**
+ * The places where `after` may differ from `before`: those a PatchedArray of the same base
+ * replaced, or those a plain copy recorded (shared/replaced-items.ts); undefined when unknown.
+ */
+function placesBetween(before: RawList, after: RawList): Iterable<number> | undefined {
+  const patched = after instanceof PatchedArray ? after : before instanceof PatchedArray ? before : undefined;
+  if (!patched) return replacedBetween(before as JsonValue[], after as JsonValue[]);
+  const other = patched === after ? before : after;
+  if (!patched.sharesBase(other)) return undefined;
+  const places = new Set(patched.replacedIndices());
+  if (other instanceof PatchedArray) for (const index of other.replacedIndices()) places.add(index);
+  return places;
+}
+
+function* everyIndex(length: number): Generator<number> {
+  for (let index = 0; index < length; index++) yield index;
 }
 
 /** `raw` read from `last` when it differs from it only by a few items edited in place (same id, still readable); else null. */
-function editedInPlace<T>(last: LastRead<T>, raw: JsonValue[], view: (item: Item) => T | null): LastRead<T> | null {
+function editedInPlace<T>(last: LastRead<T, IndexedList<T>>, raw: RawList, view: (item: Item) => T | null): LastRead<T, IndexedList<T>> | null {
   if (raw.length !== last.raw.length) return null;
   const changed: number[] = [];
   // a patch that replaced items says which: the others are not compared one by one
-  for (const index of replacedBetween(last.raw, raw) ?? raw.keys()) {
-    if (raw[index] === last.raw[index]) continue;
+  for (const index of placesBetween(last.raw, raw) ?? everyIndex(raw.length)) {
+    if (raw.at(index) === last.raw.at(index)) continue;
     if (changed.push(index) > FEW_CHANGES) return null;
   }
-  const read = last.read.slice();
+  const shown = new Map<number, T>();
   for (const index of changed) {
-    const before = last.raw[index] as JsonValue;
-    const after = raw[index] as JsonValue;
+    const before = last.raw.at(index) as JsonValue;
+    const after = raw.at(index) as JsonValue;
     const at = last.shownAt[index] as number;
     if (at < 0 || !isJsonObject(after) || !isJsonObject(before) || after.id !== before.id) return null;
     const seen = view(after as Item);
     if (seen === null) return null;
-    read[at] = seen;
+    shown.set(at, seen);
   }
-  return { raw, read, shownAt: last.shownAt };
+  return { raw, read: ShownList.with(last.read, shown), shownAt: last.shownAt };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DiceRoll } from '../../../shared/dice';
 import type { JsonValue } from '../../../shared/json';
-import { itemReader, type ListReader } from './collection';
+import { arrangedReader, type ArrangedReader } from './collection';
 
 const signSchema = z.union([z.literal(1), z.literal(-1)]);
 
@@ -16,7 +16,7 @@ const rollSchema: z.ZodType<DiceRoll> = z.object({
 });
 
 /** The shared roll log, newest first (rolls made at the same moment may sit in any order in the state). */
-export const readDiceLog: ListReader<DiceRoll> = itemReader(rollSchema, (rolls) => rolls.sort((a, b) => b.at - a.at));
+export const readDiceLog: ArrangedReader<DiceRoll> = arrangedReader(rollSchema, (rolls) => rolls.sort((a, b) => b.at - a.at));
 
 /** How old a roll may be and still be news to a player who sees it arrive (a join brings older ones). */
 export const ROLL_NEWS_MS = 30_000;

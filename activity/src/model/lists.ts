@@ -1,7 +1,7 @@
 import { indexOfId } from '../../../shared/id-index';
-import { isJsonObject, type JsonObject } from '../../../shared/json';
+import { isJsonObject } from '../../../shared/json';
 import type { Intent } from '../../../shared/merge-intents';
-import { withItemsAt } from '../../../shared/replaced-items';
+import { PatchedArray, plainOf, type StoredState } from '../../../shared/patched-array';
 import { itemsOf, type Item, type ItemChange } from './collection';
 
 /**
@@ -19,34 +19,35 @@ export type ListName = keyof typeof LISTS;
 
 /** What the sync client sends for an edit: the whole new array under its key, and how its changed values merge. */
 export interface ListUpdate {
-  updates: JsonObject;
+  updates: StoredState;
   kind: string;
   intents: Intent[];
 }
 
 /** The update that applies `change` to list `name` of `state` (adding, removing items: no intents). */
-export function listUpdate(state: JsonObject, name: ListName, change: (list: Item[]) => Item[]): ListUpdate {
+export function listUpdate(state: StoredState, name: ListName, change: (list: Item[]) => Item[]): ListUpdate {
   const { key, kind } = LISTS[name];
-  return { updates: { [key]: change(itemsOf(state[key])) }, kind, intents: [] };
+  return { updates: { [key]: change(itemsOf(plainOf(state[key]))) }, kind, intents: [] };
 }
 
 /**
  * The update that applies `change` to item `id` of list `name`, its intents given full paths
  * (key, item id, then the field's path); null when nobody has the item any more. Only that item
- * is touched: it is found by the list's id index and replaced in a copy that remembers where, so
- * a keystroke in one note of thousands neither walks the list here nor in the sync client's diff
- * of what to send (shared/replaced-items.ts). Other entries stay as they are, readable or not.
+ * is touched: it is found by the list's id index and replaced without copying a wide list's
+ * spine (a PatchedArray, shared/patched-array.ts), so a keystroke in one note of thousands
+ * neither walks nor copies the list here, nor in the sync client's diff of what to send. Other
+ * entries stay as they are, readable or not.
  */
-export function itemUpdate(state: JsonObject, name: ListName, id: string, change: (item: Item) => ItemChange): ListUpdate | null {
+export function itemUpdate(state: StoredState, name: ListName, id: string, change: (item: Item) => ItemChange): ListUpdate | null {
   const { key, kind } = LISTS[name];
   const list = state[key];
-  if (!Array.isArray(list)) return null;
-  const index = indexOfId(list, id);
-  const current = list[index];
+  if (!Array.isArray(list) && !(list instanceof PatchedArray)) return null;
+  const index = list instanceof PatchedArray ? list.indexOfId(id) : indexOfId(list, id);
+  const current = list instanceof PatchedArray ? list.at(index) : list[index];
   if (!isJsonObject(current)) return null;
   const { item, intents } = change(current as Item);
   return {
-    updates: { [key]: withItemsAt(list, new Map([[index, { ...item, id }]])) },
+    updates: { [key]: PatchedArray.withItem(list, index, { ...item, id }) },
     kind,
     intents: intents.map(({ path, op }) => ({ path: [key, id, ...path], op })),
   };

@@ -5,13 +5,13 @@ import { hiddenPagesOf, readHiddenPages } from '../model/table-roles';
 import { useBook } from './book-store';
 import { useBookIndex } from './book-index-store';
 import { useIsStaff } from './roles-hooks';
-import { useTable } from './table-store';
+import { useGameValue } from './hooks';
 
 /** The open book's printed page labels: the game masters' numbering for it, else the PDF's own. */
 export function usePageLabels(): PageLabels {
   const own = useBookIndex((s) => s.labels);
   const pdfId = useBookIndex((s) => s.pdfId);
-  const numbering = useTable((s) => s.game[PRINTED_PAGE_ONE_KEY]);
+  const numbering = useGameValue(PRINTED_PAGE_ONE_KEY);
   const pageCount = useBook((s) => s.pageCount);
   const first = printedPageOneOf(numbering, pdfId);
   return useMemo(() => labelsOf(own, first, pageCount), [own, first, pageCount]);
@@ -24,7 +24,7 @@ const NONE: ReadonlySet<number> = new Set();
  * for a game master, who sees them marked instead.
  */
 export function useHiddenFromMe(pdfId: string): ReadonlySet<number> {
-  const hidden = useTable((s) => s.game[HIDDEN_PAGES_KEY]);
+  const hidden = useGameValue(HIDDEN_PAGES_KEY);
   const staff = useIsStaff();
   return useMemo(() => (staff ? NONE : hiddenPagesOf(readHiddenPages(hidden), pdfId)), [hidden, staff, pdfId]);
 }

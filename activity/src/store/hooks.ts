@@ -1,5 +1,7 @@
 import { useCallback } from 'react';
-import type { Item, ItemChange, ListReader } from '../model/collection';
+import type { JsonValue } from '../../../shared/json';
+import { plainOf, type StoredValue } from '../../../shared/patched-array';
+import type { Item, ItemChange } from '../model/collection';
 import { LISTS, type ListName } from '../model/lists';
 import { useTable } from './table-store';
 
@@ -8,8 +10,17 @@ import { useTable } from './table-store';
  * when that list's value changes (not for other keys, the connection or the players), and the
  * reader hands unchanged items back as the same objects, so memoized items skip rendering.
  */
-export function useList<T>(name: ListName, reader: ListReader<T>): readonly T[] {
+export function useList<R>(name: ListName, reader: (value: StoredValue | undefined) => R): R {
   return reader(useTable((s) => s.game[LISTS[name].key]));
+}
+
+/**
+ * The value of state key `key` as plain JSON, for keys that are not read as lists of items (the
+ * dice log, the turn order, the hidden pages): a wide list is made plain once, and the same
+ * plain array is given until it changes.
+ */
+export function useGameValue(key: string): JsonValue | undefined {
+  return useTable((s) => plainOf(s.game[key]));
 }
 
 /** Rewrites one item of a shared list from its current raw value, saying how the fields it changed merge. */

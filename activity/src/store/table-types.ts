@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../../shared/json';
+import type { StoredState } from '../../../shared/patched-array';
 import type { PresenceMember } from '../../../shared/presence';
 import type { Role } from '../../../shared/protocol';
 import type { SyncStatus } from '../../../shared/sync-client';
@@ -37,8 +37,11 @@ export interface TableData {
   role: Role | null;
   status: SyncStatus;
   pendingEdits: number;
-  /** The shared state as this player sees it: confirmed, with their unconfirmed edits on top. */
-  game: JsonObject;
+  /**
+   * The shared state as this player sees it: confirmed, with their unconfirmed edits on top. A
+   * wide list may be a PatchedArray: read lists through `useList`, other keys through `plainOf`.
+   */
+  game: StoredState;
   members: TableMember[];
   notice: Notice | null;
   tab: Tab;

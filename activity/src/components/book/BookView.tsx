@@ -20,6 +20,7 @@ import { PdfDropZone } from './PdfUpload';
 import { TokenEditor } from './TokenEditor';
 import { useBookKeys } from './useBookKeys';
 import { usePdfDocument } from './usePdfPage';
+import { useGameValue } from '../../store/hooks';
 
 /**
  * The shared book: the page everyone follows, with its drawings, tokens and pointers; `bare`
@@ -97,7 +98,7 @@ function OpenBook({ pdf, view, bare }: { pdf: PdfData; view: PageView; bare: boo
 
 /** The page, or for players a placeholder where a game master has hidden it. */
 function VisiblePage(props: Parameters<typeof BookPage>[0]) {
-  const hiddenPages = useTable((s) => s.game[HIDDEN_PAGES_KEY]);
+  const hiddenPages = useGameValue(HIDDEN_PAGES_KEY);
   const staff = useIsStaff();
   const { view } = props;
   const hidden = readHiddenPages(hiddenPages).includes(pageKey(view.pdfId, view.currentPage));
