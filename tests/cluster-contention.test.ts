@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Socket } from 'socket.io-client';
+import { plainState } from '../shared/patched-array';
 import { encodeBinary } from '../shared/binary-codec';
 import { syncClient, type TestClient } from './support/clients';
 import { clusterNodes, clusterSettings } from './support/cluster';
@@ -125,7 +126,7 @@ describe('clients on several nodes writing one table at once (STORAGE=postgres, 
     await eventually(settled(watchers, sent), 60_000, `every node's watcher at version ${sent}`);
     const crcs = new Set(watchers.map(({ client }) => client.confirmedCrc));
     assert.equal(crcs.size, 1, 'one CRC on every node');
-    const state = watchers[0]!.client.state as Record<string, unknown>;
+    const state = plainState(watchers[0]!.client.state);
     const notes = (state.notes as Array<{ id: string }>).map((note) => note.id).sort();
     assert.deepEqual(notes, [...acked.keys()].sort(), 'every note appended from version 0 is kept, once');
   });
