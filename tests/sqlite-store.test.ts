@@ -58,7 +58,11 @@ describe('SQLite session store on a real file', () => {
     const reader = new BetterSqlite3(file);
     const walFramesOf = async (append: () => Promise<unknown>): Promise<number> => {
       reader.pragma('wal_checkpoint(TRUNCATE)');
+      // a read held open meanwhile: the checkpointer thread cannot start the WAL over under the count
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) FROM deltas').get();
       await append();
+      reader.exec('COMMIT');
       return (reader.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]?.log ?? -1;
     };
     const together = await walFramesOf(() => Promise.all(ids.map((id) => store.appendUpdates(id, [{ entry: entry(1) }]))));
