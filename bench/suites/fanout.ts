@@ -56,7 +56,9 @@ export async function timeRounds(receivers: Socket[], event: string, send: (roun
 
 async function deltaLatencies(): Promise<Rounds & { bytes: number }> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamebook-bench-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', UPDATES_PER_SECOND: '10000', UPDATES_BURST: '10000' });
+  // one sender sends every round: the per-socket and per-user limits would refuse it past their burst (a refused round never ends)
+  const unpaced = { UPDATES_PER_SECOND: '100000', UPDATES_BURST: '100000', USER_UPDATES_PER_SECOND: '100000', USER_UPDATES_BURST: '100000' };
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...unpaced });
   const server = await startServer(config, new MemorySessionStore(), createLogger('silent'));
   const token = (name: string) => server.tokens.issue({ sub: `bench:${name}`, name, kind: 'guest' });
   const sender = await open(server.url, { token: token('sender') });
