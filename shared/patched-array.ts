@@ -21,7 +21,7 @@ const sources = new WeakMap<readonly JsonValue[], PatchedArray>();
  * every keystroke is what made a note's edit cost 7× a counter's on a 4.5 MB table (and a spine
  * that wide lands in V8's large-object space, each copy a fresh mapping). Items keep their ids
  * and places, so the base's id index holds for it. The server's StateDocument keeps it, and so
- * does the client's confirmed state and the activity's edit of one item (docs/sync.md): it is
+ * does the client's confirmed state and the activity's edit of one item (docs/activity.md, W0): it is
  * read by `length` and `at(i)`, and `toArray` makes the plain array once when something needs
  * one. After MAX_REPLACED replacements an edit gives a plain array again. Its items never change
  * once it is made (made plain, it reads them from the plain array). JSON.stringify writes it as
