@@ -32,6 +32,17 @@ async function connect(server: ServerProcess): Promise<Socket> {
   return openSocket(server.url, await guestToken(server.url));
 }
 
+/** A server process of its own, a client that made a table and joined it, and a fresh record of its updates. */
+async function serverWithTable() {
+  const env = await serverEnv();
+  const record = newRecord();
+  const server = await startServerProcess(env);
+  const socket = await connect(server);
+  const { sessionId } = await request(socket, 'create-session');
+  await joinAndRead(socket, sessionId);
+  return { env, record, server, socket, sessionId: sessionId as string };
+}
+
 /** Streams until `acks` more acknowledgements came in, then sends `signal`; returns once the process is gone. */
 async function streamThenSignal(
   server: ServerProcess,
@@ -84,12 +95,7 @@ describe('durability across real server processes', () => {
   });
 
   it('C2: SIGTERM answers what is in flight, flushes, and exits 0', async () => {
-    const env = await serverEnv();
-    const record = newRecord();
-    const server = await startServerProcess(env);
-    const socket = await connect(server);
-    const { sessionId } = await request(socket, 'create-session');
-    await joinAndRead(socket, sessionId);
+    const { env, record, server, socket, sessionId } = await serverWithTable();
     const { exitCode } = await streamThenSignal(server, socket, record, 1, 30, 'SIGTERM');
     assert.equal(exitCode, 0, server.output());
     const wal = await stat(path.join(env.DATA_DIR as string, 'gamebook.sqlite-wal')).catch(() => null);
@@ -166,12 +172,7 @@ describe('durability across real server processes', () => {
   });
 
   it('C11: kill -9 while the writer thread holds a batch (its commit waits on a lock): nothing acknowledged is lost, nothing held was acknowledged', async () => {
-    const env = await serverEnv();
-    const record = newRecord();
-    const server = await startServerProcess(env);
-    const socket = await connect(server);
-    const { sessionId } = await request(socket, 'create-session');
-    await joinAndRead(socket, sessionId);
+    const { env, record, server, socket, sessionId } = await serverWithTable();
     const stream = streamUpdates(socket, record, 1, 16);
     await eventually(() => record.acked.size >= 20, 10_000, '20 acknowledgements');
     // another connection takes the write lock: the writer thread's next batch waits on it (busy_timeout, 5 s)
