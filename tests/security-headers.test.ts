@@ -28,6 +28,7 @@ function assertLockedDown(response: Response, what: string): void {
   assert.deepEqual(csp.get('connect-src'), ["'self'"], what);
   assert.equal(response.headers.get('x-content-type-options'), 'nosniff', what);
   assert.equal(response.headers.get('referrer-policy'), 'no-referrer', what);
+  assert.equal(response.headers.get('cross-origin-embedder-policy'), 'require-corp', what);
 }
 
 describe('security headers on the page, the API and PDFs, and the policy at work in Chromium', () => {
@@ -107,7 +108,7 @@ describe('security headers on the page, the API and PDFs, and the policy at work
     await own.frameLocator('iframe').getByLabel('Your name').waitFor();
   });
 
-  it('H3: under the real policy the table works: socket over WebSocket, the PDF drawn by the pdf.js worker, WebAssembly allowed, inline script refused', async () => {
+  it('H3: under the real policy the table works, cross-origin isolated: socket over WebSocket, the PDF drawn by the pdf.js worker, WebAssembly allowed, inline script refused', async () => {
     const host = await (await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     const refused = cspRefusals(host);
     const frames: string[] = [];
@@ -123,6 +124,7 @@ describe('security headers on the page, the API and PDFs, and the policy at work
     await until(() => host.locator('.page-stage').getAttribute('data-rendered', { timeout: 1000 }), (value) => /\/1@1$/.test(value ?? ''), 'page 1 rendered', 15_000);
     assert.ok(host.workers().some((worker) => /pdf\.worker/.test(worker.url())), 'pdf.js runs in its worker, not on the main thread');
     assert.deepEqual(refused, [], 'nothing the table does is refused by its policy');
+    assert.equal(await host.evaluate(() => crossOriginIsolated), true, 'COOP and COEP make the standalone page cross-origin isolated');
 
     // pdf.js decodes JPEG 2000 images with WebAssembly
     assert.equal(await host.evaluate(() => WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(() => 'compiled')), 'compiled');

@@ -21,6 +21,11 @@ export const FRAME_ANCESTORS = ["'self'", 'https://discord.com', 'https://*.disc
  * - `img-src`: avatars come through the `/discord-cdn` URL mapping, so from this origin too.
  * - no `upgrade-insecure-requests`: a table served over plain HTTP on a LAN would break itself.
  * - no `X-Frame-Options`: it can name no other origin than ours; `frame-ancestors` replaces it.
+ * - `Cross-Origin-Embedder-Policy: require-corp`: everything the page loads is ours (and sent with
+ *   CORP `same-origin`), so it costs nothing, and with COOP the standalone page is cross-origin
+ *   isolated: a process no other site shares, and timers of 5 µs instead of 100 µs, which the
+ *   browser benchmarks read. Inside Discord's frame the page is not isolated (Discord's is not),
+ *   and works the same.
  */
 export function securityHeaders(): RequestHandler {
   return helmet(HELMET_OPTIONS) as RequestHandler;
@@ -58,4 +63,5 @@ const HELMET_OPTIONS: Parameters<typeof helmet>[0] = {
       },
     },
     xFrameOptions: false,
+    crossOriginEmbedderPolicy: { policy: 'require-corp' },
 };
