@@ -68,17 +68,29 @@ interface Measured {
   total: number[];
 }
 
-/** The page's timings of `count` edits by the writer, one at a time (each waits for the page to handle it). */
-async function measure(page: Page, writer: ListWriter, change: Change, count: number): Promise<Measured> {
-  const timings: DeltaTiming[] = [];
+/** One table's page, open in a browser context of its own, and the player who changes it. */
+interface OpenTable {
+  label: string;
+  page: Page;
+  writer: ListWriter;
+  /** Edits sent so far: each changes the item again. */
+  step: number;
+  timings: DeltaTiming[];
+}
+
+/** The page's timing of one more edit by the writer (it waits for the page to handle it). */
+async function timeOneEdit(table: OpenTable, change: Change): Promise<DeltaTiming> {
+  const { page, writer } = table;
+  const step = ++table.step;
   await takeTimings(page);
-  for (let step = 1; step <= count; step++) {
-    // each sample starts from a collected heap: the garbage of the last one is not its cost
-    await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
-    await writer.edit(change.key, 1, (item) => change.edit(item, step));
-    const [timing] = await until(() => takeTimings(page), (taken) => taken.length > 0, `the page to handle edit ${step} of ${change.name}`, 60_000);
-    timings.push(timing as DeltaTiming);
-  }
+  // each sample starts from a collected heap: the garbage of the last one is not its cost
+  await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
+  await writer.edit(change.key, 1, (item) => change.edit(item, step));
+  const [timing] = await until(() => takeTimings(page), (taken) => taken.length > 0, `the page to handle edit ${step} of ${change.name}`, 60_000);
+  return timing as DeltaTiming;
+}
+
+function measuredOf(timings: DeltaTiming[]): Measured {
   const sorted = (values: number[]) => values.sort((a, b) => a - b);
   return {
     patch: sorted(timings.map((t) => t.stateAt - t.arrived)),
@@ -87,25 +99,31 @@ async function measure(page: Page, writer: ListWriter, change: Change, count: nu
   };
 }
 
-async function measureTable(e2e: E2eTable, bytes: number): Promise<{ label: string; rows: Array<{ change: Change; measured: Measured }> }> {
+async function openTable(e2e: E2eTable, bytes: number): Promise<OpenTable> {
   const lists = tableOf(bytes);
   const label = `${(Buffer.byteLength(canonicalJson(lists)) / 1000).toFixed(0)} KB`;
   const writer = await ListWriter.open(e2e.server.url, lists);
   const page = await player(e2e.browser, 'Reader', `${e2e.server.url}/t/${writer.sessionId}`, { initScript: probeScript });
-  const rows = [];
-  try {
-    for (const change of CHANGES) {
-      // a page that renders every item of a large table is busy for long after the join and each tab switch
-      await page.getByRole('tab', { name: change.tab }).click({ timeout: PAGE_BUSY_MS });
-      await page.locator(change.shown).nth(1).waitFor({ timeout: PAGE_BUSY_MS });
-      await measure(page, writer, change, WARMUP);
-      rows.push({ change, measured: await measure(page, writer, change, SAMPLES) });
-    }
-  } finally {
-    await page.context().close();
-    writer.close();
+  return { label, page, writer, step: 0, timings: [] };
+}
+
+/**
+ * Every table's page shows the change's tab and is warmed up; then the samples are taken in
+ * turns, one edit of each table after the other, so that whatever the machine does meanwhile
+ * falls on every size alike.
+ */
+async function measureInTurns(tables: OpenTable[], change: Change): Promise<Measured[]> {
+  for (const table of tables) {
+    // a page that renders every item of a large table is busy for long after the join and each tab switch
+    await table.page.getByRole('tab', { name: change.tab }).click({ timeout: PAGE_BUSY_MS });
+    await table.page.locator(change.shown).nth(1).waitFor({ timeout: PAGE_BUSY_MS });
+    for (let i = 0; i < WARMUP; i++) await timeOneEdit(table, change);
+    table.timings = [];
   }
-  return { label, rows };
+  for (let sample = 0; sample < SAMPLES; sample++) {
+    for (const table of tables) table.timings.push(await timeOneEdit(table, change));
+  }
+  return tables.map((table) => measuredOf(table.timings));
 }
 
 /**
@@ -116,25 +134,30 @@ async function measureTable(e2e: E2eTable, bytes: number): Promise<{ label: stri
 export async function renderCostSuite(): Promise<BenchTable[]> {
   const limit = String(16 * MiB);
   const e2e = await startE2eTable({ MAX_UPDATE_BYTES: limit, MAX_STATE_BYTES: limit, UPDATES_PER_SECOND: '1000', UPDATES_BURST: '1000' });
-  const tables = [];
+  const tables: OpenTable[] = [];
+  const byChange: Measured[][] = [];
   try {
-    for (const bytes of SIZES) tables.push(await measureTable(e2e, bytes));
+    for (const bytes of SIZES) tables.push(await openTable(e2e, bytes));
+    for (const change of CHANGES) byChange.push(await measureInTurns(tables, change));
   } finally {
+    for (const table of tables) {
+      await table.page.context().close();
+      table.writer.close();
+    }
     await e2e.close();
   }
-  const small = tables[0]?.rows ?? [];
   const ms = (sorted: number[], p: number) => percentile(sorted, p);
-  const rows = tables.flatMap(({ label, rows }) =>
-    rows.map(({ change, measured }, i) => {
-      const base = small[i]?.measured as Measured;
-      const { patch, render, total } = measured;
+  const rows = tables.flatMap(({ label }, t) =>
+    CHANGES.map((change, c) => {
+      const base = byChange[c]?.[0] as Measured;
+      const { patch, render, total } = byChange[c]?.[t] as Measured;
       return [label, change.name, ms(patch, 50), ms(patch, 90), ms(render, 50), ms(render, 90), ms(total, 50), ms(total, 90), ms(total, 50) / ms(base.total, 50), ms(render, 50) / ms(base.render, 50)];
     }),
   );
   return [
     {
       title: 'The browser: one item changed by another player, by table size',
-      description: `Headless Chromium, the production build, the tab showing the changed list open; another player's socket changes the second item shown, ${SAMPLES} times after ${WARMUP} to warm up, one at a time. Timed in the page, the heap collected (gc()) before each sample (performance.now() around the websocket message; the store's probe hook): "patch + CRC" from the delta's arrival until the new state reaches the store (the sync client's patch and CRC check), "render" from there until React has committed the change (store subscribers, React's render, DOM updates and layout effects; react-dom tells a devtools hook the page stands in for). Style, layout and paint come after, in the browser's next frame, and are not counted. Ratios against the 9 KB table's same change, in the same run.`,
+      description: `Headless Chromium, the production build, the tab showing the changed list open; another player's socket changes the second item shown, ${SAMPLES} times after ${WARMUP} to warm up, one at a time, the tables' pages (each open in a browser context of its own) taking turns sample by sample. Timed in the page (cross-origin isolated, so performance.now() counts in 5 µs steps), the heap collected (gc()) before each sample (performance.now() around the websocket message; the store's probe hook): "patch + CRC" from the delta's arrival until the new state reaches the store (the sync client's patch and CRC check), "render" from there until React has committed the change (store subscribers, React's render, DOM updates and layout effects; react-dom tells a devtools hook the page stands in for). Style, layout and paint come after, in the browser's next frame, and are not counted. Ratios against the 9 KB table's same change, in the same run.`,
       columns: ['table', 'change', 'patch + CRC p50 ms', 'p90', 'render p50 ms', 'p90', 'total p50 ms', 'p90', 'total p50 ÷ 9 KB', 'render p50 ÷ 9 KB'],
       rows,
     },
