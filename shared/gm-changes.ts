@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ProtocolError } from './errors';
-import { gmContentSchema, gmNoteSchema, hiddenMarkSchema, type GmContent, type GmNote } from './roles-protocol';
+import { gmContentSchema, gmNoteSchema, hiddenMarkSchema, REMEMBERED_PUTS, type GmContent, type GmNote } from './roles-protocol';
 import { rebaseText } from './text-rebase';
 
 /**
@@ -11,7 +11,14 @@ import { rebaseText } from './text-rebase';
  * as stored, so two game masters typing in the same note both keep their words (rule R12).
  */
 export const gmChangeSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('put-note'), note: gmNoteSchema, base: gmNoteSchema.shape.text.optional() }),
+  z.object({
+    op: z.literal('put-note'),
+    /** Its `puts` are the server's: in a change as applied (to other nodes, to the game masters' room) they are the note's. */
+    note: gmNoteSchema,
+    base: gmNoteSchema.shape.text.optional(),
+    /** The put's own id, made by its sender: a put sent again with it is stored once (R15). */
+    putId: z.string().min(1).max(64).optional(),
+  }),
   z.object({ op: z.literal('remove-note'), id: gmNoteSchema.shape.id }),
   z.object({ op: z.literal('put-mark'), mark: hiddenMarkSchema }),
   z.object({ op: z.literal('remove-mark'), id: hiddenMarkSchema.shape.id }),
@@ -39,23 +46,32 @@ function put<T extends { id: string }>(items: readonly T[], item: T): T[] {
 
 const without = <T extends { id: string }>(items: readonly T[], id: string): T[] => items.filter((each) => each.id !== id);
 
+type PutNote = Extract<GmChange, { op: 'put-note' }>;
+
 /**
  * The note a put makes: typed from `base`, its text keeps the edits made since in the stored note
  * (shared/text-rebase.ts, rule M8). A note removed meanwhile comes back with the typed text: its
- * words are not lost.
+ * words are not lost. The note remembers the put's id (R15); a put without one (a change as
+ * applied, followed) brings the note's remembered ids, or keeps those stored.
  */
-function mergedNote(notes: readonly GmNote[], note: GmNote, base: string | undefined): GmNote {
-  const stored = notes.find((each) => each.id === note.id);
-  if (base === undefined || !stored) return note;
-  return { ...note, text: rebaseText(base, stored.text, note.text) };
+function mergedNote(stored: GmNote | undefined, { note, base, putId }: PutNote): GmNote {
+  const text = base === undefined || !stored ? note.text : rebaseText(base, stored.text, note.text);
+  const remembered = putId === undefined ? (note.puts ?? stored?.puts) : [...(stored?.puts ?? []), putId].slice(-REMEMBERED_PUTS);
+  return remembered === undefined ? { id: note.id, text } : { id: note.id, text, puts: remembered };
+}
+
+function putNote(content: GmContent, change: PutNote): { content: GmContent; applied: GmChange } {
+  const stored = content.notes.find((each) => each.id === change.note.id);
+  // sent again after an answer that never came, and stored the first time: stored once (R15)
+  if (stored && change.putId !== undefined && stored.puts?.includes(change.putId)) return { content, applied: { op: 'put-note', note: stored } };
+  const note = mergedNote(stored, change);
+  return { content: { ...content, notes: put(content.notes, note) }, applied: { op: 'put-note', note } };
 }
 
 function applyOne(content: GmContent, change: GmChange): { content: GmContent; applied: GmChange } {
   switch (change.op) {
-    case 'put-note': {
-      const note = mergedNote(content.notes, change.note, change.base);
-      return { content: { ...content, notes: put(content.notes, note) }, applied: { op: 'put-note', note } };
-    }
+    case 'put-note':
+      return putNote(content, change);
     case 'remove-note':
       return { content: { ...content, notes: without(content.notes, change.id) }, applied: change };
     case 'put-mark':

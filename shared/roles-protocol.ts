@@ -57,8 +57,15 @@ export const tableRolesSchema = z.object({
 
 const idSchema = z.string().min(1).max(64);
 
-/** A private note of the game masters. */
-export const gmNoteSchema = z.object({ id: idSchema, text: z.string().max(20_000) });
+/** How many of a note's last puts the note remembers (R15): more than one editor has puts in doubt at once. */
+export const REMEMBERED_PUTS = 16;
+
+/**
+ * A private note of the game masters. `puts`: the ids of the last puts merged into its text,
+ * written by the server only (R15), so that a put sent again after an answer that never came is
+ * not merged twice.
+ */
+export const gmNoteSchema = z.object({ id: idSchema, text: z.string().max(20_000), puts: z.array(idSchema).max(REMEMBERED_PUTS).optional() });
 
 /** A mark of the hidden layer: a label pinned on a page, at fractions of its width and height. */
 export const hiddenMarkSchema = z.object({

@@ -5,6 +5,7 @@ import { RoleClientEvent, type GmDocument, type TableRoles } from '../../../shar
 import { rebasedDrafts, settledDraft, typedDraft, type NoteDrafts } from '../model/gm-note-drafts';
 import type { TableConnection } from '../sync/connection';
 import { TableError } from '../sync/table-error';
+import { newId } from '../model/collection';
 
 /** What the table store lends the game master store while a table is open. */
 export interface GmHost {
@@ -47,6 +48,11 @@ type RoleEvent = (typeof RoleClientEvent)[keyof typeof RoleClientEvent];
 /** Typing in a GM note goes to the server at most this often: one put carries what was typed meanwhile. */
 const NOTE_SEND_MS = 250;
 
+/** A put whose answer did not come in time is sent again this long after (the socket may be reconnecting). */
+const RESEND_MS = 1000;
+
+type PutNote = Extract<GmChange, { op: 'put-note' }>;
+
 /** Roles and game master tools of the open table (docs/activity.md, "At the table"). */
 export const useGm = create<GmStore>()((set, get) => {
   let host: GmHost | null = null;
@@ -54,6 +60,7 @@ export const useGm = create<GmStore>()((set, get) => {
   /** Notes whose put is on its way: the text sent and, once acknowledged, the revision that stored it. */
   const sending = new Map<string, { sent: string; revision?: number }>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const resends = new Map<string, ReturnType<typeof setTimeout>>();
 
   const ask = async (event: RoleEvent, payload: object): Promise<boolean> => {
     if (!host) return false;
@@ -87,6 +94,8 @@ export const useGm = create<GmStore>()((set, get) => {
 
   const settle = (id: string, sent: string, accepted: boolean) => {
     sending.delete(id);
+    clearTimeout(resends.get(id));
+    resends.delete(id);
     set({ drafts: settledDraft(get().drafts, get().gm?.notes ?? [], id, sent, accepted) });
     // refused: sent again on the next keystroke or when the editor loses focus, not in a loop
     if (accepted && get().drafts[id]) schedule(id);
@@ -102,20 +111,32 @@ export const useGm = create<GmStore>()((set, get) => {
     const draft = get().drafts[id];
     // one put of a note at a time: the next one is typed from what this one stored
     if (!draft || sending.has(id) || !host) return;
-    const sent = draft.text;
-    sending.set(id, { sent });
-    const put: GmChange = { op: 'put-note', note: { id, text: sent }, base: draft.base };
-    host.connection
+    sending.set(id, { sent: draft.text });
+    send({ op: 'put-note', note: { id, text: draft.text }, base: draft.base, putId: newId('put') });
+  };
+
+  /**
+   * Sends a note's put. One whose answer never came may have been stored: it is sent again as it
+   * was, and the server, which knows it by its id, stores it once (R15); a refusal settles it.
+   */
+  const send = (put: PutNote) => {
+    const { id, text: sent } = put.note;
+    const current = () => sending.get(id)?.sent === sent;
+    host?.connection
       .roleRequest<{ revision: number }>(RoleClientEvent.changeGmDocument, { changes: [put] })
       .then(({ revision }) => {
-        if (sending.get(id)?.sent !== sent) return;
+        if (!current()) return;
         sending.set(id, { sent, revision });
         // its gm-document-changed came first on this socket; after a missed one, the document whole brings it
         if (revision <= (get().gm?.revision ?? -1)) settle(id, sent, true);
         else void refetch();
       })
       .catch((error: unknown) => {
-        if (sending.get(id)?.sent !== sent) return;
+        if (!current()) return;
+        if (error instanceof TableError && error.code === 'timeout') {
+          resends.set(id, setTimeout(() => current() && send(put), RESEND_MS));
+          return;
+        }
         settle(id, sent, false);
         host?.say(error instanceof Error ? error.message : 'the server refused it');
       });
@@ -154,8 +175,9 @@ export const useGm = create<GmStore>()((set, get) => {
       stop?.();
       stop = null;
       host = null;
-      for (const timer of timers.values()) clearTimeout(timer);
+      for (const timer of [...timers.values(), ...resends.values()]) clearTimeout(timer);
       timers.clear();
+      resends.clear();
       sending.clear();
       set({ roles: null, gm: null, drafts: {} });
     },
