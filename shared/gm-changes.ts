@@ -17,7 +17,7 @@ export const gmChangeSchema = z.discriminatedUnion('op', [
     note: gmNoteSchema,
     base: gmNoteSchema.shape.text.optional(),
     /** The put's own id, made by its sender: a put sent again with it is stored once (R15). */
-    putId: z.string().min(1).max(64).optional(),
+    putId: gmNoteSchema.shape.id.optional(),
   }),
   z.object({ op: z.literal('remove-note'), id: gmNoteSchema.shape.id }),
   z.object({ op: z.literal('put-mark'), mark: hiddenMarkSchema }),
@@ -46,7 +46,8 @@ function put<T extends { id: string }>(items: readonly T[], item: T): T[] {
 
 const without = <T extends { id: string }>(items: readonly T[], id: string): T[] => items.filter((each) => each.id !== id);
 
-type PutNote = Extract<GmChange, { op: 'put-note' }>;
+/** A put of one note, as sent or as applied. */
+export type PutNote = Extract<GmChange, { op: 'put-note' }>;
 
 /**
  * The note a put makes: typed from `base`, its text keeps the edits made since in the stored note

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { JsonValue } from '../../../shared/json';
-import { applyGmChanges, type GmChange, type GmDocumentChanged } from '../../../shared/gm-changes';
+import { applyGmChanges, type GmChange, type GmDocumentChanged, type PutNote } from '../../../shared/gm-changes';
 import { RoleClientEvent, type GmDocument, type TableRoles } from '../../../shared/roles-protocol';
 import { rebasedDrafts, settledDraft, typedDraft, type NoteDrafts } from '../model/gm-note-drafts';
 import type { TableConnection } from '../sync/connection';
@@ -50,8 +50,6 @@ const NOTE_SEND_MS = 250;
 
 /** A put whose answer did not come in time is sent again this long after (the socket may be reconnecting). */
 const RESEND_MS = 1000;
-
-type PutNote = Extract<GmChange, { op: 'put-note' }>;
 
 /** Roles and game master tools of the open table (docs/activity.md, "At the table"). */
 export const useGm = create<GmStore>()((set, get) => {
