@@ -40,7 +40,9 @@ describe('the activity in headless Chromium, two players against the real server
     await tab(host, 'Players');
     await textOf(host.getByRole('list', { name: 'Players at the table' }), /Gil[\s\S]*|Hana[\s\S]*host/, 'both players listed');
     await textOf(host.getByRole('tab', { name: /Players/ }), /2/, 'two at the table');
-    const guestLink = await guest.getByRole('button', { name: 'Share link' }).first().getAttribute('data-link');
+    // the join link is asked of the server once the table is open: the button shows before it comes
+    const share = guest.getByRole('button', { name: 'Share link' }).first();
+    const guestLink = await until(() => share.getAttribute('data-link'), (value) => value !== null, "the guest's join link", 5000);
     assert.equal(guestLink, link, 'a player at the table shares the same link as the host');
     await textOf(connection(guest), /In sync/, 'guest in sync');
   });
