@@ -1,4 +1,11 @@
-import { Decoder, Encoder, PacketType } from 'socket.io-parser';
+import { createRequire } from 'node:module';
+import type * as SocketIoParser from 'socket.io-parser';
+
+/**
+ * The parser's CommonJS build, which Socket.IO itself loads: an ESM import under Node gets its
+ * debug build, whose `debug(...)` calls on every packet cost an arguments array each even when off.
+ */
+const { Decoder, Encoder, PacketType } = createRequire(import.meta.url)('socket.io-parser') as typeof SocketIoParser;
 
 /** How many characters a text frame of each event may hold; any other event gets `otherEvents`. */
 export interface FrameLimits {
