@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { SERVER_NODE_FLAGS } from '../server/node-flags';
 import { haproxyConfig } from './support/haproxy';
 import { tempDir } from './support/temp-dir';
 
@@ -19,4 +20,29 @@ describe('the ops files', () => {
     const generated = await run(HAPROXY, ['-c', '-f', file]);
     assert.match(generated.stdout + generated.stderr, /Configuration file is valid/);
   });
+
+  it('H6: npm start and the Dockerfile run the server with its Node flags, and they take effect', async () => {
+    const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> };
+    const flags = SERVER_NODE_FLAGS.join(' ');
+    assert.match(scripts.start ?? '', new RegExp(`node ${flags} --import tsx server/main\\.ts$`), 'npm start');
+    const dockerfile = await readFile('Dockerfile', 'utf8');
+    const command = JSON.stringify(['node', ...SERVER_NODE_FLAGS, '--import', 'tsx', 'server/main.ts']).replaceAll(',', ', ');
+    assert.ok(dockerfile.includes(`CMD ${command}`), `the Dockerfile's CMD is ${command}`);
+    const peak = async (flags: readonly string[]) => Number((await run(process.execPath, [...flags, '-e', YOUNG_GENERATION_PEAK])).stdout);
+    const [bare, flagged] = await Promise.all([peak([]), peak(SERVER_NODE_FLAGS)]);
+    assert.ok(flagged > bare, `the young generation peaked at ${flagged} bytes with the flags, ${bare} without`);
+  });
 });
+
+/** Prints the largest size V8's new space reaches while short-lived objects keep surviving a scavenge or two. */
+const YOUNG_GENERATION_PEAK = `
+const v8 = require('node:v8');
+let kept = [];
+let peak = 0;
+for (let i = 0; i < 3e6; i++) {
+  kept.push({ i });
+  if (kept.length > 200000) kept = [];
+  if (i % 10000 === 0) peak = Math.max(peak, v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size);
+}
+process.stdout.write(String(peak));
+`;

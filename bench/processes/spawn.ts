@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../server/node-flags';
 import type { CrowdPlan, CrowdResult } from './crowd-generator';
 
 export interface ProcessStats {
@@ -24,7 +25,11 @@ export interface WatchedServer {
   stop(): Promise<void>;
 }
 
-const TSX = ['--import', 'tsx', '--expose-gc'];
+/**
+ * Every process of a bench runs with the server's Node flags: the servers as `npm start` runs
+ * them, and the baselines and load generators on the same runtime settings.
+ */
+const TSX = [...SERVER_NODE_FLAGS, '--import', 'tsx', '--expose-gc'];
 
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { after } from 'node:test';
+import { SERVER_NODE_FLAGS } from '../../server/node-flags';
 import { eventually } from './harness';
 
-/** `npm start` as a real child process: `node --import tsx server/main.ts`. */
+/** `npm start` as a real child process: `node <SERVER_NODE_FLAGS> --import tsx server/main.ts`. */
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
@@ -24,7 +25,7 @@ export async function freePort(): Promise<number> {
 
 /** `entry` is the server's main module: `server/main.ts`, or a test's variant of it. */
 export async function startServerProcess(env: Record<string, string>, entry = 'server/main.ts'): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', entry], {
     env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
