@@ -51,13 +51,22 @@ export class StateDocument {
 
   /** Replaces (or, with undefined, removes) one top-level key; `segment` if already measured. */
   set(key: string, value: StoredValue | undefined, segment?: Segment): void {
-    this.remove(key);
-    if (value === undefined) return;
+    if (value === undefined) return this.remove(key);
     segment ??= segmentOf(key, value);
-    if (value instanceof PatchedArray) this.patched.set(key, value);
-    else this.values[key] = value;
+    const old = this.segments.get(key);
+    this.cachedCrc = undefined;
+    // a key already here is overwritten, not deleted and added again: a delete turns the values
+    // object into a dictionary, and each rehash of a long-lived table is more for the old generation
+    if (value instanceof PatchedArray) {
+      this.patched.set(key, value);
+      if (Object.hasOwn(this.values, key)) delete this.values[key];
+    } else {
+      this.values[key] = value;
+      this.patched.delete(key);
+    }
     this.segments.set(key, segment);
-    this.totalBytes += segment.bytes + (this.segments.size > 1 ? 1 : 0);
+    const separator = !old && this.segments.size > 1 ? 1 : 0;
+    this.totalBytes += segment.bytes - (old?.bytes ?? 0) + separator;
   }
 
   /** CRC-32 of the canonical JSON of the whole state, unsigned. */
