@@ -34,8 +34,12 @@ export function layerOriginOf(userId: string, updateId: string): UpdateOrigin {
  * since (a lost ack, a restart, the session leaving memory).
  */
 export class AppliedUpdates {
-  /** By user, then by client key: no key string is built per update. */
-  private readonly last = new Map<string, Map<string, AppliedUpdate>>();
+  /**
+   * By user, then by client key: no key string is built per update. Each client's entry is
+   * updated in place: a new one per update would outlive a scavenge or two (a client sends every
+   * second or so) and end up as garbage of the old generation.
+   */
+  private readonly last = new Map<string, Map<string, LastApplied>>();
 
   constructor(stored: readonly AppliedUpdate[]) {
     for (const applied of stored) this.record(applied);
@@ -52,12 +56,23 @@ export class AppliedUpdates {
     return this.last.get(userId)?.get(clientKey)?.seq;
   }
 
-  record(applied: AppliedUpdate): void {
-    let clients = this.last.get(applied.userId);
+  record({ userId, clientKey, seq, version }: AppliedUpdate): void {
+    let clients = this.last.get(userId);
     if (!clients) {
       clients = new Map();
-      this.last.set(applied.userId, clients);
+      this.last.set(userId, clients);
     }
-    clients.set(applied.clientKey, applied);
+    const held = clients.get(clientKey);
+    if (!held) clients.set(clientKey, { seq, version });
+    else {
+      held.seq = seq;
+      held.version = version;
+    }
   }
+}
+
+/** A client's last applied update, as its user's map keeps it. */
+interface LastApplied {
+  seq: number;
+  version: number;
 }
