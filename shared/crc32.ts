@@ -93,7 +93,7 @@ export interface CrcPart {
 /** The part A||B, in two multiplications modulo the polynomial. */
 export function crc32Append(a: CrcPart, b: CrcPart): CrcPart {
   return {
-    crc: (multModP(b.shift, a.crc) ^ b.crc) >>> 0,
+    crc: crc32Extend(a.crc, b),
     bytes: a.bytes + b.bytes,
     shift: multModP(a.shift, b.shift),
   };
@@ -103,4 +103,9 @@ export function crc32Append(a: CrcPart, b: CrcPart): CrcPart {
 export function crcPartOf(text: string): CrcPart {
   const bytes = utf8Length(text);
   return { crc: crc32Utf8(text), bytes, shift: crc32Shift(bytes) };
+}
+
+/** CRC-32 of A||B from crc(A) and B's part: a run of appends that keeps only the CRC allocates nothing. */
+export function crc32Extend(crcA: number, b: CrcPart): number {
+  return (multModP(b.shift, crcA) ^ b.crc) >>> 0;
 }
