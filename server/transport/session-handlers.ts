@@ -122,7 +122,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
   };
   on(ClientEvent.joinSession, joinSessionSchema, (payload: JoinSession, reply: Reply) => catchUp(() => join(payload, reply)), takeFullState);
 
-    const guard = updateGuardFor(user.id);
+  const guard = updateGuardFor(user.id);
   const mayUpdate = () => {
     member();
     if (!registry.accepting) throw new ProtocolError('internal', 'the server is stopping: send the update again once reconnected');
