@@ -13,7 +13,7 @@ import { loadConfig } from '../../server/config';
 import { noMetrics } from '../../server/metrics/metrics';
 import { createLogger } from '../../server/logger';
 import { startServer } from '../../server/server';
-import { onEvent } from '../../server/transport/socket-events';
+import { SocketEvents } from '../../server/transport/socket-events';
 import { MemorySessionStore } from '../../server/storage/memory/memory-store';
 import type { BenchTable } from '../report';
 
@@ -74,9 +74,9 @@ async function parsedFirst(frame: string): Promise<Measured> {
   const io = new Server(httpServer, { maxHttpBufferSize: 4 * 1024 * 1024 });
   const logger = createLogger('silent');
   io.on('connection', (socket) =>
-    onEvent(socket, 'update-game-state', unboundedUpdateSchema, () => {
+    new SocketEvents(socket, logger, noMetrics).on('update-game-state', unboundedUpdateSchema, () => {
       throw new ProtocolError('not-in-session', 'join a session first');
-    }, logger, noMetrics),
+    }),
   );
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const socket = await open(`http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`);

@@ -14,27 +14,46 @@ export type Reply = (result?: object) => void;
 /** Throws the refusal (not-in-session, rate-limited...) that needs nothing of the payload. */
 export type Precheck = () => void;
 
+interface Registered {
+  schema: z.ZodType;
+  handler: (payload: unknown, reply: Reply) => object | void | Promise<object | void>;
+  precheck?: Precheck;
+}
+
 /**
- * Registers `handler` for `event` with the contract's error handling: a frame over the event's
- * limit is refused `too-large` (it was never parsed), then `precheck` runs, and only then is the
- * payload validated by `schema`, the costly step for a large one; the result goes back as
- * `{ ok: true, ...result }`; a failure goes back as `{ ok: false, error }` to the ack callback,
- * or as `session-error` when there is none. `metrics` counts the event and times its answer.
+ * The client events of one socket, with the contract's error handling: a frame over the event's
+ * limit is refused `too-large` (it was never parsed), then the event's precheck runs, and only
+ * then is the payload validated by its schema, the costly step for a large one; the result goes
+ * back as `{ ok: true, ...result }`; a failure goes back as `{ ok: false, error }` to the ack
+ * callback, or as `session-error` when there is none. `metrics` counts each event and times its
+ * answer. One listener per socket (Socket.IO's `onAny`) finds the handler in a map: a listener
+ * closure per event and socket was some thirty closures and contexts per socket, held by a node for
+ * every socket it serves, and marked at every full collection.
  */
-export function onEvent<S extends z.ZodType, R extends object | void>(
-  socket: Socket,
-  event: string,
-  schema: S,
-  handler: (payload: z.output<S>, reply: Reply) => R | Promise<R>,
-  logger: Logger,
-  metrics: EventMetrics,
-  precheck?: Precheck,
-): void {
-  socket.on(event, (...args: unknown[]) => {
-    metrics.received(event);
+export class SocketEvents {
+  private readonly handlers = new Map<string, Registered>();
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly logger: Logger,
+    private readonly metrics: EventMetrics,
+  ) {
+    socket.onAny(this.dispatch.bind(this));
+  }
+
+  on<S extends z.ZodType, R extends object | void>(event: string, schema: S, handler: (payload: z.output<S>, reply: Reply) => R | Promise<R>, precheck?: Precheck): void {
+    if (this.handlers.has(event)) throw new Error(`${event} has a handler already`);
+    this.handlers.set(event, { schema, handler: handler as Registered['handler'], precheck });
+  }
+
+  private dispatch(event: string, ...args: unknown[]): void {
+    const registered = this.handlers.get(event);
+    if (!registered) return;
+    this.metrics.received(event);
     const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as AckFn) : undefined;
-    void new EventAnswer(event, metrics, ack).run(args[0], schema, handler, precheck, socket, logger);
-  });
+    const { schema, handler, precheck } = registered;
+    void new EventAnswer(event, this.metrics, ack).run(args[0], schema, handler, precheck, this.socket, this.logger);
+  }
 }
 
 /**

@@ -15,7 +15,7 @@ import type { StaffClock } from '../sessions/staff-clock';
 import { securityHeaderValues } from '../http/security-headers';
 import { registerSessionHandlers, type HandlerContext, type Register } from './session-handlers';
 import { roomOf } from './rooms';
-import { onEvent } from './socket-events';
+import { SocketEvents } from './socket-events';
 import { socketAuth, type SocketUser } from './socket-auth';
 import { capQueuedBytes } from './socket-queue';
 import type { TableContext } from './table-context';
@@ -74,7 +74,8 @@ export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
       capQueuedBytes(socket, maxQueuedBytes, log);
       const { away, presence: directory } = options.cluster;
       const full = { ...context, io, channel, away, logger: log };
-      const on: Register = (event, schema, handler, precheck) => onEvent(socket, event, schema, handler as never, log, metrics, precheck);
+      const events = new SocketEvents(socket, log, metrics);
+      const on: Register = (event, schema, handler, precheck) => events.on(event, schema, handler as never, precheck);
       registerSessionHandlers(socket, user, full, on);
       registerDiceHandlers(socket, user, full, on);
       const tableContext = { ...table, channel, logger: log };
