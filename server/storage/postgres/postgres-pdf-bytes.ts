@@ -61,7 +61,7 @@ export class PostgresPdfBytes implements PdfBytes {
 
   async removeUnreferenced(): Promise<string[]> {
     const { rows } = await this.db.query(
-      `DELETE FROM pdf_blobs b WHERE stored_at < $1
+      `DELETE FROM pdf_blobs b WHERE stored_at <= $1
          AND (sha256 IS NULL OR NOT EXISTS (SELECT 1 FROM pdfs p WHERE p.sha256 = b.sha256))
        RETURNING sha256`,
       [Date.now() - this.options.graceMs],
