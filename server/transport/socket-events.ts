@@ -27,8 +27,8 @@ interface Registered {
  * back as `{ ok: true, ...result }`; a failure goes back as `{ ok: false, error }` to the ack
  * callback, or as `session-error` when there is none. `metrics` counts each event and times its
  * answer. One listener per socket (Socket.IO's `onAny`) finds the handler in a map: a listener
- * closure per event and socket was some thirty closures and contexts per socket, held by a node for
- * every socket it serves, and marked at every full collection.
+ * closure and its context per event and socket (some fifteen of each per socket) were held by a
+ * node for every socket it serves, and marked at every full collection.
  */
 export class SocketEvents {
   private readonly handlers = new Map<string, Registered>();
