@@ -1,7 +1,7 @@
 /**
  * The Node flags the server runs with. `npm start` and the Dockerfile give them on their command
- * lines (H6 in tests/deploy.test.ts holds both to this list); the tests' server processes and the
- * benches start the server with them.
+ * lines (H6 in tests/deploy.test.ts holds both to this list and checks that each takes effect); the
+ * tests' server processes and the benches start the server with them.
  *
  * `--max-semi-space-size=64`: V8's young generation may grow to 64 MB per semi-space instead of
  * 16. Every change allocates some 35 KB that dies within milliseconds (its packets, its ack, the
@@ -9,5 +9,12 @@
  * second and promoted whatever was alive at that moment, so the old generation filled and its
  * mark-compacts stalled every table for tens of milliseconds (docs/benchmarks-notes.md, "Goal 3:
  * the young generation and the old one").
+ *
+ * `--initial-old-space-size=512`: V8 collects the old generation in full only once it passes 512
+ * MB (or half the heap's limit, where that is smaller). Without it, V8 set the next full
+ * collection 10 to 40% above the live heap; a crowd's node promotes a megabyte or two a second
+ * (the delta history it keeps), so a mark-compact came every 5 to 13 s, and each stalled every
+ * table on the node for tens of milliseconds. With the floor, at 400 tables it comes every few
+ * minutes (docs/benchmarks-notes.md, "Goal 3: the old generation's floor").
  */
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64', '--initial-old-space-size=512'];

@@ -31,6 +31,10 @@ describe('the ops files', () => {
     const peak = async (flags: readonly string[]) => Number((await run(process.execPath, [...flags, '-e', YOUNG_GENERATION_PEAK])).stdout);
     const [bare, flagged] = await Promise.all([peak([]), peak(SERVER_NODE_FLAGS)]);
     assert.ok(flagged > bare, `the young generation peaked at ${flagged} bytes with the flags, ${bare} without`);
+    const fullCollections = async (flags: readonly string[]) => Number((await run(process.execPath, [...flags, '--expose-gc', '-e', FULL_COLLECTIONS])).stdout);
+    const [bareFull, flaggedFull] = await Promise.all([fullCollections([]), fullCollections(SERVER_NODE_FLAGS)]);
+    assert.ok(bareFull > 0, `without the flags, V8 collected the old generation in full ${bareFull} times`);
+    assert.equal(flaggedFull, 0, 'with the flags, the old generation under 512 MB was never collected in full');
   });
 });
 
@@ -45,4 +49,27 @@ for (let i = 0; i < 3e6; i++) {
   if (i % 10000 === 0) peak = Math.max(peak, v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size);
 }
 process.stdout.write(String(peak));
+`;
+
+/**
+ * Prints how many full collections V8 ran after a forced one (which sets its next limit from the
+ * live heap, as a node's first full collection does) while some 300 MB of objects were promoted
+ * and dropped, about 40 MB of them alive at a time: a node's history and in-flight objects.
+ */
+const FULL_COLLECTIONS = `
+const { PerformanceObserver, constants, performance } = require('node:perf_hooks');
+globalThis.gc();
+const since = performance.now();
+let full = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (entry.startTime > since && entry.detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR) full++;
+}).observe({ entryTypes: ['gc'] });
+const kept = [];
+for (let i = 0; i < 400; i++) {
+  const chunk = [];
+  for (let j = 0; j < 10000; j++) chunk.push({ i, j, s: 'x' + j });
+  kept.push(chunk);
+  if (kept.length > 50) kept.shift();
+}
+setTimeout(() => process.stdout.write(String(full)), 100);
 `;
