@@ -24,8 +24,17 @@ export function originOf(userId: string, updateId: string): UpdateOrigin {
  * game-state updates, so the two never pass for resends of each other.
  */
 export function layerOriginOf(userId: string, updateId: string): UpdateOrigin {
-  const origin = originOf(userId, updateId);
-  return { ...origin, clientKey: `layers:${origin.clientKey}` };
+  const { clientKey, seq } = originOf(userId, updateId);
+  return { userId, clientKey: `layers:${clientKey}`, seq };
+}
+
+/**
+ * The record of `origin`'s update as applied in `version`. Written out field by field: V8 (Node
+ * 20) gives every object made by `{ ...origin, version }` a hidden class of its own, allocated in
+ * the old generation, once per update.
+ */
+export function appliedIn(origin: UpdateOrigin, version: number): AppliedUpdate {
+  return { userId: origin.userId, clientKey: origin.clientKey, seq: origin.seq, version };
 }
 
 /**

@@ -5,22 +5,39 @@ import type { GameStateDelta } from '../../shared/protocol';
 export type ValuesBefore = ReadonlyMap<string, StoredValue | undefined>;
 
 /**
- * The values before one delta as kept: most deltas change one key, kept as a pair (a Map with
- * one entry costs about five times as much, and a table keeps up to HISTORY_MAX_ENTRIES of them).
+ * One delta as kept, with the values its keys had just before it when known. Most deltas change
+ * one key: that key and its value are kept in the item itself (a Map with one entry costs about
+ * five times as much, a second object one more to promote and mark, and a table keeps up to
+ * HISTORY_MAX_ENTRIES items).
  */
-type KeptBefore = ValuesBefore | OneValueBefore;
+class HistoryItem {
+  private readonly beforeKey: string | undefined;
+  private readonly beforeValue: StoredValue | undefined;
+  private readonly beforeMap: ValuesBefore | undefined;
 
-class OneValueBefore {
   constructor(
-    readonly key: string,
-    readonly value: StoredValue | undefined,
-  ) {}
-}
+    readonly entry: GameStateDelta,
+    readonly bytes: number,
+    before: ValuesBefore | undefined,
+  ) {
+    const only = before?.size === 1 ? (before.entries().next().value as [string, StoredValue | undefined]) : undefined;
+    this.beforeKey = only?.[0];
+    this.beforeValue = only?.[1];
+    this.beforeMap = only ? undefined : before;
+  }
 
-interface HistoryItem {
-  entry: GameStateDelta;
-  before?: KeptBefore;
-  bytes: number;
+  get keepsValuesBefore(): boolean {
+    return this.beforeKey !== undefined || this.beforeMap !== undefined;
+  }
+
+  holds(key: string): boolean {
+    return this.beforeKey === undefined ? this.beforeMap?.has(key) === true : this.beforeKey === key;
+  }
+
+  /** The value `key` had before this delta; only for a key it `holds`. */
+  valueBefore(key: string): StoredValue | undefined {
+    return this.beforeKey === undefined ? this.beforeMap?.get(key) : this.beforeValue;
+  }
 }
 
 /**
@@ -41,7 +58,7 @@ export class DeltaHistory {
     const last = this.items.at(-1);
     if (last && last.entry.version !== entry.fromVersion) this.clear();
     const bytes = JSON.stringify(entry.delta).length + (before ? retainedBytes(before) : 0);
-    this.items.push({ entry, before: before && keep(before), bytes });
+    this.items.push(new HistoryItem(entry, bytes, before));
     this.totalBytes += bytes;
     while (this.items.length > this.maxEntries || (this.totalBytes > this.maxBytes && this.items.length > 0)) {
       this.totalBytes -= (this.items.shift() as HistoryItem).bytes;
@@ -60,11 +77,11 @@ export class DeltaHistory {
    */
   valuesAt(version: number, currentVersion: number, current: (key: string) => StoredValue | undefined, keys: string[]) {
     const items = this.itemsSince(version, currentVersion);
-    if (!items || items.some((item) => !item.before)) return null;
+    if (!items || items.some((item) => !item.keepsValuesBefore)) return null;
     const values = new Map<string, StoredValue | undefined>();
     for (const key of keys) {
-      const first = items.find((item) => holds(item.before as KeptBefore, key));
-      values.set(key, first ? valueIn(first.before as KeptBefore, key) : current(key));
+      const first = items.find((item) => item.holds(key));
+      values.set(key, first ? first.valueBefore(key) : current(key));
     }
     return values;
   }
@@ -95,20 +112,6 @@ export class DeltaHistory {
     this.items.length = 0;
     this.totalBytes = 0;
   }
-}
-
-function keep(before: ValuesBefore): KeptBefore {
-  if (before.size !== 1) return before;
-  const [key, value] = before.entries().next().value as [string, StoredValue | undefined];
-  return new OneValueBefore(key, value);
-}
-
-function holds(before: KeptBefore, key: string): boolean {
-  return before instanceof OneValueBefore ? before.key === key : before.has(key);
-}
-
-function valueIn(before: KeptBefore, key: string): StoredValue | undefined {
-  return before instanceof OneValueBefore ? (before.key === key ? before.value : undefined) : before.get(key);
 }
 
 /**

@@ -20,7 +20,7 @@ import type { SessionTable } from './session-table';
 import type { AppliedUpdate, SessionMeta, SessionStore, Snapshot, StoredSession } from '../storage/session-store';
 import { planUpdate, type PlanContext } from './update-plan';
 import { TaskQueue } from './task-queue';
-import { AppliedUpdates, originOf, type UpdateOrigin } from './applied-updates';
+import { AppliedUpdates, appliedIn, originOf, type UpdateOrigin } from './applied-updates';
 import type { TableUsage } from '../limits/table-usage';
 import { lostTheRace } from './commit-chain';
 import { SessionCommits } from './session-commits';
@@ -258,9 +258,8 @@ export class GameSession {
     const previous = new Map<string, StoredValue | undefined>();
     for (const key in delta) previous.set(key, this.doc.peek(key));
     for (const key of previous.keys()) this.doc.set(key, values.get(key), segments.get(key));
-    const entry: GameStateDelta = { delta: delta as Delta, version: this.version + 1, fromVersion: this.version, crc: this.doc.crc() };
-    if (update.updateId !== undefined) entry.updateId = update.updateId;
-    const applied = origin && { ...origin, version: entry.version };
+    const entry = deltaEntry(delta as Delta, this.version, this.doc.crc(), update.updateId);
+    const applied = origin && appliedIn(origin, entry.version);
     this.version = entry.version;
     if (applied) this.applied.record(applied);
     this.history.push(entry, previous);
@@ -272,7 +271,7 @@ export class GameSession {
 
   /** An update that changed nothing still counts as applied: merged again later, it might change something. */
   private recordUnchanged(origin: UpdateOrigin): Promise<void> {
-    return this.queueApplied({ ...origin, version: this.version });
+    return this.queueApplied(appliedIn(origin, this.version));
   }
 
   /** What an update of this origin was acknowledged with when it was applied; undefined when it is new. */
@@ -384,4 +383,14 @@ export class GameSession {
     this.snapshotVersion = this.version;
     return { version: this.version, state: this.doc.snapshot() };
   }
+}
+
+/**
+ * The delta of one update as broadcast and kept in the history, made with all its fields at once:
+ * a field added afterwards would not fit the object and cost it a separate property store, for as
+ * long as the history keeps it.
+ */
+function deltaEntry(delta: Delta, fromVersion: number, crc: number, updateId: string | undefined): GameStateDelta {
+  const version = fromVersion + 1;
+  return updateId === undefined ? { delta, version, fromVersion, crc } : { delta, version, fromVersion, crc, updateId };
 }

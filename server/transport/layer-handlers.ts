@@ -8,7 +8,7 @@ import {
   type LayersUpdated,
   type UpdateLayers,
 } from '../../shared/layers-protocol';
-import { layerOriginOf, type UpdateOrigin } from '../sessions/applied-updates';
+import { appliedIn, layerOriginOf, type UpdateOrigin } from '../sessions/applied-updates';
 import { decodePayload, encodePayload } from './binary-payload';
 import type { GameSession } from '../sessions/game-session';
 import { RateLimiter } from '../limits/rate-limiter';
@@ -39,7 +39,7 @@ async function commitOnce(session: GameSession, edit: UpdateLayers, origin: Upda
   if (resent !== undefined) return { revision: resent };
   const answer = await commitLayers(session, edit, context);
   // after the page is stored: a crash in between costs a merge of the same edit again, never the edit
-  if (origin) await session.recordApplied({ ...origin, version: answer.revision });
+  if (origin) await session.recordApplied(appliedIn(origin, answer.revision));
   return answer;
 }
 

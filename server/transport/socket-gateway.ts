@@ -73,16 +73,17 @@ export function createGateway(httpServer: HttpServer, options: GatewayOptions) {
       socket.on('disconnect', (reason) => log.debug({ reason }, 'socket disconnected'));
       capQueuedBytes(socket, maxQueuedBytes, log);
       const { away, presence: directory } = options.cluster;
-      const full = { ...context, io, channel, away, logger: log };
+      // Object.assign: V8 gives each `{ ...context, io }` a hidden class of its own, one per socket held
+      const full = Object.assign({}, context, { io, channel, away, logger: log });
       const events = new SocketEvents(socket, log, metrics);
       const on: Register = (event, schema, handler, precheck) => events.on(event, schema, handler as never, precheck);
       registerSessionHandlers(socket, user, full, on);
       registerDiceHandlers(socket, user, full, on);
-      const tableContext = { ...table, channel, logger: log };
+      const tableContext = Object.assign({}, table, { channel, logger: log });
       registerLayerHandlers(socket, user, tableContext, on);
       registerLiveHandlers(socket, user, tableContext, on);
       registerPageHandlers(socket, tableContext, on);
-      registerRoleHandlers(socket, user, { ...roles, io, channel, presence: directory, away, logger: log }, on);
+      registerRoleHandlers(socket, user, Object.assign({}, roles, { io, channel, presence: directory, away, logger: log }), on);
     });
     return presence;
   };

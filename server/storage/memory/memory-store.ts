@@ -107,5 +107,5 @@ export class MemorySessionStore implements SessionStore {
 }
 
 function keepApplied(record: MemoryRecord, applied: AppliedUpdate): void {
-  record.applied.set(`${applied.userId}\n${applied.clientKey}`, { ...applied, appliedAt: Date.now() });
+  record.applied.set(`${applied.userId}\n${applied.clientKey}`, { appliedAt: Date.now(), ...applied });
 }
