@@ -10,11 +10,13 @@
  * mark-compacts stalled every table for tens of milliseconds (docs/benchmarks-notes.md, "Goal 3:
  * the young generation and the old one").
  *
- * `--initial-old-space-size=512`: V8 collects the old generation in full only once it passes 512
+ * `--initial-old-space-size=512`: the old generation's size starts no full collection below 512
  * MB (or half the heap's limit, where that is smaller). Without it, V8 set the next full
- * collection 10 to 40% above the live heap; a crowd's node promotes a megabyte or two a second
- * (the delta history it keeps), so a mark-compact came every 5 to 13 s, and each stalled every
- * table on the node for tens of milliseconds. With the floor, at 400 tables it comes every few
- * minutes (docs/benchmarks-notes.md, "Goal 3: the old generation's floor").
+ * collection 10 to 40% above the live heap; a crowd's old generation grows by a megabyte or two a
+ * second (the delta history it keeps, and more), so a mark-compact came every 5 to 13 s, and each
+ * stalled every table on the node for tens of milliseconds. With the floor, at 400 tables one
+ * comes about every 100 s, when V8's memory reducer finds none came for that long: over 300 s the
+ * delivery p99 went from 72 to 13 ms (docs/benchmarks-notes.md, "Goal 3: the old generation's
+ * floor, and a hidden class per update").
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64', '--initial-old-space-size=512'];
