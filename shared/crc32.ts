@@ -26,7 +26,7 @@ function isLowSurrogate(unit: number): boolean {
 
 /** The reflected polynomial as a signed 32-bit integer: V8 then keeps every step in small integers. */
 const POLY = 0xedb88320 | 0;
-const TOP_BIT = 0x80000000;
+const TOP_BIT = 0x80000000 | 0;
 
 /** a(x) * b(x) modulo the CRC polynomial, both in reflected bit order (zlib's multmodp). */
 function multModP(a: number, b: number): number {
@@ -40,7 +40,8 @@ function multModP(a: number, b: number): number {
     rest <<= 1;
     term = (term >>> 1) ^ (POLY & -(term & 1));
   }
-  return product >>> 0;
+  // signed: a small integer, which the parts keep without a heap number each
+  return product;
 }
 
 /** X2N[k] = x^(2^k) modulo the polynomial. */
@@ -83,29 +84,43 @@ export function crc32Shift(bytes: number): number {
   return x2nModP(bytes, 3);
 }
 
-/** A run of bytes known by its CRC, its length and its crc32Shift. */
-export interface CrcPart {
-  readonly crc: number;
-  readonly bytes: number;
-  readonly shift: number;
+/**
+ * A run of bytes known by its CRC, its length and its crc32Shift. Both 32-bit values are kept
+ * signed: V8 then stores them as small integers in the object itself, where an unsigned CRC above
+ * 2^31 (half of them) costs a heap number of its own. A document keeps a part per key and per
+ * wide container's child, and a crowd's node makes several per update.
+ */
+export class CrcPart {
+  constructor(
+    /** The CRC as a signed 32-bit integer. */
+    readonly signedCrc: number,
+    readonly bytes: number,
+    /** crc32Shift(bytes), signed. */
+    readonly shift: number,
+  ) {}
+
+  /** The CRC, unsigned. */
+  get crc(): number {
+    return this.signedCrc >>> 0;
+  }
 }
 
 /** The part A||B, in two multiplications modulo the polynomial. */
 export function crc32Append(a: CrcPart, b: CrcPart): CrcPart {
-  return {
-    crc: crc32Extend(a.crc, b),
-    bytes: a.bytes + b.bytes,
-    shift: multModP(a.shift, b.shift),
-  };
+  return new CrcPart(extend(a.signedCrc, b), a.bytes + b.bytes, multModP(a.shift, b.shift));
 }
 
 /** The part of the UTF-8 bytes of `text`. */
 export function crcPartOf(text: string): CrcPart {
   const bytes = utf8Length(text);
-  return { crc: crc32Utf8(text), bytes, shift: crc32Shift(bytes) };
+  return new CrcPart(CRC32.str(text), bytes, crc32Shift(bytes));
 }
 
 /** CRC-32 of A||B from crc(A) and B's part: a run of appends that keeps only the CRC allocates nothing. */
 export function crc32Extend(crcA: number, b: CrcPart): number {
-  return (multModP(b.shift, crcA) ^ b.crc) >>> 0;
+  return extend(crcA, b) >>> 0;
+}
+
+function extend(crcA: number, b: CrcPart): number {
+  return multModP(b.shift, crcA) ^ b.signedCrc;
 }

@@ -49,21 +49,26 @@ export function planUpdate(update: UpdateGameState, context: PlanContext): Updat
   const intents = intentTrees(update.intents ?? []);
   let updateBytes = 0;
   const merged = base ? mergeUpdates(updates, (key) => plainOf(base.get(key)), (key) => doc.get(key), intents) : updates;
+  // a whole key is measured once: its segment is what the document stores
+  const measured = new Map<string, Segment>();
   for (const [key, value] of Object.entries(merged as JsonObject)) {
     values.set(key, value);
-    updateBytes += segmentOf(key, value).bytes;
+    const segment = segmentOf(key, value);
+    measured.set(key, segment);
+    updateBytes += segment.bytes;
   }
   for (const change of changes) {
     const key = change.path[0] as string;
     const current = values.has(key) ? values.get(key) : doc.peek(key);
     values.set(key, applyChange(current, change, base ? changeMerge(base.get(key), intents.get(key)) : undefined));
+    measured.delete(key);
     if (change.op !== 'remove') updateBytes += canonicalPart(change.value).bytes;
   }
   if (updateBytes > context.limits.maxUpdateBytes) {
     throw new ProtocolError('too-large', `an update may change at most ${context.limits.maxUpdateBytes} bytes of JSON`);
   }
   const only = changes.length === 1 && changes[0]?.op === 'set' ? changes[0] : undefined;
-  return finish(values, context, (key, value) => {
+  return finish(values, measured, context, (key, value) => {
     if (Object.hasOwn(updates, key)) return differ.diff(doc.get(key), plainOf(value));
     // one set changes its path alone: the delta follows the path instead of scanning siblings
     if (only) return diffAlongPath(doc.peek(key), value, only.path.slice(1), differ);
@@ -76,8 +81,8 @@ function changeMerge(base: Stored, intents: IntentNode | undefined): ChangeMerge
   return { base, merge: (path, baseValue, ours, theirs) => merge3(baseValue, ours, theirs, intentAt(path)) };
 }
 
-/** The delta of the changed keys, their segments, and the state limit. */
-function finish(values: Map<string, Stored>, context: PlanContext, diff: (key: string, value: Stored) => Delta): UpdatePlan {
+/** The delta of the changed keys, their segments (those `measured` already), and the state limit. */
+function finish(values: Map<string, Stored>, measured: ReadonlyMap<string, Segment>, context: PlanContext, diff: (key: string, value: Stored) => Delta): UpdatePlan {
   const { doc } = context;
   const delta: Record<string, Delta> = {};
   const segments = new Map<string, Segment | undefined>();
@@ -86,7 +91,7 @@ function finish(values: Map<string, Stored>, context: PlanContext, diff: (key: s
     const keyDelta = diff(key, value);
     if (keyDelta === undefined) continue;
     delta[key] = keyDelta;
-    const segment = value === undefined ? undefined : segmentOf(key, value);
+    const segment = value === undefined ? undefined : (measured.get(key) ?? segmentOf(key, value));
     segments.set(key, segment);
     stateBytes += doc.byteLengthWith(key, segment?.bytes ?? 0) - doc.byteLength();
   }
