@@ -5,25 +5,45 @@ import type { GameStateDelta } from '../../shared/protocol';
 export type ValuesBefore = ReadonlyMap<string, StoredValue | undefined>;
 
 /**
- * One delta as kept, with the values its keys had just before it when known. Most deltas change
- * one key: that key and its value are kept in the item itself (a Map with one entry costs about
- * five times as much, a second object one more to promote and mark, and a table keeps up to
- * HISTORY_MAX_ENTRIES items).
+ * One delta as kept: its JSON, CRC and update id (its versions follow from its place in the
+ * history), with the values its keys had just before it when known. A node keeps up to
+ * HISTORY_MAX_ENTRIES of these per table, every one promoted to the old generation and marked at
+ * each full collection: as the broadcast entry (an entry, its delta, a jsondiffpatch array per
+ * key) an update kept about six objects; as one item and one string, two. Most deltas change one
+ * key, whose old value is kept in the item itself (a Map with one entry costs five times as much).
  */
 class HistoryItem {
+  /** Signed: a small integer, where an unsigned CRC above 2^31 would be a heap number of its own. */
+  private readonly signedCrc: number;
+  private readonly updateId: string | undefined;
   private readonly beforeKey: string | undefined;
   private readonly beforeValue: StoredValue | undefined;
   private readonly beforeMap: ValuesBefore | undefined;
 
   constructor(
-    readonly entry: GameStateDelta,
+    entry: GameStateDelta,
+    private readonly deltaJson: string,
     readonly bytes: number,
     before: ValuesBefore | undefined,
   ) {
+    this.signedCrc = entry.crc | 0;
+    this.updateId = entry.updateId;
     const only = before?.size === 1 ? (before.entries().next().value as [string, StoredValue | undefined]) : undefined;
     this.beforeKey = only?.[0];
     this.beforeValue = only?.[1];
     this.beforeMap = only ? undefined : before;
+  }
+
+  get crc(): number {
+    return this.signedCrc >>> 0;
+  }
+
+  /** The delta as it was broadcast, made again (only a catch-up reads it). */
+  entry(fromVersion: number): GameStateDelta {
+    const delta = JSON.parse(this.deltaJson) as GameStateDelta['delta'];
+    const entry: GameStateDelta = { delta, version: fromVersion + 1, fromVersion, crc: this.crc };
+    if (this.updateId !== undefined) entry.updateId = this.updateId;
+    return entry;
   }
 
   get keepsValuesBefore(): boolean {
@@ -47,6 +67,8 @@ class HistoryItem {
  */
 export class DeltaHistory {
   private readonly items: HistoryItem[] = [];
+  /** The version the oldest item's delta starts from; the items follow it one version each. */
+  private oldestFrom = 0;
   private totalBytes = 0;
 
   constructor(
@@ -55,20 +77,22 @@ export class DeltaHistory {
   ) {}
 
   push(entry: GameStateDelta, before?: ValuesBefore): void {
-    const last = this.items.at(-1);
-    if (last && last.entry.version !== entry.fromVersion) this.clear();
-    const bytes = JSON.stringify(entry.delta).length + (before ? retainedBytes(before) : 0);
-    this.items.push(new HistoryItem(entry, bytes, before));
+    if (this.items.length > 0 && this.newestVersion !== entry.fromVersion) this.clear();
+    if (this.items.length === 0) this.oldestFrom = entry.fromVersion;
+    const json = JSON.stringify(entry.delta);
+    const bytes = json.length + (before ? retainedBytes(before) : 0);
+    this.items.push(new HistoryItem(entry, json, bytes, before));
     this.totalBytes += bytes;
     while (this.items.length > this.maxEntries || (this.totalBytes > this.maxBytes && this.items.length > 0)) {
       this.totalBytes -= (this.items.shift() as HistoryItem).bytes;
+      this.oldestFrom++;
     }
   }
 
   /** The deltas that lead from `fromVersion` to `currentVersion`, or null when they are not all here. */
   since(fromVersion: number, currentVersion: number): GameStateDelta[] | null {
     const items = this.itemsSince(fromVersion, currentVersion);
-    return items && items.map((item) => item.entry);
+    return items && items.map((item, i) => item.entry(fromVersion + i));
   }
 
   /**
@@ -88,8 +112,7 @@ export class DeltaHistory {
 
   /** The CRC the state had at `version`, when a delta here led to it. */
   crcAt(version: number): number | undefined {
-    const oldest = this.items[0];
-    return oldest && this.items[version - oldest.entry.version]?.entry.crc;
+    return this.items[version - this.oldestFrom - 1]?.crc;
   }
 
   get size(): number {
@@ -100,12 +123,15 @@ export class DeltaHistory {
     return this.totalBytes;
   }
 
+  private get newestVersion(): number {
+    return this.oldestFrom + this.items.length;
+  }
+
   private itemsSince(fromVersion: number, currentVersion: number): HistoryItem[] | null {
     if (fromVersion === currentVersion) return [];
-    const oldest = this.items[0];
-    if (!oldest || fromVersion < oldest.entry.fromVersion || fromVersion > currentVersion) return null;
+    if (this.items.length === 0 || fromVersion < this.oldestFrom || fromVersion > currentVersion) return null;
     // items are consecutive versions: push() starts over on a gap
-    return this.items.slice(fromVersion - oldest.entry.fromVersion);
+    return this.items.slice(fromVersion - this.oldestFrom);
   }
 
   private clear(): void {
