@@ -24,6 +24,25 @@ describe('the update path’s bookkeeping (issue 12, goal 3)', () => {
     assert.deepEqual(at1 && [...at1], [['c', undefined]]);
   });
 
+  it('UP1b: the history gives back each delta as broadcast, small or large, with its versions, CRC and update id, and drops the oldest past its count', () => {
+    const history = new DeltaHistory(3, 1 << 20);
+    const large = { notes: ['short', 'é'.repeat(400)] as [string, string] };
+    const sent: GameStateDelta[] = [
+      { delta: { tick: [1, 2] }, version: 8, fromVersion: 7, crc: 0xfffffffe, updateId: 'c1-8' },
+      { delta: large, version: 9, fromVersion: 8, crc: 5 },
+      { delta: { tick: [2, 3], __proto__odd: [1] }, version: 10, fromVersion: 9, crc: 0x80000000, updateId: 'c2-1' },
+      { delta: { tick: [3] }, version: 11, fromVersion: 10, crc: 7, updateId: 'c1-9' },
+    ];
+    for (const delta of sent) history.push(delta);
+    assert.equal(history.size, 3);
+    assert.equal(history.since(7, 11), null, 'version 7 to 8 was dropped');
+    assert.deepEqual(history.since(8, 11), sent.slice(1));
+    assert.deepEqual(history.since(10, 11), sent.slice(3));
+    assert.deepEqual(history.since(11, 11), []);
+    assert.equal(history.crcAt(10), 0x80000000);
+    assert.equal(history.crcAt(8), undefined);
+  });
+
   it('UP2: a resend is recognized per user and per client key, and never across them', () => {
     const applied = new AppliedUpdates([{ userId: 'u1', clientKey: 'k', seq: 4, version: 10 }]);
     assert.equal(applied.versionOfResend(originOf('u1', 'k-4')), 10);

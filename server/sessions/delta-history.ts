@@ -4,15 +4,22 @@ import type { GameStateDelta } from '../../shared/protocol';
 /** The values the keys a delta touched had just before it (shared, never mutated). */
 export type ValuesBefore = ReadonlyMap<string, StoredValue | undefined>;
 
+/** Deltas whose JSON is at most this long are kept as that JSON (a counter's change is some 20 characters). */
+const JSON_KEPT_CHARS = 256;
+
 /**
- * One delta as kept: its JSON, CRC and update id (its versions follow from its place in the
- * history), with the values its keys had just before it when known. A node keeps up to
- * HISTORY_MAX_ENTRIES of these per table, every one promoted to the old generation and marked at
- * each full collection: as the broadcast entry (an entry, its delta, a jsondiffpatch array per
- * key) an update kept about six objects; as one item and one string, two. Most deltas change one
- * key, whose old value is kept in the item itself (a Map with one entry costs five times as much).
+ * One delta as kept: the delta (a small one as its JSON), its CRC and update id (its versions
+ * follow from its place in the history), with the values its keys had just before it when known.
+ * A node keeps up to HISTORY_MAX_ENTRIES of these per table, every one promoted to the old
+ * generation and marked at each full collection: as the broadcast entry (an entry, its delta, a
+ * jsondiffpatch array per key) an update kept about six objects; as one item and one string, two
+ * (278 bytes down to 158 for a counter's change). A large delta stays an object: it shares its
+ * values with the state, where its JSON would be a copy. Most deltas change one key, whose old
+ * value is kept in the item itself (a Map with one entry costs five times as much).
  */
 class HistoryItem {
+  /** The delta, or its JSON when that is at most JSON_KEPT_CHARS long. */
+  private readonly delta: string | GameStateDelta['delta'];
   /** Signed: a small integer, where an unsigned CRC above 2^31 would be a heap number of its own. */
   private readonly signedCrc: number;
   private readonly updateId: string | undefined;
@@ -22,10 +29,11 @@ class HistoryItem {
 
   constructor(
     entry: GameStateDelta,
-    private readonly deltaJson: string,
+    json: string,
     readonly bytes: number,
     before: ValuesBefore | undefined,
   ) {
+    this.delta = json.length <= JSON_KEPT_CHARS ? json : entry.delta;
     this.signedCrc = entry.crc | 0;
     this.updateId = entry.updateId;
     const only = before?.size === 1 ? (before.entries().next().value as [string, StoredValue | undefined]) : undefined;
@@ -40,7 +48,7 @@ class HistoryItem {
 
   /** The delta as it was broadcast, made again (only a catch-up reads it). */
   entry(fromVersion: number): GameStateDelta {
-    const delta = JSON.parse(this.deltaJson) as GameStateDelta['delta'];
+    const delta = typeof this.delta === 'string' ? (JSON.parse(this.delta) as GameStateDelta['delta']) : this.delta;
     const entry: GameStateDelta = { delta, version: fromVersion + 1, fromVersion, crc: this.crc };
     if (this.updateId !== undefined) entry.updateId = this.updateId;
     return entry;
