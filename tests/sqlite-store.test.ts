@@ -7,7 +7,7 @@ import type { GameStateDelta } from '../shared/protocol';
 import { StorageError } from '../server/storage/storage-error';
 import { SqliteSessionStore } from '../server/storage/sqlite/sqlite-store';
 import { MIGRATIONS } from '../server/storage/sqlite/migrations';
-import { WriteBatches } from '../server/storage/sqlite/write-batches';
+import { BATCH_SPACING_MS, WriteBatches } from '../server/storage/sqlite/write-batches';
 import type { Outcome, WriteCommand } from '../server/storage/sqlite/write-commands';
 import { WriterThread } from '../server/storage/sqlite/writer-thread';
 import { SqliteConnection } from '../server/storage/sqlite/connection';
@@ -99,6 +99,24 @@ describe('SQLite session store on a real file', () => {
     await Promise.all([...second, closing]);
     assert.deepEqual(settled, ['a=true', 'c=false', 'd=true']);
     await rejects(writes.run({ kind: 'ping' }), 'storage-closed');
+  });
+
+  it('W1: after a batch of several commands the next one starts BATCH_SPACING_MS later at the earliest; after a batch of one it starts at once', async () => {
+    const started: number[] = [];
+    const writes = new WriteBatches((commands) => {
+      started.push(performance.now());
+      return Promise.resolve(commands.map(() => ({ ok: true, value: undefined }) as Outcome));
+    });
+    const ping = () => writes.run({ kind: 'ping' });
+    await Promise.all([ping(), ping()]);
+    await ping();
+    await ping();
+    assert.equal(started.length, 3);
+    // a timer counts from the event loop's clock, read once per turn: up to a millisecond early
+    assert.ok(started[1]! - started[0]! >= BATCH_SPACING_MS - 1, `a shared batch spaces the next: ${started[1]! - started[0]!} ms`);
+    // the batch before held one command: no wait but the turn's (setImmediate)
+    assert.ok(started[2]! - started[1]! < BATCH_SPACING_MS - 1, `a lone batch does not: ${started[2]! - started[1]!} ms`);
+    await writes.close();
   });
 
   it('W1: a batch the writer could not commit fails every write in it', async () => {

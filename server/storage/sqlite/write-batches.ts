@@ -39,10 +39,7 @@ export class WriteBatches {
   /** Whether the last batch held several commands: the next one waits for more to gather. */
   private shared = false;
 
-  constructor(
-    private readonly commit: CommitBatch,
-    private readonly spacingMs = BATCH_SPACING_MS,
-  ) {}
+  constructor(private readonly commit: CommitBatch) {}
 
   run<T>(command: WriteCommand): Promise<T> {
     if (this.closed) return Promise.reject(new StorageError('storage-closed', 'the store is closed'));
@@ -65,7 +62,7 @@ export class WriteBatches {
   private schedule(): void {
     if (this.scheduled || this.inFlight) return;
     this.scheduled = true;
-    const wait = this.shared ? this.lastSentAt + this.spacingMs - performance.now() : 0;
+    const wait = this.shared ? this.lastSentAt + BATCH_SPACING_MS - performance.now() : 0;
     // setImmediate runs after the I/O callbacks of this turn: every write they queue joins the batch
     if (wait <= 0) setImmediate(() => this.sendScheduled());
     else setTimeout(() => this.sendScheduled(), wait);
