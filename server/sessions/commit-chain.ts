@@ -29,6 +29,11 @@ export class CommitChain {
   private epoch = 0;
   private failure: unknown;
 
+  private readonly done = (): void => {
+    this.pending--;
+  };
+
+  /** Two promises per commit, and no `finally`: every update of a table passes through here. */
   add<T>(commit: () => Promise<T>): Promise<T> {
     const epoch = this.epoch;
     this.pending++;
@@ -37,11 +42,10 @@ export class CommitChain {
       if (this.failure !== undefined) throw new BrokenChainError(this.failure);
       return commit();
     });
-    this.tail = result
-      .catch((error: unknown) => {
-        if (epoch === this.epoch) this.failure ??= error;
-      })
-      .finally(() => this.pending--);
+    this.tail = result.then(this.done, (error: unknown) => {
+      if (epoch === this.epoch) this.failure ??= error;
+      this.pending--;
+    });
     return result;
   }
 
