@@ -43,15 +43,16 @@ function sizeOf(data: unknown): number {
  * bound for a client that does not read. Counted as each packet is queued, the only moment the
  * amount grows: engine.io's write buffer until it is flushed to the transport, then what `ws`
  * still holds (its `bufferedAmount`: the sender's queue and the TCP socket's write buffer).
+ * Only a flush empties the write buffer, so an empty one means everything counted was flushed:
+ * no listener on every flush (an event emitted with arguments for each packet sent).
  */
 export function capQueuedBytes(socket: Socket, maxBytes: number, logger: Logger): void {
   const conn = engineOf(socket);
   let unflushed = 0;
   let dropping = false;
-  conn.on('flush', () => {
-    unflushed = 0;
-  });
   conn.on('packetCreate', (packet: { data?: unknown }) => {
+    // emitted just before the packet joins the write buffer
+    if (conn.writeBuffer.length === 0) unflushed = 0;
     unflushed += sizeOf(packet.data);
     const queued = unflushed + (websocketOf(conn)?.bufferedAmount ?? 0);
     if (queued <= maxBytes || dropping) return;
