@@ -12,15 +12,17 @@ interface Pending {
 
 /**
  * While several writers share the batches, they start at most this often. Each batch wakes the
- * writer thread and, once committed, the event loop: on a virtual machine a wake-up across cores
- * costs tens of microseconds. Under a crowd (400 tables, 2,000 updates a second) batches spaced by
- * 3 ms instead of back to back took about 13 µs per update off the event loop and 8 off the
- * writer (docs/benchmarks-notes.md). After a batch of one command the next goes at once: one
- * busy table's commits follow one another anyway (the updates applied during one join the next),
- * and spacing them cut its acknowledged updates a second to a fifth. So does a write with no batch
- * in the last 3 ms.
+ * writer thread and, once committed, the event loop, and costs an fsync: on a virtual machine a
+ * wake-up across cores costs tens of microseconds, and the fsync's kernel work (a virtio kick, a
+ * journal write) some milliseconds of the writer's CPU, taken from the cores the event loop needs.
+ * Under a crowd (400 tables, 2,000 updates a second), batches spaced by 3 ms instead of back to
+ * back took about 13 µs per update off the event loop; 8 ms instead of 3 took another 8 µs, and a
+ * third of the writer's CPU (docs/benchmarks-notes.md). After a batch of one command the next goes
+ * at once: one busy table's commits follow one another anyway (the updates applied during one join
+ * the next), and spacing them cut its acknowledged updates a second to a fifth. So does a write
+ * with no batch in the last BATCH_SPACING_MS.
  */
-export const BATCH_SPACING_MS = 3;
+export const BATCH_SPACING_MS = 8;
 
 /**
  * Group commit, seen from the event loop: the writes queued during one turn go to the writer as
