@@ -43,6 +43,26 @@ describe('the update path’s bookkeeping (issue 12, goal 3)', () => {
     assert.equal(history.crcAt(8), undefined);
   });
 
+  it('UP1c: after thousands of deltas (its ring turned over, its byte chunks dropped and made again) the history gives back the last ones exactly, with the values before them', () => {
+    const history = new DeltaHistory(700, 1 << 30);
+    const sent: GameStateDelta[] = [];
+    for (let version = 1; version <= 5000; version++) {
+      // small and large deltas, unicode text, with and without update ids, changing one key or two
+      const text = version % 7 === 0 ? '€😀'.repeat(version % 300) : `n${version}`;
+      const delta = version % 5 === 0 ? { a: [version - 1, version], b: [text] } : { a: [version - 1, version] };
+      const sentEntry: GameStateDelta = { delta, version, fromVersion: version - 1, crc: (version * 2654435761) >>> 0 };
+      if (version % 3 !== 0) sentEntry.updateId = `k${version % 4}-${version}🎲`;
+      sent.push(sentEntry);
+      history.push(sentEntry, new Map(version % 5 === 0 ? [['a', version - 1], ['b', text]] : [['a', version - 1]]));
+    }
+    assert.equal(history.size, 700);
+    assert.equal(history.since(4299, 5000), null);
+    assert.deepEqual(history.since(4300, 5000), sent.slice(4300));
+    assert.equal(history.crcAt(4301), sent[4300]!.crc);
+    const at = history.valuesAt(4300, 5000, () => 'now', ['a', 'b']);
+    assert.deepEqual(at && Object.fromEntries(at), { a: 4300, b: '€😀'.repeat(4305 % 300) }, 'the first delta after version 4300 to change b (4305) kept what b held before it');
+  });
+
   it('UP2: a resend is recognized per user and per client key, and never across them', () => {
     const applied = new AppliedUpdates([{ userId: 'u1', clientKey: 'k', seq: 4, version: 10 }]);
     assert.equal(applied.versionOfResend(originOf('u1', 'k-4')), 10);

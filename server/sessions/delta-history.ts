@@ -1,5 +1,6 @@
 import { PatchedArray, type StoredValue } from '../../shared/patched-array';
 import type { GameStateDelta } from '../../shared/protocol';
+import { TextChunks } from './text-chunks';
 
 /** The values the keys a delta touched had just before it (shared, never mutated). */
 export type ValuesBefore = ReadonlyMap<string, StoredValue | undefined>;
@@ -7,75 +8,48 @@ export type ValuesBefore = ReadonlyMap<string, StoredValue | undefined>;
 /** Deltas whose JSON is at most this long are kept as that JSON (a counter's change is some 20 characters). */
 const JSON_KEPT_CHARS = 256;
 
-/**
- * One delta as kept: the delta (a small one as its JSON), its CRC and update id (its versions
- * follow from its place in the history), with the values its keys had just before it when known.
- * A node keeps up to HISTORY_MAX_ENTRIES of these per table, every one promoted to the old
- * generation and marked at each full collection: as the broadcast entry (an entry, its delta, a
- * jsondiffpatch array per key) an update kept about six objects; as one item and one string, two
- * (278 bytes down to 158 for a counter's change). A large delta stays an object: it shares its
- * values with the state, where its JSON would be a copy. Most deltas change one key, whose old
- * value is kept in the item itself (a Map with one entry costs five times as much).
- */
-class HistoryItem {
-  /** The delta, or its JSON when that is at most JSON_KEPT_CHARS long. */
-  private readonly delta: string | GameStateDelta['delta'];
-  /** Signed: a small integer, where an unsigned CRC above 2^31 would be a heap number of its own. */
-  private readonly signedCrc: number;
-  private readonly updateId: string | undefined;
-  private readonly beforeKey: string | undefined;
-  private readonly beforeValue: StoredValue | undefined;
-  private readonly beforeMap: ValuesBefore | undefined;
+/** The numbers kept per delta, side by side in one Int32Array. */
+const CRC = 0;
+const CHUNK = 1;
+const OFFSET = 2;
+/** UTF-8 bytes of the delta's JSON (0 when the delta is kept as an object), the update id following it. */
+const JSON_BYTES = 3;
+/** UTF-8 bytes of the update id; -1 without one. */
+const ID_BYTES = 4;
+/** What the delta counts for against the history's byte limit. */
+const COUNTED = 5;
+const FIELDS = 6;
 
-  constructor(
-    entry: GameStateDelta,
-    json: string,
-    readonly bytes: number,
-    before: ValuesBefore | undefined,
-  ) {
-    this.delta = json.length <= JSON_KEPT_CHARS ? json : entry.delta;
-    this.signedCrc = entry.crc | 0;
-    this.updateId = entry.updateId;
-    const only = before?.size === 1 ? (before.entries().next().value as [string, StoredValue | undefined]) : undefined;
-    this.beforeKey = only?.[0];
-    this.beforeValue = only?.[1];
-    this.beforeMap = only ? undefined : before;
-  }
-
-  get crc(): number {
-    return this.signedCrc >>> 0;
-  }
-
-  /** The delta as it was broadcast, made again (only a catch-up reads it). */
-  entry(fromVersion: number): GameStateDelta {
-    const delta = typeof this.delta === 'string' ? (JSON.parse(this.delta) as GameStateDelta['delta']) : this.delta;
-    const entry: GameStateDelta = { delta, version: fromVersion + 1, fromVersion, crc: this.crc };
-    if (this.updateId !== undefined) entry.updateId = this.updateId;
-    return entry;
-  }
-
-  get keepsValuesBefore(): boolean {
-    return this.beforeKey !== undefined || this.beforeMap !== undefined;
-  }
-
-  holds(key: string): boolean {
-    return this.beforeKey === undefined ? this.beforeMap?.has(key) === true : this.beforeKey === key;
-  }
-
-  /** The value `key` had before this delta; only for a key it `holds`. */
-  valueBefore(key: string): StoredValue | undefined {
-    return this.beforeKey === undefined ? this.beforeMap?.get(key) : this.beforeValue;
-  }
-}
+/** Slots in a new history's ring; it doubles as it fills, up to the history's count. */
+const FIRST_CAPACITY = 8;
 
 /**
  * The most recent deltas of a session, bounded both by count and by size. Each delta may keep the
  * values its keys had before it, so the state at an older version can be read without reverting
  * deltas (jsondiffpatch's unpatch is not exact for every array delta).
+ *
+ * A node keeps up to HISTORY_MAX_ENTRIES deltas per table, most of them small. Their JSON and
+ * update ids are written into byte chunks outside the heap (TextChunks), their CRCs and places
+ * into one Int32Array, and the values before them into arrays of references: a delta adds no
+ * object of its own to the heap. As one object, a string and an update id per delta (158 bytes
+ * for a counter's change), the history was what the young collections of a crowd copied most,
+ * and it made the old generation grow by some 300 KB a second at 400 tables. A large delta stays
+ * an object: it shares its values with the state, where its JSON would be a copy. Versions follow
+ * from the place in the ring.
  */
 export class DeltaHistory {
-  private readonly items: HistoryItem[] = [];
-  /** The version the oldest item's delta starts from; the items follow it one version each. */
+  private numbers = new Int32Array(FIRST_CAPACITY * FIELDS);
+  private large: Array<GameStateDelta['delta'] | undefined> = new Array(FIRST_CAPACITY);
+  /** Most deltas change one key: its old value is kept beside its name (a Map with one entry costs five times as much). */
+  private beforeKeys: Array<string | undefined> = new Array(FIRST_CAPACITY);
+  private beforeValues: Array<StoredValue | undefined> = new Array(FIRST_CAPACITY);
+  private beforeMaps: Array<ValuesBefore | undefined> = new Array(FIRST_CAPACITY);
+  private readonly text = new TextChunks();
+  private capacity = FIRST_CAPACITY;
+  /** The ring slot of the oldest delta. */
+  private head = 0;
+  private count = 0;
+  /** The version the oldest delta starts from; the others follow it one version each. */
   private oldestFrom = 0;
   private totalBytes = 0;
 
@@ -85,22 +59,35 @@ export class DeltaHistory {
   ) {}
 
   push(entry: GameStateDelta, before?: ValuesBefore): void {
-    if (this.items.length > 0 && this.newestVersion !== entry.fromVersion) this.clear();
-    if (this.items.length === 0) this.oldestFrom = entry.fromVersion;
+    if (this.count > 0 && this.newestVersion !== entry.fromVersion) this.clear();
+    if (this.count === 0) this.oldestFrom = entry.fromVersion;
+    if (this.count === this.capacity) this.grow();
     const json = JSON.stringify(entry.delta);
+    const kept = json.length <= JSON_KEPT_CHARS;
+    const slot = this.slotOf(this.count);
+    const at = slot * FIELDS;
+    const { numbers, text } = this;
+    numbers[at + CHUNK] = text.append(kept ? json : '', entry.updateId);
+    numbers[at + OFFSET] = text.lastOffset;
+    numbers[at + JSON_BYTES] = text.lastBytes;
+    numbers[at + ID_BYTES] = entry.updateId === undefined ? -1 : text.lastAfterBytes;
+    numbers[at + CRC] = entry.crc | 0;
     const bytes = json.length + (before ? retainedBytes(before) : 0);
-    this.items.push(new HistoryItem(entry, json, bytes, before));
+    numbers[at + COUNTED] = bytes;
+    this.large[slot] = kept ? undefined : entry.delta;
+    this.keepBefore(slot, before);
+    this.count++;
     this.totalBytes += bytes;
-    while (this.items.length > this.maxEntries || (this.totalBytes > this.maxBytes && this.items.length > 0)) {
-      this.totalBytes -= (this.items.shift() as HistoryItem).bytes;
-      this.oldestFrom++;
-    }
+    while (this.count > this.maxEntries || (this.totalBytes > this.maxBytes && this.count > 0)) this.dropOldest();
   }
 
   /** The deltas that lead from `fromVersion` to `currentVersion`, or null when they are not all here. */
   since(fromVersion: number, currentVersion: number): GameStateDelta[] | null {
-    const items = this.itemsSince(fromVersion, currentVersion);
-    return items && items.map((item, i) => item.entry(fromVersion + i));
+    const first = this.firstIndexSince(fromVersion, currentVersion);
+    if (first === null) return null;
+    const entries: GameStateDelta[] = [];
+    for (let i = first; i < this.count; i++) entries.push(this.entryAt(i));
+    return entries;
   }
 
   /**
@@ -108,23 +95,27 @@ export class DeltaHistory {
    * back that far with the values it needs.
    */
   valuesAt(version: number, currentVersion: number, current: (key: string) => StoredValue | undefined, keys: string[]) {
-    const items = this.itemsSince(version, currentVersion);
-    if (!items || items.some((item) => !item.keepsValuesBefore)) return null;
+    const first = this.firstIndexSince(version, currentVersion);
+    if (first === null) return null;
+    for (let i = first; i < this.count; i++) if (!this.keepsValuesBefore(this.slotOf(i))) return null;
     const values = new Map<string, StoredValue | undefined>();
     for (const key of keys) {
-      const first = items.find((item) => item.holds(key));
-      values.set(key, first ? first.valueBefore(key) : current(key));
+      let slot: number | undefined;
+      for (let i = first; i < this.count && slot === undefined; i++) if (this.holds(this.slotOf(i), key)) slot = this.slotOf(i);
+      values.set(key, slot === undefined ? current(key) : this.valueBefore(slot, key));
     }
     return values;
   }
 
   /** The CRC the state had at `version`, when a delta here led to it. */
   crcAt(version: number): number | undefined {
-    return this.items[version - this.oldestFrom - 1]?.crc;
+    const i = version - this.oldestFrom - 1;
+    if (i < 0 || i >= this.count) return undefined;
+    return (this.numbers[this.slotOf(i) * FIELDS + CRC] as number) >>> 0;
   }
 
   get size(): number {
-    return this.items.length;
+    return this.count;
   }
 
   get bytes(): number {
@@ -132,19 +123,108 @@ export class DeltaHistory {
   }
 
   private get newestVersion(): number {
-    return this.oldestFrom + this.items.length;
+    return this.oldestFrom + this.count;
   }
 
-  private itemsSince(fromVersion: number, currentVersion: number): HistoryItem[] | null {
-    if (fromVersion === currentVersion) return [];
-    if (this.items.length === 0 || fromVersion < this.oldestFrom || fromVersion > currentVersion) return null;
-    // items are consecutive versions: push() starts over on a gap
-    return this.items.slice(fromVersion - this.oldestFrom);
+  /** The delta as it was broadcast, made again (only a catch-up reads it). */
+  private entryAt(i: number): GameStateDelta {
+    const slot = this.slotOf(i);
+    const at = slot * FIELDS;
+    const n = this.numbers;
+    const chunk = n[at + CHUNK] as number;
+    const offset = n[at + OFFSET] as number;
+    const jsonBytes = n[at + JSON_BYTES] as number;
+    const idBytes = n[at + ID_BYTES] as number;
+    const delta = this.large[slot] ?? (JSON.parse(this.text.read(chunk, offset, jsonBytes)) as GameStateDelta['delta']);
+    const fromVersion = this.oldestFrom + i;
+    const entry: GameStateDelta = { delta, version: fromVersion + 1, fromVersion, crc: (n[at + CRC] as number) >>> 0 };
+    if (idBytes >= 0) entry.updateId = this.text.read(chunk, offset + jsonBytes, idBytes);
+    return entry;
+  }
+
+  private keepBefore(slot: number, before: ValuesBefore | undefined): void {
+    const only = before?.size === 1 ? (before.entries().next().value as [string, StoredValue | undefined]) : undefined;
+    this.beforeKeys[slot] = only?.[0];
+    this.beforeValues[slot] = only?.[1];
+    this.beforeMaps[slot] = only ? undefined : before;
+  }
+
+  private keepsValuesBefore(slot: number): boolean {
+    return this.beforeKeys[slot] !== undefined || this.beforeMaps[slot] !== undefined;
+  }
+
+  private holds(slot: number, key: string): boolean {
+    const only = this.beforeKeys[slot];
+    return only === undefined ? this.beforeMaps[slot]?.has(key) === true : only === key;
+  }
+
+  /** The value `key` had before the delta in `slot`; only for a key it `holds`. */
+  private valueBefore(slot: number, key: string): StoredValue | undefined {
+    return this.beforeKeys[slot] === undefined ? this.beforeMaps[slot]?.get(key) : this.beforeValues[slot];
+  }
+
+  private slotOf(i: number): number {
+    return (this.head + i) % this.capacity;
+  }
+
+  /** The index (0: oldest) of the delta from `fromVersion`, or null when the history does not lead from there to `currentVersion`. */
+  private firstIndexSince(fromVersion: number, currentVersion: number): number | null {
+    if (fromVersion === currentVersion) return this.count;
+    if (this.count === 0 || fromVersion < this.oldestFrom || fromVersion > currentVersion) return null;
+    // the deltas are consecutive versions: push() starts over on a gap
+    return fromVersion - this.oldestFrom;
+  }
+
+  private dropOldest(): void {
+    const slot = this.head;
+    this.totalBytes -= this.numbers[slot * FIELDS + COUNTED] as number;
+    this.forget(slot);
+    this.head = (this.head + 1) % this.capacity;
+    this.count--;
+    this.oldestFrom++;
+    if (this.count === 0) this.text.clear();
+    else this.text.dropBefore(this.numbers[this.head * FIELDS + CHUNK] as number);
+  }
+
+  /** Lets go of what a slot referred to, so that old values and large deltas are not kept alive. */
+  private forget(slot: number): void {
+    this.large[slot] = undefined;
+    this.beforeKeys[slot] = undefined;
+    this.beforeValues[slot] = undefined;
+    this.beforeMaps[slot] = undefined;
+  }
+
+  /** Twice the slots, up to one more than the history keeps (a delta is pushed before the oldest goes). */
+  private grow(): void {
+    const capacity = Math.min(this.maxEntries + 1, this.capacity * 2);
+    const numbers = new Int32Array(capacity * FIELDS);
+    const large: typeof this.large = new Array(capacity);
+    const beforeKeys: typeof this.beforeKeys = new Array(capacity);
+    const beforeValues: typeof this.beforeValues = new Array(capacity);
+    const beforeMaps: typeof this.beforeMaps = new Array(capacity);
+    for (let i = 0; i < this.count; i++) {
+      const slot = this.slotOf(i);
+      numbers.set(this.numbers.subarray(slot * FIELDS, slot * FIELDS + FIELDS), i * FIELDS);
+      large[i] = this.large[slot];
+      beforeKeys[i] = this.beforeKeys[slot];
+      beforeValues[i] = this.beforeValues[slot];
+      beforeMaps[i] = this.beforeMaps[slot];
+    }
+    this.numbers = numbers;
+    this.large = large;
+    this.beforeKeys = beforeKeys;
+    this.beforeValues = beforeValues;
+    this.beforeMaps = beforeMaps;
+    this.capacity = capacity;
+    this.head = 0;
   }
 
   private clear(): void {
-    this.items.length = 0;
+    for (let i = 0; i < this.count; i++) this.forget(this.slotOf(i));
+    this.count = 0;
+    this.head = 0;
     this.totalBytes = 0;
+    this.text.clear();
   }
 }
 
