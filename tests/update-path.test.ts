@@ -49,11 +49,14 @@ describe('the update path’s bookkeeping (issue 12, goal 3)', () => {
     for (let version = 1; version <= 5000; version++) {
       // small and large deltas, unicode text, with and without update ids, changing one key or two
       const text = version % 7 === 0 ? '€😀'.repeat(version % 300) : `n${version}`;
-      const delta = version % 5 === 0 ? { a: [version - 1, version], b: [text] } : { a: [version - 1, version] };
+      const a: [number, number] = [version - 1, version];
+      const delta: GameStateDelta['delta'] = version % 5 === 0 ? { a, b: [text] } : { a };
       const sentEntry: GameStateDelta = { delta, version, fromVersion: version - 1, crc: (version * 2654435761) >>> 0 };
       if (version % 3 !== 0) sentEntry.updateId = `k${version % 4}-${version}🎲`;
       sent.push(sentEntry);
-      history.push(sentEntry, new Map(version % 5 === 0 ? [['a', version - 1], ['b', text]] : [['a', version - 1]]));
+      const before = new Map<string, string | number>([['a', version - 1]]);
+      if (version % 5 === 0) before.set('b', text);
+      history.push(sentEntry, before);
     }
     assert.equal(history.size, 700);
     assert.equal(history.since(4299, 5000), null);
