@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { GameStateDelta } from '../shared/protocol';
 import { AppliedUpdates, originOf } from '../server/sessions/applied-updates';
 import { DeltaHistory } from '../server/sessions/delta-history';
+import { snapshotPhase } from '../server/sessions/game-session';
 import { RateLimiter } from '../server/limits/rate-limiter';
 
 const entry = (version: number): GameStateDelta => ({ delta: {}, version, fromVersion: version - 1, crc: version });
@@ -64,6 +65,15 @@ describe('the update path’s bookkeeping (issue 12, goal 3)', () => {
     assert.equal(history.crcAt(4301), sent[4300]!.crc);
     const at = history.valuesAt(4300, 5000, () => 'now', ['a', 'b']);
     assert.deepEqual(at && Object.fromEntries(at), { a: 4300, b: '€😀'.repeat(4305 % 300) }, 'the first delta after version 4300 to change b (4305) kept what b held before it');
+  });
+
+  it('UP1d: tables loaded together are due for their first snapshot at versions spread over half the interval, each at least half an interval after its load', () => {
+    const phases = Array.from({ length: 400 }, (_, i) => snapshotPhase(`table-${i}-${(i * 7919).toString(36)}`, 500));
+    assert.ok(phases.every((phase) => phase >= 0 && phase < 250));
+    const sameVersion = Math.max(...[...new Set(phases)].map((phase) => phases.filter((each) => each === phase).length));
+    assert.ok(sameVersion <= 8, `at most 8 of 400 tables due at one version (${sameVersion})`);
+    assert.ok(new Set(phases.map((phase) => Math.floor(phase / 25))).size === 10, 'every tenth of the half interval is used');
+    assert.equal(snapshotPhase('any', 2), 0, 'an interval of 2 stays exact');
   });
 
   it('UP2: a resend is recognized per user and per client key, and never across them', () => {

@@ -10,6 +10,7 @@ import {
   type UpdateGameState,
 } from '../../shared/protocol';
 import { StateDocument } from '../../shared/state-document';
+import { crc32Utf8 } from '../../shared/crc32';
 import type { StoredValue } from '../../shared/patched-array';
 import { DeltaHistory } from './delta-history';
 import { replayDelta, replayLog } from './log-replay';
@@ -104,7 +105,7 @@ export class GameSession {
     this.doc = new StateDocument(structuredClone(stored.snapshot.state));
     replayLog(this.id, stored.log, this.doc, this.history, this.deps.differ);
     this.version = stored.log.at(-1)?.version ?? stored.snapshot.version;
-    this.snapshotVersion = this.version;
+    this.snapshotVersion = this.version - snapshotPhase(this.id, this.deps.limits.snapshotEvery);
     this.recordUsage();
   }
 
@@ -383,6 +384,16 @@ export class GameSession {
     this.snapshotVersion = this.version;
     return { version: this.version, state: this.doc.snapshot() };
   }
+}
+
+/**
+ * How many versions early a table's first snapshot after a load comes: 0 to half the interval,
+ * from its id. Tables loaded together (a node starting, a crowd opening its tables at once) were
+ * otherwise all due in the same second: at 400 tables, a second of snapshots that held every
+ * delivery back (docs/benchmarks-notes.md).
+ */
+export function snapshotPhase(id: string, every: number): number {
+  return crc32Utf8(id) % Math.ceil(every / 2);
 }
 
 /**
