@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { createLogger } from '../server/logger';
 import { PostgresDatabase } from '../server/storage/postgres/database';
 import { POSTGRES_MIGRATIONS } from '../server/storage/postgres/migrations';
+import { PostgresSessionStore } from '../server/storage/postgres/postgres-session-store';
+import type { LoggedUpdate } from '../server/storage/session-store';
 import { StorageError } from '../server/storage/storage-error';
 import { adminQuery, testDatabase } from './support/postgres';
 
@@ -33,5 +35,43 @@ describe('PostgreSQL migrations', () => {
     await assert.rejects(PostgresDatabase.open(options(url), logger), (error: unknown) => error instanceof StorageError && error.code === 'storage-too-new');
     const nowhere = 'postgres://postgres@127.0.0.1:1/none';
     await assert.rejects(PostgresDatabase.open(options(nowhere), logger), (error: unknown) => error instanceof StorageError && error.code === 'storage-unavailable');
+  });
+});
+
+describe('PostgreSQL appends of many sessions', () => {
+  const logged = (version: number, userId: string): LoggedUpdate => ({
+    entry: { delta: { tick: [version - 1, version] }, version, fromVersion: version - 1, crc: version, updateId: `k-${version}` },
+    applied: { userId, clientKey: 'k', seq: version, version },
+  });
+
+  it('PG1: the appends of several sessions in one turn commit in one statement; when one lost its version to another writer, it alone fails', async () => {
+    const url = await testDatabase();
+    const db = await PostgresDatabase.open(options(url), logger);
+    const store = new PostgresSessionStore(db);
+    const statements: string[] = [];
+    const query = db.query.bind(db);
+    db.query = (text, values) => {
+      statements.push(text);
+      return query(text, values);
+    };
+    for (const id of ['a', 'b', 'c']) await store.createSession({ id, hostId: 'host', createdAt: 1 });
+    statements.length = 0;
+    await Promise.all(['a', 'b', 'c'].map((id) => store.appendUpdates(id, [logged(1, `${id}-user`)])));
+    assert.equal(statements.length, 1, 'three sessions, one statement');
+
+    // another node appended version 2 of b first
+    await adminQuery(url, "INSERT INTO deltas (session_id, version, from_version, crc, delta) VALUES ('b', 2, 1, 0, '{}')");
+    const settled = await Promise.allSettled(['a', 'b', 'c'].map((id) => store.appendUpdates(id, [logged(2, `${id}-user`)])));
+    assert.deepEqual(
+      settled.map((each) => (each.status === 'fulfilled' ? 'ok' : (each.reason as StorageError).code)),
+      ['ok', 'version-taken', 'ok'],
+    );
+    for (const id of ['a', 'c']) {
+      const stored = await store.loadSession(id);
+      assert.deepEqual(stored?.log.map((delta) => delta.version), [1, 2]);
+      assert.deepEqual(stored?.applied, [{ userId: `${id}-user`, clientKey: 'k', seq: 2, version: 2 }]);
+    }
+    assert.deepEqual((await store.loadSession('b'))?.applied, [{ userId: 'b-user', clientKey: 'k', seq: 1, version: 1 }], 'nothing of the refused append was stored');
+    await store.close();
   });
 });

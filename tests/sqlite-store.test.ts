@@ -7,8 +7,9 @@ import type { GameStateDelta } from '../shared/protocol';
 import { StorageError } from '../server/storage/storage-error';
 import { SqliteSessionStore } from '../server/storage/sqlite/sqlite-store';
 import { MIGRATIONS } from '../server/storage/sqlite/migrations';
-import { BATCH_SPACING_MS, WriteBatches } from '../server/storage/sqlite/write-batches';
-import type { Outcome, WriteCommand } from '../server/storage/sqlite/write-commands';
+import { BATCH_SPACING_MS, WriteBatches } from '../server/storage/write-batches';
+import type { Outcome } from '../server/storage/write-outcome';
+import type { WriteCommand } from '../server/storage/sqlite/write-commands';
 import { WriterThread } from '../server/storage/sqlite/writer-thread';
 import { SqliteConnection } from '../server/storage/sqlite/connection';
 import { entry } from './store-contract';
@@ -77,7 +78,7 @@ describe('SQLite session store on a real file', () => {
 
   it('W1: a write resolves only once the writer thread has committed its batch; the event loop runs meanwhile, and writes queued while a batch is in the writer go in the next one', async () => {
     const commits: Array<{ commands: WriteCommand[]; done: (outcomes: Outcome[]) => void }> = [];
-    const writes = new WriteBatches((commands) => new Promise((done) => commits.push({ commands, done })));
+    const writes = new WriteBatches<WriteCommand>((commands) => new Promise((done) => commits.push({ commands, done })));
     const settled: string[] = [];
     const write = (id: string) => writes.run({ kind: 'touchSession', id, now: 1 }).then((value) => settled.push(`${id}=${String(value)}`));
     const first = [write('a'), write('b')];
@@ -103,7 +104,7 @@ describe('SQLite session store on a real file', () => {
 
   it('W1: after a batch of several commands the next one starts BATCH_SPACING_MS later at the earliest; after a batch of one it starts at once', async () => {
     const started: number[] = [];
-    const writes = new WriteBatches((commands) => {
+    const writes = new WriteBatches<WriteCommand>((commands) => {
       started.push(performance.now());
       return Promise.resolve(commands.map(() => ({ ok: true, value: undefined }) as Outcome));
     });
@@ -120,14 +121,14 @@ describe('SQLite session store on a real file', () => {
   });
 
   it('W1: a batch the writer could not commit fails every write in it', async () => {
-    const writes = new WriteBatches(() => Promise.reject(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })));
+    const writes = new WriteBatches<WriteCommand>(() => Promise.reject(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })));
     await rejects(writes.run({ kind: 'ping' }), 'storage-failed');
   });
 
   it('W7: a writer thread that dies fails the batch it held and every later one with storage-failed; nothing hangs, nothing is acknowledged', async () => {
     // a folder that does not exist: the thread cannot open the database and ends
     const writer = new WriterThread({ file: path.join(await tempDir('gamebook-store-'), 'missing', 'store.sqlite'), sync: 'full' });
-    const writes = new WriteBatches((commands) => writer.send(commands));
+    const writes = new WriteBatches<WriteCommand>((commands) => writer.send(commands));
     await rejects(writes.run({ kind: 'ping' }), 'storage-failed');
     await rejects(writes.run({ kind: 'ping' }), 'storage-failed');
     await writer.stop();

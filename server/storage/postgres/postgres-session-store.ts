@@ -1,8 +1,8 @@
 import type { AppliedUpdate, LoggedUpdate, SessionMeta, SessionStore, Snapshot, SnapshotChoice, StoredSession } from '../session-store';
-import { versionTaken } from '../storage-error';
 import { toDelta, toSnapshot, type DeltaRow } from '../stored-rows';
 import type { PostgresDatabase, Query } from './database';
-import { failedState, UNIQUE_VIOLATION } from './postgres-errors';
+import { WriteBatches } from '../write-batches';
+import { commitAppends, type SessionAppend } from './session-appends';
 
 interface AppliedRow {
   user_id: string;
@@ -22,18 +22,6 @@ const SQL = {
   heads: 'SELECT session_id, max(version)::int AS head FROM deltas WHERE session_id = ANY($1::text[]) GROUP BY session_id',
   deltasAfter: 'SELECT version, from_version, crc, delta, update_id FROM deltas WHERE session_id = $1 AND version > $2 ORDER BY version',
   applied: 'SELECT user_id, client_key, seq, version FROM applied_updates WHERE session_id = $1',
-  // one statement, so one round trip and one implicit transaction for the whole batch: its deltas,
-  // the updates they applied, the use; a version taken fails it all
-  append: `WITH delta AS (
-      INSERT INTO deltas (session_id, version, from_version, crc, delta, update_id)
-        SELECT $1, * FROM unnest($2::integer[], $3::integer[], $4::bigint[], $5::text[], $6::text[])
-      RETURNING session_id
-    ), applied AS (
-      INSERT INTO applied_updates (session_id, user_id, client_key, seq, version, applied_at)
-        SELECT $1, a.*, $11::bigint FROM unnest($7::text[], $8::text[], $9::integer[], $10::integer[]) AS a
-      ON CONFLICT (session_id, user_id, client_key) DO UPDATE SET seq = excluded.seq, version = excluded.version, applied_at = excluded.applied_at
-    )
-    UPDATE sessions SET last_used_at = $11::bigint WHERE id IN (SELECT session_id FROM delta)`,
   recordApplied: `INSERT INTO applied_updates (session_id, user_id, client_key, seq, version, applied_at) VALUES ($1, $2, $3, $4, $5, $6)
     ON CONFLICT (session_id, user_id, client_key) DO UPDATE SET seq = excluded.seq, version = excluded.version, applied_at = excluded.applied_at`,
   saveSnapshot: `INSERT INTO snapshots (session_id, version, state) VALUES ($1, $2, $3)
@@ -48,12 +36,18 @@ const SQL = {
 
 /**
  * Sessions in PostgreSQL, shared by every node on the database. Each write is one transaction,
- * resolved once committed. The primary key (session_id, version) of the log decides which of
- * two writers appending the same version wins: the other gets `version-taken`.
+ * resolved once committed; the appends of all the node's sessions are committed together
+ * (session-appends.ts). The primary key (session_id, version) of the log decides which of two
+ * writers appending the same version wins: the other gets `version-taken`.
  */
 export class PostgresSessionStore implements SessionStore {
+  /** The appends of every session of this node, committed together in one statement per batch. */
+  private readonly appends: WriteBatches<SessionAppend>;
+
   /** Closing this store closes `db`, which the other PostgreSQL stores share. */
-  constructor(private readonly db: PostgresDatabase) {}
+  constructor(private readonly db: PostgresDatabase) {
+    this.appends = new WriteBatches(commitAppends(db));
+  }
 
   async createSession(meta: SessionMeta): Promise<void> {
     await this.db.query('INSERT INTO sessions (id, host_id, created_at, last_used_at) VALUES ($1, $2, $3, $4)', [
@@ -83,18 +77,8 @@ export class PostgresSessionStore implements SessionStore {
     }, 'REPEATABLE READ');
   }
 
-  async appendUpdates(id: string, updates: readonly LoggedUpdate[]): Promise<void> {
-    const entries = updates.map((update) => update.entry);
-    const deltas = [entries.map((e) => e.version), entries.map((e) => e.fromVersion), entries.map((e) => e.crc)];
-    const texts = [entries.map((e) => JSON.stringify(e.delta)), entries.map((e) => e.updateId ?? null)];
-    const applied = lastAppliedPerClient(updates);
-    const origins = [applied.map((a) => a.userId), applied.map((a) => a.clientKey), applied.map((a) => a.seq), applied.map((a) => a.version)];
-    try {
-      await this.db.query(SQL.append, [id, ...deltas, ...texts, ...origins, Date.now()]);
-    } catch (error) {
-      if (failedState(error) === UNIQUE_VIOLATION) throw versionTaken(id, entries[0]?.version ?? 0, error);
-      throw error;
-    }
+  appendUpdates(id: string, updates: readonly LoggedUpdate[]): Promise<void> {
+    return this.appends.run({ id, updates });
   }
 
   async recordApplied(id: string, applied: AppliedUpdate): Promise<void> {
@@ -129,8 +113,10 @@ export class PostgresSessionStore implements SessionStore {
     await this.db.query('SELECT 1');
   }
 
-  close(): Promise<void> {
-    return this.db.close();
+  /** Commits the appends queued, then closes the database. */
+  async close(): Promise<void> {
+    await this.appends.close();
+    await this.db.close();
   }
 }
 
@@ -144,14 +130,4 @@ async function baseSnapshot(query: Query, id: string): Promise<Snapshot> {
   if (first === null) return newestSnapshot(query, id);
   if (first === 0) return toSnapshot(undefined);
   return toSnapshot((await query(SQL.snapshotFrom, [id, first])).rows[0]);
-}
-
-/**
- * The last applied update of each client in a batch: one statement may not upsert a row twice,
- * and the last one is what upserting them in order would leave.
- */
-function lastAppliedPerClient(updates: readonly LoggedUpdate[]): AppliedUpdate[] {
-  const last = new Map<string, AppliedUpdate>();
-  for (const { applied } of updates) if (applied) last.set(`${applied.userId}\n${applied.clientKey}`, applied);
-  return [...last.values()];
 }

@@ -1,7 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { Checkpointer } from './checkpointer';
 import { openDatabase, type OpenOptions } from './open-database';
-import { WriteBatches } from './write-batches';
+import { WriteBatches } from '../write-batches';
+import type { WriteCommand } from './write-commands';
 import { WriterThread } from './writer-thread';
 
 /**
@@ -11,7 +12,7 @@ import { WriterThread } from './writer-thread';
  * turn commit together.
  */
 export class SqliteConnection {
-  readonly writes: WriteBatches;
+  readonly writes: WriteBatches<WriteCommand>;
   private readonly writer: WriterThread;
   private readonly checkpointer: Checkpointer;
 

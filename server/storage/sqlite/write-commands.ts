@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { gmRevisionTaken, revisionTaken, sqliteCode, StorageError, versionTaken, writeFailure, type StorageErrorCode } from '../storage-error';
+import { gmRevisionTaken, revisionTaken, sqliteCode, versionTaken } from '../storage-error';
+import { failed, type Outcome } from '../write-outcome';
 import { toGmDocument } from '../stored-rows';
 import type { PdfRecord } from '../pdf-store';
 
@@ -39,19 +40,6 @@ export interface AppliedInsert {
   clientKey: string;
   seq: number;
   version: number;
-}
-
-/** What a command came to, as it crosses back from the writer thread (an Error would lose its code). */
-export type Outcome = { ok: true; value: unknown } | { ok: false; error: { code: StorageErrorCode; message: string } };
-
-export function failed(error: unknown): Outcome {
-  const failure = writeFailure(error);
-  return { ok: false, error: { code: failure.code, message: failure.message } };
-}
-
-/** The typed error of a failed outcome, on the thread that asked for the write. */
-export function outcomeError(outcome: Extract<Outcome, { ok: false }>): StorageError {
-  return new StorageError(outcome.error.code, outcome.error.message);
 }
 
 /** Every statement the writer runs, prepared once on its connection. */

@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StorageError } from '../storage-error';
 import type { OpenOptions } from './open-database';
-import type { Outcome, WriteCommand } from './write-commands';
+import type { Outcome } from '../write-outcome';
+import type { WriteCommand } from './write-commands';
 import type { FromWriter, ToWriter } from './writer-worker';
 
 /**

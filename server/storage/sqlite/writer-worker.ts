@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { configure, type OpenOptions } from './open-database';
-import { WriteCommands, type Outcome, type WriteCommand } from './write-commands';
+import type { Outcome } from '../write-outcome';
+import { WriteCommands, type WriteCommand } from './write-commands';
 
 /** What the event loop's side (writer-thread.ts) posts to this thread. */
 export type ToWriter = { type: 'batch'; id: number; commands: WriteCommand[] } | { type: 'autoCheckpoint' } | { type: 'stop' };

@@ -1,11 +1,11 @@
-import { StorageError, writeFailure } from '../storage-error';
-import { outcomeError, type Outcome, type WriteCommand } from './write-commands';
+import { StorageError, writeFailure } from './storage-error';
+import { outcomeError, type Outcome } from './write-outcome';
 
-/** Commits a batch of commands together (the writer thread), each one's outcome in order. */
-export type CommitBatch = (commands: WriteCommand[]) => Promise<Outcome[]>;
+/** Commits a batch of writes together (SQLite's writer thread, one PostgreSQL statement), each one's outcome in order. */
+export type CommitBatch<C> = (commands: C[]) => Promise<Outcome[]>;
 
-interface Pending {
-  command: WriteCommand;
+interface Pending<C> {
+  command: C;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -20,19 +20,20 @@ interface Pending {
  * third of the writer's CPU (docs/benchmarks-notes.md). After a batch of one command the next goes
  * at once: one busy table's commits follow one another anyway (the updates applied during one join
  * the next), and spacing them cut its acknowledged updates a second to a fifth. So does a write
- * with no batch in the last BATCH_SPACING_MS.
+ * with no batch in the last BATCH_SPACING_MS. PostgreSQL's appends are spaced alike: each batch is a
+ * round trip and a commit, with its WAL flush, of the database every node shares.
  */
 export const BATCH_SPACING_MS = 8;
 
 /**
- * Group commit, seen from the event loop: the writes queued during one turn go to the writer as
+ * Group commit, seen from the event loop: the writes queued during one turn go to the database as
  * one batch, and while that batch is being committed the next one accumulates; each promise
- * resolves only once its batch is committed (and, with `synchronous = full`, fsynced). Many
- * sessions writing at once then cost one transaction and one flush per round instead of one each,
- * and neither runs on the event loop.
+ * resolves only once its batch is committed (and fsynced). Many sessions writing at once then cost
+ * one transaction and one flush per round instead of one each: with SQLite, on the writer thread;
+ * with PostgreSQL, one statement and one round trip for the appends of every session.
  */
-export class WriteBatches {
-  private queue: Pending[] = [];
+export class WriteBatches<C> {
+  private queue: Array<Pending<C>> = [];
   private scheduled = false;
   private inFlight = false;
   private closed = false;
@@ -41,9 +42,9 @@ export class WriteBatches {
   /** Whether the last batch held several commands: the next one waits for more to gather. */
   private shared = false;
 
-  constructor(private readonly commit: CommitBatch) {}
+  constructor(private readonly commit: CommitBatch<C>) {}
 
-  run<T>(command: WriteCommand): Promise<T> {
+  run<T>(command: C): Promise<T> {
     if (this.closed) return Promise.reject(new StorageError('storage-closed', 'the store is closed'));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ command, resolve: resolve as (value: unknown) => void, reject });
@@ -95,7 +96,7 @@ export class WriteBatches {
   }
 }
 
-function settle(pending: Pending, outcome: Outcome | undefined): void {
+function settle<C>(pending: Pending<C>, outcome: Outcome | undefined): void {
   if (!outcome) pending.reject(new StorageError('storage-failed', 'the writer gave no outcome for this write'));
   else if (outcome.ok) pending.resolve(outcome.value);
   else pending.reject(outcomeError(outcome));
