@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { GameStateDelta } from '../shared/protocol';
 import { AppliedUpdates, originOf } from '../server/sessions/applied-updates';
 import { DeltaHistory } from '../server/sessions/delta-history';
-import { snapshotPhase } from '../server/sessions/game-session';
+import { snapshotPhase } from '../server/sessions/snapshot-phase';
 import { RateLimiter } from '../server/limits/rate-limiter';
 
 const entry = (version: number): GameStateDelta => ({ delta: {}, version, fromVersion: version - 1, crc: version });

@@ -10,9 +10,9 @@ import {
   type UpdateGameState,
 } from '../../shared/protocol';
 import { StateDocument } from '../../shared/state-document';
-import { crc32Utf8 } from '../../shared/crc32';
 import type { StoredValue } from '../../shared/patched-array';
 import { DeltaHistory } from './delta-history';
+import { snapshotPhase } from './snapshot-phase';
 import { replayDelta, replayLog } from './log-replay';
 import type { SessionLimits } from '../limits/limits';
 import type { SessionChannel } from './session-channel';
@@ -384,16 +384,6 @@ export class GameSession {
     this.snapshotVersion = this.version;
     return { version: this.version, state: this.doc.snapshot() };
   }
-}
-
-/**
- * How many versions early a table's first snapshot after a load comes: 0 to half the interval,
- * from its id. Tables loaded together (a node starting, a crowd opening its tables at once) were
- * otherwise all due in the same second: at 400 tables, a second of snapshots that held every
- * delivery back (docs/benchmarks-notes.md).
- */
-export function snapshotPhase(id: string, every: number): number {
-  return crc32Utf8(id) % Math.ceil(every / 2);
 }
 
 /**
