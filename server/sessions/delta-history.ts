@@ -32,8 +32,8 @@ const FIRST_CAPACITY = 8;
  * update ids are written into byte chunks outside the heap (TextChunks), their CRCs and places
  * into one Int32Array, and the values before them into arrays of references: a delta adds no
  * object of its own to the heap. As one object, a string and an update id per delta (158 bytes
- * for a counter's change), the history was what the young collections of a crowd copied most,
- * and it made the old generation grow by some 300 KB a second at 400 tables. A large delta stays
+ * for a counter's change), it made the old generation grow by some 300 KB a second at 400 tables,
+ * and every one of those objects was marked at each full collection. A large delta stays
  * an object: it shares its values with the state, where its JSON would be a copy. Versions follow
  * from the place in the ring.
  */
