@@ -24,6 +24,9 @@ export function receivePdf(req: Request, files: PdfBytes, maxBytes: number): Pro
       failed = true;
       req.unpipe(parser);
       parser.destroy();
+      // what the client still sends is read and dropped: left unread, it can get the connection
+      // reset under the client while it writes, which then sees a network error, not our answer
+      req.resume();
       // a file saved whole but not wanted: unpinned, the collector removes it unless a session uses it
       const cleanedUp = saving?.then((saved) => saved.release(), noop) ?? Promise.resolve();
       void cleanedUp.then(() => reject(error));
