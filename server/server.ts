@@ -116,6 +116,7 @@ export async function startServer(
     channel,
     refreshPresence: presence.refresh,
     control: followControl(gateway.io, tables),
+    tables: tableStores,
   });
   const links = new AccessLinks(secret, config.pdfs.linkSeconds * 1000);
   apiRoutes.use(

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { syncClient, type TestClient } from './support/clients';
 import { clusterNodes, clusterSettings } from './support/cluster';
+import { encodeBinary } from '../shared/binary-codec';
+import type { PdfData } from '../shared/layers-protocol';
 import { RoleClientEvent, RoleServerEvent, type GmDocument } from '../shared/roles-protocol';
 import { eventually, nextEvent, request } from './support/harness';
 import { ownRedis } from './support/own-redis';
 import type { ServerProcess } from './support/server-process';
-import { closeAll, join, player } from './support/table';
+import { closeAll, join, minimalPdf, player, uploadPdf, type Player } from './support/table';
 
 function settled(clients: TestClient[], version: number) {
   return () => clients.every(({ client }) => client.status === 'connected' && client.version === version && client.pendingEdits === 0);
@@ -89,5 +91,46 @@ describe('Redis stopped and started again under two nodes', () => {
     assert.deepEqual((await roles).gameMasters, [pia.user.id], 'node two read the roles again once Redis was back');
     await eventually(() => piaDocuments.at(-1)?.revision === 1, 15_000, 'the new game master on node two gets the stored document');
     assert.deepEqual(piaDocuments.at(-1)?.notes, notes);
+  });
+
+  it('F7: layers drawn, books added and removed and the page turned on one node while Redis was down reach the other node\'s players once it is back', async (t) => {
+    const redis = await ownRedis();
+    const nodes = (await clusterNodes(2, await clusterSettings(redis.url))) as [ServerProcess, ServerProcess];
+    const hana = await player(nodes[0].url, 'Hana');
+    const pia = await player(nodes[1].url, 'Pia');
+    t.after(() => closeAll([hana, pia]));
+    const { sessionId } = await request(hana.socket, 'create-session');
+    await join(hana, sessionId);
+    await join(pia, sessionId);
+    const upload = async (who: Player, note: string) => (await (await uploadPdf(nodes[0].url, sessionId, who.token, minimalPdf(note))).json()) as PdfData;
+    const kept = await upload(hana, 'kept');
+    const dropped = await upload(hana, 'dropped');
+    await eventually(() => pia.table.pdfs.length === 2, 10_000, 'both books reach node two through the fan-out');
+
+    await redis.stop();
+    await allSay(nodes, 'degraded');
+    // stored through node one; every message to node two is dropped with Redis away
+    const layers = { tokens: [{ id: 't1', x: 3 }] };
+    assert.deepEqual(await request(hana.socket, 'update-layers', encodeBinary({ pdfId: kept.id, pageNum: 1, layers })), { ok: true, revision: 1 });
+    const added = await upload(hana, 'added while Redis was down');
+    const removed = await fetch(`${nodes[0].url}/api/sessions/${sessionId}/pdfs/${dropped.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${hana.token}` } });
+    assert.equal(removed.status, 204);
+    const view = { pdfId: added.id, currentPage: 1, scale: 2 };
+    assert.deepEqual(await request(hana.socket, 'navigate-page', view), { ok: true });
+    assert.equal(pia.table.revisionOf(kept.id, 1), 0, 'node two has not heard of the drawing: there is no fan-out');
+
+    await redis.start();
+    await allSay(nodes, 'ok');
+    await eventually(() => pia.table.revisionOf(kept.id, 1) === 1, 15_000, 'the drawing reaches node two once Redis is back');
+    assert.deepEqual(pia.table.layersOf(kept.id, 1), layers);
+    await eventually(() => pia.table.view?.pdfId === added.id, 15_000, 'the page turned reaches node two');
+    assert.deepEqual(pia.table.view, view);
+    assert.deepEqual(pia.table.pdfs.map((pdf) => pdf.id).sort(), [kept.id, added.id].sort(), 'the book added is there, the one removed is gone');
+    // a player joining node two now finds the same table
+    const lio = await player(nodes[1].url, 'Lio');
+    t.after(() => closeAll([lio]));
+    const full = await join(lio, sessionId);
+    assert.equal(full.layerRevisions[kept.id]?.[1], 1);
+    assert.deepEqual(full.view, view);
   });
 });

@@ -1,15 +1,13 @@
-import { TableServerEvent, type PageView, type PdfRemoved } from '../../shared/layers-protocol';
+import { TableServerEvent } from '../../shared/layers-protocol';
 import type { GameStateDelta } from '../../shared/protocol';
 import type { Logger } from '../logger';
 import type { GameSession } from '../sessions/game-session';
 import type { SessionChannel, TableChange } from '../sessions/session-channel';
 import type { SessionKeeper } from '../sessions/session-registry';
-import { toPdfData } from '../sessions/session-table';
-import type { StoredPage } from '../storage/layer-store';
-import type { PdfRecord } from '../storage/pdf-store';
 import type { AppliedUpdate, SessionStore } from '../storage/session-store';
-import { encodePayload } from '../transport/binary-payload';
+import type { TableStores } from '../storage/table-stores';
 import type { ControlFollowing } from '../transport/control-follow';
+import { followLayers, followPdf, followPdfRemoval, followStoredTable, followView } from './follow-table';
 import type { RedisFeed } from './redis-feed';
 import type { SharedMembers } from './shared-members';
 import type { SharedStaffClock } from './shared-staff-clock';
@@ -23,6 +21,8 @@ export interface FollowedNode {
   refreshPresence(sessionId: string): void;
   /** Roles and the game master document stored by another node. */
   control: ControlFollowing;
+  /** Where the layers, PDFs and view another node stored are read again after messages were lost. */
+  tables: TableStores;
 }
 
 /**
@@ -101,12 +101,18 @@ export class TableFollower implements SessionKeeper {
     this.feed.unsubscribe(sessionId);
   }
 
-  /** After Redis was away: every table held catches up from the log and the stored roles, and tells the others who is here. */
+  /**
+   * After Redis was away: every table held catches up from the log, the stored layers, PDFs, view
+   * and roles, and tells the others who is here.
+   */
   back(): void {
-    for (const session of this.node?.heldSessions() ?? []) {
+    const node = this.node;
+    if (!node) return;
+    for (const session of node.heldSessions()) {
       void this.catchUp(session);
-      this.inTurn(session, () => this.node?.control.rolesChanged(session));
-      this.node?.refreshPresence(session.id);
+      this.inTurn(session, () => followStoredTable(session, node.tables, node.channel));
+      this.inTurn(session, () => node.control.rolesChanged(session));
+      node.refreshPresence(session.id);
     }
   }
 
@@ -169,28 +175,4 @@ export class TableFollower implements SessionKeeper {
       this.logger.warn({ err: error, sessionId: session.id }, 'fan-out: could not catch a table up from the log; the next change tries again');
     }
   }
-}
-
-function followLayers(session: GameSession, page: StoredPage, channel: SessionChannel): void {
-  if (!session.table.layers.follow(page)) return;
-  session.recordUsage();
-  channel.broadcast(session.id, TableServerEvent.layersUpdated, encodePayload(page));
-}
-
-function followPdf(session: GameSession, record: PdfRecord, channel: SessionChannel): void {
-  if (session.table.pdf(record.id)) return;
-  session.table.addPdf(record);
-  channel.broadcast(session.id, TableServerEvent.pdfAdded, toPdfData(session.id, record));
-}
-
-function followPdfRemoval(session: GameSession, pdfId: string, channel: SessionChannel): void {
-  if (!session.table.pdf(pdfId)) return;
-  session.table.removePdf(pdfId);
-  session.recordUsage();
-  channel.broadcast(session.id, TableServerEvent.pdfRemoved, { pdfId } satisfies PdfRemoved);
-}
-
-function followView(session: GameSession, view: PageView, channel: SessionChannel): void {
-  session.table.view = view;
-  channel.broadcast(session.id, TableServerEvent.pageNavigated, view);
 }

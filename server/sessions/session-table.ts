@@ -51,6 +51,10 @@ export class SessionTable {
     return this.pdfs.find((pdf) => pdf.id === id);
   }
 
+  get pdfIds(): string[] {
+    return this.pdfs.map((pdf) => pdf.id);
+  }
+
   addPdf(record: PdfRecord): PdfData {
     const pdf = toPdfData(this.sessionId, record);
     this.pdfs.push(pdf);
