@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { syncClient, type TestClient } from './support/clients';
 import { clusterNodes, clusterSettings } from './support/cluster';
 import { encodeBinary } from '../shared/binary-codec';
@@ -27,6 +27,19 @@ async function allSay(nodes: ServerProcess[], status: string): Promise<void> {
   } finally {
     clearInterval(poll);
   }
+}
+
+/** Two nodes on a Redis of the test's own, Hana at a new table through node one, Pia through node two. */
+async function tableOnTwoNodes(t: TestContext) {
+  const redis = await ownRedis();
+  const nodes = (await clusterNodes(2, await clusterSettings(redis.url))) as [ServerProcess, ServerProcess];
+  const hana = await player(nodes[0].url, 'Hana');
+  const pia = await player(nodes[1].url, 'Pia');
+  t.after(() => closeAll([hana, pia]));
+  const { sessionId } = await request(hana.socket, 'create-session');
+  await join(hana, sessionId);
+  await join(pia, sessionId);
+  return { redis, nodes, hana, pia, sessionId };
 }
 
 describe('Redis stopped and started again under two nodes', () => {
@@ -68,14 +81,7 @@ describe('Redis stopped and started again under two nodes', () => {
   });
 
   it('F5: roles and a game master edit stored while Redis was down reach the other node\'s sockets once it is back', async (t) => {
-    const redis = await ownRedis();
-    const nodes = (await clusterNodes(2, await clusterSettings(redis.url))) as [ServerProcess, ServerProcess];
-    const hana = await player(nodes[0].url, 'Hana');
-    const pia = await player(nodes[1].url, 'Pia');
-    t.after(() => closeAll([hana, pia]));
-    const { sessionId } = await request(hana.socket, 'create-session');
-    await join(hana, sessionId);
-    await join(pia, sessionId);
+    const { redis, nodes, hana, pia, sessionId } = await tableOnTwoNodes(t);
     const piaDocuments: GmDocument[] = [];
     pia.socket.on(RoleServerEvent.gmDocument, (document: GmDocument) => piaDocuments.push(document));
 
@@ -94,14 +100,7 @@ describe('Redis stopped and started again under two nodes', () => {
   });
 
   it('F7: layers drawn, books added and removed and the page turned on one node while Redis was down reach the other node\'s players once it is back', async (t) => {
-    const redis = await ownRedis();
-    const nodes = (await clusterNodes(2, await clusterSettings(redis.url))) as [ServerProcess, ServerProcess];
-    const hana = await player(nodes[0].url, 'Hana');
-    const pia = await player(nodes[1].url, 'Pia');
-    t.after(() => closeAll([hana, pia]));
-    const { sessionId } = await request(hana.socket, 'create-session');
-    await join(hana, sessionId);
-    await join(pia, sessionId);
+    const { redis, nodes, hana, pia, sessionId } = await tableOnTwoNodes(t);
     const upload = async (who: Player, note: string) => (await (await uploadPdf(nodes[0].url, sessionId, who.token, minimalPdf(note))).json()) as PdfData;
     const kept = await upload(hana, 'kept');
     const dropped = await upload(hana, 'dropped');
