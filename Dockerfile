@@ -16,5 +16,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
   CMD node -e "fetch('http://127.0.0.1:3000/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
-# the server itself, not npm start: the activity is built above, and SIGTERM reaches node directly
-CMD ["node", "--max-semi-space-size=64", "--initial-old-space-size=512", "--import", "tsx", "server/main.ts"]
+# the server itself, not npm start: the activity and the server are built above, and SIGTERM reaches node directly
+CMD ["node", "--max-semi-space-size=64", "--initial-old-space-size=512", "--enable-source-maps", "dist/server/main.js"]

@@ -5,7 +5,10 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { SERVER_NODE_FLAGS } from '../server/node-flags';
+import { request } from './support/harness';
 import { haproxyConfig } from './support/haproxy';
+import { freePort, startServerProcess } from './support/server-process';
+import { closeAll, join, player, tableOf } from './support/table';
 import { tempDir } from './support/temp-dir';
 
 const run = promisify(execFile);
@@ -21,12 +24,14 @@ describe('the ops files', () => {
     assert.match(generated.stdout + generated.stderr, /Configuration file is valid/);
   });
 
-  it('H6: npm start and the Dockerfile run the server with its Node flags, and they take effect', async () => {
+  it('H6: npm start and the Dockerfile run the built server with its Node flags, and they take effect', async () => {
     const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> };
     const flags = SERVER_NODE_FLAGS.join(' ');
-    assert.match(scripts.start ?? '', new RegExp(`node ${flags} --import tsx server/main\\.ts$`), 'npm start');
+    assert.match(scripts.start ?? '', new RegExp(`^npm run build && node ${flags} --enable-source-maps dist/server/main\\.js$`), 'npm start');
+    assert.match(scripts.build ?? '', /npm run build:server$/, 'npm run build builds the server too');
     const dockerfile = await readFile('Dockerfile', 'utf8');
-    const command = JSON.stringify(['node', ...SERVER_NODE_FLAGS, '--import', 'tsx', 'server/main.ts']).replaceAll(',', ', ');
+    assert.match(dockerfile, /^RUN npm run build$/m, 'the image is built with npm run build');
+    const command = JSON.stringify(['node', ...SERVER_NODE_FLAGS, '--enable-source-maps', 'dist/server/main.js']).replaceAll(',', ', ');
     assert.ok(dockerfile.includes(`CMD ${command}`), `the Dockerfile's CMD is ${command}`);
     const peak = async (flags: readonly string[]) => Number((await run(process.execPath, [...flags, '-e', YOUNG_GENERATION_PEAK])).stdout);
     const [bare, flagged] = await Promise.all([peak([]), peak(SERVER_NODE_FLAGS)]);
@@ -35,6 +40,26 @@ describe('the ops files', () => {
     const [bareFull, flaggedFull] = await Promise.all([fullCollections([]), fullCollections(SERVER_NODE_FLAGS)]);
     assert.ok(bareFull > 0, `without the flags, V8 collected the old generation in full ${bareFull} times`);
     assert.equal(flaggedFull, 0, 'with the flags, the old generation under 512 MB was never collected in full');
+  });
+
+  it('H7: the server as npm run build:server builds it (no tsx) commits through its writer thread and serves the table again after a restart', async (t) => {
+    await run('npm', ['run', 'build:server']);
+    const env = { PORT: String(await freePort()), DATA_DIR: await tempDir('gamebook-built-') };
+    let server = await startServerProcess(env, 'dist/server/main.js');
+    const { sessionId, players } = await tableOf(server.url, 'Ada');
+    t.after(() => closeAll(players));
+    // acknowledged once the writer thread (dist/server/writer-worker.js) has committed it
+    assert.deepEqual(await request(players[0]!.socket, 'update-game-state', { updates: { hp: 7 }, baseVersion: 0 }), { ok: true, version: 1 });
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited, 0, server.output());
+    server = await startServerProcess(env, 'dist/server/main.js');
+    const back = await player(server.url, 'Ada');
+    t.after(() => closeAll([back]));
+    const full = await join(back, sessionId);
+    assert.equal(full.version, 1);
+    assert.deepEqual(full.state, { hp: 7 });
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited, 0, server.output());
   });
 });
 

@@ -41,7 +41,7 @@ async function freePort(): Promise<number> {
 }
 
 async function waitFor(url: string, child: ChildProcess): Promise<void> {
-  // tsx compiles the server at each start: on a loaded machine that alone can pass 20 s
+  // tsx compiles a TypeScript module (a relay, the monitor) at each start: on a loaded machine that alone can pass 20 s
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
@@ -93,12 +93,13 @@ async function watched(module: string, env: Record<string, string>, readyPath: s
 }
 
 /**
- * The real server as `npm start` runs it, default settings (with `env` over them), except what
- * one loopback address holding a whole crowd needs (a real crowd comes from many addresses).
+ * The real server as `npm start` runs it (built by `npm run build:server`, which bench/run.ts runs
+ * first), default settings (with `env` over them), except what one loopback address holding a
+ * whole crowd needs (a real crowd comes from many addresses).
  */
 export function startGameServer(env: Record<string, string> = {}): Promise<WatchedServer> {
   const oneAddress = { SOCKETS_PER_ADDRESS: '1000000', TABLES_PER_ADDRESS_PER_HOUR: '1000000', LOG_LEVEL: 'warn' };
-  return watched('server/main.ts', { ...oneAddress, ...env }, '/healthz');
+  return watched('dist/server/main.js', { ...oneAddress, ...env }, '/healthz');
 }
 
 export function startYjsServer(): Promise<WatchedServer> {

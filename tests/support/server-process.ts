@@ -4,7 +4,11 @@ import { after } from 'node:test';
 import { SERVER_NODE_FLAGS } from '../../server/node-flags';
 import { eventually } from './harness';
 
-/** `npm start` as a real child process: `node <SERVER_NODE_FLAGS> --import tsx server/main.ts`. */
+/**
+ * The server as a real child process, with `npm start`'s Node flags: from source under tsx
+ * (`server/main.ts`, or a test's variant of it), or as built (`dist/server/main.js`, what
+ * `npm start` and the Dockerfile run).
+ */
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
@@ -23,9 +27,10 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** `entry` is the server's main module: `server/main.ts`, or a test's variant of it. */
+/** `entry` is the server's main module: `server/main.ts`, a test's variant of it, or the built `dist/server/main.js`. */
 export async function startServerProcess(env: Record<string, string>, entry = 'server/main.ts'): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', entry], {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : ['--enable-source-maps'];
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...loader, entry], {
     env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

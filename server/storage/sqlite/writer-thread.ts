@@ -7,14 +7,26 @@ import type { WriteCommand } from './write-commands';
 import type { FromWriter, ToWriter } from './writer-worker';
 
 /**
- * Starts the thread on writer-worker.ts through tsx's own API: the loader the server runs under
- * (`tsx server/main.ts`, `node --import tsx`) registers its hooks on the main thread only, and a
- * worker of Node 20 does not inherit them. Plain CommonJS, so that it runs before any TypeScript.
+ * Starts the thread on writer-worker.ts from source through tsx's own API: the loader the server
+ * runs under from source (`tsx server/main.ts`, `node --import tsx`) registers its hooks on the
+ * main thread only, and a worker of Node 20 does not inherit them. Plain CommonJS, so that it
+ * runs before any TypeScript.
  */
 const BOOT = `
 const { workerData } = require('node:worker_threads');
 import(workerData.tsx).then(({ tsImport }) => tsImport(workerData.entry, workerData.entry));
 `;
+
+/**
+ * The writer thread of a server built by `npm run build:server` (dist/server/, where the worker
+ * is writer-worker.js beside main.js), or of one run from source under tsx.
+ */
+function startWriter(options: OpenOptions): Worker {
+  if (import.meta.url.endsWith('.js')) return new Worker(new URL('./writer-worker.js', import.meta.url), { workerData: options });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = fileURLToPath(new URL('./writer-worker.ts', import.meta.url));
+  return new Worker(BOOT, { eval: true, workerData: { ...options, tsx, entry } });
+}
 
 interface Sent {
   resolve: (outcomes: Outcome[]) => void;
@@ -37,9 +49,7 @@ export class WriterThread {
   private readonly exited: Promise<void>;
 
   constructor(options: OpenOptions) {
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const entry = fileURLToPath(new URL('./writer-worker.ts', import.meta.url));
-    this.worker = new Worker(BOOT, { eval: true, workerData: { ...options, tsx, entry } });
+    this.worker = startWriter(options);
     let crash: unknown;
     this.worker.on('error', (error) => {
       crash = error;
