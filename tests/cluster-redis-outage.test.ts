@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { syncClient, type TestClient } from './support/clients';
-import { clusterNodes, clusterSettings } from './support/cluster';
+import { clusterNode, clusterNodes, clusterSettings } from './support/cluster';
 import { encodeBinary } from '../shared/binary-codec';
 import type { PdfData } from '../shared/layers-protocol';
 import { RoleClientEvent, RoleServerEvent, type GmDocument } from '../shared/roles-protocol';
 import { eventually, nextEvent, request } from './support/harness';
 import { ownRedis } from './support/own-redis';
 import type { ServerProcess } from './support/server-process';
+import { tcpProxy } from './support/tcp-proxy';
 import { closeAll, join, minimalPdf, player, uploadPdf, type Player } from './support/table';
 
 function settled(clients: TestClient[], version: number) {
@@ -131,5 +132,38 @@ describe('Redis stopped and started again under two nodes', () => {
     const full = await join(lio, sessionId);
     assert.equal(full.layerRevisions[kept.id]?.[1], 1);
     assert.deepEqual(full.view, view);
+  });
+
+  it('F8: one node cut from Redis alone: the drawing, the book and the page its player stored meanwhile reach the other node\'s player once it is back', async (t) => {
+    const settings = await clusterSettings();
+    const proxy = await tcpProxy({ host: '127.0.0.1', port: Number(new URL(settings.redisUrl).port) });
+    const one = await clusterNode(settings, { REDIS_URL: `redis://127.0.0.1:${proxy.port}` });
+    const two = await clusterNode(settings);
+    const hana = await player(one.url, 'Hana');
+    const pia = await player(two.url, 'Pia');
+    t.after(() => closeAll([hana, pia]));
+    const { sessionId } = await request(hana.socket, 'create-session');
+    await join(hana, sessionId);
+    await join(pia, sessionId);
+    const upload = async (note: string) => (await (await uploadPdf(one.url, sessionId, hana.token, minimalPdf(note))).json()) as PdfData;
+    const kept = await upload('kept');
+    await eventually(() => pia.table.pdfs.length === 1, 10_000, 'the book reaches node two through the fan-out');
+
+    proxy.cut();
+    await allSay([one], 'degraded');
+    assert.equal((await health(two)).status, 'ok', 'node two still has Redis: it has no outage to recover from');
+    const layers = { tokens: [{ id: 't1', x: 4 }] };
+    assert.deepEqual(await request(hana.socket, 'update-layers', encodeBinary({ pdfId: kept.id, pageNum: 1, layers })), { ok: true, revision: 1 });
+    const added = await upload('added while node one was cut off');
+    const view = { pdfId: added.id, currentPage: 1, scale: 1.25 };
+    assert.deepEqual(await request(hana.socket, 'navigate-page', view), { ok: true });
+
+    proxy.pass();
+    await allSay([one], 'ok');
+    await eventually(() => pia.table.revisionOf(kept.id, 1) === 1, 15_000, 'the drawing reaches node two once node one is back');
+    assert.deepEqual(pia.table.layersOf(kept.id, 1), layers);
+    await eventually(() => pia.table.view?.pdfId === added.id, 15_000, 'the page turned reaches node two');
+    assert.deepEqual(pia.table.view, view);
+    assert.deepEqual(pia.table.pdfs.map((pdf) => pdf.id).sort(), [kept.id, added.id].sort());
   });
 });

@@ -44,6 +44,7 @@ const changeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('member'), userId: z.string() }),
   z.object({ kind: z.literal('roles') }),
   z.object({ kind: z.literal('gm-changes'), revision: z.number().int().min(1), changes: changeGmDocumentSchema.shape.changes }),
+  z.object({ kind: z.literal('reread') }),
 ]);
 
 const messageSchema = z.object({ node: z.string(), sentAt: z.number(), change: changeSchema });

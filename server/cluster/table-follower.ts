@@ -102,18 +102,25 @@ export class TableFollower implements SessionKeeper {
   }
 
   /**
-   * After Redis was away: every table held catches up from the log, the stored layers, PDFs, view
-   * and roles, and tells the others who is here.
+   * After Redis was away: every table held reads again what was stored meanwhile (its log, layers,
+   * PDFs, view and roles), tells the others who is here, and asks the other nodes holding it to
+   * read it again too: what this node stored while cut from Redis reached none of them.
    */
   back(): void {
+    for (const session of this.node?.heldSessions() ?? []) {
+      this.reread(session);
+      this.node?.refreshPresence(session.id);
+      this.feed.publish(session.id, { kind: 'reread' });
+    }
+  }
+
+  /** Takes what was stored of the table while messages were lost: the log, the layers, PDFs and view, the roles. */
+  private reread(session: GameSession): void {
     const node = this.node;
     if (!node) return;
-    for (const session of node.heldSessions()) {
-      void this.catchUp(session);
-      this.inTurn(session, () => followStoredTable(session, node.tables, node.channel));
-      this.inTurn(session, () => node.control.rolesChanged(session));
-      node.refreshPresence(session.id);
-    }
+    void this.catchUp(session);
+    this.inTurn(session, () => followStoredTable(session, node.tables, node.channel));
+    this.inTurn(session, () => node.control.rolesChanged(session));
   }
 
   received(sessionId: string, change: TableChange): void {
@@ -143,6 +150,8 @@ export class TableFollower implements SessionKeeper {
         return this.inTurn(session, () => this.node?.control.rolesChanged(session));
       case 'gm-changes':
         return this.inTurn(session, () => this.node?.control.gmChanged(session, change));
+      case 'reread':
+        return this.reread(session);
     }
   }
 

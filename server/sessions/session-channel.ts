@@ -23,7 +23,9 @@ export type TableChange =
   /** Roles were stored: a node reads them again (role changes made on two nodes may arrive in either order). */
   | { kind: 'roles' }
   /** A game master document revision was stored: the changes that made it, as applied; for the game masters' room only. */
-  | { kind: 'gm-changes'; revision: number; changes: GmChange[] };
+  | { kind: 'gm-changes'; revision: number; changes: GmChange[] }
+  /** The sender was cut from Redis and is back: what it stored meanwhile reached no node, which reads the table again. */
+  | { kind: 'reread' };
 
 /** How a session speaks to its members: all the session knows of the transport and of the other nodes. */
 export interface SessionChannel {
