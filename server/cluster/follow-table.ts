@@ -38,7 +38,8 @@ export function followView(session: GameSession, view: PageView, channel: Sessio
 }
 
 /**
- * The table as stored now, after messages were lost (Redis was away): the books added and removed
+ * The table as stored now, after messages were lost (Redis was away, from this node or from the
+ * node that stored them: the same read again when both come back is harmless): the books added and removed
  * meanwhile, every page revision newer than this node's, and the last view. Read in the session's
  * turn, so that no change of this node's falls between the read and what is taken from it.
  */
