@@ -37,6 +37,8 @@ export interface CrowdResult {
   eventBytes: number;
   /** This generator's own event-loop delay p99, ms: high means the crowd, not the server, is the bottleneck. */
   generatorDelayP99: number;
+  /** This generator's CPU time over the measured window, ms (every thread). */
+  generatorCpuMs: number;
 }
 
 interface Table {
@@ -71,8 +73,10 @@ class Crowd {
     this.measuring = true;
     process.send?.({ phase: 'measuring' });
     delay.enable();
+    const cpuAtStart = process.cpuUsage();
     await sleep(this.plan.seconds * 1000);
     this.measuring = false;
+    const cpu = process.cpuUsage(cpuAtStart);
     process.send?.({ phase: 'measured' });
     delay.disable();
     for (const timer of timers) clearInterval(timer.interval ?? timer.start);
@@ -94,6 +98,7 @@ class Crowd {
       ackP99: percentile(acks, 99),
       eventBytes: this.eventBytes,
       generatorDelayP99: delay.percentile(99) / 1e6,
+      generatorCpuMs: (cpu.user + cpu.system) / 1000,
     };
   }
 

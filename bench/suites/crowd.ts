@@ -51,9 +51,11 @@ function figure(value: number | null): number | string {
  * read the window's start and end together (its loop was too busy to read them on time).
  */
 function serverFigures(during: ProcessStats, sent: number): Array<number | string> {
-  if (during.windowMs < (SECONDS * 1000) / 2) return ['–', '–'];
+  if (during.windowMs < (SECONDS * 1000) / 2) return ['–', '–', '–'];
   const changesInWindow = (sent * during.windowMs) / (SECONDS * 1000);
-  return [during.eventLoopDelay.p99, (during.cpuMs * 1000) / changesInWindow];
+  // NaN off Linux, null once over IPC
+  const waited = during.mainThreadWaitMs as number | null;
+  return [during.eventLoopDelay.p99, (during.cpuMs * 1000) / changesInWindow, figure(waited === null ? null : (100 * waited) / during.windowMs)];
 }
 
 /** The round whose delivery p99 is the median of the rounds, and every round's p99. */
@@ -94,6 +96,7 @@ function row(label: string, tables: number, { median, p99s }: Rounds, baselineP9
     perTableKiB,
     heapPerTableKiB,
     result.generatorDelayP99,
+    (100 * result.generatorCpuMs) / (SECONDS * 1000),
   ];
 }
 
@@ -155,8 +158,8 @@ export async function crowdSuite(): Promise<BenchTable[]> {
   return [
     {
       title: `A crowd on one node: tables of ${CLIENTS} clients, ${CHANGES_PER_SECOND} changes/s each`,
-      description: `Each table changes one value ${CHANGES_PER_SECOND} times a second, the sender rotating, every client (the sender too) receiving every change; ${SECONDS} s measured after 2 s of warm-up, ${ROUNDS} windows per path, server and relay taking turns (each a fresh process); each row is the window with the median delivery p99, and the column after the ratio lists every window's p99. Server, relay and load generator each in a process of their own; the baseline is a bare Socket.IO relay carrying the same events (${eventBytes} bytes) in the same run. Delivery: from the sender's emit to each receiver's event. The server's event-loop delay and CPU time (all its threads) over the measured window, CPU per change sent; memory: the server's RSS at the window's end with the crowd connected, and its growth per table since before the crowd connected (which counts the young generation's growth under load too, up to 128 MB with the server's --max-semi-space-size=64, and what the old generation holds until its first full collection, which --initial-old-space-size=512 puts off until it passes 512 MB), and the live heap's growth per table (after a full collection). The table counts go up until the ratio passes ${RATIO_LIMIT}× or a window misses a change or has an error (or the list ends); when the first count fails, they are halved (down to ${FEWEST_TABLES}) until one holds. The PostgreSQL row (the cluster's store, a fresh database on the machine's PostgreSQL) is measured at the first count only, against the same relay; the search follows the default. Largest count that held: ${largestHeld ?? `none of those tried (down to ${FEWEST_TABLES})`}.`,
-      columns: ['path', 'tables', 'delivery p50 ms', 'delivery p99 ms', 'p99 ÷ relay', 'p99 of each window ms', 'delivered / expected', 'errors', 'server event-loop delay p99 ms', 'server CPU µs per change', 'ack p99 ms', 'server RSS MB', 'RSS KiB per table', 'live heap KiB per table', 'generator delay p99 ms'],
+      description: `Each table changes one value ${CHANGES_PER_SECOND} times a second, the sender rotating, every client (the sender too) receiving every change; ${SECONDS} s measured after 2 s of warm-up, ${ROUNDS} windows per path, server and relay taking turns (each a fresh process); each row is the window with the median delivery p99, and the column after the ratio lists every window's p99. Server, relay and load generator each in a process of their own; the baseline is a bare Socket.IO relay carrying the same events (${eventBytes} bytes) in the same run. Delivery: from the sender's emit to each receiver's event. The server's event-loop delay and CPU time (all its threads) over the measured window, CPU per change sent, and the share of the window in which the server's event-loop thread was ready to run but waited for a CPU (Linux's schedstat: the load generator, the server's other threads and the machine's other work wanting the same cores); memory: the server's RSS at the window's end with the crowd connected, and its growth per table since before the crowd connected (which counts the young generation's growth under load too, up to 128 MB with the server's --max-semi-space-size=64, and what the old generation holds until its first full collection, which --initial-old-space-size=512 puts off until it passes 512 MB), and the live heap's growth per table (after a full collection); last, the load generator's own event-loop delay and its CPU time (every thread) as a share of one core. The table counts go up until the ratio passes ${RATIO_LIMIT}× or a window misses a change or has an error (or the list ends); when the first count fails, they are halved (down to ${FEWEST_TABLES}) until one holds. The PostgreSQL row (the cluster's store, a fresh database on the machine's PostgreSQL) is measured at the first count only, against the same relay; the search follows the default. Largest count that held: ${largestHeld ?? `none of those tried (down to ${FEWEST_TABLES})`}.`,
+      columns: ['path', 'tables', 'delivery p50 ms', 'delivery p99 ms', 'p99 ÷ relay', 'p99 of each window ms', 'delivered / expected', 'errors', 'server event-loop delay p99 ms', 'server CPU µs per change', 'server loop waiting for a CPU %', 'ack p99 ms', 'server RSS MB', 'RSS KiB per table', 'live heap KiB per table', 'generator delay p99 ms', 'generator CPU %'],
       rows,
     },
   ];
