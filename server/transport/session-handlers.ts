@@ -13,7 +13,7 @@ import {
 } from '../../shared/protocol';
 import { mayJoin } from '../auth/table-access';
 import { TableServerEvent } from '../../shared/layers-protocol';
-import type { GameSession } from '../sessions/game-session';
+import type { GameSession, UpdateResult } from '../sessions/game-session';
 import type { Logger } from '../logger';
 import type { SessionChannel } from '../sessions/session-channel';
 import { RateLimiter } from '../limits/rate-limiter';
@@ -128,12 +128,12 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
     if (!registry.accepting) throw new ProtocolError('internal', 'the server is stopping: send the update again once reconnected');
     if (!updates.tryTake()) throw new ProtocolError('rate-limited', 'too many updates: slow down and send again');
   };
-  on(ClientEvent.updateGameState, updateGameStateSchema, async (payload: z.output<typeof updateGameStateSchema>) => {
+  // not async: an update waiting for its commit holds no frame of this handler
+  on(ClientEvent.updateGameState, updateGameStateSchema, (payload: z.output<typeof updateGameStateSchema>) => {
     const session = member();
     const owned = serverOwnedKeyIn(payload);
     if (owned !== undefined) throw new ProtocolError('forbidden', `only the server writes "${owned}"`);
-    const result = await session.applyUpdate(payload, user.id, guard);
-    return { version: result.version };
+    return session.applyUpdate(payload, user.id, guard).then(versionOnly);
   }, mayUpdate);
 
   on(
@@ -150,6 +150,11 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
       });
     },
   );
+}
+
+/** An update's ack: its version (the delta went to every client already). */
+function versionOnly(result: UpdateResult): { version: number } {
+  return { version: result.version };
 }
 
 /** The first top-level key of the update that only the server writes, if any. */
