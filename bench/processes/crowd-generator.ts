@@ -18,8 +18,10 @@ export const crowdPlanSchema = loadShapeSchema.extend({
   secret: z.string(),
   /** Relay mode: the bytes of each relayed payload (the game mode's delta, measured before). */
   payloadBytes: z.number().int().nonnegative(),
+  /** Relay mode: each change is emitted with an ack callback, which the relay answers at once (the game's traffic, packet for packet). */
+  relayAcks: z.boolean().default(false),
 });
-export type CrowdPlan = z.infer<typeof crowdPlanSchema>;
+export type CrowdPlan = z.input<typeof crowdPlanSchema>;
 
 export interface CrowdResult {
   sent: number;
@@ -177,14 +179,20 @@ class Crowd {
       this.sentAt.set(`${table.room}:${n}`, started);
     }
     if (this.plan.mode === 'relay') {
-      socket.emit('relay', { room: table.room, n, pad: 'x'.repeat(this.plan.payloadBytes) });
+      const payload = { room: table.room, n, pad: 'x'.repeat(this.plan.payloadBytes) };
+      if (this.plan.relayAcks) socket.emit('relay', payload, () => this.acked(started, measured));
+      else socket.emit('relay', payload);
       return;
     }
     const update = { updates: { tick: n }, baseVersion: table.versions[c], updateId: `c${c}-${n}` };
     socket.emit('update-game-state', update, (ack: { ok: boolean; error?: unknown }) => {
       if (!ack.ok) this.errors.push(JSON.stringify(ack.error));
-      else if (measured) this.acks.push(performance.now() - started);
+      else this.acked(started, measured);
     });
+  }
+
+  private acked(started: number, measured: boolean): void {
+    if (measured) this.acks.push(performance.now() - started);
   }
 }
 

@@ -13,6 +13,10 @@ io.on('connection', (socket) => {
     void socket.join(room);
     ack();
   });
-  socket.on('relay', (payload: { room: string }) => io.to(payload.room).emit('relayed', payload));
+  socket.on('relay', (payload: { room: string; n: number }, ack?: (answer: { ok: true; n: number }) => void) => {
+    io.to(payload.room).emit('relayed', payload);
+    // a sender asking for an ack gets one at once, as many bytes as the server's `{ ok, version }`
+    ack?.({ ok: true, n: payload.n });
+  });
 });
 httpServer.listen(Number(process.env.PORT), '127.0.0.1');

@@ -118,8 +118,9 @@ function held(game: Rounds, relay: Rounds, all: Measured[]): boolean {
 
 /**
  * Goal 3 of issue 12: a crowd on one node (default settings, SQLite) next to a bare Socket.IO relay
- * carrying the same traffic in the same run, the load generator in a process of its own. At the
- * first count, the cluster's store too (PostgreSQL, one node), beside the same relay.
+ * carrying the same traffic in the same run (each change acked, as an update is), the load generator
+ * in a process of its own. At the first count, the cluster's store too (PostgreSQL, one node), beside
+ * the same relay, and the relay without acks for reference.
  */
 export async function crowdSuite(): Promise<BenchTable[]> {
   const rows: Array<Array<string | number>> = [];
@@ -128,22 +129,27 @@ export async function crowdSuite(): Promise<BenchTable[]> {
   let failed = false;
   for (let tables: number | undefined = TABLE_STEPS[0]; tables !== undefined; ) {
     const plan = { tables, clients: CLIENTS, changesPerSecond: CHANGES_PER_SECOND, warmupSeconds: 2, seconds: SECONDS };
+    const first = tables === TABLE_STEPS[0];
     const gameRounds: Measured[] = [];
     const relayRounds: Measured[] = [];
+    const unackedRounds: Measured[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const game = await withWatched(startGameServer, (server) => measure(server, { ...plan, mode: 'game', payloadBytes: 0 }));
       eventBytes = game.result.eventBytes;
       // the relay's payload is padded to the bytes of one game-state-delta event
-      const relay = await withWatched(startRelay, (server) => measure(server, { ...plan, mode: 'relay', payloadBytes: Math.max(0, eventBytes - 40) }));
+      const relayPlan = { ...plan, mode: 'relay', payloadBytes: Math.max(0, eventBytes - 40) } as const;
+      const relay = await withWatched(startRelay, (server) => measure(server, { ...relayPlan, relayAcks: true }));
+      if (first) unackedRounds.push(await withWatched(startRelay, (server) => measure(server, relayPlan)));
       console.error(JSON.stringify({ tables, round, game: game.result, relay: relay.result }));
       gameRounds.push(game);
       relayRounds.push(relay);
     }
     const game = medianRound(gameRounds);
     const relay = medianRound(relayRounds);
-    rows.push(row('bare Socket.IO relay (baseline)', tables, relay, relay.median.result.p99));
+    rows.push(row('bare Socket.IO relay, acking each change (baseline)', tables, relay, relay.median.result.p99));
+    if (first) rows.push(row('bare Socket.IO relay, no acks (reference)', tables, medianRound(unackedRounds), relay.median.result.p99));
     rows.push(row('update-game-state → game-state-delta (SQLite, defaults)', tables, game, relay.median.result.p99));
-    if (tables === TABLE_STEPS[0]) {
+    if (first) {
       const onPostgres = await withBenchDatabase((url) =>
         rounds(() => withWatched(() => startGameServer({ STORAGE: 'postgres', DATABASE_URL: url }), (server) => measure(server, { ...plan, mode: 'game', payloadBytes: 0 })), ROUNDS),
       );
@@ -158,7 +164,7 @@ export async function crowdSuite(): Promise<BenchTable[]> {
   return [
     {
       title: `A crowd on one node: tables of ${CLIENTS} clients, ${CHANGES_PER_SECOND} changes/s each`,
-      description: `Each table changes one value ${CHANGES_PER_SECOND} times a second, the sender rotating, every client (the sender too) receiving every change; ${SECONDS} s measured after 2 s of warm-up, ${ROUNDS} windows per path, server and relay taking turns (each a fresh process); each row is the window with the median delivery p99, and the column after the ratio lists every window's p99. Server, relay and load generator each in a process of their own; the baseline is a bare Socket.IO relay carrying the same events (${eventBytes} bytes) in the same run. Delivery: from the sender's emit to each receiver's event. The server's event-loop delay and CPU time (all its threads) over the measured window, CPU per change sent, and the share of the window in which the server's event-loop thread was ready to run but waited for a CPU (Linux's schedstat: the load generator, the server's other threads and the machine's other work wanting the same cores); memory: the server's RSS at the window's end with the crowd connected, and its growth per table since before the crowd connected (which counts the young generation's growth under load too, up to 128 MB with the server's --max-semi-space-size=64, and what the old generation holds until its first full collection, which --initial-old-space-size=512 puts off until it passes 512 MB), and the live heap's growth per table (after a full collection); last, the load generator's own event-loop delay and its CPU time (every thread) as a share of one core. The table counts go up until the ratio passes ${RATIO_LIMIT}× or a window misses a change or has an error (or the list ends); when the first count fails, they are halved (down to ${FEWEST_TABLES}) until one holds. The PostgreSQL row (the cluster's store, a fresh database on the machine's PostgreSQL) is measured at the first count only, against the same relay; the search follows the default. Largest count that held: ${largestHeld ?? `none of those tried (down to ${FEWEST_TABLES})`}.`,
+      description: `Each table changes one value ${CHANGES_PER_SECOND} times a second, the sender rotating, every client (the sender too) receiving every change; ${SECONDS} s measured after 2 s of warm-up, ${ROUNDS} windows per path, server and relay taking turns (each a fresh process); each row is the window with the median delivery p99, and the column after the ratio lists every window's p99. Server, relay and load generator each in a process of their own; the baseline is a bare Socket.IO relay carrying the same traffic in the same run: the same events (${eventBytes} bytes), each sender's emit answered by an ack at once, as the server answers each update with \`{ ok, version }\` (at the first count, the same relay without acks, one packet a change fewer, for reference). Delivery: from the sender's emit to each receiver's event. The server's event-loop delay and CPU time (all its threads) over the measured window, CPU per change sent, and the share of the window in which the server's event-loop thread was ready to run but waited for a CPU (Linux's schedstat: the load generator, the server's other threads and the machine's other work wanting the same cores); memory: the server's RSS at the window's end with the crowd connected, and its growth per table since before the crowd connected (which counts the young generation's growth under load too, up to 128 MB with the server's --max-semi-space-size=64, and what the old generation holds until its first full collection, which --initial-old-space-size=512 puts off until it passes 512 MB), and the live heap's growth per table (after a full collection); last, the load generator's own event-loop delay and its CPU time (every thread) as a share of one core. The table counts go up until the ratio passes ${RATIO_LIMIT}× or a window misses a change or has an error (or the list ends); when the first count fails, they are halved (down to ${FEWEST_TABLES}) until one holds. The PostgreSQL row (the cluster's store, a fresh database on the machine's PostgreSQL) is measured at the first count only, against the same relay; the search follows the default. Largest count that held: ${largestHeld ?? `none of those tried (down to ${FEWEST_TABLES})`}.`,
       columns: ['path', 'tables', 'delivery p50 ms', 'delivery p99 ms', 'p99 ÷ relay', 'p99 of each window ms', 'delivered / expected', 'errors', 'server event-loop delay p99 ms', 'server CPU µs per change', 'server loop waiting for a CPU %', 'ack p99 ms', 'server RSS MB', 'RSS KiB per table', 'live heap KiB per table', 'generator delay p99 ms', 'generator CPU %'],
       rows,
     },
