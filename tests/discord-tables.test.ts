@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { io as connect } from 'socket.io-client';
+import { isChannelTable, newTableId } from '../server/auth/table-access';
 import { VoiceSessions } from '../server/discord/voice-sessions';
 import { discordPlaceSchema } from '../shared/protocol';
 import { RoleClientEvent } from '../shared/roles-protocol';
@@ -237,6 +238,24 @@ describe('the tables of Discord channels', () => {
     await interact(tableInteraction(APP, 'start', { channel, userId: 'dave-id' }));
     assert.match((await end('bob-id')).json.data.content, /is closed \(0 let go\)/);
     for (const socket of [alice, bob, carol]) socket.close();
+  });
+});
+
+describe('the ids of browser tables', () => {
+  it('DS11: a new table id that would start as a channel table\'s is drawn again (such a table could never be joined)', async () => {
+    const drawn = ['vc-Qm9iYXNlNjR1cmw', 'vc-AAAAAAAAAAAAAAAAAAAAAA', 'vcx-not-a-channel-id'];
+    assert.equal(newTableId(() => drawn.shift() as string), 'vcx-not-a-channel-id');
+    assert.equal(drawn.length, 0);
+    const server = await startTestServer();
+    const host = await openSocket(server.url, await guestToken(server.url, 'Host'));
+    try {
+      const { sessionId } = await request(host, 'create-session');
+      assert.equal(isChannelTable(sessionId), false);
+      assert.equal((await request(host, 'join-session', { sessionId })).sessionId, sessionId);
+    } finally {
+      host.close();
+      await server.stop();
+    }
   });
 });
 

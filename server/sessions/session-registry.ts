@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { newTableId } from '../auth/table-access';
 import { canonicalPart } from '../../shared/canonical-crc';
 import { ProtocolError } from '../../shared/errors';
 import type { JsonObject } from '../../shared/json';
@@ -51,8 +51,7 @@ export class SessionRegistry {
     this.requireAccepting();
     const { maxStateBytes } = this.deps.limits;
     if (canonicalPart(state).bytes > maxStateBytes) throw new ProtocolError('too-large', `the session state may hold at most ${maxStateBytes} bytes of JSON`);
-    // 128 random bits: a standalone session's id is its invitation, so it must not be guessable
-    const id = randomBytes(16).toString('base64url');
+    const id = newTableId();
     const session = await this.createWithId(id, hostId, state);
     await this.keeper.hold(session);
     this.entries.set(id, { loading: Promise.resolve(session), session, members: 0, lastUsedAt: this.now() });
