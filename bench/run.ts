@@ -13,9 +13,8 @@ async function main(): Promise<void> {
   for (const [name, suite] of Object.entries(suites) as Array<[string, BenchSuite]>) {
     if (only.length > 0 && !only.includes(name)) continue;
     console.error(`running ${name}...`);
-    // the suites before left this process's heap at a gigabyte or more: its full collection, due
-    // at any moment, took most of a core in the crowd's first window (p99 25 and 37 ms against
-    // 4 to 5 in the next two); collected now, before a suite measures anything
+    // the suites before leave this process's heap at a gigabyte or more, and its full collection
+    // took half a core once in a crowd window: collected now, before a suite measures anything
     (globalThis as { gc?: () => void }).gc?.();
     for (const table of await suite()) {
       console.log(formatTable(table));
