@@ -85,7 +85,6 @@ class EventAnswer {
     handler: (payload: z.output<S>, reply: Reply) => R | Promise<R>,
     precheck: Precheck | undefined,
   ): void {
-    let answer: R | Promise<R>;
     try {
       if (payload instanceof OversizedFrame) {
         throw new ProtocolError('too-large', `${this.event}: a frame of ${payload.chars} characters is over this event's ${payload.limit}`);
@@ -93,17 +92,21 @@ class EventAnswer {
       precheck?.();
       const parsed = schema.safeParse(payload);
       if (!parsed.success) throw invalidPayload(this.event, parsed.error);
-      answer = handler(parsed.data, this.reply);
+      const answer = handler(parsed.data, this.reply);
+      if (answer instanceof Promise) answer.then((result: R) => this.answer(result), (error: unknown) => this.fail(error));
+      else this.ok(answer ?? undefined);
     } catch (error) {
       this.fail(error);
-      return;
     }
-    if (answer instanceof Promise) {
-      answer.then(
-        (result: R) => this.ok(result ?? undefined),
-        (error: unknown) => this.fail(error),
-      );
-    } else this.ok(answer ?? undefined);
+  }
+
+  /** A handler's promised result, acknowledged; an ack that throws is logged as a handler's failure would be. */
+  private answer(result: object | void): void {
+    try {
+      this.ok(result ?? undefined);
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
   private ok(result?: object): void {
