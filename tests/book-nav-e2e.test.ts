@@ -152,20 +152,22 @@ describe('finding a page in headless Chromium: page field, labels, keys, content
   });
 
   it('N7: fit to width and fit page, and the follower takes the same zoom', async () => {
+    const zoomed = await scaleOf(host);
     await host.getByRole('button', { name: 'Fit width' }).click();
     const width = await until(
       () => host.evaluate(() => [document.querySelector('.page-stage')!.getBoundingClientRect().width, document.querySelector('.book-scroll')!.clientWidth]),
       ([stage, area]) => stage! <= area! && stage! > area! - 20,
       'the page as wide as the book area',
     );
-    const fitted = await scaleOf(host);
-    await rendered(guest, new RegExp(`@${String(fitted).replace('.', '\\.')}$`), `the guest at the host's fitted zoom (${width})`);
+    // the stage takes its size at once, the drawing (and the scale it reports) follows when pdf.js is done
+    const fitted = await until(() => scaleOf(host), (scale) => scale !== zoomed, 'the host drawn at the fitted zoom');
+    await rendered(guest, new RegExp(`@${String(fitted).replace('.', '\\.')}$`), `the guest at the host's fitted zoom ${fitted} (${width})`);
     await host.getByRole('button', { name: 'Fit page' }).click();
     await until(
       () => host.evaluate(() => [document.querySelector('.page-stage')!.getBoundingClientRect().height, document.querySelector('.book-scroll')!.clientHeight]),
       ([stage, area]) => stage! <= area! && stage! > area! - 20,
       'the whole page in the book area',
     );
-    assert.ok((await scaleOf(host)) < fitted, 'fit page is smaller than fit width on a landscape screen');
+    await until(() => scaleOf(host), (scale) => scale < fitted, 'fit page drawn smaller than fit width on a landscape screen');
   });
 });
