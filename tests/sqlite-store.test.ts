@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
@@ -12,6 +12,7 @@ import type { Outcome } from '../server/storage/write-outcome';
 import type { WriteCommand } from '../server/storage/sqlite/write-commands';
 import { WriterThread } from '../server/storage/sqlite/writer-thread';
 import { SqliteConnection } from '../server/storage/sqlite/connection';
+import { BACKGROUND_NICE } from '../server/storage/sqlite/thread-priority';
 import { entry } from './store-contract';
 import { tempDir } from './support/temp-dir';
 
@@ -187,6 +188,21 @@ describe('SQLite session store on a real file', () => {
     assert.equal(reader.prepare('SELECT count(*) AS n FROM deltas').pluck().get(), 1500);
     await eventuallyTrue(() => pages() > 1000, 'the worker to copy the WAL into the database file');
     reader.close();
+    await store.close();
+  });
+
+  it('W9: on Linux the writer and the checkpointer threads run at nice 10 (or the process\'s, if lower), the event loop as it did', { skip: process.platform !== 'linux' && 'a thread takes its own nice value on Linux only' }, async () => {
+    const niceOf = async (task: string) => Number((await readFile(`/proc/self/task/${task}/stat`, 'utf8')).split(') ')[1]?.split(' ')[16]);
+    const tasks = async () => (await readdir('/proc/self/task')).filter((task) => task !== String(process.pid));
+    const before = new Set(await tasks());
+    const eventLoop = await niceOf(String(process.pid));
+    const store = open(await fileIn());
+    await withSession(store, 's', 1);
+    const started = (await tasks()).filter((task) => !before.has(task));
+    const nices = await Promise.all(started.map(niceOf));
+    const background = Math.max(eventLoop, BACKGROUND_NICE);
+    assert.equal(nices.filter((nice) => nice === background).length, 2, `the writer and the checkpointer at nice ${background} (threads started: ${nices.join(', ')})`);
+    assert.equal(await niceOf(String(process.pid)), eventLoop, 'the event loop keeps its priority');
     await store.close();
   });
 

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
+import { backgroundNice } from './thread-priority';
 
 /** How often the worker folds the WAL into the database file. */
 const CHECKPOINT_EVERY_MS = 250;
@@ -8,10 +9,14 @@ const CHECKPOINT_EVERY_MS = 250;
 /**
  * The worker's code, plain CommonJS so that it runs whatever loader the server was started with:
  * its own connection to the file, a PASSIVE checkpoint (which never blocks the writer) every
- * interval, with `synchronous = NORMAL` so the WAL is fsynced before pages are copied out of it.
+ * interval, with `synchronous = NORMAL` so the WAL is fsynced before pages are copied out of it;
+ * below the event loop's priority where it can be (as thread-priority.ts's lowerThisThread, which
+ * this plain source cannot import).
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const os = require('node:os');
+if (workerData.nice !== undefined && os.getPriority(0) < workerData.nice) os.setPriority(0, workerData.nice);
 const Database = require(workerData.module);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
@@ -45,7 +50,7 @@ export class Checkpointer {
   constructor(db: Database, file: string, onFailure: () => void) {
     db.pragma('wal_autocheckpoint = 0');
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, module, everyMs: CHECKPOINT_EVERY_MS } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, module, everyMs: CHECKPOINT_EVERY_MS, nice: backgroundNice() } });
     this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
     this.worker.on('error', () => {
       if (!this.stopped) onFailure();

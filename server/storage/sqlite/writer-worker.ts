@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { configure, type OpenOptions } from './open-database';
 import type { Outcome } from '../write-outcome';
+import { backgroundNice, lowerThisThread } from './thread-priority';
 import { WriteCommands, type WriteCommand } from './write-commands';
 
 /** What the event loop's side (writer-thread.ts) posts to this thread. */
@@ -22,6 +23,7 @@ export interface FromWriter {
 const port = parentPort;
 if (!port) throw new Error('writer-worker.ts runs as a worker thread');
 const options = workerData as OpenOptions;
+lowerThisThread(backgroundNice());
 const db = new BetterSqlite3(options.file);
 configure(db, options);
 // checkpoints are the checkpointer thread's (checkpointer.ts), never inside a commit here
