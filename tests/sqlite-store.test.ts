@@ -12,7 +12,7 @@ import type { Outcome } from '../server/storage/write-outcome';
 import type { WriteCommand } from '../server/storage/sqlite/write-commands';
 import { WriterThread } from '../server/storage/sqlite/writer-thread';
 import { SqliteConnection } from '../server/storage/sqlite/connection';
-import { BACKGROUND_NICE } from '../server/storage/sqlite/thread-priority';
+import { BACKGROUND_NICE, lowerThisThread } from '../server/storage/sqlite/thread-priority';
 import { entry } from './store-contract';
 import { tempDir } from './support/temp-dir';
 
@@ -204,6 +204,15 @@ describe('SQLite session store on a real file', () => {
     assert.equal(nices.filter((nice) => nice === background).length, 2, `the writer and the checkpointer at nice ${background} (threads started: ${nices.join(', ')})`);
     assert.equal(await niceOf(String(process.pid)), eventLoop, 'the event loop keeps its priority');
     await store.close();
+  });
+
+  it('W9: a thread the system will not lower keeps working at its priority, and says so', async () => {
+    const warned = new Promise<Error>((resolve) => process.once('warning', resolve));
+    // out of setpriority's range: refused as a sandbox would refuse the call
+    assert.doesNotThrow(() => lowerThisThread(BACKGROUND_NICE + 100));
+    const warning = await warned;
+    assert.equal((warning as Error & { code?: string }).code, 'GAMEBOOK_THREAD_PRIORITY');
+    assert.match(warning.message, /keeps the event loop's priority/);
   });
 
   it('a write that fails inside a group fails alone; the others commit', async () => {

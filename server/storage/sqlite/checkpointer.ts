@@ -16,7 +16,11 @@ const CHECKPOINT_EVERY_MS = 250;
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const os = require('node:os');
-if (workerData.nice !== undefined && os.getPriority(0) < workerData.nice) os.setPriority(0, workerData.nice);
+try {
+  if (workerData.nice !== undefined && os.getPriority(0) < workerData.nice) os.setPriority(0, workerData.nice);
+} catch (error) {
+  process.emitWarning("the checkpointer keeps the event loop's priority: " + error.message, { code: 'GAMEBOOK_THREAD_PRIORITY' });
+}
 const Database = require(workerData.module);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');

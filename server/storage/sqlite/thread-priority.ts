@@ -22,8 +22,14 @@ export function backgroundNice(): number | undefined {
 
 /**
  * Gives the calling thread `nice` unless it already runs at that or lower a priority: raising
- * one's own nice value needs no privilege, lowering it does.
+ * one's own nice value needs no privilege, lowering it does. Where the system refuses it anyway
+ * (a sandbox's syscall filter), the thread works on at its priority, and says so on stderr.
  */
 export function lowerThisThread(nice: number | undefined): void {
-  if (nice !== undefined && getPriority(0) < nice) setPriority(0, nice);
+  if (nice === undefined || getPriority(0) >= nice) return;
+  try {
+    setPriority(0, nice);
+  } catch (error) {
+    process.emitWarning(`a SQLite thread keeps the event loop's priority: ${(error as Error).message}`, { code: 'GAMEBOOK_THREAD_PRIORITY' });
+  }
 }
