@@ -23,9 +23,8 @@ import { planUpdate, type PlanContext } from './update-plan';
 import { TaskQueue } from './task-queue';
 import { AppliedUpdates, appliedIn, originOf, type UpdateOrigin } from './applied-updates';
 import type { TableUsage } from '../limits/table-usage';
-import { lostTheRace } from './commit-chain';
 import { SessionCommits } from './session-commits';
-import { RACE_RETRY_MS, RaceBackoff, RetryLine, RollingBack } from './race-retry';
+import { SessionRecovery, type Attempt } from './session-recovery';
 import { isRemoved, roleIn } from './role-rules';
 import { PlannedUpdate, type UpdateGuard } from './update-policy';
 
@@ -46,10 +45,7 @@ export interface UpdateResult {
 }
 
 /** An update applied in memory (and relayed): its result, once `committed` resolves. */
-interface AppliedInMemory {
-  result: UpdateResult;
-  committed: Promise<void>;
-}
+type AppliedInMemory = Attempt<UpdateResult>;
 
 /**
  * The authoritative state of one session: its version, recent history, and the one place where
@@ -67,12 +63,8 @@ export class GameSession {
   private applied!: AppliedUpdates;
   private readonly queue = new TaskQueue();
   private readonly commits: SessionCommits;
-  private readonly races = new RaceBackoff();
-  /** Updates that lost a race, applied again by the rollback under way; numbered in the order they came. */
-  private readonly retries = new RetryLine<AppliedInMemory>();
+  private readonly recovery: SessionRecovery<UpdateResult>;
   private arrivals = 0;
-  /** Set while the session is being rolled back to what is stored, after a failed commit. */
-  private recovering: Promise<void> | undefined;
   /** Users who joined since this server loaded the session: with the host, who may read its PDFs. */
   private readonly members = new Set<string>();
 
@@ -89,12 +81,16 @@ export class GameSession {
       channel: deps.channel,
       logger: deps.logger,
       historyMaxEntries: deps.limits.historyMaxEntries,
-      onCommitted: () => this.races.won(),
-      onFailure: (error) => {
-        if (lostTheRace(error)) this.races.lost();
-        this.recovering ??= this.exclusive(() => this.rollBack());
-      },
+      onCommitted: () => this.recovery.committed(),
+      onFailure: (error) => this.recovery.failed(error),
     });
+    const recoverable = {
+      id: this.id,
+      commits: this.commits,
+      exclusive: <T>(task: () => T | Promise<T>) => this.exclusive(task),
+      reloadFromStore: () => this.reloadFromStore(),
+    };
+    this.recovery = new SessionRecovery(recoverable, deps.logger);
     this.load(stored);
   }
 
@@ -128,14 +124,14 @@ export class GameSession {
 
   /** True when no task or commit of this session is queued or running: it may leave memory now. */
   get idle(): boolean {
-    return this.queue.idle && this.commits.idle && !this.recovering;
+    return this.queue.idle && this.commits.idle && !this.recovery.active;
   }
 
   /** Resolves once every task queued so far has run and every update applied is committed (or failed). */
   async drain(): Promise<void> {
     await this.exclusive(() => undefined);
     await this.commits.settled().catch(() => undefined);
-    await this.recovering;
+    await this.recovery.ended();
   }
 
   admit(userId: string): void {
@@ -203,52 +199,18 @@ export class GameSession {
   applyUpdate(update: UpdateGameState, userId?: string, guard?: UpdateGuard): Promise<UpdateResult> {
     const arrival = this.arrivals++;
     const apply = this.applier(update, userId, guard);
-    if (!this.queue.idle || this.recovering) return this.untilCommitted(this.exclusive(apply), arrival, apply);
+    const { recovery } = this;
+    if (!this.queue.idle || recovery.active) return recovery.untilCommitted(this.exclusive(apply), arrival, apply);
     let applied: AppliedInMemory;
     try {
       applied = apply();
     } catch (error) {
-      return this.untilCommitted(Promise.reject(error), arrival, apply);
+      return recovery.untilCommitted(Promise.reject(error), arrival, apply);
     }
     return applied.committed.then(
       () => applied.result,
-      () => this.untilCommitted(Promise.resolve(applied), arrival, apply),
+      () => recovery.untilCommitted(Promise.resolve(applied), arrival, apply),
     );
-  }
-
-  /**
-   * Waits for `attempt` and its commit, and applies the update again while it loses races to
-   * other nodes, for up to RACE_RETRY_MS from here (rule G6).
-   */
-  private async untilCommitted(attempt: Promise<AppliedInMemory>, arrival: number, apply: () => AppliedInMemory): Promise<UpdateResult> {
-    const deadline = Date.now() + RACE_RETRY_MS;
-    for (;;) {
-      let applied: AppliedInMemory;
-      try {
-        applied = await attempt;
-      } catch (error) {
-        if (!(error instanceof RollingBack)) throw error;
-        // the table is taking what another node appended: the update is merged onto that (rule G6)
-        if (error.lostRace && Date.now() < deadline) {
-          attempt = this.retryAfterRollBack(arrival, apply);
-          continue;
-        }
-        throw new ProtocolError('internal', 'the table is being reloaded from storage: send the update again');
-      }
-      try {
-        await applied.committed;
-        return applied.result;
-      } catch (error) {
-        // another node took the version: merged again from its base on what that node appended (rule G6)
-        if (lostTheRace(error) && Date.now() < deadline) {
-          attempt = this.retryAfterRollBack(arrival, apply);
-          continue;
-        }
-        // rolled back to what is stored before the sender hears of it: its resend finds that state
-        await this.recovering;
-        throw new ProtocolError('internal', 'the update could not be stored; nothing was changed');
-      }
-    }
   }
 
   /** The update's application, queued in the session's turn (returned, not named: tsx names each named closure as it is made). */
@@ -256,13 +218,8 @@ export class GameSession {
     return () => this.applyAndRelay(update, userId, guard);
   }
 
-  /** Applied again by the rollback under way, in the order the updates came; in its turn when none is. */
-  private retryAfterRollBack(arrival: number, apply: () => AppliedInMemory): Promise<AppliedInMemory> {
-    return this.recovering ? this.retries.wait(arrival, apply) : this.exclusive(apply);
-  }
-
   private applyAndRelay(update: UpdateGameState, userId: string | undefined, guard: UpdateGuard | undefined): AppliedInMemory {
-    this.requireIntact();
+    this.recovery.requireIntact();
     const origin = userId === undefined || update.updateId === undefined ? undefined : originOf(userId, update.updateId);
     const resent = origin && this.applied.versionOfResend(origin);
     // a resend of an update still being committed is acknowledged once it is
@@ -315,33 +272,11 @@ export class GameSession {
     return this.commits.recordApplied(applied);
   }
 
-  /** Refuses an update while the session is not what the store holds, and tries the reload again if the last try failed. */
-  private requireIntact(): void {
-    if (!this.commits.broken) return;
-    this.recovering ??= this.exclusive(() => this.rollBack());
-    throw new RollingBack(this.commits.lostRace);
-  }
-
-  /**
-   * After a failed commit: the state others were sent went further than the store. The session
-   * takes what is stored again, and its members get it whole (their deltas since do not hold).
-   */
-  private async rollBack(): Promise<void> {
-    try {
-      // another node is appending to this table: let it, and merge what came meanwhile on what it stored
-      if (this.commits.lostRace) await this.races.pause();
-      const stored = await this.deps.store.loadSession(this.id);
-      if (!stored) throw new Error('the session is no longer stored');
-      this.reload(stored);
-      this.commits.restart();
-      this.retries.applyAll();
-    } catch (error) {
-      // the chain stays broken: the next update tries again (the store may be back by then)
-      this.deps.logger.error({ err: error, sessionId: this.id }, 'could not roll a session back to what is stored');
-      this.retries.failAll(new RollingBack(false));
-    } finally {
-      this.recovering = undefined;
-    }
+  /** After a failed commit: the state others were sent went further than the store, which the session takes again. */
+  private async reloadFromStore(): Promise<void> {
+    const stored = await this.deps.store.loadSession(this.id);
+    if (!stored) throw new Error('the session is no longer stored');
+    this.reload(stored);
   }
 
   /** Takes `stored` whole; this node's members get the full state (their deltas since do not hold). */
@@ -352,7 +287,7 @@ export class GameSession {
 
   /** True when everything applied here is committed: the session is what the store holds, up to its version. */
   get settled(): boolean {
-    return this.commits.idle && !this.commits.broken && !this.recovering;
+    return this.commits.idle && !this.commits.broken && !this.recovery.active;
   }
 
   /**
