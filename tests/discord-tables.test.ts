@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { io as connect } from 'socket.io-client';
 import { isChannelTable, newTableId } from '../server/auth/table-access';
 import { VoiceSessions } from '../server/discord/voice-sessions';
+import { SqliteSessionStore } from '../server/storage/sqlite/sqlite-store';
 import { discordPlaceSchema } from '../shared/protocol';
 import { RoleClientEvent } from '../shared/roles-protocol';
 import type { DiscordStandIn } from './support/discord-stand-in';
 import { entryPointInteraction, postInteraction, tableInteraction } from './support/discord-interactions';
 import { APP, postJson, PUBLIC_URL, SECRET, startDiscordServer, type DiscordTestServer } from './support/discord-server';
+import { tempDir } from './support/temp-dir';
 import { eventually, guestToken, nextEvent, openSocket, request, startTestServer, type TestServer } from './support/harness';
 
 const voice = new VoiceSessions(SECRET);
@@ -254,6 +257,26 @@ describe('the ids of browser tables', () => {
       assert.equal((await request(host, 'join-session', { sessionId })).sessionId, sessionId);
     } finally {
       host.close();
+      await server.stop();
+    }
+  });
+
+  it('DS12: a table whose random id began with the channel prefix before DS11 is joined by its id; a channel table still is not', async () => {
+    const dataDir = await tempDir('gamebook-vc-table-');
+    const drawnBefore = 'vc-A1b2C3d4E5f6G7h8I9'; // 22 characters, as every random id
+    const store = SqliteSessionStore.open({ file: path.join(dataDir, 'gamebook.sqlite'), sync: 'full' });
+    await store.createSession({ id: drawnBefore, hostId: 'guest:someone', createdAt: Date.now() });
+    await store.close();
+    const channelTable = voice.idOf('guild-1', 'voice-ds12');
+    assert.equal(isChannelTable(drawnBefore), false);
+    assert.equal(isChannelTable(channelTable), true);
+    const server = await startTestServer({ STORAGE: 'sqlite', DATA_DIR: dataDir });
+    const friend = await openSocket(server.url, await guestToken(server.url, 'Friend'));
+    try {
+      assert.equal((await request(friend, 'join-session', { sessionId: drawnBefore })).sessionId, drawnBefore);
+      assert.equal((await request(friend, 'join-session', { sessionId: channelTable })).error?.code, 'forbidden');
+    } finally {
+      friend.close();
       await server.stop();
     }
   });

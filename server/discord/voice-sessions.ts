@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { CHANNEL_TABLE_PREFIX } from '../auth/table-access';
+import { CHANNEL_DIGEST_LENGTH, CHANNEL_TABLE_PREFIX } from '../auth/table-access';
 
 /**
  * The session of a voice channel: the same channel always maps to the same id, so the bot, the
@@ -20,7 +20,7 @@ export class VoiceSessions {
 
   idOf(guildId: string, channelId: string): string {
     const digest = createHmac('sha256', this.key).update(`${guildId}:${channelId}`).digest('base64url');
-    return `${CHANNEL_TABLE_PREFIX}${digest.slice(0, 27)}`;
+    return `${CHANNEL_TABLE_PREFIX}${digest.slice(0, CHANNEL_DIGEST_LENGTH)}`;
   }
 }
 
