@@ -22,9 +22,10 @@ const SECONDS = Number(process.env.CROWD_SECONDS ?? 20);
  */
 const ROUNDS = Number(process.env.CROWD_ROUNDS ?? 3);
 /**
- * The relay's own p99 on a quiet machine: 2.4 to 6.3 ms at 400 tables in twelve full runs on four
- * machines; 24 to 41 ms on a fifth, whose every process waited on the machine. Above this the
- * ratio measures the machine as much as the server, and the report says so.
+ * The relay's own p99 on a quiet machine: 2.4 to 6.3 ms at 400 tables in eleven of twelve full
+ * runs; 39 ms in the twelfth and 24 to 41 ms on a later machine, whose every process waited on
+ * the machine. Above this the ratio measures the machine as much as the server, and the report
+ * says so.
  */
 const QUIET_RELAY_P99_MS = 10;
 
