@@ -3,8 +3,12 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import type { Request } from 'express';
 import type { PdfData, PdfLink } from '../shared/layers-protocol';
+import type { PdfBytes } from '../server/storage/pdf-bytes';
+import { receivePdf } from '../server/table/pdf-upload';
 import { eventually, nextEvent, startTestServer, type TestServer } from './support/harness';
 import { closeAll, join, minimalPdf, player, tableOf, uploadPdf, type Player } from './support/table';
 
@@ -212,5 +216,42 @@ describe('PDFs over real HTTP', () => {
       }
     }
     assert.ok(!server.registry.loadedIds().has(sessionId), 'a stranger does not bring the table back into memory');
+  });
+});
+
+describe('an upload whose store fails', () => {
+  it('P9: a store that refuses while the file still streams in: the upload is refused with its error, the process lives on', async () => {
+    // as PostgreSQL refusing the connection at once: the save fails before busboy has read the file
+    const refusing: PdfBytes = {
+      init: async () => undefined,
+      save: () => Promise.reject(new Error('the store cannot be reached')),
+      read: () => Readable.from([]),
+      removeUnreferenced: async () => [],
+    };
+    const answered: string[] = [];
+    const server = http.createServer((req, res) => {
+      receivePdf(req as Request, refusing, 8 * 1024 * 1024).then(
+        () => res.end('saved'),
+        (error: Error) => {
+          answered.push(error.message);
+          res.statusCode = 500;
+          res.end(error.message);
+        },
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const form = new FormData();
+        form.append('file', new Blob([new Uint8Array(minimalPdf('P9', 2 * 1024 * 1024))], { type: 'application/pdf' }), 'book.pdf');
+        const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: form });
+        assert.equal(response.status, 500);
+        assert.equal(await response.text(), 'the store cannot be reached');
+      }
+      assert.deepEqual(answered, Array(3).fill('the store cannot be reached'));
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

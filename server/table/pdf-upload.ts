@@ -32,6 +32,9 @@ export function receivePdf(req: Request, files: PdfBytes, maxBytes: number): Pro
       void cleanedUp.then(() => reject(error));
     };
     parser.on('file', (field, stream, info) => {
+      // a part still streaming when the upload fails gets busboy's "unexpected end" as the parser
+      // is destroyed: the failure is being answered already, and an unheard error would end the process
+      stream.on('error', fail);
       if (field !== 'file' || saving) {
         stream.resume();
         return;
