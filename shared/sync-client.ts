@@ -1,6 +1,5 @@
 import { differ as defaultDiffer, type Differ } from './diff';
-import { newClientKey } from './client-key';
-import { EditQueue, type Edit, type KeptEdit } from './edit-queue';
+import type { EditQueue, Edit, KeptEdit } from './edit-queue';
 import type { Intent } from './merge-intents';
 import { updateBody, type UpdateBody } from './path-diff';
 import { Emitter } from './emitter';
@@ -18,6 +17,7 @@ import {
   type UpdateGameStateAck,
 } from './protocol';
 import { ConfirmedState, type ApplyOutcome } from './confirmed-state';
+import { TableEditQueues } from './table-edit-queues';
 
 /** What the client needs of a Socket.IO client socket (tests wrap one to drop packets). */
 export interface SyncSocket {
@@ -65,9 +65,7 @@ export class SyncClient extends Emitter<SyncEvents> {
   private readonly socket: SyncSocket;
   private readonly differ: Differ;
   private confirmed: ConfirmedState;
-  private readonly queues = new Map<string, EditQueue>();
-  private readonly key = newClientKey();
-  private sequence = 0;
+  private readonly queues = new TableEditQueues();
   private readonly debounce: DebounceWindows;
   private readonly retryMs: number;
   private readonly detach: Array<() => void> = [];
@@ -163,12 +161,12 @@ export class SyncClient extends Emitter<SyncEvents> {
 
   /** The edits of `sessionId` not known to be applied, to keep while the page is away (S17). */
   keptEdits(sessionId: string): KeptEdit[] {
-    return this.queues.get(sessionId)?.kept() ?? [];
+    return this.queues.kept(sessionId);
   }
 
   /** Puts back edits kept by an earlier page, to be sent once this client has joined `sessionId`. */
   restoreEdits(sessionId: string, kept: readonly KeptEdit[]): void {
-    this.queueOf(sessionId).restore(kept);
+    this.queues.of(sessionId).restore(kept);
     if (sessionId === this.sessionIdValue) this.stateChanged();
   }
 
@@ -188,16 +186,7 @@ export class SyncClient extends Emitter<SyncEvents> {
 
   /** The edit queue of the table joined (or being joined). */
   private get edits(): EditQueue {
-    return this.queueOf(this.sessionIdValue ?? '');
-  }
-
-  private queueOf(sessionId: string): EditQueue {
-    let queue = this.queues.get(sessionId);
-    if (!queue) {
-      queue = new EditQueue(this.key, () => ++this.sequence);
-      this.queues.set(sessionId, queue);
-    }
-    return queue;
+    return this.queues.of(this.sessionIdValue ?? '');
   }
 
   private listen(event: string, listener: (...args: any[]) => void): void {
@@ -211,7 +200,7 @@ export class SyncClient extends Emitter<SyncEvents> {
     // with its CRC, the server can tell the version held from one it lost and numbered again (W4)
     const crc = fromVersion === undefined ? undefined : this.confirmed.crc();
     return new Promise((resolve) => {
-      this.socket.emit(ClientEvent.joinSession, { sessionId, fromVersion, crc, clientKey: this.key }, (ack: JoinSessionAck) => {
+      this.socket.emit(ClientEvent.joinSession, { sessionId, fromVersion, crc, clientKey: this.queues.clientKey }, (ack: JoinSessionAck) => {
         if (sessionId !== this.sessionIdValue) return resolve(ack);
         if (ack.ok) this.onJoined(ack, fromVersion);
         else this.emit('error', { event: ClientEvent.joinSession, ...ack.error });
@@ -237,11 +226,7 @@ export class SyncClient extends Emitter<SyncEvents> {
   private onDisconnect(): void {
     this.joined = false;
     this.awaiting = 'nothing';
-    // its answer will not come on this connection: it goes again, under its id, after the rejoin
-    for (const queue of this.queues.values()) {
-      const first = queue.first();
-      if (first?.sent) queue.unsend(first);
-    }
+    this.queues.unsendInFlight();
     this.updateStatus();
   }
 
