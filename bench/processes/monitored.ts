@@ -8,7 +8,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
  * Runs a server module in this process and answers the bench's `stats` message over IPC with the
  * event-loop delay, CPU time and memory since the last `reset`: the server itself stays as `npm start` runs it.
  * With CROWD_CPU_PROF naming a folder, the CPU profile of each window from `reset` to `stats` is
- * written there (what the server does under load, without its start-up).
+ * written there (what the server does under load, without its start-up); with CROWD_ALLOC_PROF set
+ * as well, the sampling heap profile of the same window beside it (`alloc-*.heapprofile`: every
+ * allocation site, the garbage included, one sample per 4 KiB on average).
  * Usage: node --import tsx bench/processes/monitored.ts <module>
  */
 const histogram = monitorEventLoopDelay({ resolution: 5 });
@@ -36,6 +38,8 @@ const profileDir = process.env.CROWD_CPU_PROF;
 const profiler = profileDir ? new Session() : undefined;
 profiler?.connect();
 await profiler?.post('Profiler.enable');
+const allocations = process.env.CROWD_ALLOC_PROF !== undefined;
+if (allocations) await profiler?.post('HeapProfiler.enable');
 
 let profiling = false;
 
@@ -43,6 +47,10 @@ async function saveProfile(): Promise<void> {
   if (!profiler || !profileDir || !profiling) return;
   profiling = false;
   const { profile } = await profiler.post('Profiler.stop');
+  if (allocations) {
+    const sampled = await profiler.post('HeapProfiler.stopSampling');
+    await writeFile(path.join(profileDir, `alloc-${process.pid}-${Date.now()}.heapprofile`), JSON.stringify(sampled.profile));
+  }
   await writeFile(path.join(profileDir, `${path.basename(process.argv[2] ?? 'server', '.ts')}-${process.pid}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
 }
 
@@ -53,6 +61,8 @@ process.on('message', async (message: unknown) => {
     waitAtReset = runQueueWaitMs();
     resetAt = performance.now();
     await profiler?.post('Profiler.start');
+    // what dies young counts too: it is what the scavenges and the caches pay for
+    if (allocations) await profiler?.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
     profiling = profiler !== undefined;
   }
   if (message !== 'stats') return;
