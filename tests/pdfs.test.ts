@@ -101,6 +101,34 @@ describe('PDFs over real HTTP', () => {
     closeAll(players);
   });
 
+  it('P10: a malformed multipart body is refused invalid-payload, stores nothing, and the server lives on', async () => {
+    const { sessionId, players } = await tableOf(server.url, 'host');
+    const [host] = players as [Player];
+    const before = await storedPdfs();
+    const pdfHead = minimalPdf('P10').subarray(0, 200).toString('latin1');
+    const bodies = {
+      // busboy reports the part header, then its destruction reports the form's early end
+      'a part header that is not one': '--B\r\nbad header\r\n\r\n--B--\r\n',
+      'a part header past busboy\'s limit': `--B\r\nContent-Disposition: form-data; name="${'n'.repeat(64 * 1024)}"\r\n\r\nx\r\n--B--\r\n`,
+      'a file cut before its closing delimiter': `--B\r\nContent-Disposition: form-data; name="file"; filename="b.pdf"\r\nContent-Type: application/pdf\r\n\r\n${pdfHead}`,
+    };
+    for (const [what, body] of Object.entries(bodies)) {
+      const response = await fetch(`${server.url}/api/sessions/${sessionId}/pdfs`, {
+        method: 'POST',
+        headers: { ...bearer(host), 'content-type': 'multipart/form-data; boundary=B' },
+        body,
+      });
+      assert.equal(response.status, 400, what);
+      const { error } = (await response.json()) as { error: { code: string; message: string } };
+      assert.equal(error.code, 'invalid-payload', what);
+      assert.match(error.message, /malformed multipart body/, what);
+    }
+    assert.equal((await uploadPdf(server.url, sessionId, host.token, minimalPdf('P10'))).status, 201, 'the next upload is taken');
+    assert.equal((await storedPdfs()).length, before.length + 1);
+    await until(async () => (await tempFiles()).length === 0, 'no partial upload left');
+    closeAll(players);
+  });
+
   it('P4: an upload aborted half way leaves no file in DATA_DIR', async () => {
     const { sessionId, players } = await tableOf(server.url, 'host');
     const [host] = players as [Player];
@@ -219,15 +247,16 @@ describe('PDFs over real HTTP', () => {
   });
 });
 
-describe('an upload whose store fails', () => {
+describe('uploads that fail outside the route', () => {
+  // as PostgreSQL refusing the connection at once: the save fails before busboy has read the file
+  const refusing: PdfBytes = {
+    init: async () => undefined,
+    save: () => Promise.reject(new Error('the store cannot be reached')),
+    read: () => Readable.from([]),
+    removeUnreferenced: async () => [],
+  };
+
   it('P9: a store that refuses while the file still streams in: the upload is refused with its error, the process lives on', async () => {
-    // as PostgreSQL refusing the connection at once: the save fails before busboy has read the file
-    const refusing: PdfBytes = {
-      init: async () => undefined,
-      save: () => Promise.reject(new Error('the store cannot be reached')),
-      read: () => Readable.from([]),
-      removeUnreferenced: async () => [],
-    };
     const answered: string[] = [];
     const server = http.createServer((req, res) => {
       receivePdf(req as Request, refusing, 8 * 1024 * 1024).then(
@@ -250,6 +279,31 @@ describe('an upload whose store fails', () => {
         assert.equal(await response.text(), 'the store cannot be reached');
       }
       assert.deepEqual(answered, Array(3).fill('the store cannot be reached'));
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+  it('P11: a request that closed before its upload was read (while its table loaded) is refused as aborted, not left waiting', async () => {
+    const failures: string[] = [];
+    const server = http.createServer((req, res) => {
+      // the route awaits the table before it reads the body: here, until the client has gone
+      req.once('close', () => {
+        receivePdf(req as Request, refusing, 8 * 1024 * 1024).then(
+          () => res.end('saved'),
+          (error: Error) => failures.push(error.message),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const request = http.request({ port, host: '127.0.0.1', method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=B', 'content-length': '100000' } });
+      request.on('error', () => undefined); // the abort is the point
+      request.write('--B\r\n');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      request.destroy();
+      await eventually(() => failures.length === 1, 5000, 'the upload refused');
+      assert.deepEqual(failures, ['the upload was aborted before its end']);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

@@ -142,4 +142,23 @@ describe('per-user and per-address limits, with the real server and real sockets
     for (let i = 0; i < 5; i++) assert.equal((await guestLogin(direct.url, from(`198.51.100.${i}`))).status, 200);
     assert.equal((await guestLogin(direct.url, from('198.51.100.99'))).status, 429);
   });
+
+  it('U6: a frame over its limit that names a reserved event (disconnect) closes its socket, and gives back no place it still holds', async (t) => {
+    const server = await startTestServer({ SOCKETS_PER_USER: '2', MAX_EVENT_BYTES: '4096' });
+    t.after(() => server.stop());
+    const alice = await guestToken(server.url, 'alice');
+    const [spoofer, other] = [await openSocket(server.url, alice), await openSocket(server.url, alice)];
+    const closed = nextEvent(spoofer, 'disconnect');
+    // past MAX_EVENT_BYTES the frame is refused by its header alone, before socket.io-parser's own checks
+    (spoofer.io.engine as unknown as { write(data: string): void }).write(`2["disconnect","${'x'.repeat(8192)}"]`);
+    assert.equal(await closed, 'transport close', 'the server closes the socket that sent it');
+    // the socket's place came back once, as it closed: one more socket of alice's fits, not two
+    let third = 'rate-limited';
+    for (let i = 0; i < 100 && third === 'rate-limited'; i++) third = await connectOutcome(server.url, alice);
+    assert.equal(third, 'connected');
+    const kept = await openSocket(server.url, alice);
+    assert.equal(await connectOutcome(server.url, alice), 'rate-limited', "two of alice's sockets are open");
+    assert.equal((await request(other, 'create-session')).ok, true, 'her other socket is served');
+    for (const socket of [other, kept]) socket.disconnect();
+  });
 });

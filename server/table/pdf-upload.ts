@@ -14,6 +14,8 @@ export interface ReceivedPdf extends SavedPdf {
  * resolved file (`release`) once its record is stored; a failure after the save releases it here.
  */
 export function receivePdf(req: Request, files: PdfBytes, maxBytes: number): Promise<ReceivedPdf> {
+  // closed while the caller awaited something (a table loaded): no 'close' would come any more
+  if (req.destroyed) return Promise.reject(aborted());
   const parser = multipartParser(req, maxBytes);
   return new Promise((resolve, reject) => {
     let saving: Promise<ReceivedPdf> | undefined;
@@ -31,10 +33,12 @@ export function receivePdf(req: Request, files: PdfBytes, maxBytes: number): Pro
       const cleanedUp = saving?.then((saved) => saved.release(), noop) ?? Promise.resolve();
       void cleanedUp.then(() => reject(error));
     };
+    // busboy's own errors are the body's fault; a ProtocolError (too-large) stays what it is
+    const malformed = (error: Error) => fail(error instanceof ProtocolError ? error : new ProtocolError('invalid-payload', `malformed multipart body: ${error.message}`));
     parser.on('file', (field, stream, info) => {
       // a part still streaming when the upload fails gets busboy's "unexpected end" as the parser
       // is destroyed: the failure is being answered already, and an unheard error would end the process
-      stream.on('error', fail);
+      stream.on('error', malformed);
       if (field !== 'file' || saving) {
         stream.resume();
         return;
@@ -51,7 +55,9 @@ export function receivePdf(req: Request, files: PdfBytes, maxBytes: number): Pro
         }, fail);
       } else fail(new ProtocolError('invalid-payload', 'send the PDF in the multipart field "file"'));
     });
-    parser.once('error', (error: Error) => fail(new ProtocolError('invalid-payload', `malformed multipart body: ${error.message}`)));
+    // `on`, not `once`: a malformed part header is reported, and then the parser's destruction
+    // reports "Unexpected end of form" too; the second, unheard, would end the process
+    parser.on('error', malformed);
     req.once('error', () => fail(aborted()));
     req.once('close', () => {
       if (!req.complete) fail(aborted());

@@ -29,11 +29,20 @@ const EVENT_HEADER = /^[25](?:\d+-)?(?:(\/[^,]*),)?(\d*)\["((?:[^"\\]|\\.){1,128
 const HEADER_CHARS = 512;
 
 /**
+ * The names socket.io-parser refuses as events from a client (its RESERVED_EVENTS, not exported):
+ * a frame decoded here skips the parser's check, and a `disconnect` passed on would run the
+ * server's disconnect listeners (giving back the socket's place under the user's limit) while the
+ * socket stays open.
+ */
+const RESERVED_EVENTS: ReadonlySet<string> = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
+
+/**
  * The Socket.IO parser with a size check in front of JSON.parse: Socket.IO parses every frame
  * before any handler or middleware sees it, and a 2 MB frame costs far more to parse and walk
  * than to refuse. A frame over its event's limit is decoded to that event with an OversizedFrame
  * (its ack id kept, so the sender is answered `too-large`); one whose event cannot be read from
- * its first bytes is a protocol violation and closes the socket, as a malformed frame does.
+ * its first bytes, or names a reserved event, is a protocol violation and closes the socket, as a
+ * malformed frame does.
  */
 export function frameLimitedParser(limits: FrameLimits) {
   const smallest = Math.min(limits.otherEvents, ...Object.values(limits.byEvent));
@@ -48,6 +57,8 @@ export function frameLimitedParser(limits: FrameLimits) {
       }
       const [, nsp, id = '', quotedName = ''] = header;
       const event = JSON.parse(`"${quotedName}"`) as string;
+      // as the parser does with a reserved name: the frame is invalid, and the socket closes
+      if (RESERVED_EVENTS.has(event)) throw new Error(`a frame of the reserved event "${event}"`);
       const limit = Object.hasOwn(limits.byEvent, event) ? (limits.byEvent[event] as number) : limits.otherEvents;
       if (frame.length <= limit) return super.add(frame);
       // a binary event's attachments, if any follow, arrive with no packet to complete: the parser
