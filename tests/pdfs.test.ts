@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Request } from 'express';
 import type { PdfData, PdfLink } from '../shared/layers-protocol';
@@ -248,64 +249,80 @@ describe('PDFs over real HTTP', () => {
 });
 
 describe('uploads that fail outside the route', () => {
+  const storeOf = (save: PdfBytes['save']): PdfBytes => ({ init: async () => undefined, save, read: () => Readable.from([]), removeUnreferenced: async () => [] });
   // as PostgreSQL refusing the connection at once: the save fails before busboy has read the file
-  const refusing: PdfBytes = {
-    init: async () => undefined,
-    save: () => Promise.reject(new Error('the store cannot be reached')),
-    read: () => Readable.from([]),
-    removeUnreferenced: async () => [],
-  };
+  const refusing = storeOf(() => Promise.reject(new Error('the store cannot be reached')));
 
-  it('P9: a store that refuses while the file still streams in: the upload is refused with its error, the process lives on', async () => {
-    const answered: string[] = [];
-    const server = http.createServer((req, res) => {
-      receivePdf(req as Request, refusing, 8 * 1024 * 1024).then(
+  /**
+   * A bare HTTP server whose every request is an upload into `files`, begun once `ready(req)`
+   * resolves (the route awaits its table first); each failure's message is kept and answered 500.
+   */
+  async function withReceiver(files: PdfBytes, run: (url: string, failures: string[]) => Promise<void>, ready = async (_req: http.IncomingMessage) => undefined) {
+    const failures: string[] = [];
+    const server = http.createServer(async (req, res) => {
+      await ready(req);
+      receivePdf(req as Request, files, 8 * 1024 * 1024).then(
         () => res.end('saved'),
         (error: Error) => {
-          answered.push(error.message);
+          failures.push(error.message);
           res.statusCode = 500;
           res.end(error.message);
         },
       );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
     try {
+      await run(`http://127.0.0.1:${(server.address() as { port: number }).port}/`, failures);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  const bookForm = (name: string) => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(minimalPdf(name, 2 * 1024 * 1024))], { type: 'application/pdf' }), 'book.pdf');
+    return form;
+  };
+
+  it('P9: a store that refuses while the file still streams in: the upload is refused with its error, the process lives on', async () => {
+    await withReceiver(refusing, async (url, failures) => {
       for (let attempt = 0; attempt < 3; attempt++) {
-        const form = new FormData();
-        form.append('file', new Blob([new Uint8Array(minimalPdf('P9', 2 * 1024 * 1024))], { type: 'application/pdf' }), 'book.pdf');
-        const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: form });
+        const response = await fetch(url, { method: 'POST', body: bookForm('P9') });
         assert.equal(response.status, 500);
         assert.equal(await response.text(), 'the store cannot be reached');
       }
-      assert.deepEqual(answered, Array(3).fill('the store cannot be reached'));
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
-  });
-  it('P11: a request that closed before its upload was read (while its table loaded) is refused as aborted, not left waiting', async () => {
-    const failures: string[] = [];
-    const server = http.createServer((req, res) => {
-      // the route awaits the table before it reads the body: here, until the client has gone
-      req.once('close', () => {
-        receivePdf(req as Request, refusing, 8 * 1024 * 1024).then(
-          () => res.end('saved'),
-          (error: Error) => failures.push(error.message),
-        );
-      });
+      assert.deepEqual(failures, Array(3).fill('the store cannot be reached'));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    try {
-      const request = http.request({ port, host: '127.0.0.1', method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=B', 'content-length': '100000' } });
-      request.on('error', () => undefined); // the abort is the point
-      request.write('--B\r\n');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      request.destroy();
-      await eventually(() => failures.length === 1, 5000, 'the upload refused');
-      assert.deepEqual(failures, ['the upload was aborted before its end']);
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+  });
+
+  it('P12: a store that fails while it reads the file (a full disk) answers with its own error, not as a malformed body', async () => {
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const filling = storeOf(async (source) => {
+      await pipeline(source, new Writable({ write: (_chunk, _encoding, done) => done(full) }));
+      throw new Error('a store that took the whole file');
+    });
+    await withReceiver(filling, async (url, failures) => {
+      const response = await fetch(url, { method: 'POST', body: bookForm('P12') });
+      assert.equal(response.status, 500);
+      assert.deepEqual(failures, [full.message]);
+    });
+  });
+
+  it('P11: a request that closed before its upload was read (while its table loaded) is refused as aborted, not left waiting', async () => {
+    // the route awaits the table before it reads the body: here, until the client has gone
+    const closed = (req: http.IncomingMessage) => new Promise<undefined>((resolve) => req.once('close', () => resolve(undefined)));
+    await withReceiver(
+      refusing,
+      async (url, failures) => {
+        const request = http.request(url, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=B', 'content-length': '100000' } });
+        request.on('error', () => undefined); // the abort is the point
+        request.write('--B\r\n');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        request.destroy();
+        await eventually(() => failures.length === 1, 5000, 'the upload refused');
+        assert.deepEqual(failures, ['the upload was aborted before its end']);
+      },
+      closed,
+    );
   });
 });

@@ -33,12 +33,11 @@ export function receivePdf(req: Request, files: PdfBytes, maxBytes: number): Pro
       const cleanedUp = saving?.then((saved) => saved.release(), noop) ?? Promise.resolve();
       void cleanedUp.then(() => reject(error));
     };
-    // busboy's own errors are the body's fault; a ProtocolError (too-large) stays what it is
-    const malformed = (error: Error) => fail(error instanceof ProtocolError ? error : new ProtocolError('invalid-payload', `malformed multipart body: ${error.message}`));
     parser.on('file', (field, stream, info) => {
-      // a part still streaming when the upload fails gets busboy's "unexpected end" as the parser
-      // is destroyed: the failure is being answered already, and an unheard error would end the process
-      stream.on('error', malformed);
+      // heard only so that it does not end the process: a part's error is reported by busboy as the
+      // form's own (a body cut short), or by the store that read it (its own failure, too-large),
+      // or comes as the parser is destroyed by a failure being answered already
+      stream.on('error', noop);
       if (field !== 'file' || saving) {
         stream.resume();
         return;
@@ -57,7 +56,7 @@ export function receivePdf(req: Request, files: PdfBytes, maxBytes: number): Pro
     });
     // `on`, not `once`: a malformed part header is reported, and then the parser's destruction
     // reports "Unexpected end of form" too; the second, unheard, would end the process
-    parser.on('error', malformed);
+    parser.on('error', (error: Error) => fail(new ProtocolError('invalid-payload', `malformed multipart body: ${error.message}`)));
     req.once('error', () => fail(aborted()));
     req.once('close', () => {
       if (!req.complete) fail(aborted());
