@@ -95,6 +95,7 @@ const configSchema = z.object({
   MAX_TABLE_BYTES: count(32 * MiB),
   MAX_USER_BYTES: count(256 * MiB),
   GUESTS_PER_ADDRESS_PER_MINUTE: count(30),
+  DISCORD_SIGNINS_PER_MINUTE: count(300),
   JOIN_LINKS_PER_USER_PER_MINUTE: count(30),
   /** A table whose host and game masters have all been away this long may be claimed by a member. */
   TABLE_CLAIM_SECONDS: amount(600),
@@ -211,6 +212,7 @@ function toConfig(env: z.infer<typeof configSchema>) {
       userUpdates: { perSecond: env.USER_UPDATES_PER_SECOND, burst: env.USER_UPDATES_BURST },
       userLiveUpdates: { perSecond: env.USER_LIVE_UPDATES_PER_SECOND, burst: env.USER_LIVE_UPDATES_BURST },
       guestsPerAddressPerMinute: env.GUESTS_PER_ADDRESS_PER_MINUTE,
+      discordSignInsPerMinute: env.DISCORD_SIGNINS_PER_MINUTE,
       joinLinksPerUserPerMinute: env.JOIN_LINKS_PER_USER_PER_MINUTE,
       linkAttemptsPerAddressPerMinute: env.LINK_ATTEMPTS_PER_ADDRESS_PER_MINUTE,
     },

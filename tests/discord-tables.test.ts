@@ -301,3 +301,48 @@ describe('join links without Discord configured', () => {
     }
   });
 });
+
+describe('identities made from Discord tables are limited like any other', () => {
+  /** A server whose address may make 3 guests a minute and which takes 3 Discord sign-ins a minute, for `run` alone. */
+  async function withLimits(run: (app: DiscordTestServer, signIn: (code: string) => ReturnType<typeof postJson>) => Promise<void>) {
+    const app = await startDiscordServer({ GUESTS_PER_ADDRESS_PER_MINUTE: '3', DISCORD_SIGNINS_PER_MINUTE: '3' });
+    app.discord.instances.set('i-voice', { users: ['alice-id'], channelId: 'voice-l', guildId: 'guild-1' });
+    try {
+      await run(app, (code) => postJson(`${app.server.url}/api/auth/discord`, { code, instanceId: 'i-voice' }));
+    } finally {
+      await app.stop();
+    }
+  }
+
+  it('DS13: a join link redeemed without a token makes a guest under the guest limit of the address; with a token, no new identity and no count', async () => {
+    await withLimits(async (app, signIn) => {
+      const alice = await signIn(app.discord.codeFor({ id: 'alice-id', username: 'alice' }));
+      assert.equal(alice.status, 200, JSON.stringify(alice.json));
+      const link = await postJson(`${app.server.url}/api/tables/${alice.json.sessionId}/join-link`, {}, alice.json.token);
+      const invite = inviteOf(link.json.url);
+      const redeem = (token?: string) => postJson(`${app.server.url}/api/auth/invite`, { invite, name: 'Bea' }, token);
+      const guests = [await redeem(), await redeem(), await redeem()];
+      assert.deepEqual(guests.map(({ status }) => status), [200, 200, 200]);
+      assert.equal(new Set(guests.map(({ json }) => json.user.id)).size, 3, 'three new identities');
+      const fourth = await redeem();
+      assert.deepEqual([fourth.status, fourth.json.error.code], [429, 'rate-limited']);
+      const guestLogin = await postJson(`${app.server.url}/api/auth/guest`, { name: 'Cy' });
+      assert.equal(guestLogin.status, 429, 'the same count as POST /api/auth/guest');
+      const known = await redeem(guests[0]!.json.token);
+      assert.deepEqual([known.status, known.json.user.id], [200, guests[0]!.json.user.id], 'an identity held redeems without a count');
+    });
+  });
+
+  it('DS14: Discord sign-ins past DISCORD_SIGNINS_PER_MINUTE are refused rate-limited with Retry-After, before Discord is called', async () => {
+    await withLimits(async (app, signIn) => {
+      const tokenCalls = () => app.discord.callsTo(/^POST \/api\/v10\/oauth2\/token$/).length;
+      // the limit is the node's, whoever asks: a refused code costs Discord's call like a good one
+      const answers = [await signIn('not-a-code'), await signIn(app.discord.codeFor({ id: 'alice-id', username: 'alice' })), await signIn('nor-this')];
+      assert.deepEqual(answers.map(({ status }) => status), [403, 200, 403]);
+      const over = await signIn(app.discord.codeFor({ id: 'alice-id', username: 'alice' }));
+      assert.deepEqual([over.status, over.json.error.code], [429, 'rate-limited']);
+      assert.equal(over.headers.get('retry-after'), '20');
+      assert.equal(tokenCalls(), 3, 'Discord was not asked for the refused sign-in');
+    });
+  });
+});

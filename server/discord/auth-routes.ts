@@ -9,6 +9,7 @@ import { protocolErrors } from '../http/http-errors';
 import type { Logger } from '../logger';
 import type { SessionRegistry } from '../sessions/session-registry';
 import type { TokenService } from '../auth/tokens';
+import type { UserLimits } from '../transport/user-limits';
 import type { ActivityInstance, DiscordApi } from './discord-api';
 import type { JoinLinks } from './join-links';
 import { placeOf } from './place';
@@ -18,6 +19,7 @@ export interface AuthRoutesOptions {
   tokens: TokenService;
   registry: SessionRegistry;
   links: JoinLinks;
+  limits: Pick<UserLimits, 'takeGuest' | 'takeDiscordSignIn'>;
   logger: Logger;
   /** Absent when Discord is not configured: the token exchange then answers 404. */
   discord?: { api: DiscordApi; voice: VoiceSessions; clientId: string; instanceRetryMs: number };
@@ -56,6 +58,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
     const discord = options.discord;
     if (!discord) throw new ProtocolError('not-found', 'Discord is not configured on this server');
     const { code, instanceId } = parse(discordLoginSchema, req);
+    options.limits.takeDiscordSignIn();
     const accessToken = await discord.api.exchangeCode(code);
     const user = await discord.api.user(accessToken);
     const instance = await instanceWith(discord, instanceId, user.id);
@@ -81,6 +84,8 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
     if (!sessionId) throw new ProtocolError('forbidden', 'this join link is not valid or has expired: ask for a new one');
     await options.registry.get(sessionId);
     const current = tokens.verify(bearerToken(req));
+    // a new identity, as POST /api/auth/guest makes: under the same limit of the address
+    if (!current) options.limits.takeGuest(req);
     const user = current
       ? { id: current.sub, name: current.name }
       : { id: `guest:${randomBytes(9).toString('base64url')}`, name: name ?? 'Guest' };

@@ -22,7 +22,7 @@ export interface DiscordAppOptions {
   tokens: TokenService;
   registry: SessionRegistry;
   io: Server;
-  limits: Pick<UserLimits, 'takeJoinLink'>;
+  limits: Pick<UserLimits, 'takeJoinLink' | 'takeGuest' | 'takeDiscordSignIn'>;
   logger: Logger;
 }
 
@@ -39,7 +39,7 @@ export function createDiscordApp(options: DiscordAppOptions): { routes: Router; 
   const discord = config.discord;
   if (!discord) {
     logger.info('Discord is not configured (DISCORD_CLIENT_ID, DISCORD_CLIENT_SECRET, DISCORD_BOT_TOKEN, DISCORD_PUBLIC_KEY): running as a browser table only');
-    routes.use(createAuthRoutes({ tokens: options.tokens, registry: options.registry, links, logger }));
+    routes.use(createAuthRoutes({ tokens: options.tokens, registry: options.registry, links, limits: options.limits, logger }));
     return { routes, stop: async () => undefined };
   }
   const log = logger.child({ component: 'discord' });
@@ -47,7 +47,7 @@ export function createDiscordApp(options: DiscordAppOptions): { routes: Router; 
   const api = new DiscordApi(discord);
   const tables = new ServerChannelTables({ voice, registry: options.registry, links, io: options.io });
   const commands = new TableCommands({ tables, logger: log });
-  routes.use(createAuthRoutes({ tokens: options.tokens, registry: options.registry, links, logger: log, discord: { api, voice, clientId: discord.clientId, instanceRetryMs: discord.instanceRetryMs } }));
+  routes.use(createAuthRoutes({ tokens: options.tokens, registry: options.registry, links, limits: options.limits, logger: log, discord: { api, voice, clientId: discord.clientId, instanceRetryMs: discord.instanceRetryMs } }));
   const { followUpRetryMs } = discord;
   routes.use(createInteractionsRoute({ publicKey: discord.publicKey, commands, rest: discordRest(discord.apiBase, discord.botToken), logger: log, followUpRetryMs }));
   let gateway: BotGateway | null = null;

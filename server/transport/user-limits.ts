@@ -21,6 +21,11 @@ export interface UserLimitSettings {
   joinLinksPerUserPerMinute: number;
   /** Device link codes asked for or tried from one address (POST /api/auth/link-code, /api/auth/link). */
   linkAttemptsPerAddressPerMinute: number;
+  /**
+   * Discord sign-ins (POST /api/auth/discord) on this node, whoever asks: each costs calls to
+   * Discord with the app's credentials, and Discord's proxy hides its users' addresses.
+   */
+  discordSignInsPerMinute: number;
 }
 
 /** What a handler asks before it does the work of an event. */
@@ -29,6 +34,16 @@ export interface Bucket {
 }
 
 type Next = (error?: Error) => void;
+
+/** `rate-limited`, with the whole seconds after which asking again may pass (the answer's Retry-After). */
+class RetryLater extends ProtocolError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate-limited', message);
+  }
+}
 
 const noop = () => undefined;
 const perHour = (count: number): Rate => ({ perSecond: count / 3600, burst: count });
@@ -112,6 +127,18 @@ export class UserLimits {
     return this.perAddress('guests', this.settings.guestsPerAddressPerMinute, 'guest identities');
   }
 
+  /** Counts one guest identity made another way (a join link redeemed without a token); throws `rate-limited`. */
+  takeGuest(req: Request): void {
+    this.takeByAddress('guests', req, this.settings.guestsPerAddressPerMinute, 'guest identities');
+  }
+
+  /** Counts one Discord sign-in on this node; throws `rate-limited` (with a Retry-After) past the limit. */
+  takeDiscordSignIn(): void {
+    const perNode = this.settings.discordSignInsPerMinute;
+    if (this.counters.take('discord-sign-ins', perMinute(perNode))) return;
+    throw new RetryLater(`this server takes at most ${perNode} Discord sign-ins a minute: try again in a moment`, Math.ceil(60 / perNode));
+  }
+
   /** Middleware for device link codes, asked for or tried: guessing one takes many tries. */
   get linkAttempts(): RequestHandler {
     return this.perAddress('links', this.settings.linkAttemptsPerAddressPerMinute, 'device link codes');
@@ -119,13 +146,19 @@ export class UserLimits {
 
   private perAddress(kind: string, perAddress: number, what: string): RequestHandler {
     return (req, res, next) => {
-      if (this.counters.take(`${kind}:${this.addressOf(req)}`, perMinute(perAddress))) {
-        next();
+      try {
+        this.takeByAddress(kind, req, perAddress, what);
+      } catch (error) {
+        res.status(429).json({ error: (error as ProtocolError).toBody() });
         return;
       }
-      const message = `at most ${perAddress} ${what} a minute from one address: try again shortly`;
-      res.status(429).json({ error: new ProtocolError('rate-limited', message).toBody() });
+      next();
     };
+  }
+
+  private takeByAddress(kind: string, req: Request, perAddress: number, what: string): void {
+    if (this.counters.take(`${kind}:${this.addressOf(req)}`, perMinute(perAddress))) return;
+    throw new ProtocolError('rate-limited', `at most ${perAddress} ${what} a minute from one address: try again shortly`);
   }
 
   /** `own` (a socket's bucket), then the bucket of `kind` that every socket of the user draws from. */
