@@ -6,16 +6,16 @@ export const InteractionType = { Ping: 1, ApplicationCommand: 2 } as const;
 const PRIMARY_ENTRY_POINT = 4;
 
 const channelSchema = z.object({ id: z.string(), type: z.number().int() });
-const optionSchema = z.object({
-  name: z.string(),
-  type: z.number().int(),
-  value: z.unknown().optional(),
-  get options() {
-    return z.array(optionSchema).optional();
-  },
-});
+const leafOptionSchema = z.object({ name: z.string(), type: z.number().int(), value: z.unknown().optional() });
+/**
+ * Discord nests options three deep at most (a subcommand group, its subcommands, their options):
+ * a schema with that depth (anything deeper is not read), not a recursive one, which a signed body
+ * nested a thousand deep took past the stack (500, logged as a failure).
+ */
+const subcommandSchema = leafOptionSchema.extend({ options: z.array(leafOptionSchema).optional() });
+const optionSchema = leafOptionSchema.extend({ options: z.array(subcommandSchema).optional() });
 
-type RawOption = z.infer<typeof optionSchema>;
+type RawOption = z.infer<typeof leafOptionSchema>;
 
 /** An interaction as Discord posts it to the HTTP endpoint (only the fields the bot reads). */
 export const rawInteractionSchema = z.object({

@@ -56,6 +56,15 @@ describe('Discord', () => {
       assert.equal(unsigned.status, 401);
     });
 
+    it('reads options three deep, as Discord nests them: a signed body nested a thousand deep is answered, not a failure', async () => {
+      const command = tableInteraction(APP, 'link', { channel: VOICE, userId: 'u-8', guildId: 'guild-8' });
+      let options: unknown[] = [];
+      for (let depth = 0; depth < 1000; depth++) options = [{ name: 'o', type: 1, options }];
+      const deep = await interact({ ...command, data: { ...command.data, options: [{ name: 'link', type: 1, options }] } });
+      assert.deepEqual([deep.status, deep.json.type], [200, 4]);
+      assert.match(deep.json.data.content, /no table/);
+    });
+
     it('refuses an unknown command with an ephemeral answer, and creates nothing', async () => {
       const answer = await interact(tableInteraction(APP, 'explode', { channel: VOICE, userId: 'u-9', guildId: 'guild-9' }));
       assert.equal(answer.json.type, 4);
