@@ -82,10 +82,10 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
     const { invite, name } = parse(inviteLoginSchema, req);
     const sessionId = options.links.verify(invite);
     if (!sessionId) throw new ProtocolError('forbidden', 'this join link is not valid or has expired: ask for a new one');
-    await options.registry.get(sessionId);
     const current = tokens.verify(bearerToken(req));
-    // a new identity, as POST /api/auth/guest makes: under the same limit of the address
+    // a new identity, as POST /api/auth/guest makes: under the same limit of the address, counted before the table is loaded
     if (!current) options.limits.takeGuest(req);
+    await options.registry.get(sessionId);
     const user = current
       ? { id: current.sub, name: current.name }
       : { id: `guest:${randomBytes(9).toString('base64url')}`, name: name ?? 'Guest' };
