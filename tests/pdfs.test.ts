@@ -310,14 +310,19 @@ describe('uploads that fail outside the route', () => {
 
   it('P11: a request that closed before its upload was read (while its table loaded) is refused as aborted, not left waiting', async () => {
     // the route awaits the table before it reads the body: here, until the client has gone
-    const closed = (req: http.IncomingMessage) => new Promise<undefined>((resolve) => req.once('close', () => resolve(undefined)));
+    let entered!: () => void;
+    const handling = new Promise<void>((resolve) => (entered = resolve));
+    const closed = (req: http.IncomingMessage) => {
+      entered();
+      return new Promise<undefined>((resolve) => req.once('close', () => resolve(undefined)));
+    };
     await withReceiver(
       refusing,
       async (url, failures) => {
         const request = http.request(url, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=B', 'content-length': '100000' } });
         request.on('error', () => undefined); // the abort is the point
         request.write('--B\r\n');
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await handling;
         request.destroy();
         await eventually(() => failures.length === 1, 5000, 'the upload refused');
         assert.deepEqual(failures, ['the upload was aborted before its end']);
