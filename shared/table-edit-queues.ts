@@ -2,7 +2,7 @@ import { newClientKey } from './client-key';
 import { EditQueue, type KeptEdit } from './edit-queue';
 
 /**
- * The user's edits not yet confirmed, one queue per table (S17): joining another table keeps a
+ * The user's edits not yet confirmed, one queue per table (S13): joining another table keeps a
  * table's edits for when it is joined again. Every queue numbers its batches from one sequence
  * under this client's key, so an update id is never given twice by this client.
  */
