@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { discordRoute } from '../../bot/discord-rest';
 import { ProtocolError } from '../../shared/errors';
+import { AnswerTooLarge, discardBody, readBoundedJson } from './bounded-json';
 
 const tokenSchema = z.object({ access_token: z.string().min(1), token_type: z.string().optional(), scope: z.string().optional() });
 const userSchema = z.object({
@@ -35,6 +36,8 @@ export interface DiscordApiOptions {
 /** What Discord answers when the user refused, or the code is not (or no longer) good: 400 invalid_grant, 401, 403. */
 const REFUSALS: ReadonlySet<number> = new Set([400, 401, 403]);
 const DEFAULT_RETRY_AFTER_MS = 1000;
+/** Far above any answer of the calls made here (a token, a user, an instance's users, a channel): more is a broken or hostile peer. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /** The calls the server makes to Discord's HTTP API itself (the bot's go through discord.js). */
 export class DiscordApi {
@@ -83,11 +86,12 @@ export class DiscordApi {
    */
   private async call<T>(route: string, init: RequestInit, schema: z.ZodType<T>, options: { refusedByUser?: boolean } = {}): Promise<T> {
     const response = await this.send(route, init);
+    if (!response.ok) await discardBody(response);
     if (options.refusedByUser && REFUSALS.has(response.status)) {
       throw new DiscordApiError(route, response.status, `Discord refused ${route} (${response.status})`, 'forbidden');
     }
     if (!response.ok) throw new DiscordApiError(route, response.status, `Discord failed ${route} (${response.status})`);
-    const parsed = schema.safeParse(await response.json().catch(() => undefined));
+    const parsed = schema.safeParse(await answerOf(route, response));
     if (!parsed.success) throw new DiscordApiError(route, response.status, `Discord answered ${route} with an unexpected shape`);
     return parsed.data;
   }
@@ -101,7 +105,7 @@ export class DiscordApi {
       throw new DiscordApiError(route, 0, `Discord is unreachable: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (response.status !== 429) return response;
-    const waitMs = await retryAfterMs(response);
+    const waitMs = await retryAfterMs(route, response);
     if (!retried && waitMs <= (this.options.maxRetryWaitMs ?? 2000)) {
       await sleep(waitMs);
       return this.send(route, init, true);
@@ -114,11 +118,21 @@ export class DiscordApi {
 const rateLimitSchema = z.object({ retry_after: z.number().nonnegative() });
 
 /** How long Discord asks to wait: `retry_after` of the body (seconds, fractional), else the Retry-After header. */
-async function retryAfterMs(response: Response): Promise<number> {
-  const body = rateLimitSchema.safeParse(await response.json().catch(() => undefined));
+async function retryAfterMs(route: string, response: Response): Promise<number> {
+  const body = rateLimitSchema.safeParse(await answerOf(route, response));
   if (body.success) return body.data.retry_after * 1000;
   const header = Number(response.headers.get('retry-after'));
   return Number.isFinite(header) && header >= 0 && response.headers.has('retry-after') ? header * 1000 : DEFAULT_RETRY_AFTER_MS;
+}
+
+/** The JSON Discord answered (undefined when it is not JSON); `discord-unavailable` past MAX_ANSWER_BYTES, or when the body was cut off. */
+async function answerOf(route: string, response: Response): Promise<unknown> {
+  try {
+    return await readBoundedJson(response, MAX_ANSWER_BYTES);
+  } catch (error) {
+    const what = error instanceof AnswerTooLarge ? error.message : `a body cut off (${error instanceof Error ? error.message : String(error)})`;
+    throw new DiscordApiError(route, response.status, `Discord answered ${route} with ${what}`);
+  }
 }
 
 /** A failed call to Discord: `forbidden` when the user's code or token was refused, else `discord-unavailable`. */

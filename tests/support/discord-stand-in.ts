@@ -23,6 +23,23 @@ export interface StandInFailure {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Sent in chunks with no Content-Length, as a peer that does not say how much follows. */
+  streamed?: boolean;
+}
+
+const STREAMED_CHUNK_CHARS = 64 * 1024;
+
+function sendFailure(res: express.Response, failure: StandInFailure): void {
+  res.status(failure.status).set(failure.headers ?? {});
+  const body = failure.body ?? { message: 'stand-in failure' };
+  if (!failure.streamed) {
+    res.json(body);
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.type('application/json');
+  for (let at = 0; at < text.length; at += STREAMED_CHUNK_CHARS) res.write(text.slice(at, at + STREAMED_CHUNK_CHARS));
+  res.end();
 }
 
 export interface StandInChannel {
@@ -98,7 +115,7 @@ export class DiscordStandIn {
         return;
       }
       failing.left--;
-      res.status(failing.failure.status).set(failing.failure.headers ?? {}).json(failing.failure.body ?? { message: 'stand-in failure' });
+      sendFailure(res, failing.failure);
     });
     const api = express.Router();
     const isBot = (req: express.Request) => req.get('authorization') === `Bot ${this.botToken}`;
