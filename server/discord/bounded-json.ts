@@ -36,7 +36,11 @@ export async function readBoundedJson(response: Response, maxBytes: number): Pro
   }
 }
 
-/** Lets go of a body the caller will not read, so that its connection can be reused or closed. */
+/**
+ * Lets go of a body the caller will not read, so that its connection can be reused or closed. A
+ * body that already failed (cut off, timed out) has nothing left to let go of: that refusal is
+ * not an error of the call, whose status is what the caller answers.
+ */
 export async function discardBody(response: Response): Promise<void> {
   await response.body?.cancel().catch(() => undefined);
 }
