@@ -237,12 +237,13 @@ export class GameSession {
     for (const key in delta) previous.set(key, this.doc.peek(key));
     for (const key of previous.keys()) this.doc.set(key, values.get(key), segments.get(key));
     const entry = deltaEntry(delta as Delta, this.version, this.doc.crc(), update.updateId);
-    const applied = origin && appliedIn(origin, entry.version);
     this.version = entry.version;
+    // first, before the bookkeeping that nothing in this turn reads: every client waits for it
+    this.deps.channel.broadcast(this.id, ServerEvent.gameStateDelta, entry);
+    const applied = origin && appliedIn(origin, entry.version);
     if (applied) this.applied.record(applied);
     this.history.push(entry, previous);
     this.recordUsage();
-    this.deps.channel.broadcast(this.id, ServerEvent.gameStateDelta, entry);
     const committed = this.commits.append(applied ? { entry, applied } : { entry }, this.snapshotIfDue());
     return { result: { version: entry.version, delta: entry }, committed };
   }

@@ -57,6 +57,7 @@ export class SessionCommits {
       if (batch.snapshot) await this.saveSnapshot(batch.snapshot);
     });
     // a chain broken before the batch started rejects it without running it: nothing joins it then
+    // (and the caller awaits it after the session's turn: a failure is not unhandled meanwhile)
     batch.committed.catch(() => this.close(batch));
     return batch.committed;
   }
@@ -64,10 +65,13 @@ export class SessionCommits {
   /** Stores that an update changed nothing; after the updates before it, none of which it may pass. */
   recordApplied(applied: AppliedUpdate): Promise<void> {
     this.open = undefined;
-    return this.commit(applied.version, async () => {
+    const committed = this.commit(applied.version, async () => {
       await this.deps.store.recordApplied(this.deps.sessionId, applied);
       this.deps.channel.share(this.deps.sessionId, { kind: 'applied', applied });
     });
+    // the caller awaits it after the session's turn: a failure is not unhandled meanwhile
+    committed.catch(() => undefined);
+    return committed;
   }
 
   /** Resolves once everything queued so far is durable; rejects when any of it failed. */
@@ -98,9 +102,9 @@ export class SessionCommits {
     if (this.open === batch) this.open = undefined;
   }
 
-  /** Queues a write after the ones before it; a failure rolls the session back to what is stored. */
+  /** Queues a write after the ones before it; a failure rolls the session back to what is stored (the caller handles its rejection). */
   private commit(version: number, write: () => Promise<void>): Promise<void> {
-    const committed = this.chain.add(async () => {
+    return this.chain.add(async () => {
       try {
         await write();
         this.deps.onCommitted();
@@ -115,9 +119,6 @@ export class SessionCommits {
         throw error;
       }
     });
-    // the caller awaits it after the session's turn: a failure is not unhandled meanwhile
-    committed.catch(() => undefined);
-    return committed;
   }
 
   private async saveSnapshot(snapshot: Snapshot): Promise<void> {

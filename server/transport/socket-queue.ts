@@ -52,8 +52,11 @@ export function capQueuedBytes(socket: Socket, maxBytes: number, logger: Logger)
   let dropping = false;
   conn.on('packetCreate', (packet: { data?: unknown }) => {
     // emitted just before the packet joins the write buffer
-    if (conn.writeBuffer.length === 0) unflushed = 0;
+    const flushed = conn.writeBuffer.length === 0;
+    if (flushed) unflushed = 0;
     unflushed += sizeOf(packet.data);
+    // a writable transport has written all it was given: `ws` holds nothing more (the usual case, read at no cost)
+    if (flushed && conn.transport.writable && unflushed <= maxBytes) return;
     const queued = unflushed + (websocketOf(conn)?.bufferedAmount ?? 0);
     if (queued <= maxBytes || dropping) return;
     dropping = true;
