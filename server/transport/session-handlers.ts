@@ -8,9 +8,9 @@ import {
   requestMissingUpdatesSchema,
   SERVER_OWNED_KEYS,
   ServerEvent,
-  updateGameStateSchema,
   type UpdateGameState,
 } from '../../shared/protocol';
+import { updateGameStateParser } from '../../shared/update-parser';
 import { mayJoin } from '../auth/table-access';
 import { TableServerEvent } from '../../shared/layers-protocol';
 import type { GameSession, UpdateResult } from '../sessions/game-session';
@@ -18,7 +18,7 @@ import type { Logger } from '../logger';
 import type { SessionChannel } from '../sessions/session-channel';
 import { RateLimiter } from '../limits/rate-limiter';
 import type { SessionRegistry } from '../sessions/session-registry';
-import type { Precheck, Reply } from './socket-events';
+import type { PayloadParser, Precheck, Reply } from './socket-events';
 import type { SocketUser } from './socket-auth';
 import { oneAtATime } from './socket-queue';
 import { quotaOf } from './user-limits';
@@ -42,7 +42,7 @@ export interface HandlerContext {
 
 export type Register = (
   event: string,
-  schema: z.ZodType,
+  schema: PayloadParser<unknown>,
   handler: (payload: never, reply: Reply) => unknown,
   precheck?: Precheck,
 ) => void;
@@ -129,7 +129,7 @@ export function registerSessionHandlers(socket: Socket, user: SocketUser, contex
     if (!updates.tryTake()) throw new ProtocolError('rate-limited', 'too many updates: slow down and send again');
   };
   // not async: an update waiting for its commit holds no frame of this handler
-  on(ClientEvent.updateGameState, updateGameStateSchema, (payload: z.output<typeof updateGameStateSchema>) => {
+  on(ClientEvent.updateGameState, updateGameStateParser, (payload: UpdateGameState) => {
     const session = member();
     const owned = serverOwnedKeyIn(payload);
     if (owned !== undefined) throw new ProtocolError('forbidden', `only the server writes "${owned}"`);

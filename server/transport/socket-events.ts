@@ -14,8 +14,13 @@ export type Reply = (result?: object) => void;
 /** Throws the refusal (not-in-session, rate-limited...) that needs nothing of the payload. */
 export type Precheck = () => void;
 
+/** What validates an event's payload: its zod schema, or a parser giving the same results (shared/update-parser.ts). */
+export interface PayloadParser<T> {
+  safeParse(payload: unknown): { success: true; data: T } | { success: false; error: z.ZodError };
+}
+
 interface Registered {
-  schema: z.ZodType;
+  schema: PayloadParser<unknown>;
   handler: (payload: unknown, reply: Reply) => object | void | Promise<object | void>;
   precheck?: Precheck;
 }
@@ -41,7 +46,7 @@ export class SocketEvents {
     socket.onAny(this.dispatch.bind(this));
   }
 
-  on<S extends z.ZodType, R extends object | void>(event: string, schema: S, handler: (payload: z.output<S>, reply: Reply) => R | Promise<R>, precheck?: Precheck): void {
+  on<T, R extends object | void>(event: string, schema: PayloadParser<T>, handler: (payload: T, reply: Reply) => R | Promise<R>, precheck?: Precheck): void {
     if (this.handlers.has(event)) throw new Error(`${event} has a handler already`);
     this.handlers.set(event, { schema, handler: handler as Registered['handler'], precheck });
   }
@@ -79,10 +84,10 @@ class EventAnswer {
     this.reply = this.ok.bind(this);
   }
 
-  run<S extends z.ZodType, R extends object | void>(
+  run<T, R extends object | void>(
     payload: unknown,
-    schema: S,
-    handler: (payload: z.output<S>, reply: Reply) => R | Promise<R>,
+    schema: PayloadParser<T>,
+    handler: (payload: T, reply: Reply) => R | Promise<R>,
     precheck: Precheck | undefined,
   ): void {
     try {
