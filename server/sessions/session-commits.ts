@@ -49,13 +49,7 @@ export class SessionCommits {
     }
     const batch: Batch = { updates: [update], snapshot, committed: Promise.resolve() };
     this.open = batch;
-    batch.committed = this.commit(update.entry.version, async () => {
-      this.close(batch);
-      await this.deps.store.appendUpdates(this.deps.sessionId, batch.updates);
-      // the other nodes hear of it once committed: a version that loses the race never reaches them
-      for (const { entry, applied } of batch.updates) this.deps.channel.share(this.deps.sessionId, applied ? { kind: 'delta', entry, applied } : { kind: 'delta', entry });
-      if (batch.snapshot) await this.saveSnapshot(batch.snapshot);
-    });
+    batch.committed = this.chain.add(() => this.appendBatch(batch));
     // a chain broken before the batch started rejects it without running it: nothing joins it then
     // (and the caller awaits it after the session's turn: a failure is not unhandled meanwhile)
     batch.committed.catch(() => this.close(batch));
@@ -65,10 +59,7 @@ export class SessionCommits {
   /** Stores that an update changed nothing; after the updates before it, none of which it may pass. */
   recordApplied(applied: AppliedUpdate): Promise<void> {
     this.open = undefined;
-    const committed = this.commit(applied.version, async () => {
-      await this.deps.store.recordApplied(this.deps.sessionId, applied);
-      this.deps.channel.share(this.deps.sessionId, { kind: 'applied', applied });
-    });
+    const committed = this.chain.add(() => this.storeApplied(applied));
     // the caller awaits it after the session's turn: a failure is not unhandled meanwhile
     committed.catch(() => undefined);
     return committed;
@@ -102,23 +93,40 @@ export class SessionCommits {
     if (this.open === batch) this.open = undefined;
   }
 
-  /** Queues a write after the ones before it; a failure rolls the session back to what is stored (the caller handles its rejection). */
-  private commit(version: number, write: () => Promise<void>): Promise<void> {
-    return this.chain.add(async () => {
-      try {
-        await write();
-        this.deps.onCommitted();
-      } catch (error) {
-        if (lostTheRace(error)) {
-          // another node's busy table, not a fault: the update is merged again and stored
-          this.deps.logger.info({ sessionId: this.deps.sessionId, version }, 'another node appended this version first: merging again on what it stored');
-        } else {
-          this.deps.logger.error({ err: error, sessionId: this.deps.sessionId, version }, 'could not store an update: rolling back to what is stored');
-        }
-        this.deps.onFailure(error);
-        throw error;
-      }
-    });
+  /** One batch's write, in its turn in the chain (one async frame per batch: every update of a busy node passes here). */
+  private async appendBatch(batch: Batch): Promise<void> {
+    this.close(batch);
+    try {
+      await this.deps.store.appendUpdates(this.deps.sessionId, batch.updates);
+      // the other nodes hear of it once committed: a version that loses the race never reaches them
+      for (const { entry, applied } of batch.updates) this.deps.channel.share(this.deps.sessionId, applied ? { kind: 'delta', entry, applied } : { kind: 'delta', entry });
+      if (batch.snapshot) await this.saveSnapshot(batch.snapshot);
+      this.deps.onCommitted();
+    } catch (error) {
+      throw this.failed(batch.updates[0]?.entry.version, error);
+    }
+  }
+
+  private async storeApplied(applied: AppliedUpdate): Promise<void> {
+    try {
+      await this.deps.store.recordApplied(this.deps.sessionId, applied);
+      this.deps.channel.share(this.deps.sessionId, { kind: 'applied', applied });
+      this.deps.onCommitted();
+    } catch (error) {
+      throw this.failed(applied.version, error);
+    }
+  }
+
+  /** A write that failed: the session must be rolled back to what is stored; the error, to throw on. */
+  private failed(version: number | undefined, error: unknown): unknown {
+    if (lostTheRace(error)) {
+      // another node's busy table, not a fault: the update is merged again and stored
+      this.deps.logger.info({ sessionId: this.deps.sessionId, version }, 'another node appended this version first: merging again on what it stored');
+    } else {
+      this.deps.logger.error({ err: error, sessionId: this.deps.sessionId, version }, 'could not store an update: rolling back to what is stored');
+    }
+    this.deps.onFailure(error);
+    return error;
   }
 
   private async saveSnapshot(snapshot: Snapshot): Promise<void> {

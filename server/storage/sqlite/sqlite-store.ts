@@ -113,7 +113,7 @@ export class SqliteSessionStore implements SessionStore {
         delta: JSON.stringify(entry.delta),
         updateId: entry.updateId ?? null,
       })),
-      applied: updates.flatMap(({ applied }) => (applied ? [applied] : [])),
+      applied: appliedIn(updates),
     });
   }
 
@@ -149,4 +149,11 @@ export class SqliteSessionStore implements SessionStore {
   close(): Promise<void> {
     return this.connection.close();
   }
+}
+
+/** The applied-update records of a batch (a loop: flatMap made an array per update). */
+function appliedIn(updates: readonly LoggedUpdate[]): AppliedUpdate[] {
+  const applied: AppliedUpdate[] = [];
+  for (const update of updates) if (update.applied) applied.push(update.applied);
+  return applied;
 }
