@@ -113,7 +113,7 @@ export class SqliteSessionStore implements SessionStore {
         delta: JSON.stringify(entry.delta),
         updateId: entry.updateId ?? null,
       })),
-      applied: appliedIn(updates),
+      applied: appliedRecordsOf(updates),
     });
   }
 
@@ -152,7 +152,7 @@ export class SqliteSessionStore implements SessionStore {
 }
 
 /** The applied-update records of a batch (a loop: flatMap made an array per update). */
-function appliedIn(updates: readonly LoggedUpdate[]): AppliedUpdate[] {
+function appliedRecordsOf(updates: readonly LoggedUpdate[]): AppliedUpdate[] {
   const applied: AppliedUpdate[] = [];
   for (const update of updates) if (update.applied) applied.push(update.applied);
   return applied;
