@@ -20,8 +20,8 @@ const SECONDS = Number(process.env.CROWD_SECONDS ?? 20);
  * Windows per path and count, relay and server taking turns: one window's p99 is its few slowest
  * deliveries, and a single stall of the machine (another process, a disk flush) moved the relay's
  * own p99 from 8 to 88 ms between two runs. The round with the median p99 stands for each path.
- * Five, not three: within a quarter of an hour on one machine the same server's windows ranged
- * from 11.8 to 31.9 ms and the relay's from 7.9 to 17.2, and a median of three moved with the
+ * Five, not three: within half an hour on one machine the same server's windows ranged
+ * from 10.5 to 31.9 ms and the relay's from 7.7 to 17.2, and a median of three moved with the
  * one window that happened to fall on a busy stretch of the machine.
  */
 const ROUNDS = Number(process.env.CROWD_ROUNDS ?? 5);
