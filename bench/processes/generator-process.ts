@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { TokenService } from '../../server/auth/tokens';
 import { z } from 'zod';
+import { exitWithParent } from './exit-with-parent';
 
 /** What the bench's load generators share: their sockets, their waits, and how they are told to run. */
 
@@ -20,6 +21,7 @@ export function sleep(ms: number): Promise<void> {
 
 /** Waits for the plan over IPC, runs it, sends the result back and exits (1 on a failure). */
 export function runWhenTold<P>(parse: (message: unknown) => P, run: (plan: P) => Promise<unknown>): void {
+  exitWithParent();
   process.once('message', (message: unknown) => {
     run(parse(message)).then(
       (result) => process.send?.(result as object, () => process.exit(0)),

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { exitWithParent } from './exit-with-parent';
 
 /**
  * Runs a server module in this process and answers the bench's `stats` message over IPC with the
@@ -79,4 +80,5 @@ process.on('message', async (message: unknown) => {
 
 const target = process.argv[2];
 if (!target) throw new Error('usage: monitored.ts <module>');
+exitWithParent();
 await import(new URL(target, `file://${process.cwd()}/`).href);
