@@ -40,6 +40,8 @@ async function startRelay(): Promise<{ child: ChildProcess; url: string; polling
   const url = `http://127.0.0.1:${port}`;
   const polling = `${url}/socket.io/?EIO=4&transport=polling`;
   for (let tries = 0; !(await answers(polling)); tries++) {
+    // not left running when the test fails here
+    if (tries >= 200) child.kill('SIGKILL');
     assert.ok(tries < 200, 'the relay never answered');
     await delay(50);
   }
