@@ -61,6 +61,26 @@ describe('the ops files', () => {
     server.child.kill('SIGTERM');
     assert.equal(await server.exited, 0, server.output());
   });
+
+  it('H8: the built server gives Socket.IO silent loggers when DEBUG is unset, and its real ones when DEBUG names them', async (t) => {
+    await run('npm', ['run', 'build:server']);
+    const probe = path.resolve('tests/support/debug-probe.cjs');
+    const loggersOf = async (debug: Record<string, string>) => {
+      const env = { PORT: String(await freePort()), DATA_DIR: await tempDir('gamebook-debug-'), NODE_OPTIONS: `--require ${probe}`, ...debug };
+      const server = await startServerProcess(env, 'dist/server/main.js');
+      const { players } = await tableOf(server.url, 'Ada');
+      t.after(() => closeAll(players));
+      server.child.kill('SIGTERM');
+      assert.equal(await server.exited, 0, server.output());
+      return { given: new Set(server.output().match(/(?<=debug-probe: )\w+/g)), output: server.output() };
+    };
+    const off = await loggersOf({ DEBUG: '' });
+    assert.deepEqual(off.given, new Set(['silent']), off.output);
+    const on = await loggersOf({ DEBUG: 'engine:socket' });
+    assert.deepEqual(on.given, new Set(['debug']), on.output);
+    // the operator's diagnostics still print: engine.io's socket logs each connection it serves
+    assert.match(on.output, /engine:socket /);
+  });
 });
 
 /** Prints the largest size V8's new space reaches while short-lived objects keep surviving a scavenge or two. */
