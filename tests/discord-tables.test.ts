@@ -172,6 +172,19 @@ describe('the tables of Discord channels', () => {
     assert.deepEqual(await closed, { sessionId: fromActivity.sessionId });
   });
 
+  it('DS15: a /table end sent again under its id while its signature holds is refused 401 and ends nothing, not the table opened since', async () => {
+    const text = { id: 'text-replay', type: 0 };
+    const open = () => interact(tableInteraction(APP, 'start', { channel: text, userId: 'alice-id' }));
+    await open();
+    const end = tableInteraction(APP, 'end', { channel: text, userId: 'alice-id' });
+    assert.match((await interact(end)).json.data.content, /^The table of <#text-replay> is closed/);
+    await open();
+    const replayed = await interact(end);
+    assert.deepEqual([replayed.status, replayed.json.error], [401, { code: 'unauthorized', message: 'replayed interaction' }]);
+    const linked = await interact(tableInteraction(APP, 'link', { channel: text, userId: 'bob-id' }));
+    assert.match(linked.json.data.content, /^The table of <#text-replay> in a browser/, 'the table opened since is still open');
+  });
+
   it('DS8: the Entry Point command in a DM opens that conversation\'s table, the one the activity signs in to there', async () => {
     const launch = entryPointInteraction(APP, { channel: { id: 'dm-q', type: 1 }, userId: 'bob-id', guildId: null });
     assert.deepEqual((await interact(launch)).json, { type: 12 });

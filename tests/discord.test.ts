@@ -7,6 +7,7 @@ import { discordRest, discordRoute } from '../bot/discord-rest';
 import { registerCommands } from '../bot/register-commands';
 import { eventually, guestToken, nextEvent, openSocket, request, startTestServer, type TestServer } from './support/harness';
 import { DiscordStandIn } from './support/discord-stand-in';
+import { SeenInteractions } from '../server/discord/seen-interactions';
 import { entryPointInteraction, interactionKeys, postInteraction, tableInteraction } from './support/discord-interactions';
 import { APP, BOT, CLIENT_SECRET, postJson, SECRET, startDiscordServer, type DiscordTestServer } from './support/discord-server';
 
@@ -54,6 +55,23 @@ describe('Discord', () => {
       assert.equal(stale.json.error.message, 'stale timestamp');
       const unsigned = await fetch(`${server.url}/api/discord/interactions`, { method: 'POST', body: JSON.stringify(ping) });
       assert.equal(unsigned.status, 401);
+    });
+
+    it('remembers a command\'s id for twice the signature\'s skew after it was taken (a replay is possible that long), then forgets it', () => {
+      let now = 0;
+      const seen = new SeenInteractions(600_000, () => now);
+      assert.equal(seen.firstSight('a'), true);
+      now = 100_000;
+      assert.equal(seen.firstSight('b'), true);
+      now = 599_999;
+      assert.deepEqual([seen.firstSight('a'), seen.firstSight('b')], [false, false]);
+      now = 600_000;
+      assert.equal(seen.size, 2);
+      assert.equal(seen.firstSight('c'), true);
+      assert.equal(seen.size, 2, 'a was forgotten once its time was up');
+      assert.equal(seen.firstSight('b'), false);
+      now = 700_000;
+      assert.deepEqual([seen.firstSight('a'), seen.firstSight('b')], [true, true]);
     });
 
     it('reads options three deep, as Discord nests them: a signed body nested a thousand deep is answered, not a failure', async () => {

@@ -7,7 +7,8 @@ import type { TableCommands } from '../../bot/table-commands';
 import { tryParseJson } from '../../shared/json';
 import { refuse } from '../http/http-errors';
 import type { Logger } from '../logger';
-import { checkSignature, discordPublicKey } from './signature';
+import { SeenInteractions } from './seen-interactions';
+import { checkSignature, DEFAULT_MAX_SKEW_SECONDS, discordPublicKey } from './signature';
 
 export interface InteractionsRouteOptions {
   publicKey: string;
@@ -28,12 +29,12 @@ export function createInteractionsRoute(options: InteractionsRouteOptions): Rout
   const router = Router();
   const key = discordPublicKey(options.publicKey);
   const { logger } = options;
+  const maxSkewSeconds = options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS;
+  const seen = new SeenInteractions(2 * maxSkewSeconds * 1000);
 
   router.post('/api/discord/interactions', express.raw({ type: () => true, limit: '64kb' }), async (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const check = checkSignature(key, req.get('x-signature-ed25519'), req.get('x-signature-timestamp'), body, {
-      maxSkewSeconds: options.maxSkewSeconds,
-    });
+    const check = checkSignature(key, req.get('x-signature-ed25519'), req.get('x-signature-timestamp'), body, { maxSkewSeconds });
     if (check !== 'ok') {
       logger.warn({ check }, 'refused an interaction without a valid signature');
       refuse(req, res, 'unauthorized', check === 'stale' ? 'stale timestamp' : 'bad signature');
@@ -52,6 +53,11 @@ export function createInteractionsRoute(options: InteractionsRouteOptions): Rout
     const use = interaction.type === InteractionType.ApplicationCommand ? commandUseOf(interaction) : null;
     if (!use) {
       refuse(req, res, 'invalid-payload', `interactions of type ${interaction.type} are not handled`);
+      return;
+    }
+    if (!seen.firstSight(interaction.id)) {
+      logger.warn({ interaction: interaction.id, command: use.command }, 'refused a replayed interaction');
+      refuse(req, res, 'unauthorized', 'replayed interaction');
       return;
     }
     const reply = await options.commands.handle(use).catch((error: unknown) => {

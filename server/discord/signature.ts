@@ -12,9 +12,13 @@ export function discordPublicKey(hex: string): KeyObject {
 
 export type SignatureCheck = 'ok' | 'bad-signature' | 'stale';
 
+/** How far an interaction's timestamp may be from now, each way, unless the route says otherwise. */
+export const DEFAULT_MAX_SKEW_SECONDS = 300;
+
 /**
  * Checks an interaction as Discord signs it: Ed25519 over timestamp + raw body. A timestamp more
- * than `maxSkewSeconds` away from now is refused, so a captured request cannot be replayed later.
+ * than `maxSkewSeconds` away from now is refused, so a captured request cannot be replayed later
+ * (and within that window, SeenInteractions refuses it).
  */
 export function checkSignature(
   key: KeyObject,
@@ -29,5 +33,5 @@ export function checkSignature(
   const signed = Buffer.concat([Buffer.from(timestamp, 'utf8'), body]);
   if (!verify(null, signed, key, Buffer.from(signatureHex, 'hex'))) return 'bad-signature';
   const nowSeconds = (options.now ?? Date.now()) / 1000;
-  return Math.abs(nowSeconds - Number(timestamp)) > (options.maxSkewSeconds ?? 300) ? 'stale' : 'ok';
+  return Math.abs(nowSeconds - Number(timestamp)) > (options.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS) ? 'stale' : 'ok';
 }
