@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CrowdPlan } from '../bench/processes/crowd-generator';
@@ -30,11 +34,11 @@ async function orphan(child: ChildProcess): Promise<number | null | 'still runni
 }
 
 /** The bare relay under the bench's monitor, as the crowd suite starts it; resolves once it answers. */
-async function startRelay(): Promise<{ child: ChildProcess; url: string; polling: string }> {
+async function startRelay(env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; polling: string }> {
   const port = await freePort();
   const child = fork('bench/processes/monitored.ts', ['bench/processes/relay-server.ts'], {
     execArgv: TSX,
-    env: { ...process.env, PORT: String(port) },
+    env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -49,10 +53,13 @@ async function startRelay(): Promise<{ child: ChildProcess; url: string; polling
 }
 
 describe('the bench processes', () => {
-  it('B1: a server the bench runs stops once the bench is gone, and frees its port', async () => {
-    const { child, polling } = await startRelay();
+  it('B1: a server the bench runs stops once the bench is gone, frees its port and removes its data folder', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamebook-crowd-'));
+    await writeFile(path.join(dataDir, 'table.db'), 'rows');
+    const { child, polling } = await startRelay({ DATA_DIR: dataDir });
     assert.equal(await orphan(child), 1);
     assert.equal(await answers(polling), false, 'nothing listens on its port any more');
+    assert.equal(existsSync(dataDir), false, 'its data folder is gone');
   });
 
   it('B2: a load generator in the middle of its crowd stops once the bench is gone', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
@@ -80,5 +80,7 @@ process.on('message', async (message: unknown) => {
 
 const target = process.argv[2];
 if (!target) throw new Error('usage: monitored.ts <module>');
-exitWithParent();
+// the folder the bench made for this server (spawn.ts), which a bench that is gone cannot remove
+const dataDir = process.env.DATA_DIR;
+exitWithParent(() => dataDir && rmSync(dataDir, { recursive: true, force: true }));
 await import(new URL(target, `file://${process.cwd()}/`).href);
