@@ -135,6 +135,24 @@ describe('a table as one file: export, import, removing a book (SQLite)', () => 
     assert.ok(!files.includes(`${two.sha256}.pdf`), 'a book no table holds is collected');
     closeAll([...players, ...other.players, late]);
   });
+  it('X6: an edit on a page of a book that reaches the table after the book was removed is refused not-found; the book added again starts with no layers', async () => {
+    const { sessionId, players, books } = await furnishedTable('X6');
+    const [host, guestPlayer] = players as [Player, Player];
+    const [, two] = books as [PdfData, PdfData];
+    const removed = await fetch(`${server.url}/api/sessions/${sessionId}/pdfs/${two.id}`, { method: 'DELETE', headers: bearer(host) });
+    assert.equal(removed.status, 204);
+    // sent before the guest heard of the removal: the page it draws on is gone with its book
+    const late = await guestPlayer.table.updateLayers(two.id, 1, { strokes: [{ id: 'late', points: [[5, 6]] }], tokens: [] });
+    assert.deepEqual(late.ok ? late : late.error.code, 'not-found');
+    const again = (await (await uploadPdf(server.url, sessionId, host.token, minimalPdf('X6 two', 5000), 'X6 two.pdf')).json()) as PdfData;
+    assert.equal(again.id, two.id, 'the same bytes, the same book');
+    const newcomer = await player(server.url, 'newcomer');
+    const full = await join(newcomer, sessionId);
+    assert.equal(full.layers[two.id], undefined, 'neither the removed layers nor the late edit came back with the book');
+    assert.equal((await guestPlayer.table.updateLayers(two.id, 1, { strokes: [{ id: 'new', points: [[7, 8]] }], tokens: [] })).ok, true, 'the book added again takes edits');
+    closeAll([...players, newcomer]);
+  });
+
   it('X4: a member gets a short-lived export link the browser downloads by itself; it opens that table\'s export only', async () => {
     const { sessionId, players, books } = await furnishedTable('X4');
     const [host, guestPlayer] = players as [Player, Player];

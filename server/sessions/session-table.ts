@@ -27,6 +27,8 @@ export interface TableControl {
  */
 export class SessionTable {
   private readonly pdfs: PdfData[];
+  /** Books removed while the session is loaded: a layer edit on one, sent before its sender heard, is refused. */
+  private readonly removedPdfs = new Set<string>();
   roles: TableRoles;
   gm: GmDocument;
   /** When a host or game master was last seen at the table by this node (a cluster shares it: staff-clock.ts). */
@@ -58,7 +60,13 @@ export class SessionTable {
   addPdf(record: PdfRecord): PdfData {
     const pdf = toPdfData(this.sessionId, record);
     this.pdfs.push(pdf);
+    this.removedPdfs.delete(pdf.id);
     return pdf;
+  }
+
+  /** True when the book `id` was removed from the table (and not added again) since the session loaded. */
+  wasRemoved(id: string): boolean {
+    return this.removedPdfs.has(id);
   }
 
   /** Removes the book `id` and the layers of its pages; false when the table has no such book. */
@@ -66,6 +74,7 @@ export class SessionTable {
     const index = this.pdfs.findIndex((pdf) => pdf.id === id);
     if (index < 0) return false;
     this.pdfs.splice(index, 1);
+    this.removedPdfs.add(id);
     this.layers.removePdf(id);
     if (this.view?.pdfId === id) this.view = null;
     return true;

@@ -52,6 +52,8 @@ const MAX_PAGE_RACES = 10;
  * edit made from an older revision on this node.
  */
 async function commitLayers(session: GameSession, edit: UpdateLayers, context: TableContext): Promise<{ revision: number }> {
+  // its pages' layers went with it: stored now, they would come back if the book were added again
+  if (session.table.wasRemoved(edit.pdfId)) throw new ProtocolError('not-found', 'that book was removed from the table: the edit was not kept');
   // the client may hold a revision another node stored whose message has not reached this node yet
   if ((edit.baseRevision ?? 0) > session.table.layers.revisionOf(edit.pdfId, edit.pageNum)) await takeStoredPage(session, edit, context);
   for (let attempt = 1; ; attempt++) {
