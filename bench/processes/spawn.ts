@@ -12,6 +12,8 @@ export interface ProcessStats {
   heapUsedBytes: number;
   /** CPU time (user and system, every thread) since the last reset. */
   cpuMs: number;
+  /** The event loop's thread's own CPU time since the last reset (NaN, null over IPC, off Linux). */
+  mainThreadCpuMs: number;
   /** How long the event loop's thread waited for a CPU since the last reset (NaN, null over IPC, off Linux). */
   mainThreadWaitMs: number;
   /** Time from the reset to these stats, as the server saw them: far below the bench's window when its loop was too busy to read them. */

@@ -60,15 +60,22 @@ function figure(value: number | null): number | string {
 }
 
 /**
- * The server's event-loop delay p99 and CPU µs per change over the window, or '–' when the server
- * read the window's start and end together (its loop was too busy to read them on time).
+ * The server's event-loop delay p99, its CPU µs per change (all threads, then the event loop's
+ * own) and its loop's wait for a CPU over the window, or '–' when the server read the window's
+ * start and end together (its loop was too busy to read them on time).
  */
 function serverFigures(during: ProcessStats, sent: number): Array<number | string> {
-  if (during.windowMs < (SECONDS * 1000) / 2) return ['–', '–', '–'];
+  if (during.windowMs < (SECONDS * 1000) / 2) return ['–', '–', '–', '–'];
   const changesInWindow = (sent * during.windowMs) / (SECONDS * 1000);
   // NaN off Linux, null once over IPC
+  const loopCpu = during.mainThreadCpuMs as number | null;
   const waited = during.mainThreadWaitMs as number | null;
-  return [during.eventLoopDelay.p99, (during.cpuMs * 1000) / changesInWindow, figure(waited === null ? null : (100 * waited) / during.windowMs)];
+  return [
+    during.eventLoopDelay.p99,
+    (during.cpuMs * 1000) / changesInWindow,
+    figure(loopCpu === null ? null : (loopCpu * 1000) / changesInWindow),
+    figure(waited === null ? null : (100 * waited) / during.windowMs),
+  ];
 }
 
 /** The round whose delivery p99 is the median of the rounds, and every round's p99. */
@@ -190,12 +197,12 @@ export async function crowdSuite(): Promise<BenchTable[]> {
         `Each window starts once the machine's disks are quiet (a \`sync\`, then at most 1 MiB/s written over half a second, 30 s at most), so that no window pays for what the one or the suite before left to write.`,
         `Server, relay and load generator each in a process of their own; the baseline is a bare Socket.IO relay carrying the same traffic in the same run: the same events (${eventBytes} bytes), each sender's emit answered by an ack at once, as the server answers each update with \`{ ok, version }\` (at the first count, the same relay without acks, one packet a change fewer, for reference).`,
         `Delivery: from the sender's emit to each receiver's event.`,
-        `The server's event-loop delay and CPU time (all its threads) over the measured window, CPU per change sent, and the share of the window in which the server's event-loop thread was ready to run but waited for a CPU (Linux's schedstat: the load generator, the server's other threads and the machine's other work wanting the same cores); memory: the server's RSS at the window's end with the crowd connected, and its growth per table since before the crowd connected (which counts the young generation's growth under load too, up to 128 MB with the server's --max-semi-space-size=64, and what the old generation holds until its first full collection, which --initial-old-space-size=512 puts off until it passes 512 MB), and the live heap's growth per table (after a full collection); last, the load generator's own event-loop delay and its CPU time (every thread) as a share of one core.`,
+        `The server's event-loop delay and CPU time over the measured window, per change sent: all its threads (the SQLite writer's, the collector's helpers), then the event loop's thread alone (Linux's schedstat); and the share of the window in which the server's event-loop thread was ready to run but waited for a CPU (Linux's schedstat: the load generator, the server's other threads and the machine's other work wanting the same cores); memory: the server's RSS at the window's end with the crowd connected, and its growth per table since before the crowd connected (which counts the young generation's growth under load too, up to 128 MB with the server's --max-semi-space-size=64, and what the old generation holds until its first full collection, which --initial-old-space-size=512 puts off until it passes 512 MB), and the live heap's growth per table (after a full collection); last, the load generator's own event-loop delay and its CPU time (every thread) as a share of one core.`,
         `The table counts go up until the ratio passes ${RATIO_LIMIT}× or a window misses a change or has an error (or the list ends); when the first count fails, they are halved (down to ${FEWEST_TABLES}) until one holds.`,
         `The PostgreSQL row (the cluster's store, a fresh database on the machine's PostgreSQL) is measured at the first count only, against the same relay; the search follows the default.`,
         `Largest count that held: ${largestHeld ?? `none of those tried (down to ${FEWEST_TABLES})`}.${noisyRelayNote(noisyRelays)}`,
       ].join(' '),
-      columns: ['path', 'tables', 'delivery p50 ms', 'delivery p99 ms', 'p99 ÷ relay', 'p99 of each window ms', 'delivered / expected', 'errors', 'server event-loop delay p99 ms', 'server CPU µs per change', 'server loop waiting for a CPU %', 'ack p99 ms', 'server RSS MB', 'RSS KiB per table', 'live heap KiB per table', 'generator delay p99 ms', 'generator CPU %'],
+      columns: ['path', 'tables', 'delivery p50 ms', 'delivery p99 ms', 'p99 ÷ relay', 'p99 of each window ms', 'delivered / expected', 'errors', 'server event-loop delay p99 ms', 'server CPU µs per change', 'server loop CPU µs per change', 'server loop waiting for a CPU %', 'ack p99 ms', 'server RSS MB', 'RSS KiB per table', 'live heap KiB per table', 'generator delay p99 ms', 'generator CPU %'],
       rows,
     },
   ];
