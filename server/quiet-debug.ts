@@ -34,8 +34,8 @@ function quietFactory(real: DebugFactory): DebugFactory {
  * With DEBUG unset, gives Socket.IO's modules a `debug` whose loggers do nothing. The `debug`
  * package's loggers take `(...args)`, so each of the dozen calls on a delivery's path (engine.io's
  * `flush` and `sendPacket`, socket.io's `packet` and broadcast `emit`) allocates an array before it
- * finds itself off: 1.7 of the server's 27.6 KB of garbage per change under a crowd, about 6% of
- * its scavenges (docs/benchmarks-notes.md). Must run before socket.io is loaded (server/main.ts);
+ * finds itself off: under a crowd the server's garbage per change went from 28.6 to 24.1 KB
+ * without them (docs/benchmarks-notes.md, "a twelfth machine"). Must run before socket.io is loaded (server/main.ts);
  * with DEBUG set, the real loggers stay, and print as their documentation says.
  */
 export function quietDebugWhenOff(env: NodeJS.ProcessEnv = process.env): void {
