@@ -1,8 +1,8 @@
-import type { Socket } from 'socket.io-client';
 import { z } from 'zod';
 import { TokenService } from '../../server/auth/tokens';
 import { percentile } from '../report';
 import { connectGuest, loadShapeSchema, runWhenTold, sleep } from './generator-process';
+import type { LightSocket } from './light-socket';
 
 /**
  * The load of the cluster bench, in a process of its own (forked by bench/suites/cluster.ts, told
@@ -39,7 +39,7 @@ export interface ClusterResult {
 }
 
 interface Client {
-  socket: Socket;
+  socket: LightSocket;
   sessionId: string;
   node: number;
   key: string;

@@ -1,9 +1,9 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { Socket } from 'socket.io-client';
 import { z } from 'zod';
 import { TokenService } from '../../server/auth/tokens';
 import { percentile } from '../report';
 import { connectGuest, loadShapeSchema, runWhenTold, sleep } from './generator-process';
+import { LoopDelayWatch } from './loop-delay';
+import type { LightSocket } from './light-socket';
 
 /**
  * The crowd, in a process of its own (forked by bench/suites/crowd.ts, told what to do over IPC):
@@ -45,16 +45,17 @@ export interface CrowdResult {
 
 interface Table {
   room: string;
-  sockets: Socket[];
+  sockets: LightSocket[];
   versions: number[];
   next: number;
+  /** When each measured change `n` was emitted (a double array: nothing for the collector to trace). */
+  sentAt: number[];
 }
 
 const CONNECT_BATCH = 50;
 
 class Crowd {
   private readonly tokens: TokenService;
-  private readonly sentAt = new Map<string, number>();
   private readonly deliveries: number[] = [];
   private readonly acks: number[] = [];
   private readonly errors: string[] = [];
@@ -69,7 +70,7 @@ class Crowd {
 
   async run(): Promise<CrowdResult> {
     const tables = await this.openTables();
-    const delay = monitorEventLoopDelay({ resolution: 5 });
+    const delay = new LoopDelayWatch();
     const timers = tables.map((table, i) => this.startChanging(table, i));
     await sleep(this.plan.warmupSeconds * 1000);
     this.measuring = true;
@@ -99,7 +100,7 @@ class Crowd {
       ackP50: percentile(acks, 50),
       ackP99: percentile(acks, 99),
       eventBytes: this.eventBytes,
-      generatorDelayP99: delay.percentile(99) / 1e6,
+      generatorDelayP99: delay.read().p99,
       generatorCpuMs: (cpu.user + cpu.system) / 1000,
     };
   }
@@ -115,7 +116,7 @@ class Crowd {
 
   private async openTable(index: number): Promise<Table> {
     const sockets = await Promise.all(Array.from({ length: this.plan.clients }, (_, c) => connectGuest(this.plan.url, this.tokens, `bench:t${index}c${c}`)));
-    const table: Table = { room: '', sockets, versions: sockets.map(() => 0), next: 1 };
+    const table: Table = { room: '', sockets, versions: sockets.map(() => 0), next: 1, sentAt: [] };
     if (this.plan.mode === 'relay') {
       table.room = `table-${index}`;
       await Promise.all(sockets.map((socket) => socket.emitWithAck('join', table.room)));
@@ -129,28 +130,28 @@ class Crowd {
     return table;
   }
 
-  private async joinGame(table: Table, socket: Socket, c: number): Promise<void> {
+  private async joinGame(table: Table, socket: LightSocket, c: number): Promise<void> {
     const full = new Promise<{ version: number }>((resolve) => socket.once('full-game-state', resolve));
     const ack = (await socket.emitWithAck('join-session', { sessionId: table.room, clientKey: `c${c}` })) as { ok: boolean };
     if (!ack.ok) throw new Error(`join-session refused: ${JSON.stringify(ack)}`);
     table.versions[c] = (await full).version;
   }
 
-  private listen(table: Table, socket: Socket, c: number): void {
+  private listen(table: Table, socket: LightSocket, c: number): void {
     if (this.plan.mode === 'relay') {
-      socket.on('relayed', (payload: { room: string; n: number }) => this.received(payload.room, payload.n, payload));
+      socket.on('relayed', (payload: { n: number }) => this.received(table, payload.n, payload));
       return;
     }
     socket.on('game-state-delta', (entry: { version: number; delta: { tick?: number[] } }) => {
       table.versions[c] = entry.version;
       const tick = entry.delta.tick;
-      if (tick) this.received(table.room, tick[tick.length - 1] as number, entry);
+      if (tick) this.received(table, tick[tick.length - 1] as number, entry);
     });
     socket.on('session-error', (error: unknown) => this.errors.push(JSON.stringify(error)));
   }
 
-  private received(room: string, n: number, payload: unknown): void {
-    const sentAt = this.sentAt.get(`${room}:${n}`);
+  private received(table: Table, n: number, payload: unknown): void {
+    const sentAt = table.sentAt[n];
     if (sentAt === undefined) return;
     this.delivered++;
     this.deliveries.push(performance.now() - sentAt);
@@ -171,12 +172,12 @@ class Crowd {
   private change(table: Table): void {
     const n = table.next++;
     const c = n % table.sockets.length;
-    const socket = table.sockets[c] as Socket;
+    const socket = table.sockets[c] as LightSocket;
     const started = performance.now();
     const measured = this.measuring;
     if (measured) {
       this.sent++;
-      this.sentAt.set(`${table.room}:${n}`, started);
+      table.sentAt[n] = started;
     }
     if (this.plan.mode === 'relay') {
       const payload = { room: table.room, n, pad: 'x'.repeat(this.plan.payloadBytes) };

@@ -1,18 +1,13 @@
-import { io, type Socket } from 'socket.io-client';
 import type { TokenService } from '../../server/auth/tokens';
 import { z } from 'zod';
 import { exitWithParent } from './exit-with-parent';
+import { LightSocket } from './light-socket';
 
 /** What the bench's load generators share: their sockets, their waits, and how they are told to run. */
 
-/** A websocket-only socket of guest `sub`, whose token the generator issued itself; resolves once connected. */
-export function connectGuest(url: string, tokens: TokenService, sub: string): Promise<Socket> {
-  const token = tokens.issue({ sub, name: sub, kind: 'guest' });
-  const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
+/** A socket of guest `sub`, whose token the generator issued itself; resolves once connected. */
+export function connectGuest(url: string, tokens: TokenService, sub: string): Promise<LightSocket> {
+  return LightSocket.connect(url, { auth: { token: tokens.issue({ sub, name: sub, kind: 'guest' }) } });
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -2,8 +2,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { exitWithParent } from './exit-with-parent';
+import { LoopDelayWatch } from './loop-delay';
 
 /**
  * Runs a server module in this process and answers the bench's `stats` message over IPC with the
@@ -14,8 +14,8 @@ import { exitWithParent } from './exit-with-parent';
  * allocation site, the garbage included, one sample per 4 KiB on average).
  * Usage: node --import tsx bench/processes/monitored.ts <module>
  */
-const histogram = monitorEventLoopDelay({ resolution: 5 });
-histogram.enable();
+const loopDelay = new LoopDelayWatch();
+loopDelay.enable();
 let cpuAtReset = process.cpuUsage();
 let resetAt = performance.now();
 
@@ -35,8 +35,6 @@ function mainThreadTimes(): { cpuMs: number; waitMs: number } {
   }
 }
 let mainThreadAtReset = mainThreadTimes();
-
-const ms = (ns: number) => ns / 1e6;
 
 const profileDir = process.env.CROWD_CPU_PROF;
 const profiler = profileDir ? new Session() : undefined;
@@ -60,7 +58,7 @@ async function saveProfile(): Promise<void> {
 
 process.on('message', async (message: unknown) => {
   if (message === 'reset') {
-    histogram.reset();
+    loopDelay.reset();
     cpuAtReset = process.cpuUsage();
     mainThreadAtReset = mainThreadTimes();
     resetAt = performance.now();
@@ -76,7 +74,7 @@ process.on('message', async (message: unknown) => {
   const mainThreadWaitMs = mainThread.waitMs - mainThreadAtReset.waitMs;
   const mainThreadCpuMs = mainThread.cpuMs - mainThreadAtReset.cpuMs;
   const windowMs = performance.now() - resetAt;
-  const eventLoopDelay = { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max) };
+  const eventLoopDelay = loopDelay.read();
   await saveProfile();
   global.gc?.();
   const memory = process.memoryUsage();
