@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Server, type Socket } from 'socket.io';
@@ -10,6 +7,7 @@ import { runCrowd } from '../bench/processes/spawn';
 import { LightSocket } from '../bench/processes/light-socket';
 import { eventually } from './support/harness';
 import { freePort, startServerProcess } from './support/server-process';
+import { tempDir } from './support/temp-dir';
 
 /** A Socket.IO server in this process, pinging every 50 ms; `onConnection` sets up each socket. */
 async function socketIoServer(onConnection: (socket: Socket) => void, refuse = false): Promise<string> {
@@ -80,7 +78,7 @@ describe("the load generators' Socket.IO client (bench/processes/light-socket.ts
   it('LS5: the crowd generator on it, against the real server: every change delivered, every update acknowledged', async () => {
     const port = await freePort();
     const secret = 'light-socket-test-secret-0123456789';
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'gamebook-light-'));
+    const dataDir = await tempDir('gamebook-light-');
     const server = await startServerProcess({ PORT: String(port), DATA_DIR: dataDir, SESSION_SECRET: secret });
     try {
       const result = await runCrowd(
