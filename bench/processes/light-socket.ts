@@ -4,8 +4,9 @@ import { WebSocket, type RawData } from 'ws';
  * The load generators' Socket.IO client: the protocol's few text packets (Engine.IO v4, Socket.IO
  * v5, main namespace) over a bare `ws` WebSocket. socket.io-client stacks a manager, an Engine.IO
  * socket, a transport, a decoder and three emitters on every message: under a crowd of 2,000
- * sockets that cost the generator's process 40% of a core, and its event loop's stalls went into
- * every delivery it timed, the baseline's as much as the server's. What the generators use of a
+ * sockets the generator's event loop was idle 47% of a run with it, 80% with this (CPU profiles,
+ * docs/benchmarks-notes.md), and its loop's stalls go into every delivery it times, the
+ * baseline's as much as the server's. What the generators use of a
  * socket is all here: events and acks in JSON, pings answered. A binary event (which neither
  * generator listens for) is skipped with its attachments; a binary ack is an error.
  */
