@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { syncClient } from './support/clients';
-import { clusterNode, clusterSettings } from './support/cluster';
+import { clusterNode, clusterSettings, silentNode } from './support/cluster';
 import { eventually } from './support/harness';
-import { freePort, startServerProcess } from './support/server-process';
-import { tempDir } from './support/temp-dir';
 
 describe('a change no message told of (STORAGE=postgres, REDIS_URL)', () => {
   it('F6: a version committed without its message reaching a node that holds the table: that node catches up while the table is idle, with no further change', async (t) => {
     const settings = await clusterSettings();
     const follower = await clusterNode(settings);
     // a writer on the same database that publishes nothing: every change of it is a message lost
-    const silent = await startServerProcess({
-      PORT: String(await freePort()),
-      DATA_DIR: await tempDir('gamebook-silent-node-'),
-      STORAGE: 'postgres',
-      DATABASE_URL: settings.databaseUrl,
-      SESSION_SECRET: 'one-secret-that-every-node-of-the-cluster-shares',
-    });
+    const silent = await silentNode(settings);
     const watcher = await syncClient(follower.url, 'watcher');
     const writer = await syncClient(silent.url, 'writer');
     t.after(() => [watcher, writer].forEach(({ client }) => client.close()));

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { createLogger } from '../server/logger';
 import { PostgresDatabase } from '../server/storage/postgres/database';
 import { POSTGRES_MIGRATIONS } from '../server/storage/postgres/migrations';
+import { PostgresLayerStore } from '../server/storage/postgres/postgres-layer-store';
+import { PostgresPdfStore } from '../server/storage/postgres/postgres-pdf-store';
 import { PostgresSessionStore } from '../server/storage/postgres/postgres-session-store';
 import type { LoggedUpdate } from '../server/storage/session-store';
 import { StorageError } from '../server/storage/storage-error';
@@ -73,5 +75,28 @@ describe('PostgreSQL appends of many sessions', () => {
     }
     assert.deepEqual((await store.loadSession('b'))?.applied, [{ userId: 'b-user', clientKey: 'k', seq: 1, version: 1 }], 'nothing of the refused append was stored');
     await store.close();
+  });
+});
+
+describe('PostgreSQL pages of a removed book', () => {
+  it('PG2: a page a write stored while its book was being removed (the two overlapping) is never loaded, and goes when the book is added again', async () => {
+    const url = await testDatabase();
+    const db = await PostgresDatabase.open(options(url), logger);
+    const sessions = new PostgresSessionStore(db);
+    const pdfs = new PostgresPdfStore(db);
+    const layers = new PostgresLayerStore(db);
+    const book = { id: 'book', name: 'book.pdf', size: 10, sha256: 'book', addedBy: 'host', addedAt: 5 };
+    await sessions.createSession({ id: 's', hostId: 'host', createdAt: 1 });
+    await pdfs.addPdf('s', book);
+    await pdfs.removePdf('s', 'book');
+    // what an insert that began before the removal committed, and committed after it, leaves
+    await adminQuery(url, "INSERT INTO layers (session_id, pdf_id, page_num, revision, layers) VALUES ('s', 'book', 1, 1, '\\x00'::bytea)");
+    assert.deepEqual(await layers.loadPages('s'), []);
+    await pdfs.addPdf('s', book);
+    const { rows } = await adminQuery(url, "SELECT page_num FROM layers WHERE session_id = 's'");
+    assert.deepEqual(rows, [], 'the page left behind went with the book added again');
+    await layers.savePage('s', { pdfId: 'book', pageNum: 1, revision: 1, layers: { again: true } });
+    assert.deepEqual(await layers.loadPages('s'), [{ pdfId: 'book', pageNum: 1, revision: 1, layers: { again: true } }]);
+    await db.close();
   });
 });

@@ -102,6 +102,31 @@ export function tableContract(engine: StoreEngine): void {
     assert.deepEqual(stored, [page(3, 'e')]);
   });
 
+  it(`K7d (${name}): a page of a removed book is refused pdf-removed and never loaded, across a restart; the book added again takes pages from revision 1`, async () => {
+    const { storage, reopen } = await fresh(engine);
+    const { layers, pdfs } = storage.tableStores;
+    for (const id of ['s', 'other']) {
+      await storage.sessions.createSession({ id, hostId: 'host-1', createdAt: 1 });
+      await pdfs.addPdf(id, record('book'));
+      await layers.savePage(id, { pdfId: 'book', pageNum: 1, revision: 1, layers: { by: id } });
+    }
+    await pdfs.removePdf('s', 'book');
+    // what a node that has not heard of the removal writes: the next revision of a page it holds, a first one of another
+    await rejectsWith(layers.savePage('s', { pdfId: 'book', pageNum: 1, revision: 2, layers: {} }), 'pdf-removed');
+    await rejectsWith(layers.savePage('s', { pdfId: 'book', pageNum: 2, revision: 1, layers: {} }), 'pdf-removed');
+    // the same book on another table, and a book this table never had, are not concerned
+    await layers.savePage('other', { pdfId: 'book', pageNum: 1, revision: 2, layers: { by: 'other' } });
+    await layers.savePage('s', { pdfId: 'loose', pageNum: 1, revision: 1, layers: {} });
+    const reopened = (await reopen()).tableStores;
+    const pagesOf = async (id: string) => (await reopened.layers.loadPages(id)).map((page) => `${page.pdfId}/${page.pageNum}@${page.revision}`).sort();
+    assert.deepEqual(await pagesOf('s'), ['loose/1@1']);
+    assert.deepEqual(await pagesOf('other'), ['book/1@2']);
+    await rejectsWith(reopened.layers.savePage('s', { pdfId: 'book', pageNum: 1, revision: 1, layers: {} }), 'pdf-removed', 'still refused after a restart');
+    await reopened.pdfs.addPdf('s', record('book'));
+    await reopened.layers.savePage('s', { pdfId: 'book', pageNum: 1, revision: 1, layers: { again: true } });
+    assert.deepEqual(await pagesOf('s'), ['book/1@1', 'loose/1@1']);
+  });
+
   it(`K8 (${name}): PDF bytes are stored once by content and read back whole and in ranges, a large book in chunks`, async () => {
     const { storage } = await fresh(engine);
     await storage.pdfBytes.init();

@@ -24,6 +24,11 @@ export type StorageErrorCode =
    * refused. The writer reads what is stored and merges again.
    */
   | 'revision-taken'
+  /**
+   * The page belongs to a book removed from its session (and not added again): the write was
+   * refused. Another node may have removed it a moment ago, its message still on its way.
+   */
+  | 'pdf-removed'
   /** Any other failed write; the message carries the database's own. */
   | 'storage-failed';
 
@@ -76,4 +81,14 @@ export function revisionTaken(sessionId: string, page: { pdfId: string; pageNum:
     'revision-taken',
     `revision ${page.revision} of page ${page.pageNum} of ${page.pdfId} in session ${sessionId} was stored by another writer first`,
   );
+}
+
+/** The error every layer store gives for a page of a book removed from the session. */
+export function pdfRemoved(sessionId: string, pdfId: string): StorageError {
+  return new StorageError('pdf-removed', `${pdfId} was removed from session ${sessionId}: its pages take no layers`);
+}
+
+/** True for a page write refused because its book was removed from the session. */
+export function isPdfRemoved(error: unknown): boolean {
+  return error instanceof StorageError && error.code === 'pdf-removed';
 }

@@ -16,7 +16,8 @@ import type { Register } from './session-handlers';
 import type { SocketUser } from './socket-auth';
 import { joinedSessionId, type TableContext } from './table-context';
 import { quotaOf } from './user-limits';
-import { isRevisionTaken } from '../storage/storage-error';
+import { isPdfRemoved, isRevisionTaken } from '../storage/storage-error';
+import { followPdfRemoval } from '../cluster/follow-table';
 
 /** `update-layers`: one page's layers, merged, stored, then sent to the whole session. */
 export function registerLayerHandlers(socket: Socket, user: SocketUser, context: TableContext, on: Register): void {
@@ -53,7 +54,7 @@ const MAX_PAGE_RACES = 10;
  */
 async function commitLayers(session: GameSession, edit: UpdateLayers, context: TableContext): Promise<{ revision: number }> {
   // its pages' layers went with it: stored now, they would come back if the book were added again
-  if (session.table.wasRemoved(edit.pdfId)) throw new ProtocolError('not-found', 'that book was removed from the table: the edit was not kept');
+  if (session.table.wasRemoved(edit.pdfId)) throw bookRemoved();
   // the client may hold a revision another node stored whose message has not reached this node yet
   if ((edit.baseRevision ?? 0) > session.table.layers.revisionOf(edit.pdfId, edit.pageNum)) await takeStoredPage(session, edit, context);
   for (let attempt = 1; ; attempt++) {
@@ -64,6 +65,11 @@ async function commitLayers(session: GameSession, edit: UpdateLayers, context: T
     try {
       await context.stores.layers.savePage(session.id, { pdfId: page.pdfId, pageNum: page.pageNum, revision: page.revision, layers: page.layers });
     } catch (error) {
+      // removed by another node, whose message has not reached this one: taken now, as that message would be
+      if (isPdfRemoved(error)) {
+        followPdfRemoval(session, edit.pdfId, context.channel);
+        throw bookRemoved();
+      }
       // a page that cannot be read now is refused as any failed write: the client sends the edit again
       const retaken = isRevisionTaken(error) && attempt < MAX_PAGE_RACES && (await takeStoredPage(session, edit, context).catch(() => false));
       if (retaken) continue;
@@ -77,6 +83,10 @@ async function commitLayers(session: GameSession, edit: UpdateLayers, context: T
     context.channel.share(session.id, { kind: 'layers', page: updated });
     return { revision: page.revision };
   }
+}
+
+function bookRemoved(): ProtocolError {
+  return new ProtocolError('not-found', 'that book was removed from the table: the edit was not kept');
 }
 
 /**

@@ -53,6 +53,20 @@ export async function clusterNode(settings: ClusterSettings, env: Record<string,
   });
 }
 
+/**
+ * A node on the cluster's database that publishes and hears nothing (no Redis): every change it
+ * makes is a message the others never get, and every change of theirs one it never gets.
+ */
+export async function silentNode(settings: ClusterSettings): Promise<ServerProcess> {
+  return startServerProcess({
+    PORT: String(await freePort()),
+    DATA_DIR: await tempDir('gamebook-silent-node-'),
+    STORAGE: 'postgres',
+    DATABASE_URL: settings.databaseUrl,
+    SESSION_SECRET: SECRET,
+  });
+}
+
 /** Started one after the other: a loaded machine compiling several at once would pass the start deadline. */
 export async function clusterNodes(count: number, settings: ClusterSettings, env: Record<string, string> = {}): Promise<ServerProcess[]> {
   const nodes: ServerProcess[] = [];

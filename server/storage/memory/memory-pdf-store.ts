@@ -8,7 +8,7 @@ export class MemoryPdfStore implements PdfStore, PdfReferences, SessionDependent
   readonly name = 'PDF records (memory)';
   private readonly sessions = new Map<string, PdfRecord[]>();
 
-  /** `layers`: where the pages of a removed book go from. */
+  /** `layers`: where the pages of a removed book go from, and which books' pages it refuses. */
   constructor(private readonly layers: MemoryLayerStore) {}
 
   async listPdfs(sessionId: string): Promise<PdfRecord[]> {
@@ -19,6 +19,7 @@ export class MemoryPdfStore implements PdfStore, PdfReferences, SessionDependent
     const pdfs = this.sessions.get(sessionId) ?? [];
     pdfs.push(structuredClone(pdf));
     this.sessions.set(sessionId, pdfs);
+    this.layers.readmitPdf(sessionId, pdf.id);
   }
 
   async removePdf(sessionId: string, pdfId: string): Promise<void> {

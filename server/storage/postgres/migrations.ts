@@ -103,6 +103,18 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       ALTER TABLE sessions ADD COLUMN gm text;
     `,
   },
+  {
+    version: 3,
+    name: 'books removed from a table',
+    // a book's id is its content's hash: a row stays until the same book is added again
+    sql: `
+      CREATE TABLE removed_pdfs (
+        session_id text NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        pdf_id text NOT NULL,
+        PRIMARY KEY (session_id, pdf_id)
+      );
+    `,
+  },
 ];
 
 /** Any fixed number: the advisory lock that one node at a time holds while it migrates. */

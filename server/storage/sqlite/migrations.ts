@@ -138,6 +138,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE sessions ADD COLUMN gm TEXT;
     `,
   },
+  {
+    version: 8,
+    name: 'books removed from a table',
+    // a book's id is its content's hash: a row stays until the same book is added again
+    sql: `
+      CREATE TABLE removed_pdfs (
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        pdf_id TEXT NOT NULL,
+        PRIMARY KEY (session_id, pdf_id)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** SQL functions that migrations call, for conversions SQLite cannot do itself. */

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { gmRevisionTaken, revisionTaken, sqliteCode, versionTaken } from '../storage-error';
+import { gmRevisionTaken, pdfRemoved, revisionTaken, sqliteCode, versionTaken } from '../storage-error';
 import { failed, type Outcome } from '../write-outcome';
 import { toGmDocument } from '../stored-rows';
 import type { PdfRecord } from '../pdf-store';
@@ -71,6 +71,9 @@ function prepareWrites(db: Database) {
     insertPdf: db.prepare('INSERT INTO pdfs (session_id, id, name, size, sha256, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     removePdf: db.prepare('DELETE FROM pdfs WHERE session_id = ? AND id = ?'),
     removePages: db.prepare('DELETE FROM layers WHERE session_id = ? AND pdf_id = ?'),
+    markRemoved: db.prepare('INSERT OR IGNORE INTO removed_pdfs (session_id, pdf_id) VALUES (?, ?)'),
+    unmarkRemoved: db.prepare('DELETE FROM removed_pdfs WHERE session_id = ? AND pdf_id = ?'),
+    wasRemoved: db.prepare<[string, string], { found: 1 }>('SELECT 1 AS found FROM removed_pdfs WHERE session_id = ? AND pdf_id = ?'),
     roles: db.prepare('UPDATE sessions SET roles = ? WHERE id = ?'),
     gm: db.prepare('UPDATE sessions SET gm = ? WHERE id = ?'),
     storedGm: db.prepare<[string], { gm: string | null }>('SELECT gm FROM sessions WHERE id = ?'),
@@ -129,12 +132,14 @@ export class WriteCommands {
       case 'addPdf': {
         const { sessionId, pdf } = command;
         sql.insertPdf.run(sessionId, pdf.id, pdf.name, pdf.size, pdf.sha256, pdf.addedBy, pdf.addedAt);
+        sql.unmarkRemoved.run(sessionId, pdf.id);
         sql.touch.run(command.now, sessionId);
         return undefined;
       }
       case 'removePdf':
         sql.removePages.run(command.sessionId, command.pdfId);
         sql.removePdf.run(command.sessionId, command.pdfId);
+        sql.markRemoved.run(command.sessionId, command.pdfId);
         sql.touch.run(command.now, command.sessionId);
         return undefined;
       case 'saveRoles':
@@ -185,6 +190,7 @@ export class WriteCommands {
 
   private savePage(command: Extract<WriteCommand, { kind: 'savePage' }>): undefined {
     const { sessionId, pdfId, pageNum, revision } = command;
+    if (this.sql.wasRemoved.get(sessionId, pdfId)) throw pdfRemoved(sessionId, pdfId);
     // a Buffer arrives as a plain Uint8Array from the other thread; SQLite stores it as a blob either way
     const layers = Buffer.from(command.layers.buffer, command.layers.byteOffset, command.layers.byteLength);
     const written =
