@@ -5,9 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { SERVER_NODE_FLAGS } from '../../server/node-flags';
 import type { CrowdPlan, CrowdResult } from './crowd-generator';
+import type { LoopDelay } from './loop-delay';
 
 export interface ProcessStats {
-  eventLoopDelay: { p50: number; p99: number; max: number };
+  eventLoopDelay: LoopDelay;
   rssBytes: number;
   heapUsedBytes: number;
   /** CPU time (user and system, every thread) since the last reset. */
