@@ -2,11 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { formatTable, type BenchSuite, type BenchTable } from './report';
+import { useRunTempDir } from './run-temp-dir';
 import { suites } from './suites/index';
 
 /** Runs every suite (or those named on the command line), prints the tables, writes docs/benchmarks.md. */
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
+  useRunTempDir();
   // the servers the benches start in processes of their own run as npm start runs them: built
   execFileSync('npm', ['run', 'build:server'], { stdio: 'inherit' });
   const tables: BenchTable[] = [];
