@@ -74,6 +74,7 @@ export function tableContract(engine: StoreEngine): void {
     }
     await pdfs.removePdf('s', 'gone');
     await pdfs.removePdf('s', 'never-added');
+    await pdfs.removePdf('no-such-table', 'gone');
     const reopened = (await reopen()).tableStores;
     assert.deepEqual(await reopened.pdfs.listPdfs('s'), [record('kept')]);
     assert.deepEqual((await reopened.layers.loadPages('s')).map((page) => `${page.pdfId}/${page.pageNum}`), ['kept/1', 'kept/2']);

@@ -71,7 +71,10 @@ function prepareWrites(db: Database) {
     insertPdf: db.prepare('INSERT INTO pdfs (session_id, id, name, size, sha256, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     removePdf: db.prepare('DELETE FROM pdfs WHERE session_id = ? AND id = ?'),
     removePages: db.prepare('DELETE FROM layers WHERE session_id = ? AND pdf_id = ?'),
-    markRemoved: db.prepare('INSERT OR IGNORE INTO removed_pdfs (session_id, pdf_id) VALUES (?, ?)'),
+    // a session gone meanwhile is no error here, as the deletes before it are none (its foreign key would fail the write)
+    markRemoved: db.prepare<[string, string, string]>(
+      'INSERT OR IGNORE INTO removed_pdfs (session_id, pdf_id) SELECT ?, ? WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?)',
+    ),
     unmarkRemoved: db.prepare('DELETE FROM removed_pdfs WHERE session_id = ? AND pdf_id = ?'),
     wasRemoved: db.prepare<[string, string], { found: 1 }>('SELECT 1 AS found FROM removed_pdfs WHERE session_id = ? AND pdf_id = ?'),
     roles: db.prepare('UPDATE sessions SET roles = ? WHERE id = ?'),
@@ -139,7 +142,7 @@ export class WriteCommands {
       case 'removePdf':
         sql.removePages.run(command.sessionId, command.pdfId);
         sql.removePdf.run(command.sessionId, command.pdfId);
-        sql.markRemoved.run(command.sessionId, command.pdfId);
+        sql.markRemoved.run(command.sessionId, command.pdfId, command.sessionId);
         sql.touch.run(command.now, command.sessionId);
         return undefined;
       case 'saveRoles':
