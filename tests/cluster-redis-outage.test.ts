@@ -135,72 +135,76 @@ describe('Redis stopped and started again under two nodes', () => {
   });
 
   it('F8: one node cut from Redis alone: the drawing, the book and the page its player stored meanwhile reach the other node\'s player once it is back', async (t) => {
-    const settings = await clusterSettings();
-    const proxy = await tcpProxy({ host: '127.0.0.1', port: Number(new URL(settings.redisUrl).port) });
-    const one = await clusterNode(settings, { REDIS_URL: `redis://127.0.0.1:${proxy.port}` });
-    const two = await clusterNode(settings);
-    const hana = await player(one.url, 'Hana');
-    const pia = await player(two.url, 'Pia');
-    t.after(() => closeAll([hana, pia]));
-    const { sessionId } = await request(hana.socket, 'create-session');
-    await join(hana, sessionId);
-    await join(pia, sessionId);
-    const upload = async (note: string) => (await (await uploadPdf(one.url, sessionId, hana.token, minimalPdf(note))).json()) as PdfData;
-    const kept = await upload('kept');
-    await eventually(() => pia.table.pdfs.length === 1, 10_000, 'the book reaches node two through the fan-out');
-
+    const table = await tableWithOneNodeProxied(t, 'one');
+    const { proxy, nodes, pia } = table;
     proxy.cut();
-    await allSay([one], 'degraded');
-    assert.equal((await health(two)).status, 'ok', 'node two still has Redis: it has no outage to recover from');
-    const layers = { tokens: [{ id: 't1', x: 4 }] };
-    assert.deepEqual(await request(hana.socket, 'update-layers', encodeBinary({ pdfId: kept.id, pageNum: 1, layers })), { ok: true, revision: 1 });
-    const added = await upload('added while node one was cut off');
-    const view = { pdfId: added.id, currentPage: 1, scale: 1.25 };
-    assert.deepEqual(await request(hana.socket, 'navigate-page', view), { ok: true });
+    await allSay([nodes.one], 'degraded');
+    assert.equal((await health(nodes.two)).status, 'ok', 'node two still has Redis: it has no outage to recover from');
+    const stored = await storeThroughNodeOne(table, 4);
 
     proxy.pass();
-    await allSay([one], 'ok');
-    await eventually(() => pia.table.revisionOf(kept.id, 1) === 1, 15_000, 'the drawing reaches node two once node one is back');
-    assert.deepEqual(pia.table.layersOf(kept.id, 1), layers);
-    await eventually(() => pia.table.view?.pdfId === added.id, 15_000, 'the page turned reaches node two');
-    assert.deepEqual(pia.table.view, view);
-    assert.deepEqual(pia.table.pdfs.map((pdf) => pdf.id).sort(), [kept.id, added.id].sort());
+    await allSay([nodes.one], 'ok');
+    await reachedNodeTwo(pia, stored);
   });
 
   it('F10: one node cut from Redis alone while the other stores: the roles, the drawing, the book and the page it missed reach its player once it is back', async (t) => {
-    const settings = await clusterSettings();
-    const proxy = await tcpProxy({ host: '127.0.0.1', port: Number(new URL(settings.redisUrl).port) });
-    const one = await clusterNode(settings);
-    const two = await clusterNode(settings, { REDIS_URL: `redis://127.0.0.1:${proxy.port}` });
-    const hana = await player(one.url, 'Hana');
-    const pia = await player(two.url, 'Pia');
-    t.after(() => closeAll([hana, pia]));
-    const { sessionId } = await request(hana.socket, 'create-session');
-    await join(hana, sessionId);
-    await join(pia, sessionId);
-    const upload = async (note: string) => (await (await uploadPdf(one.url, sessionId, hana.token, minimalPdf(note))).json()) as PdfData;
-    const kept = await upload('kept');
-    await eventually(() => pia.table.pdfs.length === 1, 10_000, 'the book reaches node two through the fan-out');
-
+    const table = await tableWithOneNodeProxied(t, 'two');
+    const { proxy, nodes, hana, pia } = table;
     proxy.cut();
-    await allSay([two], 'degraded');
-    assert.equal((await health(one)).status, 'ok', 'node one still has Redis: it publishes, and the messages reach no one on node two');
+    await allSay([nodes.two], 'degraded');
+    assert.equal((await health(nodes.one)).status, 'ok', 'node one still has Redis: it publishes, and the messages reach no one on node two');
     assert.equal((await request(hana.socket, RoleClientEvent.setRole, { userId: pia.user.id, role: 'game-master' })).ok, true);
-    const layers = { tokens: [{ id: 't1', x: 5 }] };
-    assert.deepEqual(await request(hana.socket, 'update-layers', encodeBinary({ pdfId: kept.id, pageNum: 1, layers })), { ok: true, revision: 1 });
-    const added = await upload('added while node two was cut off');
-    const view = { pdfId: added.id, currentPage: 1, scale: 1.5 };
-    assert.deepEqual(await request(hana.socket, 'navigate-page', view), { ok: true });
-    assert.equal(pia.table.revisionOf(kept.id, 1), 0, 'node two has not heard of the drawing');
+    const stored = await storeThroughNodeOne(table, 5);
+    assert.equal(pia.table.revisionOf(stored.kept.id, 1), 0, 'node two has not heard of the drawing');
 
     const roles = nextEvent(pia.socket, RoleServerEvent.roles, 30_000);
     proxy.pass();
-    await allSay([two], 'ok');
+    await allSay([nodes.two], 'ok');
     assert.deepEqual((await roles).gameMasters, [pia.user.id], 'node two read the roles again once it was back');
-    await eventually(() => pia.table.revisionOf(kept.id, 1) === 1, 15_000, 'the drawing reaches node two once it is back');
-    assert.deepEqual(pia.table.layersOf(kept.id, 1), layers);
-    await eventually(() => pia.table.view?.pdfId === added.id, 15_000, 'the page turned reaches node two');
-    assert.deepEqual(pia.table.view, view);
-    assert.deepEqual(pia.table.pdfs.map((pdf) => pdf.id).sort(), [kept.id, added.id].sort());
+    await reachedNodeTwo(pia, stored);
   });
 });
+
+type ProxiedTable = Awaited<ReturnType<typeof tableWithOneNodeProxied>>;
+
+/**
+ * Hana on node one and Pia on node two at one table with a book both see; `proxied` reaches
+ * Redis through a TCP proxy the test cuts, the other directly.
+ */
+async function tableWithOneNodeProxied(t: TestContext, proxied: 'one' | 'two') {
+  const settings = await clusterSettings();
+  const proxy = await tcpProxy({ host: '127.0.0.1', port: Number(new URL(settings.redisUrl).port) });
+  const throughProxy = { REDIS_URL: `redis://127.0.0.1:${proxy.port}` };
+  const one = await clusterNode(settings, proxied === 'one' ? throughProxy : {});
+  const two = await clusterNode(settings, proxied === 'two' ? throughProxy : {});
+  const hana = await player(one.url, 'Hana');
+  const pia = await player(two.url, 'Pia');
+  t.after(() => closeAll([hana, pia]));
+  const { sessionId } = await request(hana.socket, 'create-session');
+  await join(hana, sessionId);
+  await join(pia, sessionId);
+  const upload = async (note: string) => (await (await uploadPdf(one.url, sessionId, hana.token, minimalPdf(note))).json()) as PdfData;
+  const kept = await upload('kept');
+  await eventually(() => pia.table.pdfs.length === 1, 10_000, 'the book reaches node two through the fan-out');
+  return { proxy, nodes: { one, two }, hana, pia, upload, kept };
+}
+
+/** Through Hana on node one: a token drawn at `x` on the book's first page, a book added, the page turned to it. */
+async function storeThroughNodeOne({ hana, upload, kept }: ProxiedTable, x: number) {
+  const layers = { tokens: [{ id: 't1', x }] };
+  assert.deepEqual(await request(hana.socket, 'update-layers', encodeBinary({ pdfId: kept.id, pageNum: 1, layers })), { ok: true, revision: 1 });
+  const added = await upload('added while a node was cut off');
+  const view = { pdfId: added.id, currentPage: 1, scale: 1 + x / 4 };
+  assert.deepEqual(await request(hana.socket, 'navigate-page', view), { ok: true });
+  return { kept, layers, added, view };
+}
+
+/** Pia, on node two, has what node one stored: the drawing, both books, the page turned. */
+async function reachedNodeTwo(pia: Player, stored: Awaited<ReturnType<typeof storeThroughNodeOne>>): Promise<void> {
+  const { kept, layers, added, view } = stored;
+  await eventually(() => pia.table.revisionOf(kept.id, 1) === 1, 15_000, 'the drawing reaches node two');
+  assert.deepEqual(pia.table.layersOf(kept.id, 1), layers);
+  await eventually(() => pia.table.view?.pdfId === added.id, 15_000, 'the page turned reaches node two');
+  assert.deepEqual(pia.table.view, view);
+  assert.deepEqual(pia.table.pdfs.map((pdf) => pdf.id).sort(), [kept.id, added.id].sort());
+}
