@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { syncClient, type TestClient } from './support/clients';
 import { clusterNode, clusterNodes, clusterSettings } from './support/cluster';
 import { encodeBinary } from '../shared/binary-codec';
@@ -132,6 +133,17 @@ describe('Redis stopped and started again under two nodes', () => {
     const full = await join(lio, sessionId);
     assert.equal(full.layerRevisions[kept.id]?.[1], 1);
     assert.deepEqual(full.view, view);
+  });
+
+  it('F11: a node told to stop while Redis is down stops cleanly, at once, without waiting for Redis', async () => {
+    const redis = await ownRedis();
+    const [node] = (await clusterNodes(1, await clusterSettings(redis.url))) as [ServerProcess];
+    await redis.stop();
+    await allSay([node], 'degraded');
+    node.child.kill('SIGTERM');
+    const code = await Promise.race([node.exited, delay(10_000, 'still running 10 s after SIGTERM')]);
+    // 0 only once everything closed (run-server.ts): the sockets, the fan-out, the store
+    assert.equal(code, 0, node.output());
   });
 
   it('F8: one node cut from Redis alone: the drawing, the book and the page its player stored meanwhile reach the other node\'s player once it is back', async (t) => {

@@ -77,8 +77,12 @@ export class RedisFeed {
     this.subscriber.sUnsubscribe(channel, this.onMessage).catch(() => undefined);
   }
 
+  /**
+   * Sends what is being published, then stops reconnecting. `close`, not QUIT: a QUIT waits for a
+   * Redis that is down to come back, and the node could not stop while it was away.
+   */
   async close(): Promise<void> {
-    await Promise.allSettled([this.commands.quit(), this.subscriber.quit()]);
+    await Promise.allSettled([this.commands.close(), this.subscriber.close()]);
   }
 
   private readonly onMessage = (text: string, channel: string): void => {
