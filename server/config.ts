@@ -58,6 +58,8 @@ const configSchema = z.object({
   SESSION_TTL_DAYS: amount(30),
   SESSION_IDLE_SECONDS: amount(600),
   HOUSEKEEPING_SECONDS: amount(60),
+  /** How long a stop may take (what is in flight committing, the store closing) before the process exits anyway. */
+  STOP_GRACE_SECONDS: amount(20),
   MAX_LAYER_BYTES: count(1 * MiB),
   MAX_SESSION_LAYER_BYTES: count(32 * MiB),
   LAYER_HISTORY_ENTRIES: count(256),
@@ -149,6 +151,7 @@ function toConfig(env: z.infer<typeof configSchema>) {
     sessionSecret: env.SESSION_SECRET,
     nodeId: env.NODE_ID ?? `${os.hostname()}:${env.PORT}`,
     logLevel: env.LOG_LEVEL,
+    stopGraceMs: env.STOP_GRACE_SECONDS * 1000,
     activityDist: path.resolve(env.ACTIVITY_DIST),
     limits: {
       maxUpdateBytes: env.MAX_UPDATE_BYTES,

@@ -22,12 +22,25 @@ const server = await start().catch((error: unknown) => {
   process.exit(1);
 });
 
+/**
+ * A store that stops answering (a network dropping PostgreSQL's packets) would hold a stop
+ * forever, waiting for commits in flight. Past the grace the process exits anyway: an update
+ * not yet committed was not acknowledged, and its client sends it again once reconnected.
+ */
+function exitAfterGrace(): void {
+  setTimeout(() => {
+    logger.error({ graceMs: config.stopGraceMs }, 'still stopping after STOP_GRACE_SECONDS (the store does not answer?): exiting; updates not yet committed were not acknowledged');
+    process.exit(1);
+  }, config.stopGraceMs).unref();
+}
+
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    exitAfterGrace();
     server.close().then(
       () => {
         logger.info('stopped cleanly');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { canonicalJson } from '../shared/canonical-json';
 import { crc32Utf8 } from '../shared/crc32';
 import { eventually, request } from './support/harness';
@@ -13,8 +14,9 @@ import { keyOf, newRecord, streamUpdates } from './support/update-stream';
 
 const SECRET = 'one-secret-that-every-node-of-the-cluster-shares';
 
-async function node(databaseUrl: string) {
+async function node(databaseUrl: string, env: Record<string, string> = {}) {
   return startServerProcess({
+    ...env,
     PORT: String(await freePort()),
     DATA_DIR: await tempDir('gamebook-pg-cut-'),
     STORAGE: 'postgres',
@@ -83,5 +85,34 @@ describe('the connection between a node and PostgreSQL cut, then back', () => {
     for (const [n] of record.acked) assert.equal(there!.state[keyOf(n)], n, `acknowledged update ${n} is stored`);
     assert.equal(there!.state.after, 'the cut');
     assert.equal(there!.state.during, undefined, 'the update refused during the cut took no effect');
+  });
+
+  it('H5: a node told to stop while PostgreSQL stops answering exits after STOP_GRACE_SECONDS, saying why; every acknowledged update is stored', async (t) => {
+    const databaseUrl = await testDatabase();
+    const direct = new URL(databaseUrl);
+    const proxy = await tcpProxy({ host: direct.hostname, port: Number(direct.port) });
+    const server = await node(through(databaseUrl, proxy.port), { STOP_GRACE_SECONDS: '2' });
+    const { sessionId, players } = await tableOf(server.url, 'host');
+    const host = players[0]!;
+    t.after(() => closeAll(players));
+    assert.equal((await request(host.socket, 'update-game-state', { updates: { before: 'the stall' } })).ok, true);
+
+    // packets dropped: the next commit waits for an answer that does not come
+    proxy.stall();
+    const unanswered = request(host.socket, 'update-game-state', { updates: { during: 'the stall' } }).catch(() => 'no answer');
+    await delay(300);
+    server.child.kill('SIGTERM');
+    const code = await Promise.race([server.exited, delay(15_000, 'still running 15 s after SIGTERM')]);
+    assert.equal(code, 1, server.output());
+    assert.match(server.output(), /still stopping after STOP_GRACE_SECONDS/);
+    const answer = await unanswered;
+    assert.ok(answer === 'no answer' || answer.ok === false, 'the update in the stalled commit was never acknowledged');
+
+    proxy.pass();
+    const other = await node(databaseUrl);
+    const reader = await player(other.url, 'reader elsewhere');
+    t.after(() => closeAll([reader]));
+    const joined = (await join(reader, sessionId))!;
+    assert.equal(joined.state.before, 'the stall', 'the acknowledged update is stored');
   });
 });
