@@ -87,7 +87,7 @@ describe('the connection between a node and PostgreSQL cut, then back', () => {
     assert.equal(there!.state.during, undefined, 'the update refused during the cut took no effect');
   });
 
-  it('H5: a node told to stop while PostgreSQL stops answering exits after STOP_GRACE_SECONDS, saying why; every acknowledged update is stored', async (t) => {
+  it('H9: a node told to stop while PostgreSQL stops answering exits after STOP_GRACE_SECONDS, saying why; every acknowledged update is stored', async (t) => {
     const databaseUrl = await testDatabase();
     const direct = new URL(databaseUrl);
     const proxy = await tcpProxy({ host: direct.hostname, port: Number(direct.port) });
