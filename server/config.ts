@@ -46,6 +46,11 @@ const configSchema = z.object({
   PG_POOL_SIZE: count(10),
   /** How long a query waits for a PostgreSQL connection before it fails (`internal` to the client). */
   PG_CONNECT_TIMEOUT_MS: count(5000),
+  /**
+   * How long a query waits for PostgreSQL's answer before it fails: a network that drops packets
+   * would otherwise hold every write of the node for TCP's own timeouts (many minutes).
+   */
+  PG_QUERY_TIMEOUT_MS: count(15_000),
   /** Bytes per stored row of a PDF in PostgreSQL: a range read fetches only the rows it overlaps. */
   PDF_CHUNK_BYTES: count(256 * 1024),
   /**
@@ -171,6 +176,7 @@ function toConfig(env: z.infer<typeof configSchema>) {
         url: env.DATABASE_URL ?? '',
         poolSize: env.PG_POOL_SIZE,
         connectTimeoutMs: env.PG_CONNECT_TIMEOUT_MS,
+        queryTimeoutMs: env.PG_QUERY_TIMEOUT_MS,
         pdfChunkBytes: env.PDF_CHUNK_BYTES,
         pdfGraceMs: env.PDF_UPLOAD_GRACE_SECONDS * 1000,
       },

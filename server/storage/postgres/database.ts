@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Logger } from '../../logger';
 import { StorageError } from '../storage-error';
 import { migrate } from './migrations';
-import { postgresFailure } from './postgres-errors';
+import { isReadTimeout, postgresFailure } from './postgres-errors';
 
 export interface PostgresOptions {
   url: string;
@@ -10,6 +10,8 @@ export interface PostgresOptions {
   poolSize: number;
   /** How long a query waits for a connection before it fails. */
   connectTimeoutMs: number;
+  /** How long a query waits for its answer before it fails (the connection is dropped then); none when absent. */
+  queryTimeoutMs?: number;
 }
 
 /** A statement run inside a transaction of `PostgresDatabase.transaction`. */
@@ -46,6 +48,7 @@ export class PostgresDatabase {
       connectionString: options.url,
       max: options.poolSize,
       connectionTimeoutMillis: options.connectTimeoutMs,
+      ...(options.queryTimeoutMs === undefined ? {} : { query_timeout: options.queryTimeoutMs }),
       types,
     });
     // an idle connection the server dropped: without a listener the pool's error would end the process
@@ -110,6 +113,8 @@ export class PostgresDatabase {
 
 /** Rolls back after `error`; returns the error that makes the connection unusable, if any. */
 async function rollback(client: pg.PoolClient, error: unknown): Promise<Error | undefined> {
+  // the server never answered: a ROLLBACK would wait behind the query it did not answer
+  if (isReadTimeout(error)) return error;
   try {
     await client.query('ROLLBACK');
     return undefined;

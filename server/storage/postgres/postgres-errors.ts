@@ -27,10 +27,19 @@ function isConnectionFailure(error: unknown): boolean {
   return error instanceof Error && CONNECTION_MESSAGES.test(error.message);
 }
 
+/** pg's error for a query that got no answer within `query_timeout`. */
+export function isReadTimeout(error: unknown): error is Error {
+  return error instanceof Error && error.message === 'Query read timeout';
+}
+
 /** A failed query, as the StorageError that says what happened. */
 export function postgresFailure(error: unknown): StorageError {
   if (error instanceof StorageError) return error;
   const reason = error instanceof Error ? error.message : String(error);
+  if (isReadTimeout(error)) {
+    // a COMMIT may have landed: whoever reads this reloads what is stored rather than assume either way
+    return new StorageError('storage-unavailable', 'PostgreSQL did not answer within PG_QUERY_TIMEOUT_MS; what the query wrote may or may not be committed', { cause: error });
+  }
   if (isConnectionFailure(error)) {
     return new StorageError('storage-unavailable', `PostgreSQL cannot be reached (${reason}); nothing was written`, { cause: error });
   }
