@@ -37,6 +37,17 @@ function through(databaseUrl: string, port: number): string {
   return url.toString();
 }
 
+/** A node (with `env`) reaching a fresh database through a proxy the test controls, and a table its host joined. */
+async function hostBehindProxy(t: TestContext, env: Record<string, string>) {
+  const databaseUrl = await testDatabase();
+  const direct = new URL(databaseUrl);
+  const proxy = await tcpProxy({ host: direct.hostname, port: Number(direct.port) });
+  const server = await node(through(databaseUrl, proxy.port), env);
+  const { sessionId, players } = await tableOf(server.url, 'host');
+  t.after(() => closeAll(players));
+  return { databaseUrl, proxy, server, sessionId, host: players[0]! };
+}
+
 /**
  * Updates stream through a node while its connection to PostgreSQL breaks (`cut`: reset, as when
  * the server or a router drops it; `stall`: bytes held, as when packets drop), then heals: the
@@ -44,13 +55,7 @@ function through(databaseUrl: string, port: number): string {
  * updates again without a restart, every acknowledged one stored.
  */
 async function updatesThroughAnOutage(t: TestContext, outage: 'cut' | 'stall'): Promise<void> {
-  const databaseUrl = await testDatabase();
-  const direct = new URL(databaseUrl);
-  const proxy = await tcpProxy({ host: direct.hostname, port: Number(direct.port) });
-  const server = await node(through(databaseUrl, proxy.port), { PG_QUERY_TIMEOUT_MS: '1000' });
-  const { sessionId, players } = await tableOf(server.url, 'host');
-  const host = players[0]!;
-  t.after(() => closeAll(players));
+  const { databaseUrl, proxy, server, sessionId, host } = await hostBehindProxy(t, { PG_QUERY_TIMEOUT_MS: '1000' });
 
   // updates streaming when the outage comes: some in flight are caught in the middle of their commit
   const record = newRecord();
@@ -100,13 +105,7 @@ describe('the connection between a node and PostgreSQL cut or stalled, then back
     updatesThroughAnOutage(t, 'stall'));
 
   it('H9: a node told to stop while PostgreSQL stops answering exits after STOP_GRACE_SECONDS, saying why; every acknowledged update is stored', async (t) => {
-    const databaseUrl = await testDatabase();
-    const direct = new URL(databaseUrl);
-    const proxy = await tcpProxy({ host: direct.hostname, port: Number(direct.port) });
-    const server = await node(through(databaseUrl, proxy.port), { STOP_GRACE_SECONDS: '2' });
-    const { sessionId, players } = await tableOf(server.url, 'host');
-    const host = players[0]!;
-    t.after(() => closeAll(players));
+    const { databaseUrl, proxy, server, sessionId, host } = await hostBehindProxy(t, { STOP_GRACE_SECONDS: '2' });
     assert.equal((await request(host.socket, 'update-game-state', { updates: { before: 'the stall' } })).ok, true);
 
     // packets dropped: the next commit waits for an answer that does not come
