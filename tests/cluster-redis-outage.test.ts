@@ -159,29 +159,36 @@ describe('Redis stopped and started again under two nodes', () => {
     await reachedNodeTwo(pia, stored);
   });
 
-  it('F10: one node cut from Redis alone while the other stores: the roles, the drawing, the book and the page it missed reach its player once it is back', async (t) => {
-    const table = await tableWithOneNodeProxied(t, 'two');
-    const { proxy, nodes, hana, pia } = table;
-    proxy.cut();
-    await allSay([nodes.two], 'degraded');
-    assert.equal((await health(nodes.one)).status, 'ok', 'node one still has Redis: it publishes, and the messages reach no one on node two');
-    assert.equal((await request(hana.socket, RoleClientEvent.setRole, { userId: pia.user.id, role: 'game-master' })).ok, true);
-    const stored = await storeThroughNodeOne(table, 5);
-    assert.equal(pia.table.revisionOf(stored.kept.id, 1), 0, 'node two has not heard of the drawing');
+  it('F10: one node cut from Redis alone while the other stores: the roles, the drawing, the book and the page it missed reach its player once it is back', (t) =>
+    nodeTwoMissesWhatNodeOneStores(t, 'cut'));
 
-    const roles = nextEvent(pia.socket, RoleServerEvent.roles, 30_000);
-    proxy.pass();
-    await allSay([nodes.two], 'ok');
-    assert.deepEqual((await roles).gameMasters, [pia.user.id], 'node two read the roles again once it was back');
-    await reachedNodeTwo(pia, stored);
-  });
+  it('F12: as F10, the connection stalled instead (no answer, left open, as when packets drop): node two says degraded, then catches up once it is back', (t) =>
+    nodeTwoMissesWhatNodeOneStores(t, 'stall'));
 });
+
+/** Node two away from Redis (`cut` or `stall`) while node one stores: once back, node two's player has it all. */
+async function nodeTwoMissesWhatNodeOneStores(t: TestContext, outage: 'cut' | 'stall'): Promise<void> {
+  const table = await tableWithOneNodeProxied(t, 'two');
+  const { proxy, nodes, hana, pia } = table;
+  proxy[outage]();
+  await allSay([nodes.two], 'degraded');
+  assert.equal((await health(nodes.one)).status, 'ok', 'node one still has Redis: it publishes, and the messages reach no one on node two');
+  assert.equal((await request(hana.socket, RoleClientEvent.setRole, { userId: pia.user.id, role: 'game-master' })).ok, true);
+  const stored = await storeThroughNodeOne(table, 5);
+  assert.equal(pia.table.revisionOf(stored.kept.id, 1), 0, 'node two has not heard of the drawing');
+
+  const roles = nextEvent(pia.socket, RoleServerEvent.roles, 30_000);
+  proxy.pass();
+  await allSay([nodes.two], 'ok');
+  assert.deepEqual((await roles).gameMasters, [pia.user.id], 'node two read the roles again once it was back');
+  await reachedNodeTwo(pia, stored);
+}
 
 type ProxiedTable = Awaited<ReturnType<typeof tableWithOneNodeProxied>>;
 
 /**
  * Hana on node one and Pia on node two at one table with a book both see; `proxied` reaches
- * Redis through a TCP proxy the test cuts, the other directly.
+ * Redis through a TCP proxy the test cuts or stalls, the other directly.
  */
 async function tableWithOneNodeProxied(t: TestContext, proxied: 'one' | 'two') {
   const settings = await clusterSettings();

@@ -15,6 +15,13 @@ export interface FeedHandlers {
 
 /** Waits between reconnection attempts, growing to this. */
 const MAX_RECONNECT_MS = 1000;
+/**
+ * How often each connection is asked for a PING, and how long its answer may take. A network that
+ * drops packets leaves the connections open and ready: only a PING unanswered tells a stalled one
+ * from a quiet one (node-redis times a command out only until it is written, not its answer).
+ */
+const PROBE_EVERY_MS = 1000;
+const PROBE_TIMEOUT_MS = 3000;
 
 /**
  * The fan-out between nodes: one sharded Pub/Sub channel per table (SPUBLISH / SSUBSCRIBE, so a
@@ -28,6 +35,10 @@ export class RedisFeed {
   private readonly subscriber: RedisClient;
   private readonly channels = new Set<string>();
   private down = false;
+  /** The connections whose last PING got no answer in time: open, and still not answering. */
+  private readonly stalled = new Set<RedisClient>();
+  private readonly probing = new Set<RedisClient>();
+  private probe: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     url: string,
@@ -37,22 +48,31 @@ export class RedisFeed {
     private readonly logger: Logger,
     private readonly observer: FanoutObserver,
   ) {
-    const options = { url, disableOfflineQueue: true, socket: { reconnectStrategy: (tries: number) => Math.min(50 * 2 ** tries, MAX_RECONNECT_MS) } };
+    const options = {
+      url,
+      disableOfflineQueue: true,
+      socket: { reconnectStrategy: (tries: number) => Math.min(50 * 2 ** tries, MAX_RECONNECT_MS) },
+    };
     this.commands = createClient(options);
     this.subscriber = createClient(options);
     for (const client of [this.commands, this.subscriber]) {
       client.on('error', () => this.markDown());
-      client.on('ready', () => this.markUpIfBoth());
+      client.on('ready', () => {
+        // a new connection: what the last one left unanswered is its own
+        this.stalled.delete(client);
+        this.markUpIfBoth();
+      });
     }
   }
 
   async connect(): Promise<void> {
+    this.probe ??= setInterval(() => this.probeBoth(), PROBE_EVERY_MS).unref();
     await Promise.all([this.commands.connect(), this.subscriber.connect()]);
   }
 
-  /** `up` while both connections answer. */
+  /** `up` while both connections are ready and answer. */
   get state(): 'up' | 'down' {
-    return this.commands.isReady && this.subscriber.isReady ? 'up' : 'down';
+    return this.commands.isReady && this.subscriber.isReady && this.stalled.size === 0 ? 'up' : 'down';
   }
 
   publish(sessionId: string, change: TableChange): void {
@@ -82,7 +102,36 @@ export class RedisFeed {
    * Redis that is down to come back, and the node could not stop while it was away.
    */
   async close(): Promise<void> {
+    clearInterval(this.probe);
     await Promise.allSettled([this.commands.close(), this.subscriber.close()]);
+  }
+
+  private probeBoth(): void {
+    for (const client of [this.commands, this.subscriber]) {
+      if (!client.isReady || this.probing.has(client)) continue;
+      this.probing.add(client);
+      // late, the connection counts as stalled; the answer, whenever it comes, as answering again
+      const late = setTimeout(() => this.unanswered(client), PROBE_TIMEOUT_MS).unref();
+      client.ping().then(
+        () => this.answered(client),
+        () => this.unanswered(client),
+      ).finally(() => {
+        clearTimeout(late);
+        this.probing.delete(client);
+      });
+    }
+  }
+
+  private answered(client: RedisClient): void {
+    if (!this.stalled.delete(client)) return;
+    this.markUpIfBoth();
+  }
+
+  /** A PING that failed or timed out: a connection closing says so by itself, an open one that stalled by this alone. */
+  private unanswered(client: RedisClient): void {
+    if (!client.isReady) return;
+    this.stalled.add(client);
+    this.markDown();
   }
 
   private readonly onMessage = (text: string, channel: string): void => {
