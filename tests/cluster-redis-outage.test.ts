@@ -164,6 +164,23 @@ describe('Redis stopped and started again under two nodes', () => {
 
   it('F12: as F10, the connection stalled instead (no answer, left open, as when packets drop): node two says degraded, then catches up once it is back', (t) =>
     nodeTwoMissesWhatNodeOneStores(t, 'stall'));
+
+  it('F13: while its Redis stalls, a player joins a table node two had not loaded, without waiting on Redis; once it answers, the table is followed', async (t) => {
+    const { proxy, nodes, hana, pia } = await tableWithOneNodeProxied(t, 'two');
+    const { sessionId } = await request(hana.socket, 'create-session');
+    await join(hana, sessionId);
+    proxy.stall();
+    await allSay([nodes.two], 'degraded');
+    // within the request's 5 s: node two does not wait for the subscription, the members, the clock
+    const joined = await join(pia, sessionId);
+    assert.equal(joined.sessionId, sessionId);
+
+    proxy.pass();
+    await allSay([nodes.two], 'ok');
+    const delta = nextEvent(pia.socket, 'game-state-delta', 15_000);
+    assert.equal((await request(hana.socket, 'update-game-state', { updates: { after: 'the stall' } })).ok, true);
+    assert.match(JSON.stringify(await delta), /the stall/, 'node two follows the table it loaded during the stall');
+  });
 });
 
 /** Node two away from Redis (`cut` or `stall`) while node one stores: once back, node two's player has it all. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import type { PresenceDirectory, PresentUser } from '../transport/presence';
-import type { RedisClient } from './redis-feed';
+import type { AnsweringRedis, RedisClient } from './redis-feed';
 
 /** A node that has not said it is alive for this long is gone (killed): its users no longer count. */
 const NODE_TTL_SECONDS = 15;
@@ -20,7 +20,7 @@ export class ClusterPresence implements PresenceDirectory {
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
-    private readonly redis: RedisClient,
+    private readonly redis: AnsweringRedis,
     private readonly prefix: string,
     private readonly node: string,
     private readonly logger: Logger,
@@ -28,7 +28,7 @@ export class ClusterPresence implements PresenceDirectory {
 
   /** Says this node is alive now and every few seconds. */
   start(): void {
-    const beat = () => void this.redis.set(this.nodeKey(this.node), '1', { EX: NODE_TTL_SECONDS }).catch(() => undefined);
+    const beat = () => void this.redis.answered((redis) => redis.set(this.nodeKey(this.node), '1', { EX: NODE_TTL_SECONDS })).catch(() => undefined);
     beat();
     this.timer = setInterval(beat, HEARTBEAT_MS);
     this.timer.unref();
@@ -36,19 +36,22 @@ export class ClusterPresence implements PresenceDirectory {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.redis.del(this.nodeKey(this.node)).catch(() => undefined);
+    await this.redis.answered((redis) => redis.del(this.nodeKey(this.node))).catch(() => undefined);
   }
 
   async gather(sessionId: string, here: PresentUser[]): Promise<PresentUser[]> {
     const key = `${this.prefix}presence:${sessionId}`;
     try {
-      if (here.length > 0) {
-        await this.redis.hSet(key, this.node, JSON.stringify(here));
-        await this.redis.expire(key, PRESENCE_TTL_SECONDS);
-      } else {
-        await this.redis.hDel(key, this.node);
-      }
-      return [...here, ...(await this.elsewhere(key))];
+      const elsewhere = await this.redis.answered(async (redis) => {
+        if (here.length > 0) {
+          await redis.hSet(key, this.node, JSON.stringify(here));
+          await redis.expire(key, PRESENCE_TTL_SECONDS);
+        } else {
+          await redis.hDel(key, this.node);
+        }
+        return this.elsewhere(redis, key);
+      });
+      return [...here, ...elsewhere];
     } catch (error) {
       this.logger.debug({ err: error, sessionId }, 'presence: Redis does not answer, only this node is counted');
       return here;
@@ -56,10 +59,10 @@ export class ClusterPresence implements PresenceDirectory {
   }
 
   /** The users of the other live nodes at the table. */
-  private async elsewhere(key: string): Promise<PresentUser[]> {
-    const fields = Object.entries(await this.redis.hGetAll(key)).filter(([node]) => node !== this.node);
+  private async elsewhere(redis: RedisClient, key: string): Promise<PresentUser[]> {
+    const fields = Object.entries(await redis.hGetAll(key)).filter(([node]) => node !== this.node);
     if (fields.length === 0) return [];
-    const alive = await this.redis.mGet(fields.map(([node]) => this.nodeKey(node)));
+    const alive = await redis.mGet(fields.map(([node]) => this.nodeKey(node)));
     return fields.flatMap(([, users], i) => {
       const parsed = alive[i] === null ? undefined : usersSchema.safeParse(safeJson(users));
       return parsed?.success ? parsed.data : [];

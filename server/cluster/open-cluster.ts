@@ -58,10 +58,10 @@ export async function openCluster(
     received: (sessionId, change) => follower.received(sessionId, change),
     back: () => follower.back(),
   }, log, observer);
-  const members = new SharedMembers(feed.commands, settings.prefix);
-  const away = new SharedStaffClock(feed.commands, settings.prefix);
+  const members = new SharedMembers(feed, settings.prefix);
+  const away = new SharedStaffClock(feed, settings.prefix);
   const follower = new TableFollower(feed, members, away, store, log);
-  const presence = new ClusterPresence(feed.commands, settings.prefix, node, log);
+  const presence = new ClusterPresence(feed, settings.prefix, node, log);
   await waitFor(feed.connect(), CONNECT_WAIT_MS).catch((error: unknown) => log.error({ err: error }, 'fan-out: Redis does not answer at start'));
   presence.start();
   log.info('fan-out: following tables through Redis');
@@ -76,7 +76,7 @@ export async function openCluster(
     },
     start: (followed) => follower.start(followed),
     engines: () => ({ fanout: feed.state }),
-    linkCodes: (lifetimeMs) => new RedisLinkCodes(feed.commands, settings.prefix, lifetimeMs),
+    linkCodes: (lifetimeMs) => new RedisLinkCodes(feed, settings.prefix, lifetimeMs),
     close: async () => {
       follower.stop();
       await presence.stop();

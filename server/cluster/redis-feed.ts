@@ -6,6 +6,16 @@ import { decodeMessage, encodeMessage, type FeedMessage } from './feed-message';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
+/** Redis as the cluster's parts use it (members, presence, link codes): every command answered in time, or refused. */
+export interface AnsweringRedis {
+  /**
+   * Runs `command` on the commands connection. Refused at once while that connection is down or
+   * stalled, and after PROBE_TIMEOUT_MS without an answer: a player never waits on a Redis that
+   * does not answer.
+   */
+  answered<T>(command: (redis: RedisClient) => Promise<T>): Promise<T>;
+}
+
 export interface FeedHandlers {
   /** A change another node published on a table this node follows. */
   received(sessionId: string, change: TableChange): void;
@@ -29,9 +39,9 @@ const PROBE_TIMEOUT_MS = 3000;
  * to. Publishing never waits for nor queues behind a Redis that is down (the message is dropped:
  * the log has it), and a node hears nothing of its own messages.
  */
-export class RedisFeed {
+export class RedisFeed implements AnsweringRedis {
   /** Commands and publishing; the subscriber connection can do nothing else. */
-  readonly commands: RedisClient;
+  private readonly commands: RedisClient;
   private readonly subscriber: RedisClient;
   private readonly channels = new Set<string>();
   private down = false;
@@ -77,7 +87,7 @@ export class RedisFeed {
 
   publish(sessionId: string, change: TableChange): void {
     const message: FeedMessage = { node: this.node, sentAt: Date.now(), change };
-    this.commands.sPublish(this.channelOf(sessionId), encodeMessage(message)).catch((error: unknown) => {
+    this.answered((redis) => redis.sPublish(this.channelOf(sessionId), encodeMessage(message))).catch((error: unknown) => {
       this.logger.debug({ err: error, sessionId, kind: change.kind }, 'fan-out: a change was not published');
     });
   }
@@ -86,9 +96,16 @@ export class RedisFeed {
   async subscribe(sessionId: string): Promise<void> {
     const channel = this.channelOf(sessionId);
     this.channels.add(channel);
-    await this.subscriber.sSubscribe(channel, this.onMessage).catch((error: unknown) => {
+    // subscribed with the others once it answers again (markUpIfBoth)
+    if (this.stalled.has(this.subscriber)) return;
+    await inTime(this.subscriber.sSubscribe(channel, this.onMessage)).catch((error: unknown) => {
       this.logger.warn({ err: error, sessionId }, 'fan-out: could not follow a table now; it will when Redis is back');
     });
+  }
+
+  answered<T>(command: (redis: RedisClient) => Promise<T>): Promise<T> {
+    if (this.stalled.has(this.commands)) return Promise.reject(new Error('Redis does not answer'));
+    return inTime(command(this.commands));
   }
 
   unsubscribe(sessionId: string): void {
@@ -111,10 +128,10 @@ export class RedisFeed {
       if (!client.isReady || this.probing.has(client)) continue;
       this.probing.add(client);
       // late, the connection counts as stalled; the answer, whenever it comes, as answering again
-      const late = setTimeout(() => this.unanswered(client), PROBE_TIMEOUT_MS).unref();
+      const late = setTimeout(() => this.unheard(client), PROBE_TIMEOUT_MS).unref();
       client.ping().then(
-        () => this.answered(client),
-        () => this.unanswered(client),
+        () => this.heard(client),
+        () => this.unheard(client),
       ).finally(() => {
         clearTimeout(late);
         this.probing.delete(client);
@@ -122,13 +139,13 @@ export class RedisFeed {
     }
   }
 
-  private answered(client: RedisClient): void {
+  private heard(client: RedisClient): void {
     if (!this.stalled.delete(client)) return;
     this.markUpIfBoth();
   }
 
   /** A PING that failed or timed out: a connection closing says so by itself, an open one that stalled by this alone. */
-  private unanswered(client: RedisClient): void {
+  private unheard(client: RedisClient): void {
     if (!client.isReady) return;
     this.stalled.add(client);
     this.markDown();
@@ -164,4 +181,13 @@ export class RedisFeed {
     for (const channel of this.channels) this.subscriber.sSubscribe(channel, this.onMessage).catch(() => undefined);
     this.handlers.back();
   }
+}
+
+/** `answer`, or a rejection once it has taken PROBE_TIMEOUT_MS (it is still awaited by node-redis). */
+function inTime<T>(answer: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis gave no answer in ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS).unref();
+  });
+  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
 }

@@ -2,7 +2,7 @@ import { ProtocolError } from '../../shared/errors';
 import { tryParseJson } from '../../shared/json';
 import { newLinkCode, normalizedLinkCode, type LinkCodeStore } from '../auth/link-codes';
 import { newClaimsSchema, type NewClaims } from '../auth/tokens';
-import type { RedisClient } from './redis-feed';
+import type { AnsweringRedis, RedisClient } from './redis-feed';
 
 /**
  * The link codes of a cluster, in Redis: a code issued through one node is redeemed through any
@@ -12,7 +12,7 @@ import type { RedisClient } from './redis-feed';
  */
 export class RedisLinkCodes implements LinkCodeStore {
   constructor(
-    private readonly redis: RedisClient,
+    private readonly redis: AnsweringRedis,
     private readonly prefix: string,
     private readonly lifetimeMs: number,
   ) {}
@@ -20,25 +20,25 @@ export class RedisLinkCodes implements LinkCodeStore {
   async issue(claims: NewClaims): Promise<{ code: string; expiresAt: number }> {
     const code = newLinkCode();
     const expiresAt = Date.now() + this.lifetimeMs;
-    await this.reached(async () => {
-      const previous = await this.redis.set(this.identityKey(claims.sub), code, { PX: this.lifetimeMs, GET: true });
-      if (previous) await this.redis.del(this.codeKey(previous));
-      await this.redis.set(this.codeKey(code), JSON.stringify(claims), { PX: this.lifetimeMs });
+    await this.reached(async (redis) => {
+      const previous = await redis.set(this.identityKey(claims.sub), code, { PX: this.lifetimeMs, GET: true });
+      if (previous) await redis.del(this.codeKey(previous));
+      await redis.set(this.codeKey(code), JSON.stringify(claims), { PX: this.lifetimeMs });
     });
     return { code, expiresAt };
   }
 
   async redeem(code: string): Promise<NewClaims | null> {
-    const held = await this.reached(() => this.redis.getDel(this.codeKey(normalizedLinkCode(code))));
+    const held = await this.reached((redis) => redis.getDel(this.codeKey(normalizedLinkCode(code))));
     if (held === null) return null;
     // another node wrote it, and is trusted no more than a client
     const parsed = newClaimsSchema.safeParse(tryParseJson(held));
     return parsed.success ? parsed.data : null;
   }
 
-  private async reached<T>(command: () => Promise<T>): Promise<T> {
+  private async reached<T>(command: (redis: RedisClient) => Promise<T>): Promise<T> {
     try {
-      return await command();
+      return await this.redis.answered(command);
     } catch {
       throw new ProtocolError('internal', 'device links are not available right now: try again in a moment');
     }

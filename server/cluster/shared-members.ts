@@ -1,4 +1,4 @@
-import type { RedisClient } from './redis-feed';
+import type { AnsweringRedis } from './redis-feed';
 
 /** As long as an unused table is kept by default (SESSION_TTL_DAYS). */
 const MEMBERS_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -9,18 +9,20 @@ const MEMBERS_TTL_SECONDS = 30 * 24 * 60 * 60;
  */
 export class SharedMembers {
   constructor(
-    private readonly redis: RedisClient,
+    private readonly redis: AnsweringRedis,
     private readonly prefix: string,
   ) {}
 
   async add(sessionId: string, userId: string): Promise<void> {
     const key = this.keyOf(sessionId);
-    await this.redis.sAdd(key, userId);
-    await this.redis.expire(key, MEMBERS_TTL_SECONDS);
+    await this.redis.answered(async (redis) => {
+      await redis.sAdd(key, userId);
+      await redis.expire(key, MEMBERS_TTL_SECONDS);
+    });
   }
 
   of(sessionId: string): Promise<string[]> {
-    return this.redis.sMembers(this.keyOf(sessionId));
+    return this.redis.answered((redis) => redis.sMembers(this.keyOf(sessionId)));
   }
 
   private keyOf(sessionId: string): string {

@@ -1,5 +1,5 @@
 import type { StaffClock } from '../sessions/staff-clock';
-import type { RedisClient } from './redis-feed';
+import type { AnsweringRedis } from './redis-feed';
 
 /** As long as an unused table is kept by default (SESSION_TTL_DAYS); a clock gone with it counts from the next load. */
 const SEEN_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -12,21 +12,21 @@ const SEEN_TTL_SECONDS = 30 * 24 * 60 * 60;
  */
 export class SharedStaffClock implements StaffClock {
   constructor(
-    private readonly redis: RedisClient,
+    private readonly redis: AnsweringRedis,
     private readonly prefix: string,
   ) {}
 
   seen(sessionId: string, at: number): void {
-    this.redis.set(this.keyOf(sessionId), String(at), { EX: SEEN_TTL_SECONDS }).catch(() => undefined);
+    this.redis.answered((redis) => redis.set(this.keyOf(sessionId), String(at), { EX: SEEN_TTL_SECONDS })).catch(() => undefined);
   }
 
   /** A node loaded the table at `at`: when no node saw the staff yet, the clock starts there. */
   async loaded(sessionId: string, at: number): Promise<void> {
-    await this.redis.set(this.keyOf(sessionId), String(at), { EX: SEEN_TTL_SECONDS, NX: true });
+    await this.redis.answered((redis) => redis.set(this.keyOf(sessionId), String(at), { EX: SEEN_TTL_SECONDS, NX: true }));
   }
 
   async lastSeen(sessionId: string): Promise<number | undefined> {
-    const stored = await this.redis.get(this.keyOf(sessionId)).catch(() => null);
+    const stored = await this.redis.answered((redis) => redis.get(this.keyOf(sessionId))).catch(() => null);
     const at = Number(stored);
     return stored !== null && Number.isFinite(at) ? at : undefined;
   }
