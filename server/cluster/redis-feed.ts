@@ -36,8 +36,8 @@ const PROBE_TIMEOUT_MS = 3000;
 /**
  * The fan-out between nodes: one sharded Pub/Sub channel per table (SPUBLISH / SSUBSCRIBE, so a
  * Redis Cluster spreads tables over its shards), that only the nodes holding the table subscribe
- * to. Publishing never waits for nor queues behind a Redis that is down (the message is dropped:
- * the log has it), and a node hears nothing of its own messages.
+ * to. Publishing never waits for nor queues behind a Redis that is down or stalled (the message is
+ * dropped: the log has it), and a node hears nothing of its own messages.
  */
 export class RedisFeed implements AnsweringRedis {
   /** Commands and publishing; the subscriber connection can do nothing else. */
@@ -86,8 +86,10 @@ export class RedisFeed implements AnsweringRedis {
   }
 
   publish(sessionId: string, change: TableChange): void {
+    // dropped while stalled, as while down (the log has it); no timer per message: every commit passes here
+    if (this.stalled.has(this.commands)) return;
     const message: FeedMessage = { node: this.node, sentAt: Date.now(), change };
-    this.answered((redis) => redis.sPublish(this.channelOf(sessionId), encodeMessage(message))).catch((error: unknown) => {
+    this.commands.sPublish(this.channelOf(sessionId), encodeMessage(message)).catch((error: unknown) => {
       this.logger.debug({ err: error, sessionId, kind: change.kind }, 'fan-out: a change was not published');
     });
   }
