@@ -10,7 +10,7 @@ import { eventually, nextEvent, request } from './support/harness';
 import { ownRedis } from './support/own-redis';
 import type { ServerProcess } from './support/server-process';
 import { tcpProxy } from './support/tcp-proxy';
-import { closeAll, join, minimalPdf, player, uploadPdf, type Player } from './support/table';
+import { closeAll, join, minimalPdf, player, tableAcross, uploadPdf, type Player } from './support/table';
 
 function settled(clients: TestClient[], version: number) {
   return () => clients.every(({ client }) => client.status === 'connected' && client.version === version && client.pendingEdits === 0);
@@ -35,12 +35,8 @@ async function allSay(nodes: ServerProcess[], status: string): Promise<void> {
 async function tableOnTwoNodes(t: TestContext) {
   const redis = await ownRedis();
   const nodes = (await clusterNodes(2, await clusterSettings(redis.url))) as [ServerProcess, ServerProcess];
-  const hana = await player(nodes[0].url, 'Hana');
-  const pia = await player(nodes[1].url, 'Pia');
-  t.after(() => closeAll([hana, pia]));
-  const { sessionId } = await request(hana.socket, 'create-session');
-  await join(hana, sessionId);
-  await join(pia, sessionId);
+  const { sessionId, players } = await tableAcross(t, [nodes[0].url, 'Hana'], [nodes[1].url, 'Pia']);
+  const [hana, pia] = players as [Player, Player];
   return { redis, nodes, hana, pia, sessionId };
 }
 
@@ -83,7 +79,7 @@ describe('Redis stopped and started again under two nodes', () => {
   });
 
   it('F5: roles and a game master edit stored while Redis was down reach the other node\'s sockets once it is back', async (t) => {
-    const { redis, nodes, hana, pia, sessionId } = await tableOnTwoNodes(t);
+    const { redis, nodes, hana, pia } = await tableOnTwoNodes(t);
     const piaDocuments: GmDocument[] = [];
     pia.socket.on(RoleServerEvent.gmDocument, (document: GmDocument) => piaDocuments.push(document));
 
@@ -213,12 +209,8 @@ async function tableWithOneNodeProxied(t: TestContext, proxied: 'one' | 'two') {
   const throughProxy = { REDIS_URL: `redis://127.0.0.1:${proxy.port}` };
   const one = await clusterNode(settings, proxied === 'one' ? throughProxy : {});
   const two = await clusterNode(settings, proxied === 'two' ? throughProxy : {});
-  const hana = await player(one.url, 'Hana');
-  const pia = await player(two.url, 'Pia');
-  t.after(() => closeAll([hana, pia]));
-  const { sessionId } = await request(hana.socket, 'create-session');
-  await join(hana, sessionId);
-  await join(pia, sessionId);
+  const { sessionId, players } = await tableAcross(t, [one.url, 'Hana'], [two.url, 'Pia']);
+  const [hana, pia] = players as [Player, Player];
   const upload = async (note: string) => (await (await uploadPdf(one.url, sessionId, hana.token, minimalPdf(note))).json()) as PdfData;
   const kept = await upload('kept');
   await eventually(() => pia.table.pdfs.length === 1, 10_000, 'the book reaches node two through the fan-out');

@@ -4,7 +4,7 @@ import { clusterNodes, clusterSettings } from './support/cluster';
 import { request, startTestServer, type TestServer } from './support/harness';
 import { scrape, total } from './support/prometheus';
 import type { ServerProcess } from './support/server-process';
-import { closeAll, join, minimalPdf, player, tableOf, uploadPdf } from './support/table';
+import { closeAll, minimalPdf, player, tableAcross, tableOf, uploadPdf, type Player } from './support/table';
 
 const hp = (value: number) => ({ updates: { counters: [{ id: 'hp', value }] } });
 const UPDATE = { event: 'update-game-state' };
@@ -92,12 +92,8 @@ describe('GET /metrics', () => {
 
   it('O5: a delta committed on one node is observed in the other node\'s fan-out lag histogram', async (t) => {
     const [one, two] = cluster;
-    const host = await player(one.url, 'Hana');
-    const far = await player(two.url, 'Faro');
-    t.after(() => closeAll([host, far]));
-    const { sessionId } = await request(host.socket, 'create-session');
-    await join(host, sessionId);
-    await join(far, sessionId);
+    const { players } = await tableAcross(t, [one.url, 'Hana'], [two.url, 'Faro']);
+    const [host, far] = players as [Player, Player];
     const lagOf = async () => total(await scrape(two.url), 'gamebook_fanout_lag_seconds_count');
     const before = await lagOf();
     const seen = new Promise((resolve) => far.socket.once('game-state-delta', resolve));

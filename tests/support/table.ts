@@ -1,3 +1,4 @@
+import type { TestContext } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import { decodeBinary } from '../../shared/binary-codec';
 import type { FullGameState } from '../../shared/protocol';
@@ -27,6 +28,18 @@ export async function join(someone: Player, sessionId: string): Promise<FullGame
 /** A session made by the first of `names`, joined by all of them. */
 export async function tableOf(baseUrl: string, ...names: string[]): Promise<{ sessionId: string; players: Player[] }> {
   const players = await Promise.all(names.map((name) => player(baseUrl, name)));
+  const created = await request((players[0] as Player).socket, 'create-session');
+  for (const someone of players) await join(someone, created.sessionId);
+  return { sessionId: created.sessionId, players };
+}
+
+/**
+ * A session made by the first of `seats` (each a server's URL and a name: players on several
+ * nodes), joined by all of them in order, their sockets closed when the test ends.
+ */
+export async function tableAcross(t: TestContext, ...seats: Array<[baseUrl: string, name: string]>): Promise<{ sessionId: string; players: Player[] }> {
+  const players = await Promise.all(seats.map(([baseUrl, name]) => player(baseUrl, name)));
+  t.after(() => closeAll(players));
   const created = await request((players[0] as Player).socket, 'create-session');
   for (const someone of players) await join(someone, created.sessionId);
   return { sessionId: created.sessionId, players };
