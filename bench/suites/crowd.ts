@@ -1,11 +1,8 @@
-import type { CrowdPlan, CrowdResult } from '../processes/crowd-generator';
 import { withBenchDatabase } from '../processes/bench-database';
-import { waitForQuietDisk } from '../processes/quiet-disk';
-import { runCrowd, startGameServer, startRelay, withWatched, type ProcessStats, type WatchedServer } from '../processes/spawn';
+import { CHANGES_PER_SECOND, CLIENTS, crowdLoad, figure, measure, relayPayloadBytes, serverFigures, type Measured } from '../processes/crowd-window';
+import { startGameServer, startRelay, withWatched } from '../processes/spawn';
 import type { BenchTable } from '../report';
 
-const CLIENTS = 5;
-const CHANGES_PER_SECOND = 5;
 /** The goal's crowd first, then more tables until the ratio no longer holds. */
 const TABLE_STEPS = (process.env.CROWD_TABLES ?? '400,600,800').split(',').map(Number);
 /** Where the first step fails, the crowd is halved down to this many tables to find one that holds. */
@@ -32,51 +29,6 @@ const ROUNDS = Number(process.env.CROWD_ROUNDS ?? 5);
  * says so.
  */
 const QUIET_RELAY_P99_MS = 10;
-
-interface Measured {
-  result: CrowdResult;
-  /** Before the crowd connects. */
-  before: ProcessStats;
-  /** Over the measured window (event-loop delay, CPU), and memory at its end, the crowd still connected. */
-  during: ProcessStats;
-}
-
-async function measure(server: WatchedServer, plan: Omit<CrowdPlan, 'url' | 'secret'>): Promise<Measured> {
-  const disk = await waitForQuietDisk();
-  if (!disk.quiet) console.error(`crowd: the disks were still busy after ${Math.round(disk.waitedMs)} ms; measuring anyway`);
-  const before = await server.stats();
-  let during: Promise<ProcessStats> | undefined;
-  const result = await runCrowd(
-    { ...plan, url: server.url, secret: server.secret },
-    { measuring: () => server.resetStats(), measured: () => (during = server.stats()) },
-  );
-  if (!during) throw new Error('the load generator reported without a measured window');
-  return { result, before, during: await during };
-}
-
-/** A figure that may be missing (NaN arrives as null over IPC). */
-function figure(value: number | null): number | string {
-  return value === null || Number.isNaN(value) ? '–' : value;
-}
-
-/**
- * The server's event-loop delay p99, its CPU µs per change (all threads, then the event loop's
- * own) and its loop's wait for a CPU over the window, or '–' when the server read the window's
- * start and end together (its loop was too busy to read them on time).
- */
-function serverFigures(during: ProcessStats, sent: number): Array<number | string> {
-  if (during.windowMs < (SECONDS * 1000) / 2) return ['–', '–', '–', '–'];
-  const changesInWindow = (sent * during.windowMs) / (SECONDS * 1000);
-  // NaN off Linux, null once over IPC
-  const loopCpu = during.mainThreadCpuMs as number | null;
-  const waited = during.mainThreadWaitMs as number | null;
-  return [
-    during.eventLoopDelay.p99,
-    (during.cpuMs * 1000) / changesInWindow,
-    figure(loopCpu === null ? null : (loopCpu * 1000) / changesInWindow),
-    figure(waited === null ? null : (100 * waited) / during.windowMs),
-  ];
-}
 
 /** The round whose delivery p99 is the median of the rounds, and every round's p99. */
 interface Rounds {
@@ -110,7 +62,7 @@ function row(label: string, tables: number, { median, p99s }: Rounds, baselineP9
     roundP99s(p99s),
     `${result.delivered} / ${result.expected}`,
     result.errors.length,
-    ...serverFigures(during, result.sent),
+    ...serverFigures(during, result.sent, SECONDS),
     figure(result.ackP99),
     Math.round(during.rssBytes / 2 ** 20),
     perTableKiB,
@@ -155,7 +107,7 @@ export async function crowdSuite(): Promise<BenchTable[]> {
   const noisyRelays: string[] = [];
   let failed = false;
   for (let tables: number | undefined = TABLE_STEPS[0]; tables !== undefined; ) {
-    const plan = { tables, clients: CLIENTS, changesPerSecond: CHANGES_PER_SECOND, warmupSeconds: 2, seconds: SECONDS };
+    const plan = crowdLoad(tables, SECONDS);
     const first = tables === TABLE_STEPS[0];
     const gameRounds: Measured[] = [];
     const relayRounds: Measured[] = [];
@@ -163,8 +115,7 @@ export async function crowdSuite(): Promise<BenchTable[]> {
     for (let round = 0; round < ROUNDS; round++) {
       const game = await withWatched(startGameServer, (server) => measure(server, { ...plan, mode: 'game', payloadBytes: 0 }));
       eventBytes = game.result.eventBytes;
-      // the relay's payload is padded to the bytes of one game-state-delta event
-      const relayPlan = { ...plan, mode: 'relay', payloadBytes: Math.max(0, eventBytes - 40) } as const;
+      const relayPlan = { ...plan, mode: 'relay', payloadBytes: relayPayloadBytes(eventBytes) } as const;
       const relay = await withWatched(startRelay, (server) => measure(server, { ...relayPlan, relayAcks: true }));
       if (first) unackedRounds.push(await withWatched(startRelay, (server) => measure(server, relayPlan)));
       console.error(JSON.stringify({ tables, round, game: game.result, relay: relay.result }));
