@@ -67,6 +67,33 @@ describe('the update path’s bookkeeping (issue 12, goal 3)', () => {
     assert.deepEqual(at && Object.fromEntries(at), { a: 4300, b: '€😀'.repeat(4305 % 300) }, 'the first delta after version 4300 to change b (4305) kept what b held before it');
   });
 
+  it('UP1e: a history of one-key deltas keeps a large or several-key delta that comes late, as it grows and turns over, and lets go of it once dropped', () => {
+    const history = new DeltaHistory(40, 1 << 20);
+    const sent: GameStateDelta[] = [];
+    const push = (delta: GameStateDelta['delta'], before: Map<string, unknown>) => {
+      const version = sent.length + 1;
+      const sentEntry: GameStateDelta = { delta, version, fromVersion: version - 1, crc: version };
+      sent.push(sentEntry);
+      history.push(sentEntry, before as Map<string, never>);
+    };
+    // the counter's delta to version v + 1 finds it at v
+    const pushCounter = () => push({ a: [sent.length, sent.length + 1] }, new Map([['a', sent.length]]));
+    while (sent.length < 23) pushCounter();
+    push({ notes: ['x'.repeat(300)] }, new Map([['notes', ['old']]]));
+    push({ a: [23, 24], b: ['y'] }, new Map<string, unknown>([['a', 23], ['b', 'was']]));
+    // the ring grows past 32 slots with them in it
+    while (sent.length < 45) pushCounter();
+    assert.deepEqual(history.since(22, 45), sent.slice(22), 'the large delta comes back whole among the small ones');
+    const at = history.valuesAt(23, 45, () => 'now', ['notes', 'a', 'b']);
+    assert.deepEqual(at && Object.fromEntries(at), { notes: ['old'], a: 23, b: 'was' });
+    while (sent.length < 70) pushCounter();
+    assert.equal(history.since(29, 70), null, 'the large and several-key deltas were dropped');
+    assert.deepEqual(history.since(30, 70), sent.slice(30));
+    // the delta from version 37 to 38 found a at 37
+    const later = history.valuesAt(37, 70, () => 'now', ['a', 'b', 'notes']);
+    assert.deepEqual(later && Object.fromEntries(later), { a: 37, b: 'now', notes: 'now' });
+  });
+
   it('UP1d: tables loaded together are due for their first snapshot at versions spread over half the interval, each at least half an interval after its load', () => {
     const phases = Array.from({ length: 400 }, (_, i) => snapshotPhase(`table-${i}-${(i * 7919).toString(36)}`, 500));
     assert.ok(phases.every((phase) => phase >= 0 && phase < 250));

@@ -23,6 +23,12 @@ const FIELDS = 6;
 /** Slots in a new history's ring; it doubles as it fills, up to the history's count. */
 const FIRST_CAPACITY = 8;
 
+/** What few deltas need kept as objects: a large delta itself, the values before one that changed several keys. */
+interface RareSlot {
+  delta?: GameStateDelta['delta'];
+  before?: ValuesBefore;
+}
+
 /**
  * The most recent deltas of a session, bounded both by count and by size. Each delta may keep the
  * values its keys had before it, so the state at an older version can be read without reverting
@@ -39,11 +45,14 @@ const FIRST_CAPACITY = 8;
  */
 export class DeltaHistory {
   private numbers = new Int32Array(FIRST_CAPACITY * FIELDS);
-  private large: Array<GameStateDelta['delta'] | undefined> = new Array(FIRST_CAPACITY);
   /** Most deltas change one key: its old value is kept beside its name (a Map with one entry costs five times as much). */
   private beforeKeys: Array<string | undefined> = new Array(FIRST_CAPACITY);
   private beforeValues: Array<StoredValue | undefined> = new Array(FIRST_CAPACITY);
-  private beforeMaps: Array<ValuesBefore | undefined> = new Array(FIRST_CAPACITY);
+  /**
+   * Made for the first delta that needs one: a history of small one-key deltas (a counter's, a
+   * note's) then holds two arrays of references, 16 bytes a slot (16 KB per table at 1,000).
+   */
+  private rare: Array<RareSlot | undefined> | undefined;
   private readonly text = new TextChunks();
   private capacity = FIRST_CAPACITY;
   /** The ring slot of the oldest delta. */
@@ -74,8 +83,7 @@ export class DeltaHistory {
     numbers[at + CRC] = entry.crc | 0;
     const bytes = json.length + (before ? retainedBytes(before) : 0);
     numbers[at + COUNTED] = bytes;
-    this.large[slot] = kept ? undefined : entry.delta;
-    this.keepBefore(slot, before);
+    this.keepReferences(slot, before, kept ? undefined : entry.delta);
     this.count++;
     this.totalBytes += bytes;
     while (this.count > this.maxEntries || (this.totalBytes > this.maxBytes && this.count > 0)) this.dropOldest();
@@ -135,32 +143,39 @@ export class DeltaHistory {
     const offset = n[at + OFFSET] as number;
     const jsonBytes = n[at + JSON_BYTES] as number;
     const idBytes = n[at + ID_BYTES] as number;
-    const delta = this.large[slot] ?? (JSON.parse(this.text.read(chunk, offset, jsonBytes)) as GameStateDelta['delta']);
+    const delta = this.rare?.[slot]?.delta ?? (JSON.parse(this.text.read(chunk, offset, jsonBytes)) as GameStateDelta['delta']);
     const fromVersion = this.oldestFrom + i;
     const entry: GameStateDelta = { delta, version: fromVersion + 1, fromVersion, crc: (n[at + CRC] as number) >>> 0 };
     if (idBytes >= 0) entry.updateId = this.text.read(chunk, offset + jsonBytes, idBytes);
     return entry;
   }
 
-  private keepBefore(slot: number, before: ValuesBefore | undefined): void {
+  /** Keeps what the delta in `slot` needs beyond its numbers and text: `large`, a delta too long to keep as JSON. */
+  private keepReferences(slot: number, before: ValuesBefore | undefined, large: GameStateDelta['delta'] | undefined): void {
     const only = before?.size === 1 ? (before.entries().next().value as [string, StoredValue | undefined]) : undefined;
     this.beforeKeys[slot] = only?.[0];
     this.beforeValues[slot] = only?.[1];
-    this.beforeMaps[slot] = only ? undefined : before;
+    const several = only ? undefined : before;
+    if (large !== undefined || several !== undefined) (this.rare ??= new Array(this.capacity))[slot] = { delta: large, before: several };
+    else if (this.rare) this.rare[slot] = undefined;
+  }
+
+  private beforeMapOf(slot: number): ValuesBefore | undefined {
+    return this.rare?.[slot]?.before;
   }
 
   private keepsValuesBefore(slot: number): boolean {
-    return this.beforeKeys[slot] !== undefined || this.beforeMaps[slot] !== undefined;
+    return this.beforeKeys[slot] !== undefined || this.beforeMapOf(slot) !== undefined;
   }
 
   private holds(slot: number, key: string): boolean {
     const only = this.beforeKeys[slot];
-    return only === undefined ? this.beforeMaps[slot]?.has(key) === true : only === key;
+    return only === undefined ? this.beforeMapOf(slot)?.has(key) === true : only === key;
   }
 
   /** The value `key` had before the delta in `slot`; only for a key it `holds`. */
   private valueBefore(slot: number, key: string): StoredValue | undefined {
-    return this.beforeKeys[slot] === undefined ? this.beforeMaps[slot]?.get(key) : this.beforeValues[slot];
+    return this.beforeKeys[slot] === undefined ? this.beforeMapOf(slot)?.get(key) : this.beforeValues[slot];
   }
 
   private slotOf(i: number): number {
@@ -188,33 +203,29 @@ export class DeltaHistory {
 
   /** Lets go of what a slot referred to, so that old values and large deltas are not kept alive. */
   private forget(slot: number): void {
-    this.large[slot] = undefined;
     this.beforeKeys[slot] = undefined;
     this.beforeValues[slot] = undefined;
-    this.beforeMaps[slot] = undefined;
+    if (this.rare) this.rare[slot] = undefined;
   }
 
   /** Twice the slots, up to one more than the history keeps (a delta is pushed before the oldest goes). */
   private grow(): void {
     const capacity = Math.min(this.maxEntries + 1, this.capacity * 2);
     const numbers = new Int32Array(capacity * FIELDS);
-    const large: typeof this.large = new Array(capacity);
     const beforeKeys: typeof this.beforeKeys = new Array(capacity);
     const beforeValues: typeof this.beforeValues = new Array(capacity);
-    const beforeMaps: typeof this.beforeMaps = new Array(capacity);
+    const rare: typeof this.rare = this.rare && new Array(capacity);
     for (let i = 0; i < this.count; i++) {
       const slot = this.slotOf(i);
       numbers.set(this.numbers.subarray(slot * FIELDS, slot * FIELDS + FIELDS), i * FIELDS);
-      large[i] = this.large[slot];
       beforeKeys[i] = this.beforeKeys[slot];
       beforeValues[i] = this.beforeValues[slot];
-      beforeMaps[i] = this.beforeMaps[slot];
+      if (rare) rare[i] = this.rare?.[slot];
     }
     this.numbers = numbers;
-    this.large = large;
     this.beforeKeys = beforeKeys;
     this.beforeValues = beforeValues;
-    this.beforeMaps = beforeMaps;
+    this.rare = rare;
     this.capacity = capacity;
     this.head = 0;
   }
