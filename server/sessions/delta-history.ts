@@ -150,7 +150,10 @@ export class DeltaHistory {
     return entry;
   }
 
-  /** Keeps what the delta in `slot` needs beyond its numbers and text: `large`, a delta too long to keep as JSON. */
+  /**
+   * The references the delta in `slot` keeps: the value before it when it changed one key; a slot
+   * object for the values before several keys, or for `large`, a delta too long to keep as JSON.
+   */
   private keepReferences(slot: number, before: ValuesBefore | undefined, large: GameStateDelta['delta'] | undefined): void {
     const only = before?.size === 1 ? (before.entries().next().value as [string, StoredValue | undefined]) : undefined;
     this.beforeKeys[slot] = only?.[0];
