@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useRef, useState, type FocusEvent, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useReducer, useRef, useState, type FocusEvent, type ReactNode } from 'react';
 import type { IndexedList } from '../model/shown-list';
 
 /**
@@ -58,6 +58,8 @@ export function WindowedList<T>({ items, render, className, gap, itemHeight }: W
   const [range, setRange] = useState<Range>({ first: 0, last: 0 });
   const [focused, setFocused] = useState<number | null>(null);
   const [size, setSize] = useState<ResizeObserver | null>(null);
+  // a measure that differs from the guess resizes the boxes standing for hidden chunks, even when the range stays
+  const [, relayout] = useReducer((layouts: number) => layouts + 1, 0);
   const per = items.length <= WHOLE_UP_TO ? Math.max(1, items.length) : CHUNK_ITEMS;
   const chunking = useRef(per);
   if (chunking.current !== per) {
@@ -81,13 +83,18 @@ export function WindowedList<T>({ items, render, className, gap, itemHeight }: W
     const view = scroller(list.current);
     const onMove = () => measure.current();
     const observer = new ResizeObserver((entries) => {
+      let resized = false;
       for (const entry of entries) {
         const chunk = entry.target as HTMLElement;
         if (chunk.dataset.chunk === undefined) continue;
         const height = entry.borderBoxSize[0]?.blockSize ?? chunk.offsetHeight;
-        heights.current.set(Number(chunk.dataset.chunk), height);
-        perItem.current = height / Math.max(1, Number(chunk.dataset.items));
+        const index = Number(chunk.dataset.chunk);
+        const guess = height / Math.max(1, Number(chunk.dataset.items));
+        resized ||= heights.current.get(index) !== height || perItem.current !== guess;
+        heights.current.set(index, height);
+        perItem.current = guess;
       }
+      if (resized) relayout();
       onMove();
     });
     if (view) observer.observe(view);
